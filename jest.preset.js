@@ -1,0 +1,16 @@
+// Shared jest settings: every package's jest.config.js spreads this. Workspace imports resolve to
+// the packages' TypeScript sources, so unit tests never run against a stale build.
+const path = require('node:path');
+const root = __dirname;
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.base.json'), diagnostics: false }],
+  },
+  moduleNameMapper: {
+    '^@backtest/strategy-([a-z0-9-]+)$': path.join(root, 'strategies/$1/src/index.ts'),
+    '^@backtest/(core|data|engine|metrics|models|forecast|report|cli)$': path.join(root, 'packages/$1/src/index.ts'),
+  },
+};

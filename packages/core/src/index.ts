@@ -1,0 +1,25 @@
+export { closestMatch, didYouMean, editDistance } from './did-you-mean';
+export { formatLocation, InputError, type InputLocation, LookAheadError, UserError } from './errors';
+export { createMarketView, type MarketView } from './market-view';
+export {
+  defineParams,
+  describeParams,
+  type ParamSpec,
+  type ParamSpecs,
+  type ParamValues,
+  type RawParamValue,
+  resolveParams,
+} from './params';
+export {
+  defineStrategy,
+  type ForecastRecord,
+  type ProgressReporter,
+  silentProgress,
+  type Strategy,
+  type StrategyContext,
+  type StrategyNeeds,
+  type StrategyOutput,
+  StrategyPlugin,
+  type TrainingRecord,
+} from './plugin';
+export { assetReturns, type Frequency, PERIODS_PER_YEAR, periodLabel, type PriceSeries, sliceSeries } from './series';

@@ -1,0 +1,114 @@
+/**
+ * The strategy plugin API: everything a plugin author implements, in one place.
+ *
+ * A plugin is a factory (`StrategyPlugin`) that declares an id, a description and typed
+ * parameters, and creates a `Strategy` for one run. The engine then walks forward: for every
+ * decision row t it hands the strategy a `MarketView` of rows 0..t and receives a target
+ * weight in [-1, 1] (1 = fully long, 0 = cash, -1 = fully short), held over row t+1.
+ *
+ * Hooks of a Strategy, in the order the engine calls them:
+ *  1. `prepare(views)` (optional, async): once, before the walk, with the view of every
+ *     decision row. For work that is cheaper done together (training many walk-forward models
+ *     in parallel); each view still shows only its own rows.
+ *  2. `decide(view)`: once per decision row, in order. Returns the weight.
+ *  3. `finish()` (optional): once, after the walk, for the strategy's own outputs (forecasts,
+ *     model fits, training histories) that reports and JSON include.
+ */
+import type { MarketView } from './market-view';
+import type { ParamSpecs, ParamValues } from './params';
+import type { Frequency } from './series';
+
+/** The inversify service identifier that collects every strategy plugin (a multi-binding). */
+export const StrategyPlugin = Symbol.for('backtest.StrategyPlugin');
+
+export interface StrategyPlugin<S extends ParamSpecs = ParamSpecs> {
+  /** Unique id used on the command line: `backtest --strategy <id>`. Lower-case, digits, dashes. */
+  readonly id: string;
+  readonly description: string;
+  /** `rule`: a function of prices; `forecast`: trains a model; `benchmark`: buy-and-hold. */
+  readonly kind: 'rule' | 'forecast' | 'benchmark';
+  readonly params: S;
+  /** What the strategy needs from the data. */
+  readonly needs?: StrategyNeeds;
+  create(params: ParamValues<S>, context: StrategyContext): Strategy;
+}
+
+export interface StrategyNeeds {
+  /** Extra columns the data must have (besides close). */
+  readonly columns?: readonly string[];
+  /** Frequencies the strategy supports (default: any). */
+  readonly frequencies?: readonly Frequency[];
+}
+
+/** Run-wide settings a strategy may use. */
+export interface StrategyContext {
+  readonly frequency: Frequency;
+  /** The run's seed: every random draw of a strategy must come from it. */
+  readonly seed: number;
+  /** Worker threads the strategy may use for independent work. */
+  readonly threads: number;
+  /** Requested TensorFlow.js backend (`auto` unless the user chose). */
+  readonly backend: string;
+  /** Reports progress of long work (a no-op unless the terminal shows a bar). */
+  readonly progress: ProgressReporter;
+  /** Records a warning that the output will show. */
+  warn(message: string): void;
+}
+
+export interface ProgressReporter {
+  start(label: string, total: number): void;
+  tick(n?: number): void;
+  stop(): void;
+}
+
+export const silentProgress: ProgressReporter = { start() {}, tick() {}, stop() {} };
+
+export interface Strategy {
+  /**
+   * Rows (including the current one) the strategy needs before its first decision: the engine
+   * makes the first decision at row `minHistory - 1`, or at the test start if later.
+   */
+  readonly minHistory: number;
+  /** The label of this strategy's default first decision row (e.g. `1991-01`), if any. */
+  readonly defaultTestStart?: string;
+  prepare?(views: readonly MarketView[]): Promise<void>;
+  decide(view: MarketView): number;
+  finish?(): StrategyOutput;
+}
+
+/** One forecast made at decision row t, for row t+1. */
+export interface ForecastRecord {
+  readonly label: string;
+  /** Row t's close and the forecast of row t+1's close. */
+  readonly close: number;
+  readonly forecast: number;
+  /** Features the model saw at t, by name. */
+  readonly features?: Readonly<Record<string, number>>;
+  /** Index of the fit that made the forecast. */
+  readonly fit?: number;
+}
+
+/** One epoch of one model fit. */
+export interface TrainingRecord {
+  readonly fit: number;
+  readonly epoch: number;
+  readonly loss: number;
+  readonly valLoss?: number;
+}
+
+export interface StrategyOutput {
+  readonly forecasts?: readonly ForecastRecord[];
+  readonly training?: readonly TrainingRecord[];
+  /** Number of models trained. */
+  readonly fits?: number;
+  /** Anything else worth reporting (backend used, model parameters...). */
+  readonly info?: Readonly<Record<string, unknown>>;
+}
+
+/** Helper for plugin authors: keeps the parameter types of `params` in `create`. */
+export function defineStrategy<S extends ParamSpecs>(plugin: StrategyPlugin<S>): StrategyPlugin<S> {
+  if (!/^[a-z][a-z0-9-]*$/.test(plugin.id)) {
+    throw new Error(`strategy id "${plugin.id}" must be lower-case letters, digits and dashes, starting with a letter`);
+  }
+  return plugin;
+}
