@@ -23,3 +23,4 @@ export {
   type TrainingRecord,
 } from './plugin';
 export { assetReturns, type Frequency, PERIODS_PER_YEAR, periodLabel, type PriceSeries, sliceSeries } from './series';
+export { Container, ContainerModule, strategyModule, strategyPlugins } from './container';

@@ -1,1 +1,2 @@
-export {};
+export { periodReturn, walkForward, type WalkForwardOptions, type WalkForwardResult } from './walk-forward';
+export { firstRowAtOrAfter, restrictToRange } from './window';
