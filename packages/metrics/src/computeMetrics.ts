@@ -1,0 +1,119 @@
+/**
+ * The one function that turns a strategy's period returns into its performance statistics. The
+ * engine, the reports and `backtest compare` all call it, so every number a user sees follows
+ * the same conventions (MISSION.md, "Conventions"; formulas in the building blocks' files).
+ */
+import { maxDrawdown } from './drawdown';
+import { cagr, totalReturn } from './growth';
+import { exposure, tradeCount, turnover } from './positions';
+import { alphaBeta } from './regression';
+import { informationRatio, sharpeRatio, sortinoRatio, volatility } from './sharpe';
+import { assertFinite, assertLength, assertPositive, type Series } from './validate';
+
+export interface MetricsInput {
+  /** Strategy return of each period (0.01 = +1%). Must be finite: NaN throws a RangeError. */
+  returns: Series;
+  /** Buy-and-hold return over the same periods; enables alpha, beta and information ratio. */
+  benchmark?: Series;
+  /** Weight held over each period; enables exposure, turnover and trades. */
+  weights?: Series;
+  /** Cash (risk-free) return per period, a constant or a series; default 0. */
+  cash?: Series | number;
+  /** Periods per year: 12 for monthly returns, 252 for daily. */
+  periodsPerYear: number;
+}
+
+/**
+ * Performance statistics. Every field is a number; NaN means "undefined for this input" (too few
+ * periods, zero variance, or the optional series that the field needs was not given).
+ */
+export interface Metrics {
+  /** prod(1 + r) - 1. */
+  totalReturn: number;
+  /** prod(1 + r)^(ppy/N) - 1. */
+  cagr: number;
+  /** sd(r, n-1) * sqrt(ppy) (raw returns, not excess). */
+  volatility: number;
+  /** mean(r - cash) / sd(r - cash, n-1) * sqrt(ppy). */
+  sharpe: number;
+  /** mean(r - cash) / sqrt(sum(min(r - cash, 0)^2) / N) * sqrt(ppy). */
+  sortino: number;
+  /** Deepest drawdown of the equity curve started at 1, a negative fraction (0 if none). */
+  maxDrawdown: number;
+  /**
+   * Periods from the peak before the deepest trough until equity recovers to that peak, or until
+   * the last period if it never does. Named "months" because backtests here are monthly; it is
+   * a count of periods whatever periodsPerYear is.
+   */
+  maxDrawdownMonths: number;
+  /** cagr / |maxDrawdown|; NaN if there was no drawdown. */
+  calmar: number;
+  /** mean |w|. */
+  exposure: number;
+  /** mean |w_t - w_{t-1}|, w_{-1} = 0. */
+  turnover: number;
+  /** Number of periods with w_t != w_{t-1}, w_{-1} = 0. */
+  trades: number;
+  /** Share of periods with r > 0 (a period in cash earning exactly 0 is not a hit). */
+  hitRate: number;
+  /** Annualised OLS intercept of r on the benchmark (raw returns), intercept * ppy. */
+  alpha: number;
+  /** OLS slope of r on the benchmark (raw returns). */
+  beta: number;
+  /** mean(r - b) / sd(r - b, n-1) * sqrt(ppy). */
+  informationRatio: number;
+}
+
+/** Share of periods with a strictly positive return; NaN for an empty series. */
+export function hitRate(returns: Series): number {
+  assertFinite('returns', returns);
+  if (returns.length === 0) return NaN;
+  let hits = 0;
+  for (let i = 0; i < returns.length; i++) if ((returns[i] as number) > 0) hits++;
+  return hits / returns.length;
+}
+
+/**
+ * Computes every performance statistic of one return series.
+ *
+ * @example
+ * computeMetrics({ returns: [0.1, -0.05, 0.02, 0.03], periodsPerYear: 12 }).maxDrawdown
+ * // -0.05 (equity 1 -> 1.1 -> 1.045: 5% below the 1.1 peak)
+ *
+ * @throws RangeError if any series holds NaN/Infinity, lengths differ, or periodsPerYear <= 0.
+ */
+export function computeMetrics(input: MetricsInput): Metrics {
+  const { returns, benchmark, weights, cash, periodsPerYear } = input;
+  assertPositive('periodsPerYear', periodsPerYear);
+  assertFinite('returns', returns);
+  const n = returns.length;
+  if (benchmark !== undefined) {
+    assertLength('benchmark', benchmark, n);
+    assertFinite('benchmark', benchmark);
+  }
+  if (weights !== undefined) {
+    assertLength('weights', weights, n);
+    assertFinite('weights', weights);
+  }
+
+  const growth = cagr(returns, periodsPerYear);
+  const dd = maxDrawdown(returns);
+  const ab = benchmark === undefined ? { alpha: NaN, beta: NaN } : alphaBeta(returns, benchmark, periodsPerYear);
+  return {
+    totalReturn: totalReturn(returns),
+    cagr: growth,
+    volatility: volatility(returns, periodsPerYear),
+    sharpe: sharpeRatio(returns, periodsPerYear, cash),
+    sortino: sortinoRatio(returns, periodsPerYear, cash),
+    maxDrawdown: dd.maxDrawdown,
+    maxDrawdownMonths: dd.duration,
+    calmar: dd.maxDrawdown < 0 ? growth / Math.abs(dd.maxDrawdown) : NaN,
+    exposure: weights === undefined ? NaN : exposure(weights),
+    turnover: weights === undefined ? NaN : turnover(weights),
+    trades: weights === undefined ? NaN : tradeCount(weights),
+    hitRate: hitRate(returns),
+    alpha: ab.alpha,
+    beta: ab.beta,
+    informationRatio: benchmark === undefined ? NaN : informationRatio(returns, benchmark, periodsPerYear),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Equity curve and drawdowns.
+ *
+ * Convention (MISSION.md): the equity curve starts at 1 *before* the first period, so a loss in
+ * the very first period is a drawdown from 1. empyrical's `max_drawdown` does the same (it
+ * prepends its starting value 100); a curve without the prepended start would miss such a loss.
+ * Both series below therefore have n + 1 points for n returns; index 0 is the start.
+ */
+import { assertFinite, type Series } from './validate';
+
+/** Equity E_0 = 1, E_t = E_{t-1} (1 + r_t): length n + 1. */
+export function equityCurve(returns: Series): Float64Array {
+  assertFinite('returns', returns);
+  const n = returns.length;
+  const e = new Float64Array(n + 1);
+  e[0] = 1;
+  for (let i = 0; i < n; i++) e[i + 1] = (e[i] as number) * (1 + (returns[i] as number));
+  return e;
+}
+
+/**
+ * Drawdown D_t = E_t / max_{s<=t} E_s - 1 (a fraction <= 0) at every point of the equity curve,
+ * start included (D_0 = 0): length n + 1, aligned with {@link equityCurve}.
+ */
+export function drawdownSeries(returns: Series): Float64Array {
+  const e = equityCurve(returns);
+  const d = new Float64Array(e.length);
+  let peak = -Infinity;
+  for (let i = 0; i < e.length; i++) {
+    const v = e[i] as number;
+    if (v > peak) peak = v;
+    d[i] = v / peak - 1;
+  }
+  return d;
+}
+
+/** The deepest drawdown and where it sits; indices point into the equity curve (0..n). */
+export interface MaxDrawdown {
+  /** min_t D_t: a negative fraction (-0.25 = 25% below the peak), 0 if equity never fell. */
+  maxDrawdown: number;
+  /**
+   * Duration in periods: from the peak that precedes the deepest trough until the equity curve
+   * first gets back to that peak's value (recoveryIndex - peakIndex), or until the end of the
+   * series (n - peakIndex) if it never recovers. 0 when there is no drawdown.
+   */
+  duration: number;
+  /** Last index at which equity stood at the running maximum before the trough. */
+  peakIndex: number;
+  /** Index of the deepest point (the first one, if the same depth occurs twice). */
+  troughIndex: number;
+  /** First index after the trough with equity >= the peak value; -1 if never recovered. */
+  recoveryIndex: number;
+}
+
+/**
+ * Maximum drawdown of the compounded returns and its duration. Empty input gives 0 and 0: a
+ * curve that only holds the start value has no drawdown.
+ */
+export function maxDrawdown(returns: Series): MaxDrawdown {
+  const e = equityCurve(returns);
+  const n = returns.length;
+  let peak = e[0] as number;
+  let peakIdx = 0;
+  let worst = 0;
+  let worstPeakIdx = 0;
+  let troughIdx = 0;
+  for (let i = 1; i <= n; i++) {
+    const v = e[i] as number;
+    // `>=` moves the peak to the latest time the high was touched: a drawdown begins when
+    // equity leaves its high, not when that high was first reached.
+    if (v >= peak) {
+      peak = v;
+      peakIdx = i;
+      continue;
+    }
+    const dd = v / peak - 1;
+    if (dd < worst) {
+      worst = dd;
+      worstPeakIdx = peakIdx;
+      troughIdx = i;
+    }
+  }
+  if (worst === 0) {
+    return { maxDrawdown: 0, duration: 0, peakIndex: peakIdx, troughIndex: peakIdx, recoveryIndex: peakIdx };
+  }
+  const peakValue = e[worstPeakIdx] as number;
+  let recovery = -1;
+  for (let i = troughIdx + 1; i <= n; i++) {
+    if ((e[i] as number) >= peakValue) {
+      recovery = i;
+      break;
+    }
+  }
+  const end = recovery === -1 ? n : recovery;
+  return {
+    maxDrawdown: worst,
+    duration: end - worstPeakIdx,
+    peakIndex: worstPeakIdx,
+    troughIndex: troughIdx,
+    recoveryIndex: recovery,
+  };
+}
