@@ -1,1 +1,4 @@
-export {};
+export { main } from './cli';
+export { loadStrategyRegistry, StrategyRegistry } from './registry';
+export { runJob, type RunOutcome } from './run-job';
+export { resolveSettings, type RunSettings, validateSettings } from './settings';

@@ -1,1 +1,6 @@
-export {};
+export { closeAndSmaFeatures, type FeatureRows, type FeatureSet } from './features';
+export { createForecastStrategy, type ForecastStrategyOptions, type Regressor } from './forecast-strategy';
+export { type ForecastParamValues, forecastParams, sizingFrom, trainingWindowFrom } from './params';
+export { trailingMeanSd } from './rolling';
+export { parseTrainingWindow, type TrainingWindow, trainingRows } from './schedule';
+export { type Sizing, weightFromForecast } from './sizing';

@@ -1,0 +1,16 @@
+// Bundles the compiled CLI into dist/backtest.bundle.js for a fast start. TensorFlow.js stays
+// external (it loads lazily, only for strategies that train networks), and so do modules
+// loaded only on a terminal.
+'use strict';
+const path = require('node:path');
+require('esbuild').buildSync({
+  entryPoints: [path.join(__dirname, 'dist', 'bin.js')],
+  outfile: path.join(__dirname, 'dist', 'backtest.bundle.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  external: ['@tensorflow/*', 'cli-progress'],
+  logLevel: 'warning',
+});

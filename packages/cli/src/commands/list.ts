@@ -1,0 +1,43 @@
+import type { Argv, CommandModule } from 'yargs';
+import { describeParams } from '@backtest/core';
+import { findProjectRoot, listDatasets } from '@backtest/data';
+import { settingsFromFlags } from '../flags-to-settings';
+import type { RunFlags } from '../options';
+import { loadStrategyRegistry } from '../registry';
+import type { CommandIO } from './io';
+
+export function listCommand(io: CommandIO): CommandModule<object, RunFlags> {
+  return {
+    command: 'list',
+    describe: 'List strategies (with their parameters) and datasets (with where each was found)',
+    builder: (y: Argv) =>
+      y
+        .option('data-dir', { type: 'string', array: true, describe: 'extra directory to look for datasets in' })
+        .option('config', { type: 'string', describe: 'JSON file of settings' })
+        .option('json', { type: 'boolean', default: false }) as Argv<RunFlags>,
+    handler: (argv) => {
+      const root = findProjectRoot(__dirname);
+      const settings = settingsFromFlags(argv, root);
+      const strategies = loadStrategyRegistry().all.map((p) => ({
+        id: p.id,
+        kind: p.kind,
+        description: p.description,
+        params: describeParams(p.params),
+      }));
+      const datasets = listDatasets(settings.dataDirs, root);
+      if (argv.json) {
+        io.out(JSON.stringify({ strategies, datasets, dataDirs: settings.dataDirs }, null, 2));
+        return;
+      }
+      const lines = ['Strategies:'];
+      for (const s of strategies) {
+        lines.push(`  ${s.id.padEnd(14)} ${s.description} [${s.kind}]`);
+        for (const p of s.params) lines.push(`  ${''.padEnd(14)}   --param ${p}`);
+      }
+      lines.push('', 'Datasets:');
+      for (const d of datasets) lines.push(`  ${d.name.padEnd(14)} ${d.description}\n  ${''.padEnd(14)}   ${d.path ?? 'not found'}`);
+      lines.push('', `Data directories, searched in order: ${settings.dataDirs.join(', ')}`);
+      io.out(lines.join('\n'));
+    },
+  };
+}

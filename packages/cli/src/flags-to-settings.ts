@@ -1,0 +1,39 @@
+import * as path from 'node:path';
+import { dataDirectories } from '@backtest/data';
+import type { RunFlags } from './options';
+import { parseParamFlags } from './options';
+import { resolveSettings, type RunSettings } from './settings';
+
+const ENV_DATA_DIR = 'BACKTEST_DATA_DIR';
+
+/**
+ * Settings from flags over the config file over config/defaults.json. Data directories are
+ * searched in this order: --data-dir, then $BACKTEST_DATA_DIR, then the configured list.
+ */
+export function settingsFromFlags(argv: RunFlags, projectRoot: string, env: NodeJS.ProcessEnv = process.env): RunSettings {
+  const flags: Partial<RunSettings> = {
+    strategy: argv.strategy,
+    dataset: argv.dataset,
+    data: argv.data === undefined ? undefined : path.resolve(argv.data),
+    frequency: argv.frequency,
+    onMissing: argv['on-missing'],
+    from: argv.from,
+    to: argv.to,
+    testStart: argv['test-start'],
+    costBps: argv['cost-bps'],
+    cashRate: argv['cash-rate'],
+    seed: argv.seed,
+    threads: argv.threads,
+    backend: argv.backend,
+    params: parseParamFlags(argv.param),
+    plugins: argv.plugin?.map((p) => (p.startsWith('.') || p.startsWith('/') ? path.resolve(p) : p)),
+  };
+  const settings = resolveSettings(projectRoot, argv.config, flags);
+  settings.dataDirs = dataDirectories({
+    flag: argv['data-dir'] ?? [],
+    ...(env[ENV_DATA_DIR] !== undefined ? { env: env[ENV_DATA_DIR] } : {}),
+    projectRoot,
+    defaults: settings.dataDirs,
+  });
+  return settings;
+}

@@ -1,0 +1,57 @@
+import type { Argv } from 'yargs';
+import { UserError } from '@backtest/core';
+import type { RunSettings } from './settings';
+
+/** Options shared by every command that runs a backtest (`backtest`, `compare`). */
+export function withRunOptions<T>(y: Argv<T>) {
+  return y
+    .option('dataset', { type: 'string', describe: 'named dataset (see "backtest list")' })
+    .option('data', { type: 'string', describe: 'a CSV file to use instead of a named dataset' })
+    .option('data-dir', { type: 'string', array: true, describe: 'directory to look for datasets in, before the configured ones (repeatable)' })
+    .option('frequency', { choices: ['monthly', 'daily'] as const, describe: 'bar frequency: month-end closes or daily closes' })
+    .option('on-missing', { choices: ['drop', 'error'] as const, describe: 'what to do with rows that have an empty field' })
+    .option('from', { type: 'string', describe: 'first row to load (YYYY-MM)' })
+    .option('to', { type: 'string', describe: 'last row to load (YYYY-MM)' })
+    .option('test-start', { type: 'string', describe: 'first decision month (YYYY-MM)' })
+    .option('cost-bps', { type: 'number', describe: 'trading cost per unit of weight change, in basis points' })
+    .option('cash-rate', { type: 'number', describe: 'annual return of cash, as a fraction (0.02 = 2%)' })
+    .option('param', { type: 'string', array: true, describe: 'strategy parameter as name=value (repeatable)' })
+    .option('seed', { type: 'number', describe: 'seed of every random draw' })
+    .option('threads', { type: 'number', describe: 'worker threads for independent model fits' })
+    .option('backend', { choices: ['auto', 'tensorflow', 'wasm', 'cpu'] as const, describe: 'TensorFlow.js backend' })
+    .option('plugin', { type: 'string', array: true, describe: 'load a strategy plugin from a directory or package (repeatable)' })
+    .option('config', { type: 'string', describe: 'JSON file of settings (see config/defaults.json)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' });
+}
+
+export interface RunFlags {
+  strategy?: string;
+  dataset?: string;
+  data?: string;
+  'data-dir'?: string[];
+  frequency?: 'monthly' | 'daily';
+  'on-missing'?: 'drop' | 'error';
+  from?: string;
+  to?: string;
+  'test-start'?: string;
+  'cost-bps'?: number;
+  'cash-rate'?: number;
+  param?: string[];
+  seed?: number;
+  threads?: number;
+  backend?: RunSettings['backend'];
+  plugin?: string[];
+  config?: string;
+  json?: boolean;
+}
+
+/** `--param a=1 --param b=x` as an object; a value without `=` is a usage error. */
+export function parseParamFlags(values: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UserError(`--param expects name=value, got "${v}"`);
+    out[v.slice(0, eq).trim()] = v.slice(eq + 1).trim();
+  }
+  return out;
+}

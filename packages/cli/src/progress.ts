@@ -1,0 +1,31 @@
+import type { ProgressReporter } from '@backtest/core';
+import { silentProgress } from '@backtest/core';
+
+/**
+ * A progress bar on stderr, only when both stdout and stderr are terminals and the output is
+ * not JSON: piped or machine-read output never carries bar escape codes.
+ */
+export function createProgress(enabled: boolean): ProgressReporter {
+  if (!enabled || !process.stdout.isTTY || !process.stderr.isTTY) return silentProgress;
+  // Loaded only when a bar can be shown.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
+  let bar: InstanceType<typeof SingleBar> | undefined;
+  return {
+    start(label, total) {
+      bar?.stop();
+      bar = new SingleBar(
+        { format: `${label.padEnd(24)} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+        Presets.shades_classic,
+      );
+      bar.start(total, 0);
+    },
+    tick(n = 1) {
+      bar?.increment(n);
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { didYouMean, type RawParamValue, UserError } from '@backtest/core';
+
+/** Every run setting, after defaults, the config file and flags are merged (flags win). */
+export interface RunSettings {
+  strategy: string;
+  dataset: string;
+  /** A CSV file to use instead of a named dataset. */
+  data?: string;
+  dataDirs: string[];
+  frequency: 'monthly' | 'daily';
+  onMissing: 'drop' | 'error';
+  from?: string;
+  to?: string;
+  testStart?: string;
+  costBps: number;
+  cashRate: number;
+  seed: number;
+  threads: number;
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  params: Record<string, RawParamValue>;
+  plugins: string[];
+}
+
+type Check = (value: unknown) => string | undefined;
+const isString: Check = (v) => (typeof v === 'string' ? undefined : 'a string');
+const isLabel: Check = (v) => (typeof v === 'string' && /^\d{4}-\d{2}(-\d{2})?$/.test(v) ? undefined : 'a date like "YYYY-MM"');
+const oneOf = (...values: string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.join(', ')}`);
+const number = (min: number, integer = false): Check => (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= min && (!integer || Number.isInteger(v)) ? undefined : `${integer ? 'an integer' : 'a number'} >= ${min}`;
+const stringList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'a list of strings');
+const paramMap: Check = (v) =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) &&
+  Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x) || (Array.isArray(x) && x.every((n) => typeof n === 'number')))
+    ? undefined
+    : 'an object of parameter values';
+
+const SCHEMA: Record<keyof RunSettings, Check> = {
+  strategy: isString,
+  dataset: isString,
+  data: isString,
+  dataDirs: stringList,
+  frequency: oneOf('monthly', 'daily'),
+  onMissing: oneOf('drop', 'error'),
+  from: isLabel,
+  to: isLabel,
+  testStart: isLabel,
+  costBps: number(0),
+  cashRate: number(-0.99),
+  seed: number(0, true),
+  threads: number(1, true),
+  backend: oneOf('auto', 'tensorflow', 'wasm', 'cpu'),
+  params: paramMap,
+  plugins: stringList,
+};
+
+/** Check a settings object read from JSON: unknown keys get a hint, bad values say what was expected. */
+export function validateSettings(raw: unknown, file: string): Partial<RunSettings> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${file}: expected a JSON object of settings`);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key.startsWith('$')) continue;
+    const check = SCHEMA[key as keyof RunSettings];
+    if (!check) {
+      throw new UserError(`${file}: unknown setting "${key}"${didYouMean(key, Object.keys(SCHEMA))}; known settings: ${Object.keys(SCHEMA).join(', ')}`);
+    }
+    if (value === null) continue;
+    const problem = check(value);
+    if (problem) throw new UserError(`${file}: setting "${key}" must be ${problem}, got ${JSON.stringify(value)}`);
+    out[key] = value;
+  }
+  return out as Partial<RunSettings>;
+}
+
+export function readSettingsFile(file: string): Partial<RunSettings> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  return validateSettings(json, file);
+}
+
+/** Defaults from config/defaults.json, then the user's config file, then flags. */
+export function resolveSettings(projectRoot: string, configFile: string | undefined, flags: Partial<RunSettings>): RunSettings {
+  const defaults = readSettingsFile(path.join(projectRoot, 'config', 'defaults.json'));
+  const user = configFile ? readSettingsFile(configFile) : {};
+  const merged = { ...defaults, ...user } as RunSettings;
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  merged.params = { ...(defaults.params ?? {}), ...(user.params ?? {}), ...(flags.params ?? {}) };
+  merged.plugins = [...(user.plugins ?? defaults.plugins ?? []), ...(flags.plugins ?? [])];
+  if (configFile && user.dataDirs) {
+    // Relative data directories in a user's config file are relative to that file.
+    merged.dataDirs = user.dataDirs.map((d) => path.resolve(path.dirname(configFile), d));
+  } else {
+    merged.dataDirs = merged.dataDirs.map((d) => path.resolve(projectRoot, d));
+  }
+  return merged;
+}

@@ -1,0 +1,83 @@
+import type { RunSummary, StrategyResult } from './summary';
+
+type Better = 'higher' | 'lower' | 'closer-to-zero' | 'none';
+interface Row {
+  key: keyof StrategyResult | string;
+  label: string;
+  format: (v: number) => string;
+  better: Better;
+}
+
+const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a');
+const num = (d: number) => (v: number) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
+const int = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : 'n/a');
+
+/** Every metric with its unit and which direction is better (for the marker). */
+export const METRIC_ROWS: readonly Row[] = [
+  { key: 'totalReturn', label: 'Total return', format: pct, better: 'higher' },
+  { key: 'cagr', label: 'CAGR', format: pct, better: 'higher' },
+  { key: 'volatility', label: 'Volatility (ann.)', format: pct, better: 'lower' },
+  { key: 'sharpe', label: 'Sharpe (ann.)', format: num(3), better: 'higher' },
+  { key: 'sortino', label: 'Sortino (ann.)', format: num(3), better: 'higher' },
+  { key: 'maxDrawdown', label: 'Max drawdown', format: pct, better: 'closer-to-zero' },
+  { key: 'maxDrawdownMonths', label: 'Max DD duration (periods)', format: int, better: 'lower' },
+  { key: 'calmar', label: 'Calmar', format: num(3), better: 'higher' },
+  { key: 'exposure', label: 'Exposure', format: pct, better: 'none' },
+  { key: 'turnover', label: 'Turnover (per period)', format: pct, better: 'none' },
+  { key: 'trades', label: 'Trades', format: int, better: 'none' },
+  { key: 'hitRate', label: 'Hit rate', format: pct, better: 'higher' },
+  { key: 'alpha', label: 'Alpha vs B&H (ann.)', format: pct, better: 'higher' },
+  { key: 'beta', label: 'Beta vs B&H', format: num(3), better: 'none' },
+  { key: 'informationRatio', label: 'Information ratio', format: num(3), better: 'higher' },
+];
+
+function best(values: number[], better: Better): number {
+  if (better === 'none' || values.length < 2 || values.some((v) => !Number.isFinite(v))) return -1;
+  const score = (v: number) => (better === 'higher' ? v : better === 'lower' ? -v : -Math.abs(v));
+  let bi = 0;
+  let tie = false;
+  for (let i = 1; i < values.length; i++) {
+    if (score(values[i]!) > score(values[bi]!)) {
+      bi = i;
+      tie = false;
+    } else if (score(values[i]!) === score(values[bi]!)) tie = true;
+  }
+  return tie ? -1 : bi;
+}
+
+/** A plain-text table: rows of labels, one right-aligned column per strategy. */
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The comparison a run prints: strategy against buy-and-hold, the better value of each row marked `*`. */
+export function formatRunTable(summary: RunSummary): string {
+  const ids = Object.keys(summary.results);
+  const rows: string[][] = [];
+  for (const r of METRIC_ROWS) {
+    const values = ids.map((id) => summary.results[id]![r.key as keyof StrategyResult] as number);
+    const b = best(values, r.better);
+    rows.push([r.label, ...values.map((v, i) => r.format(v) + (i === b ? ' *' : '  '))]);
+  }
+  const forecasters = ids.filter((id) => summary.results[id]!.forecast);
+  for (const id of forecasters) {
+    const f = summary.results[id]!.forecast!;
+    const cells = (v: string) => ids.map((x) => (x === id ? v + '  ' : ''));
+    rows.push(['Forecast RMSE (return)', ...cells(pct(f.rmse))]);
+    rows.push(['Forecast MAE (return)', ...cells(pct(f.mae))]);
+    rows.push(['Directional accuracy', ...cells(pct(f.directionalAccuracy))]);
+    rows.push(['Out-of-sample R²', ...cells(num(4)(f.r2OutOfSample))]);
+    if (summary.results[id]!.fits !== undefined) rows.push(['Models trained', ...cells(String(summary.results[id]!.fits))]);
+  }
+  const p = summary.period;
+  const head = [
+    `${summary.strategy} on ${summary.dataset} (${summary.frequency}), ${p.start} .. ${p.end}, ${p.periods} periods` +
+      (summary.backend ? `, backend ${summary.backend}` : ''),
+    '',
+  ];
+  const notes = ['', '* = better of the two. Returns are per period, annualised where marked; Sharpe and Sortino over the cash return.'];
+  for (const w of summary.warnings) notes.push(`warning: ${w}`);
+  return head.join('\n') + renderTable(['', ...ids], rows) + notes.join('\n');
+}
