@@ -1,0 +1,135 @@
+/**
+ * `backtest --strategy sma` against a second, plain implementation of the same conventions,
+ * written here from the raw file: split lines by hand, take each month's last close, a 10-month
+ * mean, weights, returns and the metric formulas of MISSION.md. Shares no code with the product.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { backtest, sharedDataFile } from './helpers';
+
+interface Plain {
+  [k: string]: number;
+}
+
+function plainMetrics(r: number[], b: number[], w: number[]): Plain {
+  const n = r.length;
+  const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
+  const sd = (x: number[]) => {
+    const m = mean(x);
+    return Math.sqrt(x.reduce((a, v) => a + (v - m) ** 2, 0) / (x.length - 1));
+  };
+  let g = 1;
+  for (const v of r) g *= 1 + v;
+  let peak = 1;
+  let eq = 1;
+  let mdd = 0;
+  for (const v of r) {
+    eq *= 1 + v;
+    peak = Math.max(peak, eq);
+    mdd = Math.min(mdd, eq / peak - 1);
+  }
+  const cagr = Math.pow(g, 12 / n) - 1;
+  const downside = Math.sqrt(r.reduce((a, v) => a + Math.min(v, 0) ** 2, 0) / n);
+  const mb = mean(b);
+  const mr = mean(r);
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (b[i]! - mb) * (r[i]! - mr);
+    sxx += (b[i]! - mb) ** 2;
+  }
+  const beta = sxy / sxx;
+  let trades = 0;
+  let turn = 0;
+  let prev = 0;
+  for (const x of w) {
+    if (x !== prev) trades++;
+    turn += Math.abs(x - prev);
+    prev = x;
+  }
+  return {
+    totalReturn: g - 1,
+    cagr,
+    volatility: sd(r) * Math.sqrt(12),
+    sharpe: (mr / sd(r)) * Math.sqrt(12),
+    sortino: (mr / downside) * Math.sqrt(12),
+    maxDrawdown: mdd,
+    calmar: cagr / Math.abs(mdd),
+    exposure: mean(w.map(Math.abs)),
+    turnover: turn / n,
+    trades,
+    hitRate: r.filter((v) => v > 0).length / n,
+    beta,
+    alpha: (mr - beta * mb) * 12,
+  };
+}
+
+function expectSignificant(actual: number, expected: number, label: string): void {
+  const scale = Math.max(Math.abs(expected), 1e-12);
+  if (Math.abs(actual - expected) / scale > 1e-6) throw new Error(`${label}: got ${actual}, expected ${expected}`);
+}
+
+describe('sma on the real month-end S&P 500, recomputed independently', () => {
+  it('agrees to at least 6 significant digits', () => {
+    const text = readFileSync(sharedDataFile('gspc-daily.csv'), 'utf8');
+    const lastOfMonth = new Map<string, number>();
+    for (const line of text.split('\n').slice(1)) {
+      const cells = line.trim().split(',');
+      if (cells.length < 3 || cells[2] === '') continue;
+      const month = cells[0]!.slice(0, 7);
+      if (month >= '1970-01' && month <= '2020-12') lastOfMonth.set(month, Number(cells[2]));
+    }
+    const months = [...lastOfMonth.keys()].sort();
+    const close = months.map((m) => lastOfMonth.get(m)!);
+    expect(months.length).toBe(612);
+    const r: number[] = [];
+    const b: number[] = [];
+    const w: number[] = [];
+    for (let t = 9; t < close.length - 1; t++) {
+      const sma = close.slice(t - 9, t + 1).reduce((a, v) => a + v, 0) / 10;
+      const weight = close[t]! > sma ? 1 : 0;
+      const ret = close[t + 1]! / close[t]! - 1;
+      w.push(weight);
+      r.push(weight * ret);
+      b.push(ret);
+    }
+    const res = backtest(['--strategy', 'sma', '--from', '1970-01', '--to', '2020-12', '--json']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const doc = JSON.parse(res.stdout);
+    expect(doc.strategy).toBe('sma');
+    expect(doc.dataset).toBe('sp500');
+    expect(doc.period).toMatchObject({ start: '1970-11', end: '2020-12', months: 602 });
+    const expected = plainMetrics(r, b, w);
+    const bench = plainMetrics(b, b, b.map(() => 1));
+    for (const [k, v] of Object.entries(expected)) expectSignificant(doc.results.sma[k], v, `sma.${k}`);
+    for (const k of ['totalReturn', 'cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown', 'calmar', 'hitRate']) {
+      expectSignificant(doc.results['buy-and-hold'][k], bench[k]!, `buy-and-hold.${k}`);
+    }
+  });
+});
+
+describe('sma on a hand-checked series', () => {
+  it('matches returns computed by hand', () => {
+    // Month-end closes; window 3. Decisions from the 3rd month (index 2):
+    //  t=2: closes 100,104,102 mean 102   -> 102 > 102? no  -> 0, earns nothing in month 4
+    //  t=3: 104,102,108 mean 104.667 -> 108 > it -> 1, earns 99/108 - 1
+    //  t=4: 102,108,99 mean 103       -> 99 no    -> 0
+    //  t=5: 108,99,111 mean 106       -> 111 yes  -> 1, earns 120/111 - 1
+    const closes = [100, 104, 102, 108, 99, 111, 120];
+    const dates = ['2001-01-31', '2001-02-28', '2001-03-30', '2001-04-30', '2001-05-31', '2001-06-29', '2001-07-31'];
+    const dir = mkdtempSync(path.join(tmpdir(), 'bt-'));
+    const file = path.join(dir, 'tiny.csv');
+    writeFileSync(file, 'date,close\n' + dates.map((d, i) => `${d},${closes[i]}`).join('\n') + '\n');
+    const res = backtest(['--strategy', 'sma', '--data', file, '--param', 'window=3', '--json']);
+    expect(res.stderr).toBe('');
+    const doc = JSON.parse(res.stdout);
+    expect(doc.period).toEqual({ start: '2001-04', end: '2001-07', periods: 4, months: 4 });
+    const strat = (1 + (99 / 108 - 1)) * (1 + (120 / 111 - 1)) - 1;
+    expectSignificant(doc.results.sma.totalReturn, strat, 'totalReturn');
+    expect(doc.results.sma.trades).toBe(3);
+    expect(doc.results.sma.exposure).toBe(0.5);
+    expectSignificant(doc.results['buy-and-hold'].totalReturn, 120 / 102 - 1, 'buy-and-hold');
+  });
+});
