@@ -1,1 +1,11 @@
-export {};
+export { type CsvTable, readCsvTable, recordCount } from './csv-table';
+export { type DataDirectorySources, dataDirectories, findProjectRoot } from './data-directories';
+export { type DatasetListing, type DatasetLocation, listDatasets, loadDataset } from './datasets';
+export { type CalendarDate, readIsoDate } from './iso-date';
+export { type ColumnMapping, LAYOUT_NAMES, type LayoutName, parseColumnMapping } from './layout';
+export { type LoadedData, loadCsvFile } from './load';
+export { lastWeekdayOfMonth, toMonthEnd } from './month-end';
+export { type LoadOptions, type ParsedData, parseCsvText } from './parse-csv';
+export type { MissingPolicy } from './price-rows';
+export { type DatasetEntry, type DatasetRegistry, datasetRegistry } from './registry';
+export { withTotalReturn } from './total-return';

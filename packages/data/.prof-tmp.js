@@ -1,0 +1,15 @@
+const ms = (a) => (Number(process.hrtime.bigint() - a) / 1e6).toFixed(1);
+let t = process.hrtime.bigint();
+const fs = require('fs'); const crypto = require('crypto');
+const { readCsvTable } = require('./dist/csv-table');
+const { readPriceRows } = require('./dist/price-rows');
+const { resolveLayout } = require('./dist/layout');
+const { toMonthEnd } = require('./dist/month-end');
+console.log('require', ms(t)); t = process.hrtime.bigint();
+const b = fs.readFileSync('/work/shared/data/gspc-daily.csv'); console.log('read', ms(t)); t = process.hrtime.bigint();
+crypto.createHash('sha256').update(b).digest('hex'); console.log('hash', ms(t)); t = process.hrtime.bigint();
+const s = b.toString('utf8'); console.log('decode', ms(t)); t = process.hrtime.bigint();
+const tab = readCsvTable(s, 'f'); console.log('table', ms(t)); t = process.hrtime.bigint();
+const lay = resolveLayout(tab.header, { file: 'f', line: 1 }); console.log('layout', ms(t)); t = process.hrtime.bigint();
+const rows = readPriceRows(tab, 'f', 'f', lay, 'drop'); console.log('rows', ms(t)); t = process.hrtime.bigint();
+const me = toMonthEnd({ source: 'x', frequency: 'daily', dates: rows.dates, close: rows.close, columns: rows.columns }); console.log('monthEnd', ms(t));

@@ -1,0 +1,10 @@
+const t0 = process.hrtime.bigint();
+const d = require('./dist');
+const t1 = process.hrtime.bigint();
+const root = d.findProjectRoot(__dirname);
+const dirs = d.dataDirectories({ projectRoot: root });
+const t2 = process.hrtime.bigint();
+const r = d.loadDataset(process.argv[2] || 'sp500', { dataDirs: dirs, projectRoot: root, totalReturn: process.argv[3] === 'tr' });
+const t3 = process.hrtime.bigint();
+console.log('require', Number(t1 - t0) / 1e6, 'dirs', Number(t2 - t1) / 1e6, 'load', Number(t3 - t2) / 1e6);
+console.log(r.path, r.sha256, r.rawRows, r.droppedRows, r.layout, r.fileFrequency, r.series.dates.length, r.series.dates[0], r.series.dates.at(-1), r.warnings);

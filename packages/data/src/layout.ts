@@ -1,0 +1,202 @@
+import { InputError, UserError } from '@backtest/core';
+
+/** The CSV layouts recognised from their header. */
+export type LayoutName = 'plain' | 'yahoo' | 'shiller';
+
+/**
+ * Which header holds each field, for a file in no known layout. `date` and `close` are
+ * required; any other key names an extra column to keep (open, high, low, volume, dividend, ...),
+ * stored under that key in lower case. Header names match case-insensitively.
+ *
+ * @example { date: 'Day', close: 'Last', volume: 'Vol' }
+ */
+export interface ColumnMapping {
+  readonly date: string;
+  readonly close: string;
+  readonly [column: string]: string;
+}
+
+/**
+ * How a cell is validated. `price`: positive; 0 reads as missing (Yahoo writes 0 for an unknown
+ * open). `volume`: not negative. `measure`: any number. `zero-is-missing`: any number, 0 reads as
+ * missing (Shiller's files pad unknown values with 0.0).
+ */
+export type FieldKind = 'date' | 'close' | 'price' | 'volume' | 'measure' | 'zero-is-missing';
+
+export interface Field {
+  /** Name in the product: 'date', 'close', or the key in `PriceSeries.columns`. */
+  readonly key: string;
+  readonly kind: FieldKind;
+  /** Position in the record, and the header as the file spells it (for messages). */
+  readonly index: number;
+  readonly header: string;
+}
+
+export interface ResolvedLayout {
+  readonly name: LayoutName | 'mapped';
+  readonly date: Field;
+  readonly close: Field;
+  readonly extras: readonly Field[];
+  /** Shiller rows are monthly by definition, whatever their dates look like. */
+  readonly monthly: boolean;
+}
+
+interface ExtraSpec {
+  readonly key: string;
+  readonly header: string;
+  readonly kind: FieldKind;
+}
+
+interface LayoutDefinition {
+  readonly name: LayoutName;
+  /** The header as published, for error messages. */
+  readonly published: string;
+  readonly date: string;
+  readonly close: string;
+  readonly extras: readonly ExtraSpec[];
+  readonly monthly: boolean;
+}
+
+const BARS: readonly ExtraSpec[] = [
+  { key: 'open', header: 'open', kind: 'price' },
+  { key: 'high', header: 'high', kind: 'price' },
+  { key: 'low', header: 'low', kind: 'price' },
+  { key: 'volume', header: 'volume', kind: 'volume' },
+];
+
+const shillerExtra = (key: string, header: string): ExtraSpec => ({ key, header, kind: 'zero-is-missing' });
+
+// Detection tries these in order: the most specific header first.
+const LAYOUTS: readonly LayoutDefinition[] = [
+  {
+    name: 'shiller',
+    published:
+      'Date,SP500,Dividend,Earnings,Consumer Price Index,Long Interest Rate,Real Price,Real Dividend,Real Earnings,PE10',
+    date: 'date',
+    close: 'sp500',
+    extras: [
+      shillerExtra('dividend', 'dividend'),
+      shillerExtra('earnings', 'earnings'),
+      shillerExtra('cpi', 'consumer price index'),
+      shillerExtra('long_rate', 'long interest rate'),
+      shillerExtra('real_price', 'real price'),
+      shillerExtra('real_dividend', 'real dividend'),
+      shillerExtra('real_earnings', 'real earnings'),
+      shillerExtra('pe10', 'pe10'),
+    ],
+    monthly: true,
+  },
+  {
+    name: 'yahoo',
+    published: 'Date,Open,High,Low,Close,Adj Close,Volume',
+    date: 'date',
+    close: 'adj close',
+    extras: BARS,
+    monthly: false,
+  },
+  { name: 'plain', published: 'date,open,close,volume', date: 'date', close: 'close', extras: BARS, monthly: false },
+];
+
+export const LAYOUT_NAMES: readonly LayoutName[] = LAYOUTS.map((l) => l.name);
+
+/** The header a file in this layout starts with, as its publisher writes it. */
+export function publishedHeader(layout: LayoutName): string {
+  return LAYOUTS.find((l) => l.name === layout)?.published ?? '';
+}
+
+/**
+ * Finds the date, close and extra columns from the header: with `mapping` when given, else as
+ * the `forced` layout, else the first known layout whose date and close headers are present.
+ */
+export function resolveLayout(
+  header: readonly string[],
+  where: { file: string; line: number },
+  choice: { mapping?: ColumnMapping; forced?: LayoutName } = {},
+): ResolvedLayout {
+  const position = new Map<string, number>();
+  header.forEach((h, i) => {
+    const k = h.toLowerCase();
+    if (!position.has(k)) position.set(k, i);
+  });
+  const field = (key: string, headerName: string, kind: FieldKind): Field | undefined => {
+    const index = position.get(headerName.trim().toLowerCase());
+    return index === undefined ? undefined : { key, kind, index, header: header[index]! };
+  };
+
+  if (choice.mapping) return mappedLayout(choice.mapping, field, header, where);
+
+  const candidates = choice.forced ? LAYOUTS.filter((l) => l.name === choice.forced) : LAYOUTS;
+  for (const def of candidates) {
+    const date = field('date', def.date, 'date');
+    const close = field('close', def.close, 'close');
+    if (!date || !close) continue;
+    const extras = def.extras.flatMap((e) => field(e.key, e.header, e.kind) ?? []);
+    return { name: def.name, date, close, extras, monthly: def.monthly };
+  }
+
+  const found = header.map((h) => `"${h}"`).join(', ');
+  const expected = choice.forced ? candidates : LAYOUTS;
+  // Name the column the user most likely has to fix: the date first, then the close.
+  const target = choice.forced ? candidates[0] : LAYOUTS[LAYOUTS.length - 1];
+  const missing = !target || !position.has(target.date) ? 'date' : target.close;
+  const known = expected.map((l) => `${l.name} (${l.published})`).join('; ');
+  throw new InputError(
+    { ...where, column: missing },
+    `no date and close columns: the header has ${found}. ` +
+      `${choice.forced ? 'Expected layout' : 'Known layouts'}: ${known}. ` +
+      'For another layout pass a column mapping such as {date: "Day", close: "Last"}',
+  );
+}
+
+function mappedLayout(
+  mapping: ColumnMapping,
+  field: (key: string, headerName: string, kind: FieldKind) => Field | undefined,
+  header: readonly string[],
+  where: { file: string; line: number },
+): ResolvedLayout {
+  const resolve = (key: string, headerName: string, kind: FieldKind): Field => {
+    const f = field(key, headerName, kind);
+    if (f) return f;
+    throw new InputError(
+      { ...where, column: headerName },
+      `column "${headerName}" (mapped to ${key}) is not in the header; found ${header.map((h) => `"${h}"`).join(', ')}`,
+    );
+  };
+  const extras: Field[] = [];
+  for (const [rawKey, headerName] of Object.entries(mapping)) {
+    const key = rawKey.toLowerCase();
+    if (key === 'date' || key === 'close') continue;
+    const kind: FieldKind = key === 'volume' ? 'volume' : ['open', 'high', 'low'].includes(key) ? 'price' : 'measure';
+    extras.push(resolve(key, headerName, kind));
+  }
+  return {
+    name: 'mapped',
+    date: resolve('date', mapping.date, 'date'),
+    close: resolve('close', mapping.close, 'close'),
+    extras,
+    monthly: false,
+  };
+}
+
+/**
+ * Reads a mapping written on the command line, `key=Header` pairs separated by commas.
+ *
+ * @example parseColumnMapping('date=Day,close=Last') // { date: 'Day', close: 'Last' }
+ */
+export function parseColumnMapping(spec: string): ColumnMapping {
+  const entries: Record<string, string> = {};
+  for (const pair of spec.split(',')) {
+    const eq = pair.indexOf('=');
+    const key = pair.slice(0, eq).trim().toLowerCase();
+    const headerName = pair.slice(eq + 1).trim();
+    if (eq < 0 || key === '' || headerName === '') {
+      throw new UserError(`column mapping "${spec}": expected key=Header pairs such as date=Day,close=Last`);
+    }
+    entries[key] = headerName;
+  }
+  const { date, close } = entries;
+  if (date === undefined || close === undefined) {
+    throw new UserError(`column mapping "${spec}" must name both date and close (for example date=Day,close=Last)`);
+  }
+  return { ...entries, date, close };
+}

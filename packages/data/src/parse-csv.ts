@@ -1,0 +1,106 @@
+import { basename } from 'node:path';
+import { type Frequency, InputError, type PriceSeries, UserError } from '@backtest/core';
+import { readCsvTable, recordCount } from './csv-table';
+import { type ColumnMapping, type LayoutName, resolveLayout } from './layout';
+import { type MissingPolicy, readPriceRows } from './price-rows';
+import { toMonthEnd } from './month-end';
+import { withTotalReturn } from './total-return';
+
+export interface LoadOptions {
+  /** An empty date or close: drop the row and count it (default), or stop with an error. */
+  readonly onMissing?: MissingPolicy;
+  /** Which headers hold the fields, for a file in no known layout. */
+  readonly columns?: ColumnMapping;
+  /** Read the file as this layout instead of detecting it (datasets pass their registry layout). */
+  readonly layout?: LayoutName;
+  /** Rows served: month-end (default; daily files are resampled) or the file's days. */
+  readonly frequency?: Frequency;
+  /** Add `returnIndex` with dividends reinvested (needs a dividend column). */
+  readonly totalReturn?: boolean;
+  /** The series' `source`; defaults to the file's name. */
+  readonly name?: string;
+}
+
+/** A file read into a series, with what a report needs to say where it came from. */
+export interface ParsedData {
+  readonly series: PriceSeries;
+  readonly layout: LayoutName | 'mapped';
+  /** How often the file itself has rows (a daily file served monthly says 'daily'). */
+  readonly fileFrequency: Frequency;
+  /** Data records in the file, and how many of them the missing-value policy dropped. */
+  readonly rawRows: number;
+  readonly droppedRows: number;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Reads CSV text as a price series (see `LoadOptions`). Errors are `InputError`s naming `file`,
+ * the line and the column; repairs are counted in `warnings`, which name the file's base name.
+ *
+ * @example
+ * parseCsvText('date,close\n2024-01-31,100\n2024-02-29,102\n', 'mine.csv').series.close
+ * // Float64Array [100, 102]
+ */
+export function parseCsvText(text: string, file: string, options: LoadOptions = {}): ParsedData {
+  const label = basename(file);
+  const table = readCsvTable(text, file);
+  if (table.headerLine === 0) {
+    throw new InputError({ file, line: 1 }, 'the file is empty: expected a header line such as date,close and data rows');
+  }
+  if (recordCount(table) === 0) {
+    throw new InputError({ file, line: table.headerLine }, 'the file has a header but no data rows');
+  }
+  const layout = resolveLayout(
+    table.header,
+    { file, line: table.headerLine },
+    { ...(options.columns ? { mapping: options.columns } : {}), ...(options.layout ? { forced: options.layout } : {}) },
+  );
+  const rows = readPriceRows(table, file, label, layout, options.onMissing ?? 'drop');
+  if (rows.dates.length === 0) {
+    throw new InputError(
+      { file, column: layout.close.header },
+      `no usable rows: all ${rows.rawRows} data rows have an empty ${layout.date.header} or ${layout.close.header}`,
+    );
+  }
+
+  // Shiller rows and yyyy-MM rows are months. Day-dated rows are days when some month has two
+  // of them; otherwise (one row a month, or a single row) they are taken as months unless days
+  // are asked for, so that a monthly file dated on the 1st is not cut at a "month-end".
+  const wanted = options.frequency ?? 'monthly';
+  const surelyMonthly = layout.monthly || rows.monthOnly;
+  if (wanted === 'daily' && surelyMonthly) {
+    throw new UserError(`${file} has monthly rows (${layout.monthly ? `${layout.name} layout` : 'yyyy-MM dates'}); it cannot be served daily`);
+  }
+  const fileFrequency: Frequency =
+    !surelyMonthly && (wanted === 'daily' || repeatsAMonth(rows.dates)) ? 'daily' : 'monthly';
+  const warnings = [...rows.warnings];
+  let series: PriceSeries = {
+    source: options.name ?? label,
+    frequency: fileFrequency,
+    dates: rows.dates,
+    close: rows.close,
+    columns: rows.columns,
+  };
+  if (wanted === 'monthly') {
+    const monthly = toMonthEnd(series);
+    series = monthly.series;
+    warnings.push(...monthly.warnings);
+    if (series.dates.length === 0) {
+      throw new InputError({ file }, 'no complete month: the data ends before the last weekday of its only month');
+    }
+  }
+  if (options.totalReturn) {
+    const total = withTotalReturn(series);
+    series = total.series;
+    warnings.push(...total.warnings);
+  }
+  return { series, layout: layout.name, fileFrequency, rawRows: rows.rawRows, droppedRows: rows.droppedRows, warnings };
+}
+
+/** Daily data has some month with two rows; monthly data (even dated on the 1st) never does. */
+function repeatsAMonth(dates: readonly string[]): boolean {
+  for (let i = 1; i < dates.length; i++) {
+    if (dates[i]!.slice(0, 7) === dates[i - 1]!.slice(0, 7)) return true;
+  }
+  return false;
+}

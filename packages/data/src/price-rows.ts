@@ -1,0 +1,199 @@
+import { InputError } from '@backtest/core';
+import { type CsvTable, recordCount } from './csv-table';
+import { readIsoDate } from './iso-date';
+import type { Field, ResolvedLayout } from './layout';
+
+/** What to do with a row whose date or close is empty. */
+export type MissingPolicy = 'drop' | 'error';
+
+/** Validated rows of a file, in file order, before any resampling. */
+export interface PriceRows {
+  readonly dates: string[];
+  readonly close: Float64Array;
+  readonly columns: Record<string, Float64Array>;
+  /** Data records in the file (blank lines and the header not counted). */
+  readonly rawRows: number;
+  readonly droppedRows: number;
+  /** True when the file gave months (yyyy-MM) rather than days. */
+  readonly monthOnly: boolean;
+  readonly warnings: string[];
+}
+
+// Markers other tools write for "no value" (Yahoo: null, R: NA, FRED: "."); read as empty.
+const MISSING_MARKERS = new Set(['null', 'nan', 'na', 'n/a', '.']);
+const LINES_SHOWN = 5;
+
+function isMissing(cell: string): boolean {
+  return cell === '' || (cell.length <= 4 && MISSING_MARKERS.has(cell.toLowerCase()));
+}
+
+/**
+ * A finite decimal number, or NaN. `Number` alone also accepts `Infinity` and 0x/0b/0o
+ * integers; blanks never get here (they are missing values).
+ */
+function readNumber(cell: string): number {
+  const v = Number(cell);
+  if (!Number.isFinite(v)) return NaN;
+  const radix = cell.charCodeAt(1) | 0x20;
+  return radix === 0x78 || radix === 0x62 || radix === 0x6f ? NaN : v;
+}
+
+/** Counts rows with one kind of repair, and remembers the first few lines for the warning. */
+class RepairTally {
+  count = 0;
+  readonly lines: number[] = [];
+  add(line: number): void {
+    this.count++;
+    if (this.lines.length < LINES_SHOWN) this.lines.push(line);
+  }
+  describeLines(): string {
+    const more = this.count > this.lines.length ? ', ...' : '';
+    return `(line${this.count === 1 ? '' : 's'} ${this.lines.join(', ')}${more})`;
+  }
+}
+
+/**
+ * True when `text` is yyyy-MM-dd in the month of `previous` (a valid date) with a day 01..28,
+ * which every month has: then it is a real date without the full parse, and most rows are such.
+ */
+function sameMonthDay(text: string, previous: string): boolean {
+  if (text.length !== 10 || previous.length !== 10) return false;
+  for (let k = 0; k < 8; k++) if (text.charCodeAt(k) !== previous.charCodeAt(k)) return false;
+  const tens = text.charCodeAt(8) - 48;
+  const ones = text.charCodeAt(9) - 48;
+  if (tens < 0 || tens > 9 || ones < 0 || ones > 9) return false;
+  const day = tens * 10 + ones;
+  return day >= 1 && day <= 28;
+}
+
+const rows = (n: number): string => `${n} row${n === 1 ? '' : 's'}`;
+
+/**
+ * Validates every record of a table: dates strictly ascending and real, close a positive number,
+ * extra columns numbers of their kind (see `FieldKind`). Any violation is an `InputError` naming
+ * the file, line and column. Only an empty date or close is a gap the policy may repair (drop
+ * the row); an empty extra column (open, volume, dividend, ...) leaves NaN there and keeps the row,
+ * since the product runs on the close and a missing volume does not make a close wrong.
+ *
+ * @param label the short file name used in warnings
+ */
+export function readPriceRows(
+  table: CsvTable,
+  file: string,
+  label: string,
+  layout: ResolvedLayout,
+  onMissing: MissingPolicy,
+): PriceRows {
+  const { header, cells, recordStart, lines } = table;
+  const width = header.length;
+  const n = recordCount(table);
+  const dates: string[] = [];
+  const close = new Float64Array(n);
+  const extras = layout.extras.map((field) => ({ field, values: new Float64Array(n) }));
+  const emptyExtra = layout.extras.map(() => new RepairTally());
+  const zeroExtra = layout.extras.map(() => new RepairTally());
+  const dropped = new RepairTally();
+  const at = (field: Field, line: number) => ({ file, line, column: field.header });
+  const dateIndex = layout.date.index;
+  const closeIndex = layout.close.index;
+  let monthOnly = false;
+  let previousDate = '';
+  let previousLine = 0;
+  let kept = 0;
+
+  for (let r = 0; r < n; r++) {
+    const first = recordStart[r]!;
+    const found = recordStart[r + 1]! - first;
+    const line = lines[r]!;
+    if (found !== width) {
+      const column = header[Math.min(found, width - 1)];
+      throw new InputError(
+        { file, line, ...(column !== undefined ? { column } : {}) },
+        `expected ${width} fields as in the header, found ${found}`,
+      );
+    }
+    const dateText = cells[first + dateIndex]!.trim();
+    const closeText = cells[first + closeIndex]!.trim();
+    const emptyField = isMissing(dateText) ? layout.date : isMissing(closeText) ? layout.close : undefined;
+    if (emptyField) {
+      if (onMissing === 'error') {
+        throw new InputError(
+          { file, line, column: emptyField.header },
+          'empty field (the missing-value policy is "error"; "drop" would skip the row)',
+        );
+      }
+      dropped.add(line);
+      continue;
+    }
+
+    // Most rows take the quick check; a full parse would allocate a result per row.
+    const quick = sameMonthDay(dateText, previousDate);
+    const date = quick ? undefined : readIsoDate(dateText);
+    const iso = quick ? dateText : date?.iso;
+    if (iso === undefined) {
+      throw new InputError(at(layout.date, line), `"${dateText}" is not a date (expected yyyy-MM-dd, or yyyy-MM for months)`);
+    }
+    const rowMonthOnly = date?.monthOnly ?? false;
+    if (kept === 0) monthOnly = rowMonthOnly;
+    else if (rowMonthOnly !== monthOnly) {
+      const [given, earlier] = monthOnly ? ['yyyy-MM-dd', 'yyyy-MM'] : ['yyyy-MM', 'yyyy-MM-dd'];
+      throw new InputError(at(layout.date, line), `"${dateText}" is ${given} but the rows before are ${earlier}`);
+    }
+    if (iso <= previousDate) {
+      throw new InputError(
+        at(layout.date, line),
+        iso === previousDate
+          ? `date ${dateText} repeats the date on line ${previousLine}`
+          : `date ${dateText} is earlier than ${previousDate} on line ${previousLine}: rows must be in ascending date order`,
+      );
+    }
+    const price = readNumber(closeText);
+    if (Number.isNaN(price)) throw new InputError(at(layout.close, line), `"${closeText}" is not a number`);
+    if (price <= 0) throw new InputError(at(layout.close, line), `price must be positive, found ${closeText}`);
+
+    for (let e = 0; e < extras.length; e++) {
+      const { field, values } = extras[e]!;
+      const text = cells[first + field.index]!.trim();
+      if (isMissing(text)) {
+        values[kept] = NaN;
+        emptyExtra[e]!.add(line);
+        continue;
+      }
+      const v = readNumber(text);
+      if (Number.isNaN(v)) throw new InputError(at(field, line), `"${text}" is not a number`);
+      if (v < 0 && field.kind === 'price') throw new InputError(at(field, line), `price must be positive, found ${text}`);
+      if (v < 0 && field.kind === 'volume') throw new InputError(at(field, line), `volume must not be negative, found ${text}`);
+      if (v === 0 && (field.kind === 'price' || field.kind === 'zero-is-missing')) {
+        values[kept] = NaN;
+        zeroExtra[e]!.add(line);
+        continue;
+      }
+      values[kept] = v;
+    }
+
+    dates.push(iso);
+    close[kept] = price;
+    kept++;
+    previousDate = iso;
+    previousLine = line;
+  }
+
+  const warnings: string[] = [];
+  if (dropped.count > 0) {
+    warnings.push(`${label}: dropped ${rows(dropped.count)} with an empty field ${dropped.describeLines()}`);
+  }
+  layout.extras.forEach((field, e) => {
+    const empty = emptyExtra[e]!;
+    const zero = zeroExtra[e]!;
+    if (empty.count > 0) {
+      warnings.push(`${label}: kept ${rows(empty.count)} with an empty ${field.header}, as no value there ${empty.describeLines()}`);
+    }
+    if (zero.count > 0) {
+      warnings.push(`${label}: read 0 in ${field.header} as no value on ${rows(zero.count)} ${zero.describeLines()}`);
+    }
+  });
+
+  const columns: Record<string, Float64Array> = {};
+  for (const { field, values } of extras) columns[field.key] = values.slice(0, kept);
+  return { dates, close: close.slice(0, kept), columns, rawRows: n, droppedRows: dropped.count, monthOnly, warnings };
+}
