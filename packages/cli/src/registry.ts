@@ -1,11 +1,11 @@
 import { Container, type ContainerModule, didYouMean, type StrategyPlugin, strategyPlugins, UserError } from '@backtest/core';
 import buyAndHold from '@backtest/strategy-buy-and-hold';
-
-
+import nnSma from '@backtest/strategy-nn-sma';
+import olsSma from '@backtest/strategy-ols-sma';
 import sma from '@backtest/strategy-sma';
 
 /** The container modules of the strategies that ship with the tool. */
-export const builtInStrategyModules: readonly ContainerModule[] = [buyAndHold, sma];
+export const builtInStrategyModules: readonly ContainerModule[] = [buyAndHold, sma, olsSma, nnSma];
 
 /**
  * All strategy plugins, collected through the one multi-binding. Modules load flat into one

@@ -29,6 +29,8 @@ export interface ForecastStrategyOptions {
   readonly minTrain: number;
   readonly sizing: Sizing;
   readonly defaultTestStart?: string;
+  /** Asynchronous set-up before the first decision (for example choosing a TensorFlow.js backend). */
+  readonly setup?: () => Promise<void>;
   /** Extra information for the report (model kind, backend...). */
   readonly info?: () => Record<string, unknown>;
   readonly context: StrategyContext;
@@ -81,8 +83,11 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   return {
     minHistory,
     ...(o.defaultTestStart ? { defaultTestStart: o.defaultTestStart } : {}),
+    async prepare(views) {
+      await o.setup?.();
+      o.context.progress.start(`${o.id}: model fits`, Math.ceil(views.length / o.refit));
+    },
     decide(view) {
-      if (decisions === 0) o.context.progress.start(`${o.id}: fits`, 1);
       if (decisions % o.refit === 0) refit(view);
       decisions++;
       const closes = view.closes(Math.min(view.length, 4 * o.features.warmup + 4));

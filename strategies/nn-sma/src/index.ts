@@ -1,1 +1,82 @@
-export {};
+import { defineParams, defineStrategy, strategyModule } from '@backtest/core';
+import {
+  closeAndSmaFeatures,
+  createForecastStrategy,
+  forecastParams,
+  type Regressor,
+  sizingFrom,
+  trainingWindowFrom,
+} from '@backtest/forecast';
+import { type Activation, type BackendRequest, initBackend, NnModel } from '@backtest/models';
+
+const params = defineParams({
+  ...forecastParams,
+  hidden: { type: 'integer-list', default: [10], min: 1, description: 'units of each hidden layer, e.g. 300,100' },
+  activation: { type: 'enum', values: ['relu', 'tanh', 'sigmoid', 'linear'], default: 'relu', description: 'activation of the hidden layers' },
+  epochs: { type: 'integer', default: 20, min: 1, max: 10_000, description: 'training epochs per fit (the maximum, with early stopping)' },
+  optimizer: { type: 'enum', values: ['sgd', 'adam'], default: 'sgd', description: 'SGD (Keras default learning rate 0.01) or Adam (0.001)' },
+  learningRate: { type: 'number', default: 0, min: 0, description: 'learning rate; 0 = the optimiser\'s Keras default' },
+  batchSize: { type: 'integer', default: 32, min: 1, description: 'rows per gradient step' },
+  patience: { type: 'integer', default: 0, min: 0, description: 'early stopping patience in epochs (0 = train every epoch)' },
+  validation: { type: 'number', default: 0, min: 0, max: 0.5, description: 'fraction of the latest training rows held out to monitor early stopping' },
+});
+
+/**
+ * Forecast next period's close with a dense TensorFlow.js network on the scaled close and SMA,
+ * walk-forward; long when the forecast beats the current close by more than the threshold.
+ * Defaults are the study's network: 2 -> 10 (ReLU) -> 1, SGD 0.01, batch 32, 20 epochs.
+ */
+export const nnSma = defineStrategy({
+  id: 'nn-sma',
+  description: 'Neural-network forecast of next close from close and SMA; long when it beats the close',
+  kind: 'forecast',
+  params,
+  create: (p, context) => {
+    let backend = '';
+    const layers = [...p.hidden.map((units) => ({ units, activation: p.activation as Activation })), { units: 1, activation: 'linear' as const }];
+    const optimizer = p.learningRate > 0 ? { name: p.optimizer, learningRate: p.learningRate } : { name: p.optimizer };
+    const model = (fit: number): Regressor => {
+      const net = new NnModel({ network: { inputSize: 2, layers }, optimizer: optimizer as { name: 'sgd' | 'adam' } });
+      return {
+        fit(x, y) {
+          // Early stopping watches the latest rows when a validation fraction is set (Keras'
+          // validation_split also holds out the last rows), else the training loss.
+          const nVal = Math.floor(y.length * p.validation);
+          const nTrain = y.length - nVal;
+          const train = { rows: nTrain, cols: x.cols, data: x.data.subarray(0, nTrain * x.cols) };
+          const val = nVal > 0 ? { x: { rows: nVal, cols: x.cols, data: x.data.subarray(nTrain * x.cols) }, y: y.subarray(nTrain) } : undefined;
+          const r = net.fit(train, y.subarray(0, nTrain), {
+            epochs: p.epochs,
+            batchSize: p.batchSize,
+            // One seed per fit, from the run's seed and the fit's index only: results do not
+            // depend on the order or the thread the fits run in.
+            seed: context.seed + fit,
+            ...(val ? { validation: val } : {}),
+            ...(p.patience > 0 ? { earlyStopping: { patience: p.patience, restoreBestWeights: true } } : {}),
+          });
+          backend = r.backend;
+          return r;
+        },
+        predict: (x) => net.predict(x),
+        dispose: () => net.dispose(),
+      };
+    };
+    return createForecastStrategy({
+      id: 'nn-sma',
+      features: closeAndSmaFeatures(p.window),
+      model,
+      refit: p.refit,
+      window: trainingWindowFrom(p),
+      minTrain: p.minTrain,
+      sizing: sizingFrom(p),
+      defaultTestStart: '1991-01',
+      context,
+      setup: async () => {
+        backend = await initBackend(context.backend as BackendRequest);
+      },
+      info: () => ({ model: 'nn', backend, layers: [2, ...p.hidden, 1].join('-') }),
+    });
+  },
+});
+
+export default strategyModule(nnSma);
