@@ -15,6 +15,8 @@ export function settingsFromFlags(argv: RunFlags, projectRoot: string, env: Node
     strategy: argv.strategy,
     dataset: argv.dataset,
     data: argv.data === undefined ? undefined : path.resolve(argv.data),
+    columns: argv.columns,
+    totalReturn: argv['total-return'],
     frequency: argv.frequency,
     onMissing: argv['on-missing'],
     from: argv.from,

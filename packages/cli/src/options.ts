@@ -8,6 +8,8 @@ export function withRunOptions<T>(y: Argv<T>) {
     .option('dataset', { type: 'string', describe: 'named dataset (see "backtest list")' })
     .option('data', { type: 'string', describe: 'a CSV file to use instead of a named dataset' })
     .option('data-dir', { type: 'string', array: true, describe: 'directory to look for datasets in, before the configured ones (repeatable)' })
+    .option('columns', { type: 'string', describe: 'column mapping for other layouts, e.g. date=Day,close=Last' })
+    .option('total-return', { type: 'boolean', describe: 'reinvest dividends where the data has them (sp500-shiller)' })
     .option('frequency', { choices: ['monthly', 'daily'] as const, describe: 'bar frequency: month-end closes or daily closes' })
     .option('on-missing', { choices: ['drop', 'error'] as const, describe: 'what to do with rows that have an empty field' })
     .option('from', { type: 'string', describe: 'first row to load (YYYY-MM)' })
@@ -29,6 +31,8 @@ export interface RunFlags {
   dataset?: string;
   data?: string;
   'data-dir'?: string[];
+  columns?: string;
+  'total-return'?: boolean;
   frequency?: 'monthly' | 'daily';
   'on-missing'?: 'drop' | 'error';
   from?: string;

@@ -7,7 +7,7 @@ import {
   type StrategyOutput,
   UserError,
 } from '@backtest/core';
-import { type LoadedData, loadCsvFile, loadDataset } from '@backtest/data';
+import { type LoadedData, loadCsvFile, loadDataset, parseColumnMapping } from '@backtest/data';
 import { restrictToRange, walkForward, type WalkForwardResult } from '@backtest/engine';
 import { computeMetrics, forecastMetrics } from '@backtest/metrics';
 import type { RunSummary } from '@backtest/report';
@@ -24,7 +24,12 @@ export interface RunOutcome {
 }
 
 export function loadData(settings: RunSettings, projectRoot: string): LoadedData {
-  const common = { onMissing: settings.onMissing, frequency: settings.frequency };
+  const common = {
+    onMissing: settings.onMissing,
+    frequency: settings.frequency,
+    totalReturn: settings.totalReturn,
+    ...(settings.columns ? { columns: parseColumnMapping(settings.columns) } : {}),
+  };
   return settings.data
     ? loadCsvFile(settings.data, common)
     : loadDataset(settings.dataset, { ...common, dataDirs: settings.dataDirs, projectRoot });

@@ -9,6 +9,10 @@ export interface RunSettings {
   /** A CSV file to use instead of a named dataset. */
   data?: string;
   dataDirs: string[];
+  /** Column mapping for a file in no known layout: `date=Day,close=Last`. */
+  columns?: string;
+  /** Reinvest dividends where the data has them (Shiller). */
+  totalReturn: boolean;
   frequency: 'monthly' | 'daily';
   onMissing: 'drop' | 'error';
   from?: string;
@@ -41,6 +45,8 @@ const SCHEMA: Record<keyof RunSettings, Check> = {
   dataset: isString,
   data: isString,
   dataDirs: stringList,
+  columns: isString,
+  totalReturn: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
   frequency: oneOf('monthly', 'daily'),
   onMissing: oneOf('drop', 'error'),
   from: isLabel,
