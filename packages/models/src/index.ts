@@ -1,1 +1,11 @@
-export {};
+// TensorFlow.js loads lazily (see tf.ts): nothing exported here imports it at module load, so
+// `require('@backtest/models')` for OLS alone stays cheap.
+export { type BackendName, type BackendRequest, BACKEND_REQUESTS, currentBackend, initBackend } from './backend';
+export type { FeatureMatrix, Features, FitResult, Model, Parameters, Target, TrainingHistory } from './model';
+export { loadModel } from './load-model';
+export { type OlsFitOptions, type OlsFitResult, OlsModel, type OlsSummary } from './ols';
+export type { EarlyStoppingOptions } from './nn/early-stopping';
+export { fileIOHandler } from './nn/layers-format';
+export { DEFAULT_SEED, loadNetwork, type NnFitOptions, type NnFitResult, NnModel, type NnOptions } from './nn/nn-model';
+export type { Activation, DenseLayerSpec, NetworkSpec, OptimizerSpec } from './nn/spec';
+export type { EpochLog } from './nn/train-loop';

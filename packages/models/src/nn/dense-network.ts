@@ -1,0 +1,149 @@
+import type { NamedTensorMap, Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import type { Tf } from '../tf';
+import type { Activation, ResolvedNetwork } from './spec';
+
+let networksCreated = 0;
+
+/**
+ * A dense network's weights as TensorFlow variables, with a forward pass that issues the same
+ * kernels as a tfjs-layers Dense stack (so predictions agree bit for bit with
+ * `tf.loadLayersModel`) and a hand-written backward pass for mean squared error.
+ *
+ * Why not autograd: recording a tape, and tfjs disabling its fused matmul+bias+activation
+ * kernel whenever a gradient is being recorded, roughly doubles the kernel calls per batch. For
+ * small nets each kernel call costs more than its arithmetic, so the call count is the speed.
+ */
+export class DenseNetwork {
+  readonly spec: ResolvedNetwork;
+  /** kernels[l] is [fanIn, units]; biases[l] is [units]. */
+  readonly kernels: readonly Variable[];
+  readonly biases: readonly Variable[];
+  /** Engine-unique names, for optimizers: `applyGradients` finds variables by name. */
+  readonly kernelNames: readonly string[];
+  readonly biasNames: readonly string[];
+  readonly #tf: Tf;
+
+  /** `weights` alternate kernel, bias per layer, as `weightShapes` lists them. */
+  constructor(tf: Tf, spec: ResolvedNetwork, weights: readonly Float32Array[]) {
+    this.#tf = tf;
+    this.spec = spec;
+    const id = ++networksCreated;
+    const shapes = weightShapes(spec);
+    if (weights.length !== shapes.length) throw new Error(`expected ${shapes.length} weight arrays, got ${weights.length}`);
+    const vars = shapes.map((shape, i) => {
+      const w = weights[i] as Float32Array;
+      if (w.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`weight ${i}: ${w.length} values for shape [${shape}]`);
+      return tf.variable(tf.tensor(w, shape, 'float32'), true, `nn${id}/${weightName(i)}`);
+    });
+    this.kernels = vars.filter((_, i) => i % 2 === 0);
+    this.biases = vars.filter((_, i) => i % 2 === 1);
+    this.kernelNames = this.kernels.map((v) => v.name);
+    this.biasNames = this.biases.map((v) => v.name);
+  }
+
+  /** Output [rows, 1]. Caller owns the result (and should call this inside tf.tidy). */
+  forward(x: Tensor2D): Tensor2D {
+    return this.activations(x)[this.spec.layers.length] as Tensor2D;
+  }
+
+  /**
+   * One batch's gradients of MSE = SSE / rows, and the batch's SSE as a [1, 1] tensor (so an
+   * epoch's loss can be summed on the device and read once). Call inside tf.tidy.
+   * `twoOverRows` is the scalar 2 / rows: d(SSE/rows)/d(output).
+   */
+  gradients(x: Tensor2D, y: Tensor2D, twoOverRows: Scalar): { grads: NamedTensorMap; sse: Tensor2D } {
+    const tf = this.#tf;
+    const a = this.activations(x);
+    const layers = this.spec.layers;
+    const diff = tf.sub(a[layers.length] as Tensor2D, y);
+    // diff^T diff: the sum of squares in one matmul kernel instead of square + sum.
+    const sse = tf.matMul(diff, diff, true, false) as Tensor2D;
+    let d: Tensor2D = tf.mul(diff, twoOverRows);
+    const grads: NamedTensorMap = {};
+    for (let l = layers.length - 1; l >= 0; l--) {
+      d = activationBackward(tf, (layers[l] as { activation: Activation }).activation, d, a[l + 1] as Tensor2D);
+      grads[this.kernelNames[l] as string] = tf.matMul(a[l] as Tensor2D, d, true, false);
+      grads[this.biasNames[l] as string] = tf.sum(d, 0);
+      if (l > 0) d = tf.matMul(d, this.kernels[l] as Variable, false, true) as Tensor2D;
+    }
+    return { grads, sse };
+  }
+
+  /** Copies of the current weights in `weightShapes` order (kernel, bias per layer). */
+  readWeights(): Float32Array[] {
+    const out: Float32Array[] = [];
+    for (let l = 0; l < this.kernels.length; l++) {
+      out.push(Float32Array.from((this.kernels[l] as Variable).dataSync() as Float32Array));
+      out.push(Float32Array.from((this.biases[l] as Variable).dataSync() as Float32Array));
+    }
+    return out;
+  }
+
+  /** Device-side copies of the weights (cheap: no read back), for best-epoch snapshots. */
+  snapshot(): Tensor[] {
+    const tf = this.#tf;
+    return this.kernels.flatMap((k, l) => [tf.clone(k), tf.clone(this.biases[l] as Variable)]);
+  }
+
+  /** Restores weights from a `snapshot` (which stays owned by the caller). */
+  restore(snapshot: readonly Tensor[]): void {
+    this.kernels.forEach((k, l) => {
+      k.assign(snapshot[2 * l] as Tensor);
+      (this.biases[l] as Variable).assign(snapshot[2 * l + 1] as Tensor);
+    });
+  }
+
+  dispose(): void {
+    for (const v of [...this.kernels, ...this.biases]) v.dispose();
+  }
+
+  /** a[0] = x, a[l + 1] = activation(a[l] W_l + b_l). */
+  private activations(x: Tensor2D): Tensor2D[] {
+    const tf = this.#tf;
+    const a: Tensor2D[] = [x];
+    this.spec.layers.forEach((layer, l) => {
+      const input = a[l] as Tensor2D;
+      const kernel = this.kernels[l] as Variable as Tensor2D;
+      const bias = this.biases[l] as Variable;
+      // Same split as tfjs-layers' Dense: relu and linear ride in the fused kernel, tanh and
+      // sigmoid are applied after a separate bias add.
+      if (layer.activation === 'relu' || layer.activation === 'linear') {
+        a.push(tf.fused.matMul({ a: input, b: kernel, bias, activation: layer.activation }) as Tensor2D);
+      } else {
+        const z = tf.add(tf.fused.matMul({ a: input, b: kernel }), bias) as Tensor2D;
+        a.push(layer.activation === 'tanh' ? tf.tanh(z) : tf.sigmoid(z));
+      }
+    });
+    return a;
+  }
+}
+
+/** d(loss)/d(pre-activation) from d(loss)/d(output), written in terms of the output `out`. */
+function activationBackward(tf: Tf, activation: Activation, d: Tensor2D, out: Tensor2D): Tensor2D {
+  switch (activation) {
+    case 'linear':
+      return d;
+    case 'relu':
+      // out > 0 exactly where the pre-activation is > 0; tfjs' own relu gradient uses step too.
+      return tf.mul(d, tf.step(out));
+    case 'tanh':
+      return tf.mul(d, tf.sub(1, tf.square(out)));
+    case 'sigmoid':
+      return tf.mul(d, tf.mul(out, tf.sub(1, out)));
+  }
+}
+
+/** Shapes in save/parameter order: kernel [fanIn, units] then bias [units], layer by layer. */
+export function weightShapes(spec: ResolvedNetwork): number[][] {
+  let fanIn = spec.inputSize;
+  return spec.layers.flatMap((layer) => {
+    const shapes = [[fanIn, layer.units], [layer.units]];
+    fanIn = layer.units;
+    return shapes;
+  });
+}
+
+/** Keras-style names, 1-based layers: dense_1/kernel, dense_1/bias, dense_2/kernel, ... */
+export function weightName(index: number): string {
+  return `dense_${Math.floor(index / 2) + 1}/${index % 2 === 0 ? 'kernel' : 'bias'}`;
+}

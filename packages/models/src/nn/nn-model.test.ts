@@ -1,0 +1,150 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '@backtest/core';
+import { featureRows, linearTarget, testUniforms } from '../__fixtures__/test-data';
+import { OlsModel } from '../ols';
+import { loadTf } from '../tf';
+import { fileIOHandler } from './layers-format';
+import { loadNetwork, NnModel } from './nn-model';
+
+const rmse = (a: Float64Array, b: readonly number[]): number => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0) / a.length);
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'nn-'));
+
+describe('NnModel', () => {
+  test('a ReLU network learns a known linear function to low error', () => {
+    const x = featureRows(256, 1);
+    const model = new NnModel({ network: { inputSize: 2, layers: [{ units: 10, activation: 'relu' }, { units: 1 }] }, optimizer: { name: 'adam', learningRate: 0.01 } });
+    const fit = model.fit(x, x.map(linearTarget), { epochs: 100, seed: 3 });
+    const fresh = featureRows(200, 2);
+    // Targets have standard deviation ~0.34; an error of 0.02 means the function was learnt.
+    expect(rmse(model.predict(fresh), fresh.map(linearTarget))).toBeLessThan(0.02);
+    expect(fit.history.loss).toHaveLength(100);
+    expect(fit.history.loss[99]!).toBeLessThan(fit.history.loss[0]! / 50);
+    model.dispose();
+  });
+
+  test('a single linear neuron trained long enough converges to the OLS coefficients', () => {
+    const u = testUniforms(9);
+    const x = featureRows(200, 4);
+    const y = x.map((r) => linearTarget(r) + 0.2 * (u() - 0.5));
+    const ols = new OlsModel().fit(x, y).summary.coefficients;
+    const neuron = new NnModel({ network: { inputSize: 2, layers: [{ units: 1, activation: 'linear' }] }, optimizer: { name: 'sgd', learningRate: 0.5 } });
+    // Full-batch gradient descent: minibatch noise would keep SGD wandering around the optimum.
+    neuron.fit(x, y, { epochs: 400, batchSize: 200 });
+    const p = neuron.parameters();
+    const kernel = p['dense_1/kernel'] as number[][];
+    const bias = (p['dense_1/bias'] as number[])[0]!;
+    expect(Math.abs(bias - ols[0]!)).toBeLessThan(1e-4);
+    expect(Math.abs(kernel[0]![0]! - ols[1]!)).toBeLessThan(1e-4);
+    expect(Math.abs(kernel[1]![0]! - ols[2]!)).toBeLessThan(1e-4);
+    neuron.dispose();
+  });
+
+  // Validation targets are half the training targets: as the network moves from its random start
+  // towards the training function, it passes near the validation function and then moves away,
+  // so validation loss falls and then rises.
+  const x = featureRows(160, 5);
+  const y = x.map(linearTarget);
+  const xv = featureRows(80, 6);
+  const yv = xv.map((r) => 0.5 * linearTarget(r));
+  const spec = { network: { inputSize: 2, layers: [{ units: 4, activation: 'tanh' as const }, { units: 1 }] }, optimizer: 'sgd' as const };
+  const fitOptions = { epochs: 200, seed: 11, validation: { x: xv, y: yv } };
+
+  test('early stopping stops when validation loss worsens and restores the best weights', () => {
+    const model = new NnModel(spec);
+    const fit = model.fit(x, y, { ...fitOptions, earlyStopping: { patience: 3, restoreBestWeights: true } });
+    const val = fit.history.valLoss!;
+    expect(fit.stoppedEarly).toBe(true);
+    expect(fit.restoredBestWeights).toBe(true);
+    expect(fit.epochsRun).toBe(fit.bestEpoch + 3);
+    expect(fit.epochsRun).toBeLessThan(200);
+    expect(fit.bestEpoch).toBeGreaterThan(1);
+    expect(val[fit.bestEpoch - 1]).toBe(Math.min(...val));
+    // The restored network is the one from the end of the best epoch: a fresh run stopped there
+    // (same seed, so the same initial weights and shuffles) predicts exactly the same.
+    const reference = new NnModel(spec);
+    reference.fit(x, y, { ...fitOptions, epochs: fit.bestEpoch });
+    expect(Array.from(model.predict(xv))).toEqual(Array.from(reference.predict(xv)));
+    expect(rmse(model.predict(xv), yv) ** 2).toBeCloseTo(val[fit.bestEpoch - 1]!, 6);
+    // Without restoring, the model keeps the last epoch's weights, which are worse on validation.
+    const kept = new NnModel(spec);
+    kept.fit(x, y, { ...fitOptions, earlyStopping: { patience: 3, restoreBestWeights: false } });
+    expect(rmse(kept.predict(xv), yv)).toBeGreaterThan(rmse(model.predict(xv), yv));
+    [model, reference, kept].forEach((m) => m.dispose());
+  });
+
+  test('a checkpoint holds the best epoch and round-trips to identical predictions, also through tfjs-layers', async () => {
+    const dir = tempDir();
+    try {
+      const model = new NnModel(spec);
+      const fit = model.fit(x, y, { ...fitOptions, earlyStopping: { patience: 3, restoreBestWeights: true }, checkpoint: { dir } });
+      const expected = Array.from(model.predict(xv));
+      const loaded = loadNetwork(dir);
+      expect(Array.from(loaded.predict(xv))).toEqual(expected);
+      const notes = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).userDefinedMetadata.backtest;
+      expect(notes).toMatchObject({ epoch: fit.bestEpoch, monitor: 'val_loss', seed: 11 });
+
+      const tf = loadTf();
+      const tfl = require('@tensorflow/tfjs-layers') as typeof import('@tensorflow/tfjs-layers');
+      const layersModel = await tfl.loadLayersModel(fileIOHandler(dir));
+      const out = layersModel.predict(tf.tensor2d(xv)) as import('@tensorflow/tfjs-core').Tensor;
+      expect(Array.from(out.dataSync())).toEqual(expected);
+      // And what tfjs-layers saves through the same handler loads back into our model.
+      const again = tempDir();
+      await layersModel.save(fileIOHandler(again));
+      expect(Array.from(loadNetwork(again).predict(xv))).toEqual(expected);
+      rmSync(again, { recursive: true, force: true });
+      [model, loaded].forEach((m) => m.dispose());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the same seed gives bit-identical weights and history; another seed does not', () => {
+    const net = { inputSize: 2, layers: [{ units: 10, activation: 'relu' as const }, { units: 1 }] };
+    const run = (seed: number) => {
+      const m = new NnModel({ network: net });
+      const fit = m.fit(x, y, { epochs: 5, seed, validation: { x: xv, y: yv } });
+      const weights = m.weights().map((w) => Array.from(w));
+      m.dispose();
+      return { weights, history: fit.history };
+    };
+    const a = run(42);
+    const b = run(42);
+    const c = run(43);
+    expect(b.weights).toEqual(a.weights);
+    expect(b.history).toEqual(a.history);
+    expect(c.weights).not.toEqual(a.weights);
+    expect(c.history.loss).not.toEqual(a.history.loss);
+  });
+
+  test('save/load keeps the optimizer and the predictions', () => {
+    const dir = tempDir();
+    try {
+      const m = new NnModel({ network: { inputSize: 2, layers: [{ units: 3, activation: 'sigmoid' }, { units: 1 }] }, optimizer: 'adam' });
+      m.fit(x, y, { epochs: 2 });
+      m.save(dir);
+      const loaded = loadNetwork(dir);
+      expect(loaded.optimizer).toEqual(m.optimizer);
+      expect(loaded.network).toEqual(m.network);
+      expect(Array.from(loaded.predict(xv))).toEqual(Array.from(m.predict(xv)));
+      expect(loaded.parameters()).toEqual(m.parameters());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('bad specifications and inputs are user errors', () => {
+    expect(() => new NnModel({ network: { inputSize: 2, layers: [{ units: 2 }] } })).toThrow(/last layer must have 1 unit/);
+    expect(() => new NnModel({ network: { inputSize: 0, layers: [{ units: 1 }] } })).toThrow(UserError);
+    expect(() => new NnModel({ network: { inputSize: 2, layers: [{ units: 1, activation: 'softmax' as never }] } })).toThrow(/activation "softmax"/);
+    expect(() => new NnModel({ network: { inputSize: 2, layers: [{ units: 1 }] }, optimizer: { name: 'sgd', learningRate: -1 } })).toThrow(/learningRate/);
+    const m = new NnModel({ network: { inputSize: 2, layers: [{ units: 1 }] } });
+    expect(() => m.predict([[1, 2]])).toThrow(/not fitted/);
+    expect(() => m.fit([[1, 2, 3]], [1])).toThrow(/takes 2 inputs but got 3 columns/);
+    expect(() => m.fit([[1, Number.NaN]], [1])).toThrow(/row 1, column 2 is NaN/);
+    expect(() => m.fit([[1, 2]], [1], { epochs: 0 })).toThrow(/epochs/);
+    expect(() => loadNetwork(join(tmpdir(), 'surely-not-a-model-dir'))).toThrow(/model.json is missing/);
+  });
+});

@@ -1,0 +1,218 @@
+import type { Tensor2D } from '@tensorflow/tfjs-core';
+import { UserError } from '@backtest/core';
+import { toFeatureMatrix, toTarget } from '../features';
+import type { FeatureMatrix, Features, FitResult, Model, Parameters, Target } from '../model';
+import { loadTf, type Tf } from '../tf';
+import { DenseNetwork, weightName, weightShapes } from './dense-network';
+import { EarlyStoppingRule, type EarlyStoppingOptions } from './early-stopping';
+import { readLayersModel, writeLayersModel } from './layers-format';
+import { glorotUniform, STREAM, uniform } from './seeded-random';
+import {
+  isPositiveInteger,
+  type NetworkSpec,
+  type OptimizerSpec,
+  type ResolvedNetwork,
+  type ResolvedOptimizer,
+  resolveNetwork,
+  resolveOptimizer,
+} from './spec';
+import { type EpochLog, meanSquaredError, trainLoop } from './train-loop';
+
+export interface NnOptions {
+  readonly network: NetworkSpec;
+  /** @default 'sgd' (learning rate 0.01) */
+  readonly optimizer?: OptimizerSpec | 'sgd' | 'adam';
+}
+
+export interface NnFitOptions {
+  /** @default 1 (Keras) */
+  readonly epochs?: number;
+  /** @default 32 (Keras) */
+  readonly batchSize?: number;
+  /** Reshuffle the rows before every epoch. @default true (Keras) */
+  readonly shuffle?: boolean;
+  /** Seeds the initial weights and every shuffle: one seed, one result. @default 42 */
+  readonly seed?: number;
+  /** Evaluated after every epoch; when given, early stopping and checkpoints monitor its loss. */
+  readonly validation?: { readonly x: Features; readonly y: Target };
+  readonly earlyStopping?: EarlyStoppingOptions;
+  /** Save the best model so far (lowest monitored loss) to `dir` whenever it improves. */
+  readonly checkpoint?: { readonly dir: string };
+  readonly onEpochEnd?: (log: EpochLog) => void;
+}
+
+export interface NnFitResult extends FitResult {
+  readonly epochsRun: number;
+  /** Epoch (1-based) with the lowest monitored loss. */
+  readonly bestEpoch: number;
+  readonly monitor: 'loss' | 'val_loss';
+  readonly stoppedEarly: boolean;
+  readonly restoredBestWeights: boolean;
+  /** TensorFlow.js backend the fit ran on. */
+  readonly backend: string;
+  readonly seconds: number;
+}
+
+export const DEFAULT_SEED = 42;
+
+/** A dense network trained with TensorFlow.js, mirroring Keras' Dense/SGD/Adam/MSE defaults. */
+export class NnModel implements Model<NnFitResult, NnFitOptions> {
+  readonly kind = 'nn';
+  readonly network: ResolvedNetwork;
+  readonly optimizer: ResolvedOptimizer;
+  #net: DenseNetwork | undefined;
+
+  constructor(options: NnOptions) {
+    this.network = resolveNetwork(options.network);
+    this.optimizer = resolveOptimizer(options.optimizer);
+  }
+
+  fit(x: Features, y: Target, options: NnFitOptions = {}): NnFitResult {
+    const started = performance.now();
+    const epochs = options.epochs ?? 1;
+    const batchSize = options.batchSize ?? 32;
+    const seed = options.seed ?? DEFAULT_SEED;
+    if (!isPositiveInteger(epochs)) throw new UserError(`epochs must be a positive integer, got ${epochs}`);
+    if (!isPositiveInteger(batchSize)) throw new UserError(`batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(seed)) throw new UserError(`seed must be an integer, got ${seed}`);
+    const trainX = this.checkedFeatures(x, 'training features');
+    if (trainX.rows === 0) throw new UserError('nn: no training rows');
+    const trainY = toTarget(y, trainX.rows, 'training target');
+    const validation = options.validation && {
+      x: this.checkedFeatures(options.validation.x, 'validation features'),
+      y: options.validation.y,
+    };
+    const valY = validation && toTarget(validation.y, validation.x.rows, 'validation target');
+    if (validation?.x.rows === 0) throw new UserError('nn: validation data has no rows');
+    const rule = options.earlyStopping && new EarlyStoppingRule(options.earlyStopping);
+
+    const tf = loadTf();
+    this.#net?.dispose();
+    this.#net = undefined;
+    const draw = uniform(seed, STREAM.initialWeights);
+    const initial = weightShapes(this.network).map((shape, i) =>
+      i % 2 === 0 ? glorotUniform(shape[0] as number, shape[1] as number, draw) : new Float32Array(shape[0] as number),
+    );
+    const net = new DenseNetwork(tf, this.network, initial);
+    this.#net = net;
+    const tensors = [toTensor(tf, trainX), column(tf, trainY)] as const;
+    const valTensors = validation && valY ? ([toTensor(tf, validation.x), column(tf, valY)] as const) : undefined;
+    const monitor = valTensors ? 'val_loss' : 'loss';
+    try {
+      const result = trainLoop(
+        tf,
+        net,
+        this.optimizer,
+        { x: tensors[0], y: tensors[1] },
+        valTensors && { x: valTensors[0], y: valTensors[1] },
+        {
+          epochs,
+          batchSize,
+          shuffle: options.shuffle ?? true,
+          seed,
+          ...(rule && options.earlyStopping ? { earlyStopping: { rule, restoreBestWeights: options.earlyStopping.restoreBestWeights } } : {}),
+          ...(options.checkpoint ? { onNewBest: this.checkpointWriter(options.checkpoint.dir, seed, monitor) } : {}),
+          ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
+        },
+      );
+      return {
+        history: { loss: result.loss, ...(result.valLoss ? { valLoss: result.valLoss } : {}) },
+        trainMse: meanSquaredError(tf, net, tensors[0], tensors[1]),
+        epochsRun: result.epochsRun,
+        bestEpoch: result.bestEpoch,
+        monitor,
+        stoppedEarly: result.stoppedEarly,
+        restoredBestWeights: result.restoredBestWeights,
+        backend: tf.getBackend(),
+        seconds: (performance.now() - started) / 1000,
+      };
+    } finally {
+      tf.dispose([...tensors, ...(valTensors ?? [])]);
+    }
+  }
+
+  predict(x: Features): Float64Array {
+    const net = this.fitted();
+    const m = this.checkedFeatures(x, 'features');
+    const tf = loadTf();
+    const out = tf.tidy(() => net.forward(toTensor(tf, m)));
+    const values = Float64Array.from(out.dataSync());
+    out.dispose();
+    return values;
+  }
+
+  /** 'dense_1/kernel' as fanIn rows of units, 'dense_1/bias' as a vector, and so on. */
+  parameters(): Parameters {
+    const shapes = weightShapes(this.network);
+    return Object.fromEntries(
+      this.weights().map((w, i) => {
+        const shape = shapes[i] as number[];
+        const values = Array.from(w);
+        if (shape.length === 1) return [weightName(i), values];
+        const cols = shape[1] as number;
+        return [weightName(i), Array.from({ length: shape[0] as number }, (_, r) => values.slice(r * cols, (r + 1) * cols))];
+      }),
+    );
+  }
+
+  /** The raw float32 weights (kernel, bias per layer): what bit-identity checks compare. */
+  weights(): Float32Array[] {
+    return this.fitted().readWeights();
+  }
+
+  /** model.json + weights.bin in the TensorFlow.js layers format. */
+  save(dir: string): void {
+    writeLayersModel(dir, { spec: this.network, weights: this.weights(), metadata: this.metadata() });
+  }
+
+  dispose(): void {
+    this.#net?.dispose();
+    this.#net = undefined;
+  }
+
+  /** Loads a network saved by `save` or a checkpoint (or any tfjs-layers Sequential of Dense layers). */
+  static load(dir: string): NnModel {
+    const saved = readLayersModel(dir);
+    const notes = (saved.metadata['backtest'] ?? {}) as { optimizer?: OptimizerSpec };
+    const model = new NnModel({ network: saved.spec, ...(notes.optimizer ? { optimizer: notes.optimizer } : {}) });
+    model.#net = new DenseNetwork(loadTf(), model.network, saved.weights);
+    return model;
+  }
+
+  private checkpointWriter(dir: string, seed: number, monitor: string): (epoch: number, value: number) => void {
+    return (epoch, value) => {
+      const net = this.fitted();
+      writeLayersModel(dir, { spec: this.network, weights: net.readWeights(), metadata: this.metadata({ seed, epoch, monitor, value }) });
+    };
+  }
+
+  private metadata(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { backtest: { format: 'backtest-nn', version: 1, optimizer: this.optimizer, ...extra } };
+  }
+
+  private checkedFeatures(x: Features, what: string): FeatureMatrix {
+    const m = toFeatureMatrix(x, what);
+    if (m.cols !== this.network.inputSize) {
+      throw new UserError(`${what}: the network takes ${this.network.inputSize} inputs but got ${m.cols} columns`);
+    }
+    return m;
+  }
+
+  private fitted(): DenseNetwork {
+    if (!this.#net) throw new UserError('network is not fitted: call fit() or loadNetwork() first');
+    return this.#net;
+  }
+}
+
+/** Loads a network saved by `NnModel.save` or written as a checkpoint; predictions are identical. */
+export function loadNetwork(dir: string): NnModel {
+  return NnModel.load(dir);
+}
+
+function toTensor(tf: Tf, m: FeatureMatrix): Tensor2D {
+  return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], 'float32');
+}
+
+function column(tf: Tf, y: Float64Array): Tensor2D {
+  return tf.tensor2d(Float32Array.from(y), [y.length, 1], 'float32');
+}
