@@ -1,19 +1,19 @@
 import type { RunSummary, StrategyResult } from './summary';
 
-type Better = 'higher' | 'lower' | 'closer-to-zero' | 'none';
-interface Row {
+export type Better = 'higher' | 'lower' | 'closer-to-zero' | 'none';
+export interface MetricRow {
   key: keyof StrategyResult | string;
   label: string;
   format: (v: number) => string;
   better: Better;
 }
 
-const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a');
-const num = (d: number) => (v: number) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
+export const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a');
+export const num = (d: number) => (v: number) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 const int = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : 'n/a');
 
 /** Every metric with its unit and which direction is better (for the marker). */
-export const METRIC_ROWS: readonly Row[] = [
+export const METRIC_ROWS: readonly MetricRow[] = [
   { key: 'totalReturn', label: 'Total return', format: pct, better: 'higher' },
   { key: 'cagr', label: 'CAGR', format: pct, better: 'higher' },
   { key: 'volatility', label: 'Volatility (ann.)', format: pct, better: 'lower' },
@@ -31,7 +31,8 @@ export const METRIC_ROWS: readonly Row[] = [
   { key: 'informationRatio', label: 'Information ratio', format: num(3), better: 'higher' },
 ];
 
-function best(values: number[], better: Better): number {
+/** Index of the better value of a row, or -1 when there is no better one (ties, undefined values, rows without a direction). */
+export function best(values: number[], better: Better): number {
   if (better === 'none' || values.length < 2 || values.some((v) => !Number.isFinite(v))) return -1;
   const score = (v: number) => (better === 'higher' ? v : better === 'lower' ? -v : -Math.abs(v));
   let bi = 0;

@@ -1,0 +1,67 @@
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { CHART_CONFIG, CHART_HEIGHT, chartNumber, EXTRA_COLORS, STRATEGY_COLOR } from './theme';
+import { PERIOD_TOOLTIP_FORMAT, timeSeriesChart } from './time-series';
+
+export interface ForecastPoint {
+  /** The decision period the forecast was made at. */
+  readonly label: string;
+  /** Close at the decision, the forecast of the next close, and the next close itself. */
+  readonly close: number;
+  readonly forecast: number;
+  readonly actual: number;
+}
+
+/** Forecast and realised next close over time, on a log scale; each point sits at the period forecast. */
+export function forecastLevelChart(points: readonly ForecastPoint[], asset: string): TopLevelSpec {
+  const next = (p: ForecastPoint) => p.actual;
+  return timeSeriesChart({
+    title: 'Forecast against actual next close',
+    subtitle: 'Plotted at the period the forecast was made, for the period after it',
+    labels: points.map((p) => p.label),
+    series: [
+      { name: 'Actual next close', values: points.map(next), color: '#222' },
+      { name: 'Forecast', values: points.map((p) => p.forecast), color: STRATEGY_COLOR, dash: [4, 2] },
+    ],
+    y: { title: `${asset} close (log scale)`, format: ',.0f', log: true },
+  });
+}
+
+/**
+ * The return each forecast implied (forecast / close - 1) against the return that followed. A
+ * forecast with skill leans along the diagonal; a cloud around a flat line has none, however
+ * close the two level lines look (the next close is mostly this close).
+ */
+export function forecastReturnChart(points: readonly ForecastPoint[]): TopLevelSpec {
+  const values = points
+    .map((p) => ({ t: p.label, f: chartNumber(p.forecast / p.close - 1), a: chartNumber(p.actual / p.close - 1) }))
+    .filter((v) => v.f !== null && v.a !== null);
+  const lim = Math.max(0.01, ...values.map((v) => Math.max(Math.abs(v.f!), Math.abs(v.a!))));
+  const domain = [-lim, lim];
+  const x = { field: 'f', type: 'quantitative', title: 'Forecast return (forecast / close − 1)', axis: { format: '.0%' } } as const;
+  return {
+    title: { text: 'Forecast return against realised return', subtitle: 'One point per forecast; the dashed line is a perfect forecast' },
+    width: 'container',
+    height: CHART_HEIGHT + 60,
+    config: CHART_CONFIG,
+    data: { values },
+    layer: [
+      {
+        data: { values: [{ v: -lim }, { v: lim }] },
+        mark: { type: 'line', color: '#999', strokeDash: [4, 3], strokeWidth: 1 },
+        encoding: { x: { field: 'v', type: 'quantitative', scale: { domain } }, y: { field: 'v', type: 'quantitative', scale: { domain } } },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 14, opacity: 0.55, color: EXTRA_COLORS[1] },
+        encoding: {
+          x: { ...x, scale: { domain } },
+          y: { field: 'a', type: 'quantitative', title: 'Realised return (next close / close − 1)', axis: { format: '.0%' }, scale: { domain } },
+          tooltip: [
+            { field: 't', type: 'temporal', title: 'Forecast made', format: PERIOD_TOOLTIP_FORMAT, formatType: 'utc' },
+            { field: 'f', type: 'quantitative', title: 'Forecast return', format: '.2%' },
+            { field: 'a', type: 'quantitative', title: 'Realised return', format: '.2%' },
+          ],
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}

@@ -1,0 +1,58 @@
+import type { Config } from 'vega-lite' with { 'resolution-mode': 'import' };
+
+/** Colours of the two series every run compares; the strategy is the one the eye should follow. */
+export const STRATEGY_COLOR = '#1f5fbf';
+export const BENCHMARK_COLOR = '#e08a1e';
+/** Further series (study charts: validation, reference lines...), after the two above. */
+export const EXTRA_COLORS = ['#2e9e5b', '#b8336a', '#7b5ea7', '#5c6b73'];
+
+/** One look for every chart: quiet grid, no frame, readable type. */
+export const CHART_CONFIG: Config = {
+  font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  view: { stroke: null },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 'normal',
+    titleColor: '#333',
+    labelColor: '#444',
+    gridColor: '#ececec',
+    domainColor: '#999',
+    tickColor: '#999',
+  },
+  legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'normal', orient: 'top', direction: 'horizontal' },
+  title: { fontSize: 14, fontWeight: 600, anchor: 'start', color: '#222', subtitleColor: '#555', subtitleFontSize: 12 },
+  line: { strokeWidth: 1.5 },
+};
+
+/** Charts fill their container's width; the height is fixed so a page of charts reads evenly. */
+export const CHART_HEIGHT = 260;
+
+/** Six significant digits: plenty for a chart, and a third of the bytes of a full double. */
+export function chartNumber(v: number): number | null {
+  return Number.isFinite(v) ? Number(v.toPrecision(6)) : null;
+}
+
+/** A field name Vega-Lite reads literally (it treats `.` and `[` as paths). */
+export function fieldName(name: string): string {
+  return name.replace(/[.[\]\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Tick values for a log axis: 1-2-5 steps between min and max, so the labels are round numbers
+ * (0.5, 1, 2, 5, 10, ...) rather than Vega's default of every power of ten only.
+ */
+export function logTicks(min: number, max: number, maxTicks = 12): number[] {
+  if (!(min > 0 && max >= min)) return [];
+  const all: number[] = [];
+  for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * Math.pow(10, e)).toPrecision(1));
+      if (v >= min / 1.0001 && v <= max * 1.0001) all.push(v);
+    }
+  }
+  if (all.length <= maxTicks) return all;
+  // Too many: keep powers of ten only (and always something).
+  const decades = all.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+  return decades.length >= 2 ? decades : all.filter((_, i) => i % Math.ceil(all.length / maxTicks) === 0);
+}

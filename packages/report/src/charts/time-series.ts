@@ -1,0 +1,100 @@
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { CHART_CONFIG, CHART_HEIGHT, chartNumber, fieldName, logTicks } from './theme';
+
+/** One line of a chart over time. */
+export interface TimeSeries {
+  readonly name: string;
+  readonly values: ArrayLike<number>;
+  readonly color: string;
+  /** Dash pattern (e.g. [4, 3]); solid by default. */
+  readonly dash?: readonly number[];
+}
+
+export interface TimeSeriesChartOptions {
+  readonly title: string;
+  readonly subtitle?: string;
+  /** Period labels (`YYYY-MM` or ISO dates), one per value of every series. */
+  readonly labels: readonly string[];
+  readonly series: readonly TimeSeries[];
+  readonly y: {
+    readonly title: string;
+    /** d3-format of the axis labels and tooltips (`.0%`, `.2f`, `,.2~f`). */
+    readonly format: string;
+    readonly log?: boolean;
+    /** Start the axis at zero (linear scales). */
+    readonly zero?: boolean;
+  };
+  /** Shade the area between each line and zero (drawdowns). */
+  readonly area?: boolean;
+  /** Horizontal reference lines. */
+  readonly rules?: readonly { readonly value: number; readonly label?: string }[];
+  readonly height?: number;
+}
+
+/** d3 time formats, in UTC because period labels parse as UTC dates. */
+export const YEAR_AXIS = { title: null, format: '%Y', formatType: 'utc', labelOverlap: 'greedy', tickCount: 12 } as const;
+export const PERIOD_TOOLTIP_FORMAT = '%b %Y';
+
+/**
+ * Lines over time, one colour per series with a legend; the data is stored wide (one row per
+ * period) and folded to long form in the browser, which halves the bytes in the report.
+ */
+export function timeSeriesChart(o: TimeSeriesChartOptions): TopLevelSpec {
+  const names = o.series.map((s) => s.name);
+  const values = o.labels.map((t, i) => {
+    const row: Record<string, string | number | null> = { t };
+    for (const s of o.series) row[s.name] = chartNumber(s.values[i]!);
+    return row;
+  });
+  let yScale: Record<string, unknown> = { zero: o.y.zero ?? false };
+  let yAxis: Record<string, unknown> = { title: o.y.title, format: o.y.format };
+  if (o.y.log) {
+    const finite = o.series.flatMap((s) => Array.from(s.values)).filter((v) => Number.isFinite(v) && v > 0);
+    const min = Math.min(...finite);
+    const max = Math.max(...finite);
+    yScale = { type: 'log', domain: [min, max], nice: false };
+    yAxis = { ...yAxis, values: logTicks(min, max) };
+  }
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: names, range: o.series.map((s) => s.color) },
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 3 },
+  } as const;
+  const x = { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: YEAR_AXIS } as const;
+  const y = { field: 'value', type: 'quantitative', scale: yScale, axis: yAxis } as const;
+  const dash = o.series.some((s) => s.dash)
+    ? { strokeDash: { field: 'series', type: 'nominal', scale: { domain: names, range: o.series.map((s) => s.dash ?? [1, 0]) }, legend: null } }
+    : {};
+  const layers: unknown[] = [];
+  if (o.area) {
+    layers.push({ mark: { type: 'area', opacity: 0.18, interpolate: 'step-before' }, encoding: { x, y, color: { ...color, legend: null } } });
+  }
+  layers.push({
+    mark: { type: 'line', interpolate: o.area ? 'step-before' : 'linear' },
+    encoding: {
+      x,
+      y,
+      color,
+      ...dash,
+      tooltip: [
+        { field: 't', type: 'temporal', title: 'Period', format: PERIOD_TOOLTIP_FORMAT, formatType: 'utc' },
+        { field: 'series', type: 'nominal', title: 'Series' },
+        { field: 'value', type: 'quantitative', title: o.y.title, format: o.y.format },
+      ],
+    },
+  });
+  for (const r of o.rules ?? []) {
+    layers.push({ mark: { type: 'rule', color: '#777', strokeDash: [3, 3] }, encoding: { y: { datum: r.value, type: 'quantitative' } } });
+  }
+  return {
+    title: o.subtitle ? { text: o.title, subtitle: o.subtitle } : o.title,
+    width: 'container',
+    height: o.height ?? CHART_HEIGHT,
+    config: CHART_CONFIG,
+    data: { values },
+    transform: [{ fold: names.map(fieldName), as: ['series', 'value'] }, { filter: 'isValid(datum.value)' }],
+    layer: layers,
+  } as TopLevelSpec;
+}

@@ -1,0 +1,67 @@
+/** The report's stylesheet: one column, readable on a laptop and in print. */
+export const REPORT_CSS = `
+:root { color-scheme: light; --ink: #1d1d1f; --muted: #5b6168; --line: #e3e5e8; --accent: #1f5fbf; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #f6f7f9; }
+main { max-width: 980px; margin: 0 auto; padding: 28px 24px 64px; background: #fff; min-height: 100vh; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 36px 0 12px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+.lede { color: var(--muted); margin: 0 0 16px; }
+.warnings { background: #fff7e6; border: 1px solid #f0c36d; border-radius: 6px; padding: 10px 14px; margin: 16px 0; }
+.warnings ul { margin: 4px 0 0; padding-left: 20px; }
+.noscript { background: #eef3fb; border: 1px solid #b9cdee; border-radius: 6px; padding: 10px 14px; }
+table.metrics { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+table.metrics th, table.metrics td { padding: 5px 10px; border-bottom: 1px solid var(--line); }
+table.metrics thead th { text-align: right; font-weight: 600; border-bottom: 2px solid #c9ccd1; }
+table.metrics thead th:first-child, table.metrics tbody th { text-align: left; font-weight: normal; }
+table.metrics td { text-align: right; white-space: nowrap; }
+table.metrics td.better { font-weight: 600; color: #0b6b2f; }
+table.metrics .mark { font-size: 10px; }
+table.metrics tr.forecast th { color: var(--muted); }
+table.metrics td.none { color: #aaa; }
+.note { color: var(--muted); font-size: 13px; }
+figure.chart { margin: 28px 0; }
+figure.chart .vega { width: 100%; min-height: 120px; }
+figure.chart figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
+.chart-error { color: #a40000; font-size: 13px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
+pre { background: #f4f5f7; padding: 10px 12px; border-radius: 6px; overflow-x: auto; }
+@media print { body { background: #fff; } main { padding: 0; } figure.chart { break-inside: avoid; } }
+`;
+
+/**
+ * Draws every chart container from the specs in #chart-specs with the inlined Vega-Lite and Vega
+ * (no vega-embed: it is not installed and would add a menu and a tooltip library we do not
+ * need; Vega's own tooltip handler shows values on hover). A chart that fails shows the error in
+ * its place and logs it, and the others still draw. When all are done, <body> gets
+ * data-charts-rendered with the number drawn, which tests wait for.
+ */
+export const RENDER_SCRIPT = `
+(function () {
+  var specs = JSON.parse(document.getElementById('chart-specs').textContent);
+  var boxes = document.querySelectorAll('[data-chart]');
+  var done = [];
+  Array.prototype.forEach.call(boxes, function (box) {
+    var id = box.getAttribute('data-chart');
+    try {
+      var compiled = vegaLite.compile(specs[id]).spec;
+      var view = new vega.View(vega.parse(compiled), { renderer: 'svg', container: box, hover: true, logLevel: vega.Warn });
+      done.push(view.runAsync().then(function () { box.setAttribute('data-rendered', 'true'); return 1; }, function (e) { fail(box, id, e); return 0; }));
+    } catch (e) { fail(box, id, e); }
+  });
+  function fail(box, id, e) {
+    box.innerHTML = '';
+    var p = document.createElement('p');
+    p.className = 'chart-error';
+    p.textContent = 'Chart "' + id + '" could not be drawn: ' + (e && e.message ? e.message : e);
+    box.appendChild(p);
+    console.error('chart ' + id + ':', e);
+  }
+  Promise.all(done).then(function (ok) {
+    document.body.setAttribute('data-charts-rendered', String(ok.reduce(function (a, b) { return a + b; }, 0)));
+  });
+})();
+`;

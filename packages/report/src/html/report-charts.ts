@@ -1,0 +1,99 @@
+import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import {
+  drawdownChart,
+  equityChart,
+  forecastLevelChart,
+  forecastReturnChart,
+  type ForecastPoint,
+  monthlyHeatmap,
+  priceSmaChart,
+  rollingSharpeChart,
+  trainingLossChart,
+} from '../charts';
+import type { Comparison } from '../charts/comparison';
+import type { RunRecord } from '../run-record';
+
+export const BENCHMARK_NAME = 'buy-and-hold';
+
+/** One figure of the report: its container id, the spec, and what a reader should take from it. */
+export interface ReportChart {
+  readonly id: string;
+  readonly spec: TopLevelSpec;
+  readonly caption: string;
+}
+
+function smaWindow(params: Record<string, unknown>): number {
+  const w = params.window;
+  return typeof w === 'number' && Number.isInteger(w) && w >= 1 ? w : 10;
+}
+
+/** Forecasts paired with the close that followed them (the last forecast of a run may have none). */
+export function forecastPoints(record: RunRecord): ForecastPoint[] {
+  const row = new Map(record.prices.labels.map((l, i) => [l, i]));
+  const points: ForecastPoint[] = [];
+  for (const f of record.forecasts ?? []) {
+    const i = row.get(f.label);
+    const actual = i === undefined ? NaN : record.prices.close[i + 1];
+    if (actual !== undefined && Number.isFinite(actual)) points.push({ label: f.label, close: f.close, forecast: f.forecast, actual });
+  }
+  return points;
+}
+
+/** Every chart the record supports, in reading order. */
+export function reportCharts(record: RunRecord): ReportChart[] {
+  const s = record.summary;
+  const p = record.periods;
+  const ppy = Number(s.conventions.periodsPerYear) || (s.frequency === 'daily' ? 252 : 12);
+  const periodName = s.frequency === 'monthly' ? 'month' : 'day';
+  const c: Comparison = {
+    labels: p.labels,
+    strategy: { name: s.strategy, returns: p.strategyReturns },
+    benchmark: { name: BENCHMARK_NAME, returns: p.benchmarkReturns },
+  };
+  const charts: ReportChart[] = [
+    { id: 'equity', spec: equityChart(c), caption: 'Both curves start at 1 before the first evaluation period and compound each period’s return, costs included.' },
+    { id: 'drawdown', spec: drawdownChart(c), caption: 'Drawdown is the equity curve’s fall below its highest earlier value; the deepest point is the max drawdown of the table.' },
+  ];
+  const held = new Map(p.labels.map((l, k) => [l, p.weights[k]!]));
+  const window = smaWindow(s.params);
+  charts.push({
+    id: 'price',
+    spec: priceSmaChart({ asset: s.dataset, labels: record.prices.labels, close: record.prices.close, window, periodName, held }),
+    caption: `Every row of the run’s range, warm-up included. A band covers each period the strategy was invested over (decided at the close before it).`,
+  });
+  const rollingPeriods = Math.round(3 * ppy);
+  if (p.labels.length > rollingPeriods) {
+    charts.push({
+      id: 'rolling-sharpe',
+      spec: rollingSharpeChart(c, { periodsPerYear: ppy, months: 36, cash: p.cashReturns }),
+      caption: 'A steady gap between the lines means a steady edge; a gap from one episode means the full-period Sharpe rests on it.',
+    });
+  }
+  charts.push({
+    id: 'heatmap',
+    spec: monthlyHeatmap({ name: s.strategy, labels: p.labels, returns: p.strategyReturns }),
+    caption: 'The strategy’s return in each calendar month it was evaluated, cash months included.',
+  });
+  const points = forecastPoints(record);
+  if (points.length) {
+    charts.push({
+      id: 'forecast-level',
+      spec: forecastLevelChart(points, s.dataset),
+      caption: 'Level forecasts track the price closely because the next close is mostly this close; the chart below removes that.',
+    });
+    charts.push({
+      id: 'forecast-return',
+      spec: forecastReturnChart(points),
+      caption: 'The forecast quality rows of the table score these points against the historical-mean forecast.',
+    });
+  }
+  const training = record.training ?? [];
+  if (training.some((t) => t.epoch > 1)) {
+    charts.push({
+      id: 'training',
+      spec: trainingLossChart(training),
+      caption: 'Loss per epoch as each fit reported it; validation loss is shown when the fits held rows out. Fits that stopped early end sooner.',
+    });
+  }
+  return charts;
+}

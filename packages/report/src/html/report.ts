@@ -1,0 +1,116 @@
+import type { RunRecord } from '../run-record';
+import type { RunSummary } from '../summary';
+import { chartRuntime } from './chart-runtime';
+import { escapeHtml as h, scriptJson } from './escape';
+import { metricsTable } from './metrics-table';
+import { REPORT_CSS, RENDER_SCRIPT } from './page-assets';
+import { BENCHMARK_NAME, reportCharts } from './report-charts';
+
+function facts(items: [string, string][]): string {
+  return `<dl class="facts">${items.map(([k, v]) => `<dt>${h(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
+}
+
+function pctText(v: unknown): string {
+  return typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : h(String(v));
+}
+
+function conventions(record: RunRecord, s: RunSummary): string {
+  const c = s.conventions;
+  const ppy = c.periodsPerYear;
+  const labels = record.prices.labels;
+  const firstDecision = labels[labels.indexOf(s.period.start) - 1];
+  const known = new Set(['periodsPerYear', 'cashRate', 'costBps', 'timing', 'sharpe']);
+  const items: [string, string][] = [
+    [
+      'Evaluation period',
+      `${h(s.period.start)} .. ${h(s.period.end)}, ${s.period.periods} ${s.frequency === 'monthly' ? 'months' : 'periods'}` +
+        (firstDecision ? `; the first weight was decided at the close of ${h(firstDecision)}` : '') +
+        `. Buy-and-hold is measured over exactly the same periods.`,
+    ],
+    ['Timing', h(String(c.timing ?? 'a weight decided at the close of period t is held over period t+1')) + '; a decision sees rows up to t only.'],
+    ['Annualisation', `${h(String(ppy))} periods a year: volatility = sd(r, n−1)·√${h(String(ppy))}; CAGR = ∏(1+r)^(${h(String(ppy))}/N) − 1`],
+    ['Sharpe, Sortino', h(String(c.sharpe ?? '')) + '; Sortino divides by √(Σ min(excess, 0)² / N)'],
+    ['Cash rate', `${pctText(c.cashRate)} a year, compounded to a per-period return; uninvested weight earns it`],
+    ['Costs', `${h(String(c.costBps))} basis points per unit of weight change (entering from cash pays once; buy-and-hold pays its entry too)`],
+    ['Max drawdown', 'on the equity curve with a starting value of 1 prepended (a negative fraction); duration from peak to recovery, or to the end'],
+    ['Alpha, beta', `OLS of the strategy’s returns on buy-and-hold’s; alpha × ${h(String(ppy))}`],
+  ];
+  for (const [k, v] of Object.entries(c)) if (!known.has(k)) items.push([k, h(String(v))]);
+  return facts(items);
+}
+
+function paramsText(params: Record<string, unknown>): string {
+  const entries = Object.entries(params);
+  return entries.length ? entries.map(([k, v]) => `<code>${h(k)}=${h(JSON.stringify(v))}</code>`).join(', ') : 'none';
+}
+
+/**
+ * The self-contained HTML report of a run: plain-HTML tables and text, and charts drawn in the
+ * browser from inlined specs by the inlined Vega runtime. A pure function of the record (no
+ * clock, no environment), so rebuilding from the run folder gives the same bytes.
+ */
+export function buildReport(record: RunRecord): string {
+  // Through JSON, as summary.json stores it: NaN becomes null whether the record came from a
+  // run or from the folder, which keeps the two reports identical.
+  const s = JSON.parse(JSON.stringify(record.summary)) as RunSummary;
+  const charts = reportCharts(record);
+  const specs = Object.fromEntries(charts.map((c) => [c.id, c.spec]));
+  const runtime = chartRuntime();
+  const title = `${s.strategy} against ${BENCHMARK_NAME} on ${s.dataset}`;
+  const meta = [
+    `${h(s.dataset)} (${h(s.frequency)})`,
+    `${h(s.period.start)} .. ${h(s.period.end)}`,
+    `${s.period.periods} periods`,
+    `seed ${s.seed}`,
+    ...(s.backend ? [`backend ${h(s.backend)}`] : []),
+    ...(record.version ? [`backtest ${h(record.version)}`] : []),
+    ...(record.createdAt ? [`run ${h(record.createdAt)}`] : []),
+  ].join(' · ');
+  const warnings = s.warnings.length
+    ? `<div class="warnings" role="note"><strong>Warnings</strong><ul>${s.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul></div>`
+    : '';
+  const figures = charts
+    .map((c) => `<figure class="chart" id="chart-${c.id}"><div class="vega" data-chart="${c.id}"></div><figcaption>${h(c.caption)}</figcaption></figure>`)
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="backtest ${h(record.version)}">
+<title>${h(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<main>
+<h1>${h(s.strategy)} <span style="font-weight:normal;color:#5b6168">against ${BENCHMARK_NAME}</span></h1>
+<p class="lede">${meta}</p>
+${warnings}
+<noscript><p class="noscript">The charts of this report are drawn by JavaScript, which is turned off: the tables and text below are complete without it.</p></noscript>
+<h2>Results</h2>
+${metricsTable(s)}
+<p class="note">▲ marks the better value of a row where one direction is better. Returns are per period and total, annualised where marked; Sharpe, Sortino and alpha are over the cash return. Strategy parameters: ${paramsText(s.params)}.</p>
+<h2>Charts</h2>
+${figures}
+<h2>Conventions</h2>
+${conventions(record, s)}
+<h2>Data</h2>
+${facts([
+  ['Dataset', h(s.dataset)],
+  ['File', `<code>${h(record.data.path)}</code>`],
+  ['SHA-256', `<code>${h(record.data.sha256)}</code>`],
+  ['Rows in the run’s range', `${record.prices.labels.length} (${h(record.prices.labels[0] ?? '')} .. ${h(record.prices.labels[record.prices.labels.length - 1] ?? '')}), warm-up included`],
+  ['Warnings', s.warnings.length ? `${s.warnings.length} (listed at the top)` : 'none'],
+])}
+<h2>Reproduce</h2>
+<p>The resolved settings of this run (also in <code>summary.json</code>, with the data file’s hash):</p>
+<pre>${h(JSON.stringify(record.config, null, 2))}</pre>
+</main>
+<script id="chart-specs" type="application/json">${scriptJson(specs)}</script>
+<script>${runtime.vega}</script>
+<script>${runtime.vegaLite}</script>
+<script>${RENDER_SCRIPT}</script>
+</body>
+</html>
+`;
+}

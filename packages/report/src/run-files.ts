@@ -1,0 +1,206 @@
+/**
+ * The data files of a run folder: each is a pure function of the record (writing) or of the
+ * file's text (reading), so the folder alone rebuilds the record the report was drawn from.
+ */
+import { type ForecastRecord, type TrainingRecord, UserError } from '@backtest/core';
+import { drawdownSeries, equityCurve } from '@backtest/metrics';
+import { type CsvTable, columnIndex, formatCsv, parseCsv, parseNumber } from './csv';
+import type { RunRecord } from './run-record';
+import type { RunSummary } from './summary';
+
+export const SUMMARY_FILE = 'summary.json';
+export const RETURNS_FILE = 'returns.csv';
+export const POSITIONS_FILE = 'positions.csv';
+export const PREDICTIONS_FILE = 'predictions.csv';
+export const TRAINING_FILE = 'training.csv';
+export const REPORT_FILE = 'report.html';
+
+/** The name of the label column: monthly rows are months, daily rows dates. */
+export function periodColumn(summary: RunSummary): 'month' | 'date' {
+  return summary.frequency === 'monthly' ? 'month' : 'date';
+}
+
+/** summary.json: the `--json` document, plus what reproduces the run. */
+export function summaryJson(record: RunRecord): string {
+  const doc = {
+    ...record.summary,
+    config: record.config,
+    data: record.data,
+    version: record.version,
+    ...(record.createdAt ? { createdAt: record.createdAt } : {}),
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+export type SummaryParts = Pick<RunRecord, 'summary' | 'config' | 'data' | 'version' | 'createdAt'>;
+
+export function parseSummaryJson(text: string, file: string): SummaryParts {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const { config, data, version, createdAt, ...summary } = doc;
+  for (const key of ['strategy', 'frequency', 'period', 'results', 'params', 'seed', 'conventions', 'warnings']) {
+    if (!(key in summary)) throw new UserError(`${file}: no "${key}": not the summary of a backtest run`);
+  }
+  const d = (data ?? {}) as { path?: unknown; sha256?: unknown };
+  return {
+    summary: summary as unknown as RunSummary,
+    config: (config ?? {}) as Record<string, unknown>,
+    data: { path: String(d.path ?? ''), sha256: String(d.sha256 ?? '') },
+    version: String(version ?? ''),
+    ...(typeof createdAt === 'string' ? { createdAt } : {}),
+  };
+}
+
+/** returns.csv: one row per evaluation period, equity starting from 1 before the first. */
+export function returnsCsv(record: RunRecord): string {
+  const p = record.periods;
+  const se = equityCurve(p.strategyReturns);
+  const be = equityCurve(p.benchmarkReturns);
+  const sd = drawdownSeries(p.strategyReturns);
+  const bd = drawdownSeries(p.benchmarkReturns);
+  const header = [
+    periodColumn(record.summary),
+    'asset_return',
+    'cash_return',
+    'strategy_return',
+    'buy_and_hold_return',
+    'strategy_equity',
+    'buy_and_hold_equity',
+    'strategy_drawdown',
+    'buy_and_hold_drawdown',
+  ];
+  const rows = p.labels.map((label, k) => [
+    label,
+    p.assetReturns[k],
+    p.cashReturns[k],
+    p.strategyReturns[k],
+    p.benchmarkReturns[k],
+    se[k + 1],
+    be[k + 1],
+    sd[k + 1],
+    bd[k + 1],
+  ]);
+  return formatCsv(header, rows);
+}
+
+/** positions.csv: every row of the run's range; weight is the one held over that period, empty before the first. */
+export function positionsCsv(record: RunRecord): string {
+  const held = new Map(record.periods.labels.map((l, k) => [l, record.periods.weights[k]!]));
+  const { labels, close } = record.prices;
+  return formatCsv(
+    [periodColumn(record.summary), 'close', 'weight'],
+    labels.map((l, i) => [l, close[i], held.get(l)]),
+  );
+}
+
+/** predictions.csv: one row per forecast, at its decision period, with the weight it led to. */
+export function predictionsCsv(record: RunRecord): string {
+  const forecasts = record.forecasts ?? [];
+  const names: string[] = [];
+  for (const f of forecasts) for (const n of Object.keys(f.features ?? {})) if (!names.includes(n)) names.push(n);
+  const row = new Map(record.prices.labels.map((l, i) => [l, i]));
+  const held = new Map(record.periods.labels.map((l, k) => [l, record.periods.weights[k]!]));
+  const header = [periodColumn(record.summary), ...names.map((n) => `feature_${n}`), 'close', 'forecast', 'actual_next_close', 'weight', 'fit'];
+  const rows = forecasts.map((f) => {
+    const i = row.get(f.label);
+    const next = i === undefined ? undefined : record.prices.labels[i + 1];
+    return [
+      f.label,
+      ...names.map((n) => f.features?.[n]),
+      f.close,
+      f.forecast,
+      i === undefined ? undefined : record.prices.close[i + 1],
+      next === undefined ? undefined : held.get(next),
+      f.fit,
+    ];
+  });
+  return formatCsv(header, rows);
+}
+
+/** training.csv: one row per epoch of each fit; val_loss empty when the fit had no validation set. */
+export function trainingCsv(record: RunRecord): string {
+  return formatCsv(
+    ['fit', 'epoch', 'loss', 'val_loss'],
+    (record.training ?? []).map((t) => [t.fit, t.epoch, t.loss, t.valLoss]),
+  );
+}
+
+function labelColumn(table: CsvTable, file: string): number {
+  const i = table.header.findIndex((h) => h === 'month' || h === 'date');
+  if (i < 0) throw new UserError(`${file}: no "month" or "date" column`);
+  return i;
+}
+
+function numbers(table: CsvTable, name: string, file: string): Float64Array {
+  const c = columnIndex(table, name, file);
+  return Float64Array.from(table.rows, (r, k) => parseNumber(r[c]!, `${file}, line ${k + 2}, column ${name}`));
+}
+
+/** The price rows and the weights held, from positions.csv. */
+export function parsePositionsCsv(text: string, file: string): { prices: RunRecord['prices']; held: Map<string, number> } {
+  const t = parseCsv(text, file);
+  const lc = labelColumn(t, file);
+  const labels = t.rows.map((r) => r[lc]!);
+  const close = numbers(t, 'close', file);
+  const weight = numbers(t, 'weight', file);
+  const held = new Map<string, number>();
+  labels.forEach((l, i) => Number.isNaN(weight[i]!) || held.set(l, weight[i]!));
+  return { prices: { labels, close }, held };
+}
+
+/** The evaluation periods, from returns.csv and the weights of positions.csv. */
+export function parseReturnsCsv(text: string, file: string, held: Map<string, number>): RunRecord['periods'] {
+  const t = parseCsv(text, file);
+  const lc = labelColumn(t, file);
+  const labels = t.rows.map((r) => r[lc]!);
+  const weights = Float64Array.from(labels, (l) => {
+    const w = held.get(l);
+    if (w === undefined) throw new UserError(`${file}: period ${l} has no weight in ${POSITIONS_FILE}`);
+    return w;
+  });
+  return {
+    labels,
+    assetReturns: numbers(t, 'asset_return', file),
+    cashReturns: numbers(t, 'cash_return', file),
+    weights,
+    strategyReturns: numbers(t, 'strategy_return', file),
+    benchmarkReturns: numbers(t, 'buy_and_hold_return', file),
+  };
+}
+
+export function parsePredictionsCsv(text: string, file: string): ForecastRecord[] {
+  const t = parseCsv(text, file);
+  const lc = labelColumn(t, file);
+  const features = t.header.map((h, c) => [h, c] as const).filter(([h]) => h.startsWith('feature_'));
+  const close = numbers(t, 'close', file);
+  const forecast = numbers(t, 'forecast', file);
+  const fit = numbers(t, 'fit', file);
+  return t.rows.map((r, k) => {
+    const f: Record<string, number> = {};
+    for (const [h, c] of features) {
+      if (r[c] !== '') f[h.slice('feature_'.length)] = parseNumber(r[c]!, `${file}, line ${k + 2}, column ${h}`);
+    }
+    return {
+      label: r[lc]!,
+      close: close[k]!,
+      forecast: forecast[k]!,
+      ...(features.length ? { features: f } : {}),
+      ...(Number.isNaN(fit[k]!) ? {} : { fit: fit[k]! }),
+    };
+  });
+}
+
+export function parseTrainingCsv(text: string, file: string): TrainingRecord[] {
+  const t = parseCsv(text, file);
+  const [fit, epoch, loss, val] = ['fit', 'epoch', 'loss', 'val_loss'].map((n) => numbers(t, n, file)) as Float64Array[];
+  return t.rows.map((_, k) => ({
+    fit: fit![k]!,
+    epoch: epoch![k]!,
+    loss: loss![k]!,
+    ...(Number.isNaN(val![k]!) ? {} : { valLoss: val![k]! }),
+  }));
+}

@@ -1,0 +1,133 @@
+/**
+ * Run folders. A folder is built under `<dir>.partial` and renamed to `<dir>` only once every
+ * file is in place, so a folder without the suffix is always complete, and an interrupted run
+ * leaves at most a `.partial` folder that nothing reads.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '@backtest/core';
+import { writeFileAtomic } from './atomic-write';
+import { buildReport } from './html/report';
+import {
+  parsePositionsCsv,
+  parsePredictionsCsv,
+  parseReturnsCsv,
+  parseSummaryJson,
+  parseTrainingCsv,
+  POSITIONS_FILE,
+  positionsCsv,
+  PREDICTIONS_FILE,
+  predictionsCsv,
+  REPORT_FILE,
+  RETURNS_FILE,
+  returnsCsv,
+  SUMMARY_FILE,
+  summaryJson,
+  TRAINING_FILE,
+  trainingCsv,
+} from './run-files';
+import type { RunRecord } from './run-record';
+
+export const PARTIAL_SUFFIX = '.partial';
+
+export interface WrittenRunFolder {
+  /** The complete folder (absolute path). */
+  readonly dir: string;
+  /** The file names written in it, in the order written. */
+  readonly files: readonly string[];
+}
+
+/** `runs/<UTC YYYYMMDD-HHMMSS>-<strategy>` under `base` (default `runs`). */
+export function defaultRunDir(strategy: string, now: Date = new Date(), base = 'runs'): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp =
+    `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-` +
+    `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  return path.join(base, `${stamp}-${strategy}`);
+}
+
+/** The files of a run folder, by name: the data files, then the report drawn from them. */
+export function runFolderFiles(record: RunRecord): [string, string][] {
+  const files: [string, string][] = [
+    [SUMMARY_FILE, summaryJson(record)],
+    [RETURNS_FILE, returnsCsv(record)],
+    [POSITIONS_FILE, positionsCsv(record)],
+  ];
+  if (record.forecasts?.length) files.push([PREDICTIONS_FILE, predictionsCsv(record)]);
+  if (record.training?.length) files.push([TRAINING_FILE, trainingCsv(record)]);
+  files.push([REPORT_FILE, buildReport(record)]);
+  return files;
+}
+
+/**
+ * Writes the run folder `dir` (summary.json, returns.csv, positions.csv, predictions.csv and
+ * training.csv for forecast strategies, report.html). Refuses to replace an existing folder;
+ * a `.partial` leftover of an interrupted run with the same name is replaced.
+ */
+export function writeRunFolder(record: RunRecord, dir: string): WrittenRunFolder {
+  const final = path.resolve(dir);
+  if (final.endsWith(PARTIAL_SUFFIX)) throw new UserError(`run folder name must not end with ${PARTIAL_SUFFIX}: ${dir}`);
+  if (existsSync(final)) throw new UserError(`run folder ${dir} already exists; choose another --out or remove it`);
+  const partial = final + PARTIAL_SUFFIX;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  try {
+    const names: string[] = [];
+    for (const [name, text] of runFolderFiles(record)) {
+      writeFileAtomic(path.join(partial, name), text);
+      names.push(name);
+    }
+    renameSync(partial, final);
+    return { dir: final, files: names };
+  } catch (e) {
+    rmSync(partial, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function readText(dir: string, name: string): string | undefined {
+  const file = path.join(dir, name);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** The record of a complete run folder, from its summary.json and CSV files alone. */
+export function readRunFolder(dir: string): RunRecord {
+  const abs = path.resolve(dir);
+  if (abs.endsWith(PARTIAL_SUFFIX)) {
+    throw new UserError(`${dir} is an incomplete run folder (its run was interrupted before it finished writing)`);
+  }
+  if (!existsSync(abs)) {
+    const hint = existsSync(abs + PARTIAL_SUFFIX) ? ` (only ${dir}${PARTIAL_SUFFIX}, an interrupted run, exists)` : '';
+    throw new UserError(`no run folder ${dir}${hint}`);
+  }
+  const summaryText = readText(abs, SUMMARY_FILE);
+  if (summaryText === undefined) throw new UserError(`${dir} is not a run folder: it has no ${SUMMARY_FILE}`);
+  const where = (name: string) => path.join(dir, name);
+  const need = (name: string) => {
+    const text = readText(abs, name);
+    if (text === undefined) throw new UserError(`run folder ${dir} has no ${name}`);
+    return text;
+  };
+  const head = parseSummaryJson(summaryText, where(SUMMARY_FILE));
+  const { prices, held } = parsePositionsCsv(need(POSITIONS_FILE), where(POSITIONS_FILE));
+  const periods = parseReturnsCsv(need(RETURNS_FILE), where(RETURNS_FILE), held);
+  const predictions = readText(abs, PREDICTIONS_FILE);
+  const training = readText(abs, TRAINING_FILE);
+  const forecasts = predictions === undefined ? [] : parsePredictionsCsv(predictions, where(PREDICTIONS_FILE));
+  const epochs = training === undefined ? [] : parseTrainingCsv(training, where(TRAINING_FILE));
+  return {
+    ...head,
+    prices,
+    periods,
+    ...(forecasts.length ? { forecasts } : {}),
+    ...(epochs.length ? { training: epochs } : {}),
+  };
+}
+
+/** Rebuilds `<dir>/report.html` from the folder's files; returns the report's path. */
+export function rebuildReport(dir: string): string {
+  const html = buildReport(readRunFolder(dir));
+  const file = path.join(path.resolve(dir), REPORT_FILE);
+  writeFileAtomic(file, html);
+  return file;
+}

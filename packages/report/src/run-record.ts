@@ -1,0 +1,82 @@
+import { type ForecastRecord, periodLabel, type PriceSeries, type TrainingRecord } from '@backtest/core';
+import type { RunSummary } from './summary';
+
+/** A numeric series: `Float64Array` from the engine, plain arrays from tests. */
+export type Values = ArrayLike<number>;
+
+/**
+ * Everything a run folder holds and the HTML report draws: the `--json` summary, what is needed
+ * to reproduce the run (resolved settings, data file and hash, version; the seed is
+ * `summary.seed`), and the series behind the charts. `readRunFolder` rebuilds it from the
+ * folder's files alone.
+ */
+export interface RunRecord {
+  readonly summary: RunSummary;
+  /** The full resolved settings of the run (defaults, config file and flags merged). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The data file the run read, and the SHA-256 of its bytes. */
+  readonly data: { readonly path: string; readonly sha256: string };
+  /** Version of the `backtest` package that made the run. */
+  readonly version: string;
+  /** When the run was made (ISO 8601, UTC); the report's only timestamp. */
+  readonly createdAt?: string;
+  /** Every row of the run's range (warm-up included): period labels and closes. */
+  readonly prices: { readonly labels: readonly string[]; readonly close: Values };
+  /** The evaluation periods, aligned: the weight is the one held over each period. */
+  readonly periods: {
+    readonly labels: readonly string[];
+    readonly assetReturns: Values;
+    readonly cashReturns: Values;
+    readonly weights: Values;
+    readonly strategyReturns: Values;
+    readonly benchmarkReturns: Values;
+  };
+  /** Forecast strategies: one record per forecast, labelled by its decision period. */
+  readonly forecasts?: readonly ForecastRecord[];
+  /** Forecast strategies: one record per epoch of each model fit. */
+  readonly training?: readonly TrainingRecord[];
+}
+
+/** What `runRecordFrom` reads of a run (the CLI's `RunOutcome` has this shape). */
+export interface RunParts {
+  readonly summary: RunSummary;
+  readonly data: { readonly path: string; readonly sha256: string };
+  readonly series: PriceSeries;
+  readonly walk: {
+    readonly labels: readonly string[];
+    readonly assetReturns: Values;
+    readonly cashReturns: Values;
+    readonly weights: Values;
+    readonly strategyReturns: Values;
+    readonly benchmarkReturns: Values;
+    readonly output: { readonly forecasts?: readonly ForecastRecord[]; readonly training?: readonly TrainingRecord[] };
+  };
+}
+
+/** The record of a finished run: `runRecordFrom(outcome, { config: settings, version })`. */
+export function runRecordFrom(
+  run: RunParts,
+  extra: { config: Readonly<Record<string, unknown>>; version: string; createdAt?: Date },
+): RunRecord {
+  const { series, walk } = run;
+  const forecasts = walk.output.forecasts;
+  const training = walk.output.training;
+  return {
+    summary: run.summary,
+    config: extra.config,
+    data: { path: run.data.path, sha256: run.data.sha256 },
+    version: extra.version,
+    ...(extra.createdAt ? { createdAt: extra.createdAt.toISOString() } : {}),
+    prices: { labels: series.dates.map((d) => periodLabel(d, series.frequency)), close: series.close },
+    periods: {
+      labels: walk.labels,
+      assetReturns: walk.assetReturns,
+      cashReturns: walk.cashReturns,
+      weights: walk.weights,
+      strategyReturns: walk.strategyReturns,
+      benchmarkReturns: walk.benchmarkReturns,
+    },
+    ...(forecasts && forecasts.length ? { forecasts } : {}),
+    ...(training && training.length ? { training } : {}),
+  };
+}
