@@ -1,4 +1,4 @@
-export { type CsvTable, readCsvTable, recordCount } from './csv-table';
+export { type CsvTable, readCsvTable } from './csv-table';
 export { type DataDirectorySources, dataDirectories, findProjectRoot } from './data-directories';
 export { type DatasetListing, type DatasetLocation, listDatasets, loadDataset } from './datasets';
 export { type CalendarDate, readIsoDate } from './iso-date';

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { type Frequency, InputError, type PriceSeries, UserError } from '@backtest/core';
-import { readCsvTable, recordCount } from './csv-table';
+import { readCsvTable } from './csv-table';
 import { type ColumnMapping, type LayoutName, resolveLayout } from './layout';
 import { type MissingPolicy, readPriceRows } from './price-rows';
 import { toMonthEnd } from './month-end';
@@ -47,7 +47,7 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
   if (table.headerLine === 0) {
     throw new InputError({ file, line: 1 }, 'the file is empty: expected a header line such as date,close and data rows');
   }
-  if (recordCount(table) === 0) {
+  if (table.recordCount === 0) {
     throw new InputError({ file, line: table.headerLine }, 'the file has a header but no data rows');
   }
   const layout = resolveLayout(

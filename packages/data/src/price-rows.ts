@@ -1,5 +1,5 @@
 import { InputError } from '@backtest/core';
-import { type CsvTable, recordCount } from './csv-table';
+import type { CsvTable } from './csv-table';
 import { readIsoDate } from './iso-date';
 import type { Field, ResolvedLayout } from './layout';
 
@@ -84,9 +84,9 @@ export function readPriceRows(
   layout: ResolvedLayout,
   onMissing: MissingPolicy,
 ): PriceRows {
-  const { header, cells, recordStart, lines } = table;
+  const { header } = table;
   const width = header.length;
-  const n = recordCount(table);
+  const n = table.recordCount;
   const dates: string[] = [];
   const close = new Float64Array(n);
   const extras = layout.extras.map((field) => ({ field, values: new Float64Array(n) }));
@@ -102,9 +102,8 @@ export function readPriceRows(
   let kept = 0;
 
   for (let r = 0; r < n; r++) {
-    const first = recordStart[r]!;
-    const found = recordStart[r + 1]! - first;
-    const line = lines[r]!;
+    const found = table.width(r);
+    const line = table.line(r);
     if (found !== width) {
       const column = header[Math.min(found, width - 1)];
       throw new InputError(
@@ -112,8 +111,8 @@ export function readPriceRows(
         `expected ${width} fields as in the header, found ${found}`,
       );
     }
-    const dateText = cells[first + dateIndex]!.trim();
-    const closeText = cells[first + closeIndex]!.trim();
+    const dateText = table.cell(r, dateIndex).trim();
+    const closeText = table.cell(r, closeIndex).trim();
     const emptyField = isMissing(dateText) ? layout.date : isMissing(closeText) ? layout.close : undefined;
     if (emptyField) {
       if (onMissing === 'error') {
@@ -153,7 +152,7 @@ export function readPriceRows(
 
     for (let e = 0; e < extras.length; e++) {
       const { field, values } = extras[e]!;
-      const text = cells[first + field.index]!.trim();
+      const text = table.cell(r, field.index).trim();
       if (isMissing(text)) {
         values[kept] = NaN;
         emptyExtra[e]!.add(line);
