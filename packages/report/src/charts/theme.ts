@@ -28,10 +28,28 @@ export const CHART_CONFIG: Config = {
 /** Charts fill their container's width; the height is fixed so a page of charts reads evenly. */
 export const CHART_HEIGHT = 260;
 
-/** Six significant digits: plenty for a chart, and a third of the bytes of a full double. */
+/**
+ * Six significant digits: plenty for a chart, and a third of the bytes of a full double.
+ * Scaling by an exact power of ten and rounding gives the double nearest the 6-digit decimal
+ * (so it prints short), several times faster than `toPrecision`, which matters on the
+ * run's critical path (thousands of values per report).
+ */
 export function chartNumber(v: number): number | null {
-  return Number.isFinite(v) ? Number(v.toPrecision(6)) : null;
+  if (!Number.isFinite(v)) return null;
+  if (v === 0) return 0;
+  const k = 5 - Math.floor(Math.log10(Math.abs(v)));
+  if (k >= 0 && k <= 22) {
+    const f = POW10[k]!;
+    return Math.round(v * f) / f;
+  }
+  if (k < 0 && k >= -22) {
+    const f = POW10[-k]!;
+    return Math.round(v / f) * f;
+  }
+  return Number(v.toPrecision(6));
 }
+
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /** A field name Vega-Lite reads literally (it treats `.` and `[` as paths). */
 export function fieldName(name: string): string {
