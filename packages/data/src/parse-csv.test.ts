@@ -312,3 +312,33 @@ describe('parseCsvText: frequency', () => {
     ]);
   });
 });
+
+describe('parseCsvText: keepColumns', () => {
+  const text = 'date,open,close,volume\n2020-01-30,x,1,-5\n2020-01-31,1,2,3\n';
+
+  it('[] reads date and close only, so bad cells elsewhere do not matter', () => {
+    const r = parseCsvText(text, 'k.csv', { keepColumns: [] });
+    expect(r.series.columns).toEqual({});
+    expect([...r.series.close]).toEqual([2]);
+  });
+
+  it('keeps the named columns and validates them', () => {
+    expect(() => parseCsvText(text, 'k.csv', { keepColumns: ['Volume'] })).toThrow(
+      'k.csv, line 2, column "volume": volume must not be negative, found -5',
+    );
+    expect(parseCsvText(text.replace('-5', '5'), 'k.csv', { keepColumns: ['volume'] }).series.columns).toEqual({
+      volume: new Float64Array([8]),
+    });
+  });
+
+  it('the first bad cell in file order is reported among the extra columns', () => {
+    const bad = 'date,open,close,volume\n2020-01-30,1,1,x\n2020-01-31,y,2,3\n';
+    expect(() => parseCsvText(bad, 'k.csv')).toThrow('k.csv, line 2, column "volume": "x" is not a number');
+  });
+
+  it('a column the file lacks', () => {
+    expect(() => parseCsvText(text, 'k.csv', { keepColumns: ['dividend'] })).toThrow(
+      new UserError('k.csv has no column "dividend" to keep (its plain layout gives: open, volume)'),
+    );
+  });
+});
