@@ -15,6 +15,11 @@
  *       D_SB = 2 g^2,   b_SB = (2 G^2 / D_SB)^(1/3) n^(1/3),
  *     capped at B_max = ceil(min(3 sqrt n, n/3)).
  *
+ * Two details follow the paper rather than that code: R(k) uses divisor n over the full
+ * sample (the code takes sample covariances of a trimmed lag matrix), and m_hat is the paper's
+ * index, one less than the code's (which gives white noise m_hat = 1 and a block length a
+ * little above 1, where the paper's rule gives M = 0 and the iid bootstrap).
+ *
  * Where the estimate degenerates (constant series, M = 0 meaning no significant
  * autocorrelation, or G = 0) we return 1, i.e. the iid bootstrap; this function never returns
  * less than 1.
