@@ -1,4 +1,5 @@
-import { SMA } from 'technicalindicators';
+import { smaFeature } from './builtin-features';
+import type { FeatureBuilder } from './feature-builder';
 import { trailingMeanSd } from './rolling';
 
 /**
@@ -32,24 +33,32 @@ export interface FeatureSet {
  * rows <= t only; the target uses time-t statistics only (no leak, unlike the study).
  */
 export function closeAndSmaFeatures(window: number): FeatureSet {
+  return composeFeatures([smaFeature], window);
+}
+
+/**
+ * Close plus the given features. Close, the target and the forecast's way back to a price use
+ * close's trailing `window`-row mean and sample deviation at t; each feature scales itself
+ * with its own statistics of rows <= t (see `FeatureBuilder`). The first complete row is the
+ * latest warm-up of them all.
+ */
+export function composeFeatures(builders: readonly FeatureBuilder[], window: number): FeatureSet {
+  const names = ['close', ...builders.map((b) => b.id)];
+  const warmup = Math.max(window - 1, ...builders.map((b) => b.warmup(window)));
   return {
-    names: ['close', 'sma'],
-    warmup: 2 * window - 2,
+    names,
+    warmup,
     build(closes) {
       const n = closes.length;
+      const cols = names.length;
       const { mean, sd } = trailingMeanSd(closes, window);
-      const sma = new Float64Array(n).fill(NaN);
-      if (n >= window) {
-        const values = SMA.calculate({ period: window, values: Array.from(closes) });
-        sma.set(values, window - 1);
-      }
-      const smaStats = trailingMeanSd(sma, window);
-      const data = new Float64Array(n * 2).fill(NaN);
+      const columns = builders.map((b) => b.build(closes, window));
+      const data = new Float64Array(n * cols).fill(NaN);
       for (let t = 0; t < n; t++) {
-        data[2 * t] = (closes[t]! - mean[t]!) / sd[t]!;
-        data[2 * t + 1] = (sma[t]! - smaStats.mean[t]!) / smaStats.sd[t]!;
+        data[cols * t] = (closes[t]! - mean[t]!) / sd[t]!;
+        for (let c = 1; c < cols; c++) data[cols * t + c] = columns[c - 1]![t]!;
       }
-      return { names: this.names, data, center: mean, scale: sd, firstComplete: 2 * window - 2 };
+      return { names, data, center: mean, scale: sd, firstComplete: warmup };
     },
   };
 }

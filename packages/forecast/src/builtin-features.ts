@@ -1,0 +1,114 @@
+import { EMA, MACD, RSI, SMA } from 'technicalindicators';
+import { alignTail, type FeatureBuilder, trailingZScore } from './feature-builder';
+
+/**
+ * The feature builders that ship with the tool. Every one is a trailing indicator of close
+ * (rows <= t), z-scored by its own trailing `window`-row statistics (rows <= t), so its warm-up
+ * is the indicator's first defined row plus `window - 1` rows of scaling.
+ */
+
+/** N-period simple moving average of close (the study's second input). */
+export const smaFeature: FeatureBuilder = {
+  id: 'sma',
+  description: 'N-period simple moving average of close',
+  warmup: (w) => 2 * w - 2,
+  build(closes, w) {
+    const n = closes.length;
+    const sma = new Float64Array(n).fill(NaN);
+    if (n >= w) sma.set(SMA.calculate({ period: w, values: Array.from(closes) }), w - 1);
+    return trailingZScore(sma, w);
+  },
+};
+
+/** N-period exponential moving average of close, seeded (as usual) by the first N-period SMA. */
+export const emaFeature: FeatureBuilder = {
+  id: 'ema',
+  description: 'N-period exponential moving average of close',
+  warmup: (w) => 2 * w - 2,
+  build(closes, w) {
+    const raw = closes.length >= w ? EMA.calculate({ period: w, values: Array.from(closes) }) : [];
+    return trailingZScore(alignTail(raw, closes.length), w);
+  },
+};
+
+/** Wilder's N-period relative strength index (0..100). */
+export const rsiFeature: FeatureBuilder = {
+  id: 'rsi',
+  description: "Wilder's N-period relative strength index",
+  warmup: (w) => 2 * w - 1,
+  build(closes, w) {
+    const raw = closes.length > w ? RSI.calculate({ period: w, values: Array.from(closes) }) : [];
+    return trailingZScore(alignTail(raw, closes.length), w);
+  },
+};
+
+/** N-period momentum: close[t] / close[t-N] - 1. */
+export const momentumFeature: FeatureBuilder = {
+  id: 'momentum',
+  description: 'N-period momentum, close / close N periods earlier - 1',
+  warmup: (w) => 2 * w - 1,
+  build(closes, w) {
+    const raw = new Float64Array(closes.length).fill(NaN);
+    for (let t = w; t < closes.length; t++) raw[t] = closes[t]! / closes[t - w]! - 1;
+    return trailingZScore(raw, w);
+  },
+};
+
+const MACD_FAST = 12;
+const MACD_SLOW = 26;
+
+/**
+ * MACD line (12- minus 26-period EMA of close) as a fraction of close, so that it means the
+ * same at any price level. Its periods are the conventional ones, not the window.
+ */
+export const macdFeature: FeatureBuilder = {
+  id: 'macd',
+  description: 'MACD line (EMA 12 - EMA 26) as a fraction of close',
+  warmup: (w) => MACD_SLOW - 1 + w - 1,
+  build(closes, w) {
+    const n = closes.length;
+    const out =
+      n >= MACD_SLOW
+        ? MACD.calculate({
+            fastPeriod: MACD_FAST,
+            slowPeriod: MACD_SLOW,
+            signalPeriod: 9,
+            values: Array.from(closes),
+            SimpleMAOscillator: false,
+            SimpleMASignal: false,
+          })
+        : [];
+    const line = alignTail(out.map((o) => o.MACD ?? NaN), n);
+    for (let t = 0; t < n; t++) line[t] = line[t]! / closes[t]!;
+    return trailingZScore(line, w);
+  },
+};
+
+/** Realised volatility: sample deviation of the last N one-period returns. */
+export const volatilityFeature: FeatureBuilder = {
+  id: 'volatility',
+  description: 'sample deviation of the last N one-period returns',
+  warmup: (w) => 2 * w - 1,
+  build(closes, w) {
+    const n = closes.length;
+    const vol = new Float64Array(n).fill(NaN);
+    for (let t = w; t < n; t++) {
+      let s = 0;
+      for (let j = t - w + 1; j <= t; j++) s += closes[j]! / closes[j - 1]! - 1;
+      const m = s / w;
+      let ss = 0;
+      for (let j = t - w + 1; j <= t; j++) ss += (closes[j]! / closes[j - 1]! - 1 - m) ** 2;
+      vol[t] = Math.sqrt(ss / (w - 1));
+    }
+    return trailingZScore(vol, w);
+  },
+};
+
+export const builtInFeatures: readonly FeatureBuilder[] = [
+  smaFeature,
+  emaFeature,
+  rsiFeature,
+  momentumFeature,
+  macdFeature,
+  volatilityFeature,
+];

@@ -1,0 +1,48 @@
+import { defineStrategy, didYouMean, type StrategyPlugin, UserError } from '@backtest/core';
+import { composeFeatures, createForecastStrategy, type FeatureBuilder, sizingFrom, trainingWindowFrom } from '@backtest/forecast';
+import { type ModelPart, nnPart, olsPart } from './models';
+import { composedParams } from './params';
+
+/**
+ * The forecast strategy composed by name: `--param model=nn --param features=sma,rsi` picks a
+ * model and feature builders from those registered, without a package of its own. nn-sma is
+ * `model=nn features=sma` and ols-sma is `model=ols features=sma`, to the last bit.
+ *
+ * `features` is every feature builder bound in the container when the strategy is created, so a
+ * plugin that registers a feature makes it usable here by name.
+ */
+export function composedForecastStrategy(features: readonly FeatureBuilder[]): StrategyPlugin<typeof composedParams> {
+  const byId = new Map(features.map((f) => [f.id, f]));
+  return defineStrategy({
+    id: 'forecast',
+    description: 'Forecast of next close by a model (ols|nn) on features chosen by name; long when it beats the close',
+    kind: 'forecast',
+    params: composedParams,
+    create: (p, context) => {
+      const chosen = p.features.split(',').map((id) => {
+        const f = byId.get(id);
+        if (!f) {
+          const ids = [...byId.keys()];
+          throw new UserError(`strategy "forecast": unknown feature "${id}"${didYouMean(id, ids)}; registered features: ${ids.join(', ')}`);
+        }
+        return f;
+      });
+      if (new Set(chosen).size !== chosen.length) throw new UserError(`strategy "forecast": feature list "${p.features}" names a feature twice`);
+      const featureSet = composeFeatures(chosen, p.window);
+      const model: ModelPart = p.model === 'nn' ? nnPart(p, featureSet.names.length, context) : olsPart();
+      return createForecastStrategy({
+        id: 'forecast',
+        features: featureSet,
+        model: model.regressor,
+        refit: p.refit,
+        window: trainingWindowFrom(p),
+        minTrain: p.minTrain,
+        sizing: sizingFrom(p),
+        defaultTestStart: '1991-01',
+        context,
+        ...(model.setup ? { setup: model.setup } : {}),
+        info: () => ({ ...model.info(), features: featureSet.names.join(',') }),
+      });
+    },
+  });
+}
