@@ -1,5 +1,4 @@
 import { InputError } from '@backtest/core';
-import { parse } from 'csv-parse/sync';
 
 /** The records of a CSV file after its header, each with the 1-based line it sits on. */
 export interface CsvTable {
@@ -99,6 +98,8 @@ export function readWithCsvParse(text: string, file: string): CsvTable {
   const lines: number[] = [];
   let header: string[] = [];
   let headerLine = 0;
+  // Loaded on first use: files without quotes, the common case, never need it.
+  const { parse } = require('csv-parse/sync') as typeof import('csv-parse/sync');
   try {
     parse(text, {
       relax_column_count: true,
