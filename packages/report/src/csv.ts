@@ -10,7 +10,8 @@ export type CsvCell = string | number | undefined;
 
 function formatCell(cell: CsvCell): string {
   if (cell === undefined) return '';
-  if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : '';
+  // `String(-0)` is "0"; keep the sign so a flat period's -0 return reads back bit for bit.
+  if (typeof cell === 'number') return Number.isFinite(cell) ? (Object.is(cell, -0) ? '-0' : String(cell)) : '';
   return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 

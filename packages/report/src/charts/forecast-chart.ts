@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { CHART_CONFIG, CHART_HEIGHT, chartNumber, EXTRA_COLORS, STRATEGY_COLOR } from './theme';
-import { PERIOD_TOOLTIP_FORMAT, timeSeriesChart } from './time-series';
+import { timeSeriesChart } from './time-series';
 
 export interface ForecastPoint {
   /** The decision period the forecast was made at. */
@@ -56,7 +56,7 @@ export function forecastReturnChart(points: readonly ForecastPoint[]): TopLevelS
           x: { ...x, scale: { domain } },
           y: { field: 'a', type: 'quantitative', title: 'Realised return (next close / close − 1)', axis: { format: '.0%' }, scale: { domain } },
           tooltip: [
-            { field: 't', type: 'temporal', title: 'Forecast made', format: PERIOD_TOOLTIP_FORMAT, formatType: 'utc' },
+            { field: 't', type: 'nominal', title: 'Forecast made at' },
             { field: 'f', type: 'quantitative', title: 'Forecast return', format: '.2%' },
             { field: 'a', type: 'quantitative', title: 'Realised return', format: '.2%' },
           ],

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { CHART_CONFIG, CHART_HEIGHT, chartNumber, logTicks } from './theme';
-import { PERIOD_TOOLTIP_FORMAT, YEAR_AXIS } from './time-series';
+import { YEAR_AXIS } from './time-series';
 
 export interface PriceSmaOptions {
   readonly title?: string;
@@ -92,9 +92,8 @@ export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
         scale: { domain: ['Close', smaName], range: ['#222', '#c0392b'] },
         legend: { symbolType: 'stroke', symbolStrokeWidth: 3 },
       },
-      strokeWidth: { field: 'series', type: 'nominal', scale: { domain: ['Close', smaName], range: [1.2, 1.6] }, legend: null },
       tooltip: [
-        { field: 't', type: 'temporal', title: 'Period', format: PERIOD_TOOLTIP_FORMAT, formatType: 'utc' },
+        { field: 't', type: 'nominal', title: 'Period' },
         { field: 'series', type: 'nominal', title: 'Series' },
         { field: 'value', type: 'quantitative', title: 'Level', format: ',.2f' },
       ],

@@ -32,8 +32,8 @@ export interface TimeSeriesChartOptions {
 }
 
 /** d3 time formats, in UTC because period labels parse as UTC dates. */
-export const YEAR_AXIS = { title: null, format: '%Y', formatType: 'utc', labelOverlap: 'greedy', tickCount: 12 } as const;
-export const PERIOD_TOOLTIP_FORMAT = '%b %Y';
+// The x scales are UTC (period labels parse as UTC dates), and Vega-Lite formats a UTC scale's labels in UTC.
+export const YEAR_AXIS = { title: null, format: '%Y', labelOverlap: 'greedy', tickCount: 12 } as const;
 
 /**
  * Lines over time, one colour per series with a legend; the data is stored wide (one row per
@@ -65,11 +65,11 @@ export function timeSeriesChart(o: TimeSeriesChartOptions): TopLevelSpec {
   const x = { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: YEAR_AXIS } as const;
   const y = { field: 'value', type: 'quantitative', scale: yScale, axis: yAxis } as const;
   const dash = o.series.some((s) => s.dash)
-    ? { strokeDash: { field: 'series', type: 'nominal', scale: { domain: names, range: o.series.map((s) => s.dash ?? [1, 0]) }, legend: null } }
+    ? { strokeDash: { field: 'series', type: 'nominal', scale: { domain: names, range: o.series.map((s) => s.dash ?? [1, 0]) } } }
     : {};
   const layers: unknown[] = [];
   if (o.area) {
-    layers.push({ mark: { type: 'area', opacity: 0.18, interpolate: 'step-before' }, encoding: { x, y, color: { ...color, legend: null } } });
+    layers.push({ mark: { type: 'area', opacity: 0.18, interpolate: 'step-before' }, encoding: { x, y, color } });
   }
   layers.push({
     mark: { type: 'line', interpolate: o.area ? 'step-before' : 'linear' },
@@ -79,7 +79,7 @@ export function timeSeriesChart(o: TimeSeriesChartOptions): TopLevelSpec {
       color,
       ...dash,
       tooltip: [
-        { field: 't', type: 'temporal', title: 'Period', format: PERIOD_TOOLTIP_FORMAT, formatType: 'utc' },
+        { field: 't', type: 'nominal', title: 'Period' },
         { field: 'series', type: 'nominal', title: 'Series' },
         { field: 'value', type: 'quantitative', title: o.y.title, format: o.y.format },
       ],

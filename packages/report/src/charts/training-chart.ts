@@ -50,7 +50,7 @@ export function trainingLossChart(records: readonly TrainingRecord[], o: { yTitl
       {
         data: { values: lines },
         mark: { type: 'line', strokeWidth: 0.8, opacity: 0.18 },
-        encoding: { x, y, color: { ...color, legend: null }, detail: [{ field: 'fit' }, { field: 'kind' }] },
+        encoding: { x, y, color, detail: [{ field: 'fit' }, { field: 'kind' }] },
       },
       {
         data: { values: means },

@@ -1,0 +1,30 @@
+// Compiles Vega-Lite specs and renders each to SVG with the installed vega and vega-lite, as
+// the report's browser script does. A child process, because both packages are ESM-only and
+// vega uses top-level await, which jest's CommonJS runtime cannot load.
+// stdin: JSON object {name: spec}; stdout: JSON object {name: {error?, warnings, svg}}.
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+
+const input = JSON.parse(await new Promise((resolve) => {
+  let s = '';
+  process.stdin.on('data', (d) => (s += d)).on('end', () => resolve(s));
+}));
+const out = {};
+for (const [name, spec] of Object.entries(input)) {
+  const warnings = [];
+  const logger = { level() { return this; }, error(...a) { throw new Error(a.join(' ')); }, warn(...a) {
+    const m = a.join(' ');
+    // `width: "container"` listens to window resizes; Node has no window, browsers do.
+    if (m !== 'Can not resolve event source: window') warnings.push(m);
+    return this;
+  }, info() { return this; }, debug() { return this; } };
+  try {
+    const compiled = vl.compile(spec, { logger }).spec;
+    const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger });
+    const svg = await view.toSVG();
+    out[name] = { warnings, svg };
+  } catch (e) {
+    out[name] = { error: String(e && e.message ? e.message : e), warnings };
+  }
+}
+process.stdout.write(JSON.stringify(out));

@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import type { TrainingRecord } from '@backtest/core';
+import { fixtureRecord } from '../__fixtures__/record';
+import { reportCharts } from '../html/report-charts';
+import { epochChart } from './epoch-chart';
+import { priceSmaChart, simpleMovingAverage } from './price-sma-chart';
+import { monthlyReturns } from './monthly-heatmap';
+import { chartNumber, logTicks } from './theme';
+import { trainingLossChart } from './training-chart';
+
+type Rendered = Record<string, { error?: string; warnings: string[]; svg?: string }>;
+
+/** Renders specs to SVG with the real vega and vega-lite (see the fixture script). */
+function render(specs: Record<string, unknown>): Rendered {
+  const r = spawnSync(process.execPath, [path.join(__dirname, '../__fixtures__/render-specs.mjs')], {
+    input: JSON.stringify(specs),
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as Rendered;
+}
+
+const count = (svg: string, re: RegExp) => (svg.match(re) ?? []).length;
+
+interface AnySpec {
+  data?: { values: Record<string, unknown>[] };
+  layer: { data?: { values: Record<string, unknown>[] }; mark: unknown; encoding?: Record<string, { axis?: { values?: number[] } }> }[];
+}
+
+describe('chart specs', () => {
+  it('every chart of a forecast run compiles with Vega-Lite and draws marks without warnings', () => {
+    const charts = reportCharts(fixtureRecord({ rows: 72, forecast: true }));
+    expect(charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'heatmap', 'forecast-level', 'forecast-return', 'training']);
+    const out = render(Object.fromEntries(charts.map((c) => [c.id, c.spec])));
+    for (const c of charts) {
+      const r = out[c.id]!;
+      expect({ id: c.id, error: r.error, warnings: r.warnings }).toEqual({ id: c.id, error: undefined, warnings: [] });
+      expect(count(r.svg!, /<path /g)).toBeGreaterThan(2);
+    }
+    // Two series each: two coloured lines (stroke of the strategy and of buy-and-hold).
+    expect(out.equity!.svg).toContain('stroke="#1f5fbf"');
+    expect(out.equity!.svg).toContain('stroke="#e08a1e"');
+    // One heatmap cell per evaluated month, drawn as rect paths.
+    expect(count(out.heatmap!.svg!, /class="mark-rect role-mark/g)).toBe(1);
+    expect(out.heatmap!.svg).toContain('Jan');
+    // Axis titles carry units.
+    expect(out.drawdown!.svg).toContain('Drawdown from peak (%)');
+    expect(out.equity!.svg).toContain('Value of 1 invested (log scale)');
+  });
+
+  it('a rule strategy gets no forecast or training charts; a short run no rolling Sharpe', () => {
+    expect(reportCharts(fixtureRecord({ rows: 72 })).map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'heatmap']);
+    expect(reportCharts(fixtureRecord({ rows: 30 })).map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'heatmap']);
+  });
+
+  it('the equity chart plots the compounded returns, and its log axis has round 1-2-5 ticks', () => {
+    const rec = fixtureRecord({ rows: 60 });
+    const spec = reportCharts(rec).find((c) => c.id === 'equity')!.spec as unknown as AnySpec;
+    const rows = spec.data!.values;
+    let e = 1;
+    rec.periods.strategyReturns && Array.from(rec.periods.strategyReturns).forEach((r, k) => {
+      e *= 1 + r;
+      expect(rows[k]!.sma).toBe(chartNumber(e));
+      expect(rows[k]!.t).toBe(rec.periods.labels[k]);
+    });
+    expect(logTicks(0.8, 80)).toEqual([1, 2, 5, 10, 20, 50]);
+    expect(logTicks(0.3, 0.9)).toEqual([0.5]);
+    expect(logTicks(1, 1e9)).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]);
+  });
+
+  it('shades the periods held, each from the close before it to its own close', () => {
+    const labels = ['2000-01', '2000-02', '2000-03', '2000-04', '2000-05', '2000-06'];
+    const held = new Map([['2000-02', 0], ['2000-03', 1], ['2000-04', 1], ['2000-05', 0], ['2000-06', -1]]);
+    const spec = priceSmaChart({ asset: 'x', labels, close: [1, 2, 3, 4, 5, 6], window: 2, held }) as unknown as AnySpec;
+    expect(spec.layer[0]!.data!.values).toEqual([
+      { start: '2000-02', end: '2000-04', position: 'Long' },
+      { start: '2000-05', end: '2000-06', position: 'Short' },
+    ]);
+    expect(Array.from(simpleMovingAverage([1, 2, 3, 4], 2))).toEqual([NaN, 1.5, 2.5, 3.5]);
+  });
+
+  it('compounds daily returns into calendar months for the heatmap', () => {
+    expect(monthlyReturns(['2000-01-30', '2000-01-31', '2000-02-01'], [0.1, 0.1, -0.5])).toEqual([
+      { month: '2000-01', value: 1.1 * 1.1 - 1 },
+      { month: '2000-02', value: -0.5 },
+    ]);
+  });
+
+  it('epoch charts draw several curves and labelled reference lines (the study figures)', () => {
+    const spec = epochChart({
+      title: 'RMSE by epoch',
+      series: [{ name: 'Training RMSE', values: [1.3, 1.0, 0.9] }, { name: 'Validation RMSE', values: [1.0, 0.8, 0.7] }],
+      references: [{ name: 'Regression, training', value: 0.85 }],
+      yTitle: 'RMSE (standardised units)',
+    });
+    const out = render({ spec }).spec!;
+    expect(out.error).toBeUndefined();
+    expect(out.svg).toContain('Regression, training');
+    expect(out.svg).toContain('RMSE (standardised units)');
+    expect(count(out.svg!, /class="mark-rule role-mark/g)).toBe(1);
+  });
+
+  it('a training chart of many fits draws an even sample of them but averages all', () => {
+    const records: TrainingRecord[] = [];
+    for (let fit = 0; fit < 200; fit++) for (let epoch = 1; epoch <= 3; epoch++) records.push({ fit, epoch, loss: fit + epoch });
+    const spec = trainingLossChart(records) as unknown as AnySpec;
+    const faint = spec.layer[0]!.data!.values;
+    expect(new Set(faint.map((v) => v.fit)).size).toBe(50);
+    const means = spec.layer[1]!.data!.values;
+    expect(means.find((m) => m.epoch === 1)).toEqual({ epoch: 1, kind: 'Training', loss: 100.5, fits: 200 });
+  });
+});
