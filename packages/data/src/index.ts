@@ -1,10 +1,10 @@
-export { type CsvTable, readCsvTable } from './csv-table';
+// The public surface: loading files and datasets, the data directories, and the pieces the CLI
+// and reports need (layouts, month-end resampling, total return).
 export { type DataDirectorySources, dataDirectories, findProjectRoot } from './data-directories';
 export { type DatasetListing, type DatasetLocation, listDatasets, loadDataset } from './datasets';
-export { type CalendarDate, readIsoDate } from './iso-date';
 export { type ColumnMapping, LAYOUT_NAMES, type LayoutName, parseColumnMapping } from './layout';
 export { type LoadedData, loadCsvFile } from './load';
-export { lastWeekdayOfMonth, toMonthEnd } from './month-end';
+export { toMonthEnd } from './month-end';
 export { type LoadOptions, type ParsedData, parseCsvText } from './parse-csv';
 export type { MissingPolicy } from './price-rows';
 export { type DatasetEntry, type DatasetRegistry, datasetRegistry } from './registry';

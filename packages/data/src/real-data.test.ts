@@ -167,12 +167,13 @@ describe('the real files in ../shared/data', () => {
 
   it('sp500: loading and resampling gspc-daily.csv is fast', () => {
     const times: number[] = [];
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 5; k++) {
       const start = performance.now();
       loadDataset('sp500', location);
       times.push(performance.now() - start);
     }
-    // Measured 20-60 ms warm on the shared 2-core machine; see the package report for cold runs.
+    // The best of five, so that a busy machine does not fail it: measured 20-60 ms here on the
+    // shared 2-core machine; cold runs outside jest are measured separately (see the report).
     expect(Math.min(...times)).toBeLessThan(100);
   });
 });
