@@ -166,14 +166,18 @@ describe('the real files in ../shared/data', () => {
   });
 
   it('sp500: loading and resampling gspc-daily.csv is fast', () => {
+    // CPU time, not wall time: on a shared machine under load the wall clock mostly measures the
+    // wait for a core. Best of five, warm; cold runs are measured outside jest (see the report).
+    const cpuMs = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    };
     const times: number[] = [];
     for (let k = 0; k < 5; k++) {
-      const start = performance.now();
+      const start = cpuMs();
       loadDataset('sp500', location);
-      times.push(performance.now() - start);
+      times.push(cpuMs() - start);
     }
-    // The best of five, so that a busy machine does not fail it: measured 20-60 ms here on the
-    // shared 2-core machine; cold runs outside jest are measured separately (see the report).
     expect(Math.min(...times)).toBeLessThan(100);
   });
 });
