@@ -33,6 +33,26 @@ function maxAbs(a: Coefficients, b: Coefficients): number {
   return Math.max(Math.abs(a.intercept - b.intercept), Math.abs(a.close - b.close), Math.abs(a.sma - b.sma));
 }
 
+/** Relative validation-RMSE gain below which more layers are said not to have materially helped: a stated threshold, not a significance test. */
+export const MATERIAL_DIFFERENCE = 0.02;
+
+function deepStatement(deep: EarlyStopped, small: EarlyStopped, regression: RegressionFit, vsSmall: number, vsRegression: number): string {
+  const rel = (d: number, base: number) => `${d >= 0 ? '+' : ''}${((100 * d) / base).toFixed(1)}%`;
+  const bestOther = Math.min(small.restoredValidRmse, regression.validRmse);
+  const gain = (bestOther - deep.restoredValidRmse) / bestOther;
+  const verdict =
+    gain > MATERIAL_DIFFERENCE
+      ? `more layers helped: ${(100 * gain).toFixed(1)}% lower validation error than the better of the other two.`
+      : gain > 0
+        ? `more layers did not materially help: the deep network is lower by only ${(100 * gain).toFixed(1)}%, under the ${100 * MATERIAL_DIFFERENCE}% this study counts as a difference.`
+        : 'more layers did not help: the deep network does not beat the simpler models.';
+  return (
+    `Deep network (2-300-100-1, restored epoch ${deep.bestEpoch} of ${deep.stoppedAt}): validation RMSE ${f(deep.restoredValidRmse)}, ` +
+    `${rel(vsSmall, small.restoredValidRmse)} against the 2-10-1 network (${f(small.restoredValidRmse)}) and ` +
+    `${rel(vsRegression, regression.validRmse)} against the regression (${f(regression.validRmse)}); ${verdict}`
+  );
+}
+
 export function drawConclusions(
   regression: RegressionFit,
   network: Curves,
@@ -73,13 +93,7 @@ export function drawConclusions(
     `Single neuron after ${neuron.coefficientsByEpoch.length} epochs of SGD vs OLS: bias ${f(n.intercept)} vs ${f(r.intercept)}, ` +
       `close ${f(n.close)} vs ${f(r.close)}, SMA ${f(n.sma)} vs ${f(r.sma)}; the largest difference is ${f(neuronMaxAbsDifference)} ` +
       `(${f(neuronMaxDifferenceInStandardErrors, 2)} regression standard errors).`,
-    `Deep network (2-300-100-1, best epoch ${deep.bestEpoch} of ${deep.stoppedAt}): validation RMSE ${f(deep.restoredValidRmse)} vs ` +
-      `${f(small.restoredValidRmse)} for the 2-10-1 network and ${f(regression.validRmse)} for the regression: ` +
-      (deepMinusSmallValidRmse >= 0 && deepMinusRegressionValidRmse >= 0
-        ? 'more layers did not help.'
-        : deepMinusRegressionValidRmse < 0
-          ? 'the deep network has the lowest validation error of the three here.'
-          : 'the deep network beats the small one but not the regression.'),
+    deepStatement(deep, small, regression, deepMinusSmallValidRmse, deepMinusRegressionValidRmse),
   ];
   return {
     networkValidBelowTrain,

@@ -33,6 +33,8 @@ export interface LeakMeasurement {
   readonly coefficientDifference: Coefficients;
   /** How many times smaller the leaky forecast's validation price error is than the no-leak one's. */
   readonly validPriceErrorRatio: number;
+  /** The measurement in one sentence, worded from the numbers. */
+  readonly verdict: string;
 }
 
 type Stats = (r: StudyRow) => { mean: number; sd: number };
@@ -66,16 +68,24 @@ export function measureLeak(train: readonly StudyRow[], valid: readonly StudyRow
   const leaky = variant(train, valid, leakyStats);
   const noLeak = variant(train, valid, closeStats);
   const noChange = (r: StudyRow) => r.close;
+  const noChangePctRmse = { train: pctRmse(train, noChange), valid: pctRmse(valid, noChange) };
+  const ratio = noLeak.pricePctRmse.valid / leaky.pricePctRmse.valid;
+  const pct = (v: number) => `${v.toFixed(2)}%`;
+  const verdict =
+    `On the validation years the leaky forecast misses next month's close by ${pct(leaky.pricePctRmse.valid)} (RMSE), ` +
+    `the same regression without the leak by ${pct(noLeak.pricePctRmse.valid)} and the no-change forecast by ${pct(noChangePctRmse.valid)}: ` +
+    (ratio > 1 ? `the leak makes the error look ${ratio.toFixed(2)} times smaller than it can be in real time.` : 'here the leak did not lower the error.');
   return {
     note: LEAK_NOTE,
     leaky,
     noLeak,
-    noChangePctRmse: { train: pctRmse(train, noChange), valid: pctRmse(valid, noChange) },
+    noChangePctRmse,
     coefficientDifference: {
       intercept: leaky.coefficients.intercept - noLeak.coefficients.intercept,
       close: leaky.coefficients.close - noLeak.coefficients.close,
       sma: leaky.coefficients.sma - noLeak.coefficients.sma,
     },
-    validPriceErrorRatio: noLeak.pricePctRmse.valid / leaky.pricePctRmse.valid,
+    validPriceErrorRatio: ratio,
+    verdict,
   };
 }
