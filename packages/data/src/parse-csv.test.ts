@@ -304,6 +304,17 @@ describe('parseCsvText: frequency', () => {
     expect(r.series.source).toBe('one.csv');
   });
 
+  it('warns about calendar months without a row, daily or monthly', () => {
+    const daysWithGap = 'date,close\n2019-11-29,1\n2019-12-30,1\n2019-12-31,2\n2020-03-30,3\n2020-03-31,4\n';
+    expect(parseCsvText(daysWithGap, 'g.csv').warnings).toEqual([
+      'g.csv: no rows for 2 calendar months (2020-01, 2020-02); the return across such a gap spans more than a month',
+    ]);
+    expect(parseCsvText('date,close\n2019-11,1\n2020-01,2\n', 'g.csv').warnings).toEqual([
+      'g.csv: no rows for 1 calendar month (2019-12); the return across such a gap spans more than a month',
+    ]);
+    expect(parseCsvText(daysWithGap, 'g.csv', { frequency: 'daily' }).warnings).toEqual([]);
+  });
+
   it('names the series after the option, warnings after the file', () => {
     const r = parseCsvText('date,close\n2020-01-31,7\n2020-02-03,8\n2020-02-04,8\n', 'dir/one.csv', { name: 'mine' });
     expect(r.series.source).toBe('mine');

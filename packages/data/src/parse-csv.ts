@@ -94,6 +94,15 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
       throw new InputError({ file }, 'no complete month: the data ends before the last weekday of its only month');
     }
   }
+  if (series.frequency === 'monthly') {
+    const gaps = skippedMonths(series.dates);
+    if (gaps.length > 0) {
+      warnings.push(
+        `${series.source}: no rows for ${gaps.length} calendar month${gaps.length === 1 ? '' : 's'} ` +
+          `(${gaps.slice(0, 5).join(', ')}${gaps.length > 5 ? ', ...' : ''}); the return across such a gap spans more than a month`,
+      );
+    }
+  }
   if (options.totalReturn) {
     const total = withTotalReturn(series);
     series = total.series;
@@ -114,6 +123,18 @@ function keepOnly(layout: ResolvedLayout, options: LoadOptions, file: string): R
     );
   }
   return { ...layout, extras: layout.extras.filter((f) => wanted.has(f.key)) };
+}
+
+/** Calendar months (yyyy-MM) between the first and last row that have no row. */
+function skippedMonths(dates: readonly string[]): string[] {
+  const out: string[] = [];
+  const index = (d: string) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7)) - 1;
+  for (let i = 1; i < dates.length; i++) {
+    for (let m = index(dates[i - 1]!) + 1; m < index(dates[i]!); m++) {
+      out.push(`${String(Math.floor(m / 12)).padStart(4, '0')}-${String((m % 12) + 1).padStart(2, '0')}`);
+    }
+  }
+  return out;
 }
 
 /** Daily data has some month with two rows; monthly data (even dated on the 1st) never does. */
