@@ -153,6 +153,18 @@ describe('parseCsvText: empty fields follow the missing-value policy', () => {
     ]);
   });
 
+  it.each(['null', 'NULL', 'NaN', 'NA', 'n/a', '.', '   '])('reads %j in the close as empty', (marker) => {
+    const r = daily(`date,close\n2020-01-02,1\n2020-01-03,${marker}\n`);
+    expect(r.droppedRows).toBe(1);
+    expect([...r.series.close]).toEqual([1]);
+  });
+
+  it('rejects an unknown policy', () => {
+    expect(() => parseCsvText(text, 'p.csv', { onMissing: 'skip' as 'drop' })).toThrow(
+      new UserError('the missing-value policy must be "drop" or "error", not "skip"'),
+    );
+  });
+
   it('lists at most five lines', () => {
     const rows = ['date,close', '2020-01-01,1'];
     for (let d = 2; d <= 9; d++) rows.push(`2020-01-0${d},`);

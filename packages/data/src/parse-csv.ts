@@ -60,7 +60,11 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
     { file, line: table.headerLine },
     { ...(options.columns ? { mapping: options.columns } : {}), ...(options.layout ? { forced: options.layout } : {}) },
   );
-  const rows = readPriceRows(table, file, label, keepOnly(layout, options, file), options.onMissing ?? 'drop');
+  const onMissing = options.onMissing ?? 'drop';
+  if (onMissing !== 'drop' && onMissing !== 'error') {
+    throw new UserError(`the missing-value policy must be "drop" or "error", not "${String(onMissing)}"`);
+  }
+  const rows = readPriceRows(table, file, label, keepOnly(layout, options, file), onMissing);
   if (rows.dates.length === 0) {
     throw new InputError(
       { file, column: layout.close.header },
