@@ -29,10 +29,11 @@ export async function main(args: readonly string[], io: CommandIO = processIO): 
     await parser.parseAsync();
     return 0;
   } catch (e) {
-    if (e instanceof UserError) {
+    // By exit code, not instanceof: a plugin's errors come from its own copy of @backtest/core.
+    if (e instanceof Error && (e as Partial<UserError>).exitCode === 2) {
       io.err(`backtest: ${usageError ?? e.message}`);
       if (usageError) io.err('Run "backtest --help" for usage.');
-      return e.exitCode;
+      return 2;
     }
     const err = e as Error;
     io.err(`backtest: ${err.message ?? String(e)}`);

@@ -1,25 +1,84 @@
-import { Container, type ContainerModule, didYouMean, type StrategyPlugin, strategyPlugins, UserError } from '@backtest/core';
+import { Container, ContainerModule, didYouMean, StrategyPlugin, strategyPlugins, UserError } from '@backtest/core';
+import { findProjectRoot } from '@backtest/data';
+import { builtInFeatures, FeatureBuilder } from '@backtest/forecast';
 import buyAndHold from '@backtest/strategy-buy-and-hold';
+import forecast from '@backtest/strategy-forecast';
 import nnSma from '@backtest/strategy-nn-sma';
 import olsSma from '@backtest/strategy-ols-sma';
 import sma from '@backtest/strategy-sma';
+import { provideHostPackages } from './plugins/host-packages';
+import { type LoadedPlugin, loadPlugin } from './plugins/load-plugin';
+import { resolvePluginSpec } from './plugins/plugin-source';
+import { projectStrategies } from './plugins/project-strategies';
 
 /** The container modules of the strategies that ship with the tool. */
-export const builtInStrategyModules: readonly ContainerModule[] = [buyAndHold, sma, olsSma, nnSma];
+export const builtInStrategyModules: readonly ContainerModule[] = [buyAndHold, sma, olsSma, nnSma, forecast];
+
+/** Package names of the built-in strategies: discovery under strategies/ skips them. */
+const BUILT_IN_PACKAGES = new Set(['buy-and-hold', 'sma', 'ols-sma', 'nn-sma', 'forecast'].map((n) => `@backtest/strategy-${n}`));
+
+export interface RegistryOptions {
+  /** What the user named with `--plugin` or `plugins: [...]`: paths or installed package names. */
+  readonly plugins?: readonly string[];
+  /** The project whose strategies/ packages load as its own (default: the one this tool is in). */
+  readonly projectRoot?: string;
+  /** Where relative plugin paths and package names are looked up from. */
+  readonly cwd?: string;
+}
 
 /**
- * All strategy plugins, collected through the one multi-binding. Modules load flat into one
- * container (nested loading would bind shared modules twice).
+ * All strategy plugins, collected through the one multi-binding: the built-in ones, the
+ * project's own strategy packages, and the plugins the user named. Modules load flat into one
+ * container (nested loading would bind shared modules twice). Every plugin is checked first,
+ * alone, so a bad one or a clash of ids gets an error that names it.
  */
-export function loadStrategyRegistry(extraModules: readonly ContainerModule[] = []): StrategyRegistry {
+export function loadStrategyRegistry(options: RegistryOptions = {}): StrategyRegistry {
+  const projectRoot = options.projectRoot ?? findProjectRoot(__dirname);
+  const cwd = options.cwd ?? process.cwd();
+  const project = projectStrategies(projectRoot, BUILT_IN_PACKAGES);
+  const named = (options.plugins ?? []).map((spec) => resolvePluginSpec(spec, cwd, projectRoot));
+  if (named.length) provideHostPackages(projectRoot);
+
+  const owners = new Map<string, string>();
+  const builtIns = new Container();
+  builtIns.loadSync(...builtInStrategyModules);
+  for (const p of strategyPlugins(builtIns)) owners.set(`strategy ${p.id}`, `the built-in strategy "${p.id}"`);
+  for (const f of builtInFeatures) owners.set(`feature ${f.id}`, `the built-in feature "${f.id}"`);
+
+  const loaded: LoadedPlugin[] = [];
+  for (const source of [...project.sources, ...named]) {
+    const plugin = loadPlugin(source);
+    const claim = (kind: 'strategy' | 'feature', id: string): void => {
+      const owner = owners.get(`${kind} ${id}`);
+      if (owner) throw new UserError(`plugin ${source.label}: ${kind} id "${id}" is already used by ${owner}`);
+      owners.set(`${kind} ${id}`, `plugin ${source.label}`);
+    };
+    plugin.strategies.forEach((s) => claim('strategy', s.id));
+    plugin.features.forEach((f) => claim('feature', f.id));
+    loaded.push(plugin);
+  }
+
   const container = new Container();
-  container.loadSync(...builtInStrategyModules, ...extraModules);
-  return new StrategyRegistry(strategyPlugins(container));
+  container.loadSync(
+    ...builtInStrategyModules,
+    ...loaded.map(
+      (p) =>
+        new ContainerModule(({ bind }) => {
+          for (const s of p.strategies) bind<StrategyPlugin>(StrategyPlugin).toConstantValue(s);
+          for (const f of p.features) bind<FeatureBuilder>(FeatureBuilder).toConstantValue(f);
+        }),
+    ),
+  );
+  return new StrategyRegistry(strategyPlugins(container), project.unbuilt);
 }
 
 export class StrategyRegistry {
   private readonly byId = new Map<string, StrategyPlugin>();
-  constructor(plugins: readonly StrategyPlugin[]) {
+  constructor(
+    plugins: readonly StrategyPlugin[],
+    /** Project strategy packages that are not built yet, named when a lookup fails. */
+    private readonly unbuilt: readonly string[] = [],
+  ) {
     for (const p of plugins) {
       if (this.byId.has(p.id)) throw new UserError(`two strategy plugins share the id "${p.id}"`);
       this.byId.set(p.id, p);
@@ -32,7 +91,8 @@ export class StrategyRegistry {
     const p = this.byId.get(id);
     if (!p) {
       const ids = [...this.byId.keys()];
-      throw new UserError(`unknown strategy "${id}"${didYouMean(id, ids)}; available: ${ids.join(', ')} (see "backtest list")`);
+      const unbuilt = this.unbuilt.length ? `; not built yet, so not loaded: ${this.unbuilt.join(', ')} (run "npm run build")` : '';
+      throw new UserError(`unknown strategy "${id}"${didYouMean(id, ids)}; available: ${ids.join(', ')} (see "backtest list")${unbuilt}`);
     }
     return p;
   }

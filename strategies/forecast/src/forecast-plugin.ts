@@ -13,11 +13,16 @@ import { composedParams } from './params';
  */
 export function composedForecastStrategy(features: readonly FeatureBuilder[]): StrategyPlugin<typeof composedParams> {
   const byId = new Map(features.map((f) => [f.id, f]));
+  // The list of usable features is the registry's, so `backtest list` shows plugins' ones too.
+  const params = {
+    ...composedParams,
+    features: { ...composedParams.features, description: `model inputs besides close, by name: ${[...byId.keys()].join(', ')}` },
+  };
   return defineStrategy({
     id: 'forecast',
     description: 'Forecast of next close by a model (ols|nn) on features chosen by name; long when it beats the close',
     kind: 'forecast',
-    params: composedParams,
+    params,
     create: (p, context) => {
       const chosen = p.features.split(',').map((id) => {
         const f = byId.get(id);

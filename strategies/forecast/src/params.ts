@@ -13,7 +13,7 @@ export const composedParams = defineParams({
     default: 'sma',
     pattern: /^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$/,
     hint: 'a comma-separated list of feature names, e.g. sma,rsi',
-    description: 'model inputs besides close, by name (see "backtest list": features)',
+    description: 'model inputs besides close, by name',
   },
   ...forecastParams,
   hidden: { type: 'integer-list', default: [10], min: 1, description: 'nn: units of each hidden layer, e.g. 300,100' },

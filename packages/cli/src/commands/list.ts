@@ -14,11 +14,12 @@ export function listCommand(io: CommandIO): CommandModule<object, RunFlags> {
       y
         .option('data-dir', { type: 'string', array: true, describe: 'extra directory to look for datasets in' })
         .option('config', { type: 'string', describe: 'JSON file of settings' })
+        .option('plugin', { type: 'string', array: true, describe: 'also list the strategies of this plugin (repeatable)' })
         .option('json', { type: 'boolean', default: false }) as Argv<RunFlags>,
     handler: (argv) => {
       const root = findProjectRoot(__dirname);
       const settings = settingsFromFlags(argv, root);
-      const strategies = loadStrategyRegistry().all.map((p) => ({
+      const strategies = loadStrategyRegistry({ plugins: settings.plugins, projectRoot: root }).all.map((p) => ({
         id: p.id,
         kind: p.kind,
         description: p.description,

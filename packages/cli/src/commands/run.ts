@@ -19,7 +19,7 @@ export function runCommand(io: CommandIO): CommandModule<object, RunFlags> {
     handler: async (argv: ArgumentsCamelCase<RunFlags>) => {
       const root = findProjectRoot(__dirname);
       const settings = settingsFromFlags(argv, root);
-      const registry = loadStrategyRegistry();
+      const registry = loadStrategyRegistry({ plugins: settings.plugins, projectRoot: root });
       const progress = createProgress(!argv.json);
       const outcome = await runJob(settings, registry, root, progress);
       progress.stop();
