@@ -1,6 +1,6 @@
-import type { Optimizer, Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Optimizer, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../tf';
-import type { DenseNetwork } from './dense-network';
+import type { BatchConstants, DenseNetwork } from './dense-network';
 import { EarlyStoppingRule } from './early-stopping';
 import { shuffleInPlace, STREAM, uniform } from './seeded-random';
 import type { ResolvedOptimizer } from './spec';
@@ -52,12 +52,20 @@ export function trainLoop(
 ): LoopResult {
   const [n, features] = train.x.shape;
   const batchSize = Math.min(settings.batchSize, n);
-  const optimizer = makeOptimizer(tf, optimizerSpec);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const draw = uniform(settings.seed, STREAM.shuffle);
-  // d(SSE/rows)/d(output) = 2/rows: one scalar for full batches, one for a shorter last batch.
-  const twoOver = new Map<number, Scalar>([[batchSize, tf.scalar(2 / batchSize)]]);
-  if (n % batchSize !== 0) twoOver.set(n % batchSize, tf.scalar(2 / (n % batchSize)));
+  // Plain SGD folds the learning rate into d(loss)/d(output) (2 lr / rows instead of 2 / rows),
+  // so each weight update is a single subtraction; Adam needs the true gradient.
+  const sgd = optimizerSpec.name === 'sgd';
+  const constants = (rows: number): BatchConstants => ({
+    outputScale: tf.scalar(sgd ? (2 * optimizerSpec.learningRate) / rows : 2 / rows),
+    onesRow: tf.ones([1, rows]),
+  });
+  const perSize = new Map<number, BatchConstants>([[batchSize, constants(batchSize)]]);
+  if (n % batchSize !== 0) perSize.set(n % batchSize, constants(n % batchSize));
+  const optimizer = sgd ? undefined : makeOptimizer(tf, optimizerSpec);
+  const variables = [...net.kernels, ...net.biases];
+  const explicitTranspose = tf.getBackend() === 'wasm';
   const loss: number[] = [];
   const valLoss: number[] | undefined = validation ? [] : undefined;
   let best: Tensor[] | undefined;
@@ -77,21 +85,24 @@ export function trainLoop(
           return [tf.gather(train.x, idx), tf.gather(train.y, idx)];
         });
       }
-      let sum: Tensor2D = tf.zeros([1, 1]);
+      // Batch SSEs stay on the device; one addN and one read per epoch.
+      const batchSse: Tensor2D[] = [];
       for (let start = 0; start < n; start += batchSize) {
         const rows = Math.min(batchSize, n - start);
-        const next = tf.tidy(() => {
-          const xb = tf.slice(xs, [start, 0], [rows, features]);
-          const yb = tf.slice(ys, [start, 0], [rows, 1]);
-          const { grads, sse } = net.gradients(xb, yb, twoOver.get(rows) as Scalar);
-          optimizer.applyGradients(grads);
-          return tf.add(sum, sse) as Tensor2D;
-        });
-        sum.dispose();
-        sum = next;
+        batchSse.push(
+          tf.tidy(() => {
+            const xb = tf.slice(xs, [start, 0], [rows, features]);
+            const yb = tf.slice(ys, [start, 0], [rows, 1]);
+            const { grads, sse } = net.gradients(xb, yb, perSize.get(rows) as BatchConstants, explicitTranspose);
+            if (optimizer) optimizer.applyGradients(grads);
+            else for (const v of variables) v.assign(tf.sub(v, grads[v.name] as Tensor));
+            return sse;
+          }),
+        );
       }
+      const sum = tf.addN(batchSse);
       const epochLoss = (sum.dataSync()[0] as number) / n;
-      sum.dispose();
+      tf.dispose([sum, ...batchSse]);
       if (xs !== train.x) tf.dispose([xs, ys]);
       loss.push(epochLoss);
       let epochValLoss: number | undefined;
@@ -129,8 +140,8 @@ export function trainLoop(
     };
   } finally {
     if (best) tf.dispose(best);
-    tf.dispose([...twoOver.values()]);
-    optimizer.dispose();
+    tf.dispose([...perSize.values()].flatMap((c) => [c.outputScale, c.onesRow]));
+    optimizer?.dispose();
   }
 }
 
