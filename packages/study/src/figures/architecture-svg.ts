@@ -1,7 +1,7 @@
 import type { StudyNetwork } from '../networks';
 
-/** Most nodes drawn in one layer; a wider layer shows its first and last nodes around an ellipsis. */
-const MAX_DRAWN = 8;
+/** Most nodes drawn in one layer (the 10-unit layer in full); a wider layer shows 4 + 3 nodes around an ellipsis. */
+const MAX_DRAWN = 10;
 const WIDTH = 620;
 const HEIGHT = 330;
 const TOP = 48;
@@ -12,6 +12,7 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 
 interface Column {
   readonly x: number;
+  readonly units: number;
   /** y of each drawn node; `gapAt` is the index before which the ellipsis sits. */
   readonly ys: number[];
   readonly gapAt?: number;
@@ -25,11 +26,11 @@ interface Column {
 function layerYs(units: number): { ys: number[]; gapAt?: number } {
   const mid = (TOP + BOTTOM) / 2;
   if (units <= MAX_DRAWN) {
-    const step = Math.min(26, (BOTTOM - TOP) / Math.max(1, units - 1));
+    const step = Math.min(24, (BOTTOM - TOP) / Math.max(1, units - 1));
     return { ys: Array.from({ length: units }, (_, i) => mid + (i - (units - 1) / 2) * step) };
   }
   // 7 nodes and one empty slot for the ellipsis, evenly over the height.
-  const slots = MAX_DRAWN;
+  const slots = 8;
   const step = (BOTTOM - TOP) / (slots - 1);
   const ys = Array.from({ length: slots }, (_, i) => TOP + i * step).filter((_, i) => i !== 4);
   return { ys, gapAt: 4 };
@@ -39,12 +40,13 @@ function columns(net: StudyNetwork): Column[] {
   const layers = net.spec.layers;
   const count = layers.length + 1;
   const x = (i: number) => 95 + (i * (WIDTH - 190)) / (count - 1);
-  const cols: Column[] = [{ x: x(0), ...layerYs(net.spec.inputSize), name: 'Input', detail: `${net.spec.inputSize} units`, fill: '#dfe9f7', nodeLabels: net.inputs }];
+  const cols: Column[] = [{ x: x(0), units: net.spec.inputSize, ...layerYs(net.spec.inputSize), name: 'Input', detail: `${net.spec.inputSize} units`, fill: '#dfe9f7', nodeLabels: net.inputs }];
   layers.forEach((layer, i) => {
     const last = i === layers.length - 1;
     const activation = layer.activation ?? 'linear';
     cols.push({
       x: x(i + 1),
+      units: layer.units,
       ...layerYs(layer.units),
       name: last ? 'Output' : `Hidden ${i + 1}`,
       detail: `${layer.units} ${layer.units === 1 ? 'unit' : 'units'} · ${activation === 'relu' ? 'ReLU' : activation}`,
@@ -82,6 +84,7 @@ export function architectureSvg(net: StudyNetwork): string {
     if (c.gapAt !== undefined) {
       const y = (c.ys[c.gapAt - 1]! + c.ys[c.gapAt]!) / 2;
       nodes.push(`<text x="${c.x}" y="${(y + 6).toFixed(1)}" text-anchor="middle" font-size="20" fill="#44505c">⋮</text>`);
+      nodes.push(`<text x="${c.x + 14}" y="${(y + 4).toFixed(1)}" font-size="11" fill="#44505c">${c.units - c.ys.length} more</text>`);
     }
     nodes.push(`<text x="${c.x}" y="${BOTTOM + 38}" text-anchor="middle" font-size="13" font-weight="600" fill="#222">${esc(c.name)}</text>`);
     nodes.push(`<text x="${c.x}" y="${BOTTOM + 56}" text-anchor="middle" font-size="12" fill="#444">${esc(c.detail)}</text>`);

@@ -1,5 +1,6 @@
 import { charts } from '@backtest/report';
 import type { StudyResult } from '../run-study';
+import { coefficientChart } from './coefficient-chart';
 
 /** One Vega-Lite figure of the study page, with the file that holds its data. */
 export interface StudyChart {
@@ -59,7 +60,7 @@ export function studyCharts(r: StudyResult): StudyChart[] {
           { name: 'Training RMSE', values: es.train },
           { name: 'Validation RMSE', values: es.valid },
         ],
-        references: [{ name: `Restored model, validation (epoch ${es.bestEpoch})`, value: es.checkpoint.reloadedValidRmse }],
+        references: [{ name: `Reloaded best (epoch ${es.bestEpoch})`, value: es.checkpoint.reloadedValidRmse }],
         yTitle: RMSE_AXIS,
       }),
     },
@@ -72,7 +73,7 @@ export function studyCharts(r: StudyResult): StudyChart[] {
         title: 'Experiment 4: a linear neuron against the regression',
         subtitle: '2 → 1 (linear), 8 epochs',
         series: [{ name: 'Neuron training RMSE', values: e.neuron.train }],
-        references: [{ name: 'Regression residual RMSE', value: reg.residualRmse }],
+        references: [{ name: 'OLS residual RMSE', value: reg.residualRmse }],
         yTitle: RMSE_AXIS,
       }),
     },
@@ -80,20 +81,15 @@ export function studyCharts(r: StudyResult): StudyChart[] {
       id: 'experiment-4-coefficients',
       caption: "Experiment 4: the neuron's bias and weights after each epoch (solid) approaching the regression's coefficients (dashed).",
       dataFile: 'experiment4.csv',
-      spec: charts.epochChart({
+      spec: coefficientChart({
         title: 'Experiment 4: neuron coefficients by epoch',
-        subtitle: 'dashed: the regression coefficients',
-        series: [
-          { name: 'Neuron bias', values: coefficientsByEpoch.map((c) => c.intercept) },
-          { name: 'Neuron close weight', values: coefficientsByEpoch.map((c) => c.close) },
-          { name: 'Neuron SMA weight', values: coefficientsByEpoch.map((c) => c.sma) },
+        subtitle: 'solid: the neuron after each epoch; dashed, same colour: the regression coefficient',
+        targetLabel: 'Regression coefficient',
+        paths: [
+          { name: 'Bias / intercept', values: coefficientsByEpoch.map((c) => c.intercept), target: reg.coefficients.intercept, color: '#1f5fbf' },
+          { name: 'Close weight', values: coefficientsByEpoch.map((c) => c.close), target: reg.coefficients.close, color: '#e08a1e' },
+          { name: 'SMA weight', values: coefficientsByEpoch.map((c) => c.sma), target: reg.coefficients.sma, color: '#2e9e5b' },
         ],
-        references: [
-          { name: 'OLS intercept', value: reg.coefficients.intercept },
-          { name: 'OLS close', value: reg.coefficients.close },
-          { name: 'OLS SMA', value: reg.coefficients.sma },
-        ],
-        yTitle: 'Coefficient',
       }),
     },
     {
@@ -109,8 +105,8 @@ export function studyCharts(r: StudyResult): StudyChart[] {
           { name: 'Validation RMSE', values: e.deep.valid },
         ],
         references: [
-          { name: 'Regression training RMSE', value: reg.residualRmse },
-          { name: 'Regression validation RMSE', value: reg.validRmse },
+          { name: 'OLS training', value: reg.residualRmse },
+          { name: 'OLS validation', value: reg.validRmse },
         ],
         yTitle: RMSE_AXIS,
       }),
