@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { TrainingRecord } from '@backtest/core';
 import { fixtureRecord } from '../__fixtures__/record';
+import { detachData } from '../html/detach-data';
 import { reportCharts } from '../html/report-charts';
 import { epochChart } from './epoch-chart';
 import { priceSmaChart, simpleMovingAverage } from './price-sma-chart';
@@ -11,10 +12,15 @@ import { trainingLossChart } from './training-chart';
 
 type Rendered = Record<string, { error?: string; warnings: string[]; svg?: string }>;
 
-/** Renders specs to SVG with the real vega and vega-lite (see the fixture script). */
+/**
+ * Renders specs to SVG with the real vega and vega-lite (see the fixture script), their data
+ * detached into named datasets and filled in through the View API, as the report does.
+ */
 function render(specs: Record<string, unknown>): Rendered {
+  const data: Record<string, unknown[]> = {};
+  const detached = Object.fromEntries(Object.entries(specs).map(([id, s]) => [id, detachData(s, id, data)]));
   const r = spawnSync(process.execPath, [path.join(__dirname, '../__fixtures__/render-specs.mjs')], {
-    input: JSON.stringify(specs),
+    input: JSON.stringify({ specs: detached, data }),
     encoding: 'utf8',
     maxBuffer: 256 << 20,
   });
@@ -75,16 +81,16 @@ describe('chart specs', () => {
     const held = new Map([['2000-02', 0], ['2000-03', 1], ['2000-04', 1], ['2000-05', 0], ['2000-06', -1]]);
     const spec = priceSmaChart({ asset: 'x', labels, close: [1, 2, 3, 4, 5, 6], window: 2, held }) as unknown as AnySpec;
     expect(spec.layer[0]!.data!.values).toEqual([
-      { start: '2000-02', end: '2000-04', position: 'Long' },
-      { start: '2000-05', end: '2000-06', position: 'Short' },
+      { start: '2000-02', end: '2000-04', position: 'Strategy long' },
+      { start: '2000-05', end: '2000-06', position: 'Strategy short' },
     ]);
     expect(Array.from(simpleMovingAverage([1, 2, 3, 4], 2))).toEqual([NaN, 1.5, 2.5, 3.5]);
   });
 
   it('compounds daily returns into calendar months for the heatmap', () => {
-    expect(monthlyReturns(['2000-01-30', '2000-01-31', '2000-02-01'], [0.1, 0.1, -0.5])).toEqual([
-      { month: '2000-01', value: 1.1 * 1.1 - 1 },
-      { month: '2000-02', value: -0.5 },
+    expect(monthlyReturns(['2000-01-30', '2000-01-31', '2000-02-01'], [0.1, 0.1, -0.5], [0, 1, 0])).toEqual([
+      { month: '2000-01', value: 1.1 * 1.1 - 1, invested: true },
+      { month: '2000-02', value: -0.5, invested: false },
     ]);
   });
 

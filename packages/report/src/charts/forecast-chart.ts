@@ -35,26 +35,30 @@ export function forecastReturnChart(points: readonly ForecastPoint[]): TopLevelS
   const values = points
     .map((p) => ({ t: p.label, f: chartNumber(p.forecast / p.close - 1), a: chartNumber(p.actual / p.close - 1) }))
     .filter((v) => v.f !== null && v.a !== null);
-  const lim = Math.max(0.01, ...values.map((v) => Math.max(Math.abs(v.f!), Math.abs(v.a!))));
-  const domain = [-lim, lim];
-  const x = { field: 'f', type: 'quantitative', title: 'Forecast return (forecast / close − 1)', axis: { format: '.0%' } } as const;
+  // Separate scales: forecasts move far less than prices do, and on the realised scale they
+  // would collapse into a thin column. The diagonal still marks forecast = realised.
+  const xl = Math.max(0.005, ...values.map((v) => Math.abs(v.f!))) * 1.05;
+  const yl = Math.max(0.005, ...values.map((v) => Math.abs(v.a!))) * 1.05;
+  const d = Math.min(xl, yl);
+  const x = { field: 'f', type: 'quantitative', title: 'Forecast return (forecast / close − 1)', axis: { format: '.1%' }, scale: { domain: [-xl, xl], nice: false } } as const;
+  const y = { field: 'a', type: 'quantitative', title: 'Realised return (next close / close − 1)', axis: { format: '.0%' }, scale: { domain: [-yl, yl], nice: false } } as const;
   return {
-    title: { text: 'Forecast return against realised return', subtitle: 'One point per forecast; the dashed line is a perfect forecast' },
+    title: { text: 'Forecast return against realised return', subtitle: 'One point per forecast, axes scaled separately; the dashed line is forecast = realised' },
     width: 'container',
     height: CHART_HEIGHT + 60,
     config: CHART_CONFIG,
     data: { values },
     layer: [
       {
-        data: { values: [{ v: -lim }, { v: lim }] },
+        data: { values: [{ f: -d, a: -d }, { f: d, a: d }] },
         mark: { type: 'line', color: '#999', strokeDash: [4, 3], strokeWidth: 1 },
-        encoding: { x: { field: 'v', type: 'quantitative', scale: { domain } }, y: { field: 'v', type: 'quantitative', scale: { domain } } },
+        encoding: { x, y },
       },
       {
         mark: { type: 'point', filled: true, size: 14, opacity: 0.55, color: EXTRA_COLORS[1] },
         encoding: {
-          x: { ...x, scale: { domain } },
-          y: { field: 'a', type: 'quantitative', title: 'Realised return (next close / close − 1)', axis: { format: '.0%' }, scale: { domain } },
+          x,
+          y,
           tooltip: [
             { field: 't', type: 'nominal', title: 'Forecast made at' },
             { field: 'f', type: 'quantitative', title: 'Forecast return', format: '.2%' },

@@ -16,6 +16,9 @@ export interface PriceSmaOptions {
   readonly held?: ReadonlyMap<string, number>;
 }
 
+const LONG = 'Strategy long';
+const SHORT = 'Strategy short';
+
 /** Simple moving average of the last `window` values (the current one included); NaN until full. */
 export function simpleMovingAverage(values: ArrayLike<number>, window: number): Float64Array {
   const out = new Float64Array(values.length).fill(NaN);
@@ -33,7 +36,7 @@ export function simpleMovingAverage(values: ArrayLike<number>, window: number): 
  */
 function positionSpans(labels: readonly string[], held: ReadonlyMap<string, number>) {
   const spans: { start: string; end: string; position: string }[] = [];
-  const kind = (w: number | undefined) => (w === undefined || w === 0 ? undefined : w > 0 ? 'Long' : 'Short');
+  const kind = (w: number | undefined) => (w === undefined || w === 0 ? undefined : w > 0 ? LONG : SHORT);
   for (let i = 1; i < labels.length; i++) {
     const k = kind(held.get(labels[i]!));
     if (!k) continue;
@@ -56,7 +59,7 @@ export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
   const layers: unknown[] = [];
   const spans = o.held ? positionSpans(o.labels, o.held) : [];
   if (spans.length) {
-    const kinds = ['Long', 'Short'].filter((k) => spans.some((s) => s.position === k));
+    const kinds = [LONG, SHORT].filter((k) => spans.some((s) => s.position === k));
     layers.push({
       data: { values: spans },
       mark: { type: 'rect', opacity: 0.5 },
@@ -66,9 +69,8 @@ export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
         fill: {
           field: 'position',
           type: 'nominal',
-          title: 'Strategy position',
-          scale: { domain: kinds, range: kinds.map((k) => (k === 'Long' ? '#d6ecd9' : '#f6d5d5')) },
-          legend: { symbolType: 'square' },
+          scale: { domain: kinds, range: kinds.map((k) => (k === LONG ? '#d6ecd9' : '#f6d5d5')) },
+          legend: { symbolType: 'square', title: null, symbolSize: 150 },
         },
       },
     });

@@ -69,10 +69,18 @@ export function timeSeriesChart(o: TimeSeriesChartOptions): TopLevelSpec {
     : {};
   const layers: unknown[] = [];
   if (o.area) {
-    layers.push({ mark: { type: 'area', opacity: 0.18, interpolate: 'step-before' }, encoding: { x, y, color } });
+    // One unstacked area per series, each from zero to its own line, in its colour but outside
+    // the colour scale, so the legend keeps the lines' solid symbols.
+    for (const s of o.series) {
+      layers.push({
+        transform: [{ filter: { field: 'series', equal: s.name } }],
+        mark: { type: 'area', opacity: 0.15, color: s.color },
+        encoding: { x, y: { ...y, stack: null } },
+      });
+    }
   }
   layers.push({
-    mark: { type: 'line', interpolate: o.area ? 'step-before' : 'linear' },
+    mark: { type: 'line' },
     encoding: {
       x,
       y,

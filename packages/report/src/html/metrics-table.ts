@@ -6,7 +6,7 @@ import { escapeHtml } from './escape';
 function cell(id: string, key: string, value: unknown, text: string, better: boolean): string {
   const raw = typeof value === 'number' && Number.isFinite(value) ? String(value) : 'null';
   const cls = better ? ' class="better" title="better of the two"' : '';
-  return `<td data-strategy="${escapeHtml(id)}" data-metric="${escapeHtml(key)}" data-value="${raw}"${cls}>${escapeHtml(text)}${better ? ' <span class="mark" aria-hidden="true">▲</span>' : ''}</td>`;
+  return `<td data-strategy="${escapeHtml(id)}" data-metric="${escapeHtml(key)}" data-value="${raw}"${cls}>${escapeHtml(text)}<span class="mark" aria-hidden="true">${better ? '▲' : ''}</span></td>`;
 }
 
 const FORECAST_ROWS: { key: 'rmse' | 'mae' | 'directionalAccuracy' | 'r2OutOfSample' | 'n'; label: string; format: (v: number) => string }[] = [

@@ -16,7 +16,7 @@ table.metrics thead th { text-align: right; font-weight: 600; border-bottom: 2px
 table.metrics thead th:first-child, table.metrics tbody th { text-align: left; font-weight: normal; }
 table.metrics td { text-align: right; white-space: nowrap; }
 table.metrics td.better { font-weight: 600; color: #0b6b2f; }
-table.metrics .mark { font-size: 10px; }
+table.metrics .mark { display: inline-block; width: 1.2em; font-size: 10px; text-align: right; }
 table.metrics tr.forecast th { color: var(--muted); }
 table.metrics td.none { color: #aaa; }
 .note { color: var(--muted); font-size: 13px; }
@@ -35,23 +35,17 @@ pre { background: #f4f5f7; padding: 10px 12px; border-radius: 6px; overflow-x: a
 /**
  * Draws every chart container from the specs in #chart-specs with the inlined Vega-Lite and Vega
  * (no vega-embed: it is not installed and would add a menu and a tooltip library we do not
- * need; Vega's own tooltip handler shows values on hover). A chart that fails shows the error in
- * its place and logs it, and the others still draw. When all are done, <body> gets
+ * need; Vega's own tooltip handler shows values on hover), filling each chart's named datasets
+ * from #chart-data. A chart that fails shows the error in its place and logs it, and the others
+ * still draw. When all are done, <body> gets
  * data-charts-rendered with the number drawn, which tests wait for.
  */
 export const RENDER_SCRIPT = `
 (function () {
   var specs = JSON.parse(document.getElementById('chart-specs').textContent);
-  var boxes = document.querySelectorAll('[data-chart]');
-  var done = [];
-  Array.prototype.forEach.call(boxes, function (box) {
-    var id = box.getAttribute('data-chart');
-    try {
-      var compiled = vegaLite.compile(specs[id]).spec;
-      var view = new vega.View(vega.parse(compiled), { renderer: 'svg', container: box, hover: true, logLevel: vega.Warn });
-      done.push(view.runAsync().then(function () { box.setAttribute('data-rendered', 'true'); return 1; }, function (e) { fail(box, id, e); return 0; }));
-    } catch (e) { fail(box, id, e); }
-  });
+  var data = JSON.parse(document.getElementById('chart-data').textContent);
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('[data-chart]'));
+  var drawn = 0;
   function fail(box, id, e) {
     box.innerHTML = '';
     var p = document.createElement('p');
@@ -60,8 +54,21 @@ export const RENDER_SCRIPT = `
     box.appendChild(p);
     console.error('chart ' + id + ':', e);
   }
-  Promise.all(done).then(function (ok) {
-    document.body.setAttribute('data-charts-rendered', String(ok.reduce(function (a, b) { return a + b; }, 0)));
-  });
+  // One chart at a time, top first, yielding between them so the page paints as charts arrive.
+  function next(i) {
+    if (i >= boxes.length) { document.body.setAttribute('data-charts-rendered', String(drawn)); return; }
+    var box = boxes[i];
+    var id = box.getAttribute('data-chart');
+    var step = function () { setTimeout(function () { next(i + 1); }, 0); };
+    try {
+      var compiled = vegaLite.compile(specs[id]).spec;
+      var view = new vega.View(vega.parse(compiled), { renderer: 'svg', container: box, hover: true, logLevel: vega.Warn });
+      Object.keys(data).forEach(function (name) {
+        if (name.lastIndexOf(id + '__', 0) === 0) view.data(name, data[name]);
+      });
+      view.runAsync().then(function () { box.setAttribute('data-rendered', 'true'); drawn++; step(); }, function (e) { fail(box, id, e); step(); });
+    } catch (e) { fail(box, id, e); step(); }
+  }
+  next(0);
 })();
 `;

@@ -71,8 +71,8 @@ export function reportCharts(record: RunRecord): ReportChart[] {
   }
   charts.push({
     id: 'heatmap',
-    spec: monthlyHeatmap({ name: s.strategy, labels: p.labels, returns: p.strategyReturns }),
-    caption: 'The strategy’s return in each calendar month it was evaluated, cash months included.',
+    spec: monthlyHeatmap({ name: s.strategy, labels: p.labels, returns: p.strategyReturns, weights: p.weights }),
+    caption: 'The strategy’s return in each calendar month it was evaluated, costs included.',
   });
   const points = forecastPoints(record);
   if (points.length) {

@@ -1,6 +1,7 @@
 import type { RunRecord } from '../run-record';
 import type { RunSummary } from '../summary';
 import { chartRuntime } from './chart-runtime';
+import { detachData } from './detach-data';
 import { escapeHtml as h, scriptJson } from './escape';
 import { metricsTable } from './metrics-table';
 import { REPORT_CSS, RENDER_SCRIPT } from './page-assets';
@@ -54,7 +55,8 @@ export function buildReport(record: RunRecord): string {
   // run or from the folder, which keeps the two reports identical.
   const s = JSON.parse(JSON.stringify(record.summary)) as RunSummary;
   const charts = reportCharts(record);
-  const specs = Object.fromEntries(charts.map((c) => [c.id, c.spec]));
+  const datasets: Record<string, unknown[]> = {};
+  const specs = Object.fromEntries(charts.map((c) => [c.id, detachData(c.spec, c.id, datasets)]));
   const runtime = chartRuntime();
   const title = `${s.strategy} against ${BENCHMARK_NAME} on ${s.dataset}`;
   const meta = [
@@ -107,6 +109,7 @@ ${facts([
 <pre>${h(JSON.stringify(record.config, null, 2))}</pre>
 </main>
 <script id="chart-specs" type="application/json">${scriptJson(specs)}</script>
+<script id="chart-data" type="application/json">${scriptJson(datasets)}</script>
 <script>${runtime.vega}</script>
 <script>${runtime.vegaLite}</script>
 <script>${RENDER_SCRIPT}</script>
