@@ -2,10 +2,11 @@ import type { CommandModule } from 'yargs';
 import { compareCommand } from './compare';
 import type { CommandIO } from './io';
 import { listCommand } from './list';
+import { newCommand } from './new';
 import { runCommand } from './run';
 import { studyCommand } from './study';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export function commands(io: CommandIO): CommandModule<object, never>[] {
-  return [runCommand(io), compareCommand(io), listCommand(io), studyCommand(io)] as unknown as CommandModule<object, never>[];
+  return [runCommand(io), compareCommand(io), listCommand(io), studyCommand(io), newCommand(io)] as unknown as CommandModule<object, never>[];
 }

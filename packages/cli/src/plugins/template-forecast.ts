@@ -1,0 +1,109 @@
+/**
+ * The source of a forecast plugin as `backtest new <name> --kind forecast` writes it: a
+ * feature builder of its own plus the SMA, and least squares, on the shared forecast building
+ * block. docs/plugins.md shows this code for `my-forecast`; a test keeps the two in step.
+ */
+export function forecastSource(id: string): string {
+  return `import { ContainerModule, defineStrategy, StrategyPlugin } from '@backtest/core';
+import {
+  composeFeatures,
+  createForecastStrategy,
+  FeatureBuilder,
+  forecastParams,
+  sizingFrom,
+  smaFeature,
+  trailingZScore,
+  trainingWindowFrom,
+} from '@backtest/forecast';
+import { OlsModel } from '@backtest/models';
+
+/**
+ * Where the close sits in its N-period high-low range (0 at the low, 1 at the high). Row t
+ * reads closes t-N+1..t only, and is z-scored by its own statistics of rows <= t.
+ */
+export const rangeFeature: FeatureBuilder = {
+  id: '${id}-range',
+  description: 'position of close in its N-period high-low range',
+  warmup: (window) => 2 * window - 2,
+  build(closes, window) {
+    const raw = new Float64Array(closes.length).fill(NaN);
+    for (let t = window - 1; t < closes.length; t++) {
+      let low = Infinity;
+      let high = -Infinity;
+      for (let j = t - window + 1; j <= t; j++) {
+        low = Math.min(low, closes[j]!);
+        high = Math.max(high, closes[j]!);
+      }
+      raw[t] = high > low ? (closes[t]! - low) / (high - low) : 0.5;
+    }
+    return trailingZScore(raw, window);
+  },
+};
+
+/**
+ * Forecast next period's close by least squares on the scaled close, its SMA and its range
+ * position, refitted walk-forward; long when the forecast beats the close by the threshold.
+ */
+export const plugin = defineStrategy({
+  id: '${id}',
+  description: 'OLS forecast of next close from close, SMA and range position',
+  kind: 'forecast',
+  params: forecastParams,
+  create: (p, context) =>
+    createForecastStrategy({
+      id: '${id}',
+      features: composeFeatures([smaFeature, rangeFeature], p.window),
+      model: () => new OlsModel(),
+      refit: p.refit,
+      window: trainingWindowFrom(p),
+      minTrain: p.minTrain,
+      sizing: sizingFrom(p),
+      context,
+    }),
+});
+
+/** The strategy, and the feature for the composed strategy: --strategy forecast --param features=sma,${id}-range */
+export default new ContainerModule(({ bind }) => {
+  bind<StrategyPlugin>(StrategyPlugin).toConstantValue(plugin);
+  bind<FeatureBuilder>(FeatureBuilder).toConstantValue(rangeFeature);
+});
+`;
+}
+
+export function forecastTestSource(id: string): string {
+  return `import { type PriceSeries, resolveParams, silentProgress, type StrategyContext } from '@backtest/core';
+import { walkForward } from '@backtest/engine';
+import { plugin, rangeFeature } from './index';
+
+const context: StrategyContext = { frequency: 'monthly', seed: 42, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} };
+
+/** Month-end rows from 2000-01 on. */
+function monthly(closes: readonly number[]): PriceSeries {
+  const dates = closes.map((_, i) => \`\${2000 + Math.floor(i / 12)}-\${String((i % 12) + 1).padStart(2, '0')}-28\`);
+  return { source: 'in-code', frequency: 'monthly', dates, close: Float64Array.from(closes), columns: {} };
+}
+
+describe('${id}', () => {
+  it('learns a yearly cycle: long before rises, in cash before falls', async () => {
+    // Ten years of a 1%-a-month trend with a 12-month cycle of +-8%.
+    const closes = Array.from({ length: 120 }, (_, t) => 100 * Math.exp(0.01 * t + 0.08 * Math.sin((2 * Math.PI * t) / 12)));
+    const params = resolveParams(plugin.id, plugin.params, {});
+    const walk = await walkForward(monthly(closes), plugin.create(params, context));
+    expect(walk.output.fits).toBeGreaterThan(0);
+    expect(walk.output.forecasts).toHaveLength(walk.weights.length);
+    // A decision is right when it is long before a rise and in cash before a fall.
+    const right = walk.weights.filter((w, k) => (w === 1) === (walk.assetReturns[k]! > 0)).length;
+    expect(right / walk.weights.length).toBeGreaterThan(0.9);
+  });
+
+  it('scales its feature with trailing statistics only', () => {
+    const closes = Float64Array.from([5, 4, 6, 8, 7, 9, 12, 10, 11, 13]);
+    const full = rangeFeature.build(closes, 3);
+    const cut = rangeFeature.build(closes.slice(0, 7), 3);
+    expect(Array.from(cut)).toEqual(Array.from(full.slice(0, 7)));
+    expect(Number.isNaN(full[rangeFeature.warmup(3) - 1]!)).toBe(true);
+    expect(Number.isFinite(full[rangeFeature.warmup(3)]!)).toBe(true);
+  });
+});
+`;
+}
