@@ -3,13 +3,15 @@ import {
   type ForecastRecord,
   type PriceSeries,
   type ProgressReporter,
+  type RawParamValue,
   resolveParams,
   type StrategyOutput,
+  type StrategyPlugin,
   UserError,
 } from '@backtest/core';
 import { type LoadedData, loadCsvFile, loadDataset, parseColumnMapping } from '@backtest/data';
 import { restrictToRange, walkForward, type WalkForwardResult } from '@backtest/engine';
-import { computeMetrics, forecastMetrics } from '@backtest/metrics';
+import { computeMetrics, type ForecastMetrics, forecastMetrics, type Metrics } from '@backtest/metrics';
 import type { RunSummary } from '@backtest/report';
 import type { StrategyRegistry } from './registry';
 import type { RunSettings } from './settings';
@@ -35,14 +37,23 @@ export function loadData(settings: RunSettings, projectRoot: string): LoadedData
     : loadDataset(settings.dataset, { ...common, dataDirs: settings.dataDirs, projectRoot });
 }
 
-/** Forecast quality in terms of the returns the forecasts imply, against the expanding historical mean. */
-function forecastQuality(records: readonly ForecastRecord[], walk: WalkForwardResult, series: PriceSeries) {
+/** Forecast and actual returns of each decision, aligned, with the historical-mean forecast. */
+export interface ForecastSeries {
+  readonly labels: string[];
+  readonly predicted: Float64Array;
+  readonly actual: Float64Array;
+  /** The expanding historical-mean forecast of the same return (mean of the returns known at t). */
+  readonly historicalMean: Float64Array;
+}
+
+/** The returns the forecasts imply (forecast / close - 1) against the returns that followed. */
+export function forecastSeries(records: readonly ForecastRecord[], walk: WalkForwardResult, series: PriceSeries): ForecastSeries {
   const byLabel = new Map(records.map((r) => [r.label, r]));
   const returns = assetReturns(series);
+  const labels: string[] = [];
   const predicted: number[] = [];
   const actual: number[] = [];
   const benchmark: number[] = [];
-  // The historical-mean forecast at t is the mean of the returns known at t (rows 1..t).
   let sum = 0;
   const t0 = walk.firstDecision;
   for (let t = 1; t <= t0; t++) sum += returns[t]!;
@@ -51,28 +62,42 @@ function forecastQuality(records: readonly ForecastRecord[], walk: WalkForwardRe
     if (k > 0) sum += returns[t]!;
     const rec = byLabel.get(walk.decisionLabels[k]!);
     if (!rec || t < 1) continue;
+    labels.push(rec.label);
     predicted.push(rec.forecast / rec.close - 1);
     actual.push(returns[t + 1]!);
     benchmark.push(sum / t);
   }
-  return forecastMetrics({
-    predicted: Float64Array.from(predicted),
-    actual: Float64Array.from(actual),
-    benchmark: Float64Array.from(benchmark),
-  });
+  return { labels, predicted: Float64Array.from(predicted), actual: Float64Array.from(actual), historicalMean: Float64Array.from(benchmark) };
 }
 
-export async function runJob(
-  settings: RunSettings,
-  registry: StrategyRegistry,
-  projectRoot: string,
-  progress: ProgressReporter,
-): Promise<RunOutcome> {
-  const plugin = registry.get(settings.strategy);
-  const params = resolveParams(`strategy "${plugin.id}"`, plugin.params, settings.params);
-  const data = loadData(settings, projectRoot);
-  const warnings = [...data.warnings];
-  const series = restrictToRange(data.series, settings.from, settings.to);
+/** One strategy configuration run over a series: the walk and every number computed from it. */
+export interface ConfigurationRun {
+  readonly plugin: StrategyPlugin;
+  readonly params: Record<string, unknown>;
+  readonly walk: WalkForwardResult;
+  readonly metrics: Metrics;
+  readonly benchmarkMetrics: Metrics;
+  readonly forecast?: ForecastSeries;
+  readonly forecastMetrics?: ForecastMetrics;
+}
+
+export interface ConfigurationOptions {
+  readonly settings: RunSettings;
+  readonly progress: ProgressReporter;
+  readonly warnings: string[];
+  /** Overrides settings.testStart (compare aligns every configuration on one start). */
+  readonly testStart?: string;
+}
+
+/** Create the strategy, walk it forward over `series`, and compute its metrics and buy-and-hold's. */
+export async function runConfiguration(
+  plugin: StrategyPlugin,
+  rawParams: Readonly<Record<string, RawParamValue>>,
+  series: PriceSeries,
+  o: ConfigurationOptions,
+): Promise<ConfigurationRun> {
+  const { settings, warnings } = o;
+  const params = resolveParams(`strategy "${plugin.id}"`, plugin.params, rawParams);
   if (plugin.needs?.frequencies && !plugin.needs.frequencies.includes(series.frequency)) {
     throw new UserError(`strategy "${plugin.id}" supports ${plugin.needs.frequencies.join(', ')} data, not ${series.frequency}`);
   }
@@ -81,18 +106,18 @@ export async function runJob(
     seed: settings.seed,
     threads: settings.threads,
     backend: settings.backend,
-    progress,
+    progress: o.progress,
     warn: (m) => warnings.push(m),
   });
+  const testStart = o.testStart ?? settings.testStart;
   const walk = await walkForward(series, strategy, {
-    ...(settings.testStart !== undefined ? { testStart: settings.testStart } : {}),
+    ...(testStart !== undefined ? { testStart } : {}),
     costBps: settings.costBps,
     cashRate: settings.cashRate,
     strategyId: plugin.id,
   });
-  const output: StrategyOutput = walk.output;
   const ppy = walk.periodsPerYear;
-  const strategyMetrics = computeMetrics({
+  const metrics = computeMetrics({
     returns: walk.strategyReturns,
     benchmark: walk.benchmarkReturns,
     weights: walk.weights,
@@ -106,32 +131,58 @@ export async function runJob(
     cash: walk.cashReturns,
     periodsPerYear: ppy,
   });
-  const results: RunSummary['results'] = { [plugin.id]: { ...strategyMetrics } };
-  if (output.forecasts && output.forecasts.length) results[plugin.id]!.forecast = forecastQuality(output.forecasts, walk, series);
-  if (output.fits !== undefined) results[plugin.id]!.fits = output.fits;
-  if (plugin.id !== BENCHMARK_ID) results[BENCHMARK_ID] = { ...benchmarkMetrics };
+  const records = walk.output.forecasts;
+  if (!records || records.length === 0) return { plugin, params: { ...params }, walk, metrics, benchmarkMetrics };
+  const fs = forecastSeries(records, walk, series);
+  const fm = forecastMetrics({ predicted: fs.predicted, actual: fs.actual, benchmark: fs.historicalMean });
+  return { plugin, params: { ...params }, walk, metrics, benchmarkMetrics, forecast: fs, forecastMetrics: fm };
+}
+
+export const CONVENTIONS = (ppy: number, settings: RunSettings) => ({
+  periodsPerYear: ppy,
+  cashRate: settings.cashRate,
+  costBps: settings.costBps,
+  timing: 'a weight decided at the close of period t is held over period t+1',
+  sharpe: 'mean(excess) / sd(excess, n-1) * sqrt(periodsPerYear), excess over the cash return',
+});
+
+export function periodOf(walk: WalkForwardResult, frequency: string): RunSummary['period'] {
   const periods = walk.labels.length;
+  return {
+    start: walk.labels[0]!,
+    end: walk.labels[periods - 1]!,
+    periods,
+    ...(frequency === 'monthly' ? { months: periods } : {}),
+  };
+}
+
+export async function runJob(
+  settings: RunSettings,
+  registry: StrategyRegistry,
+  projectRoot: string,
+  progress: ProgressReporter,
+): Promise<RunOutcome> {
+  const plugin = registry.get(settings.strategy);
+  const data = loadData(settings, projectRoot);
+  const warnings = [...data.warnings];
+  const series = restrictToRange(data.series, settings.from, settings.to);
+  const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings });
+  const { walk } = run;
+  const output: StrategyOutput = walk.output;
+  const results: RunSummary['results'] = { [plugin.id]: { ...run.metrics } };
+  if (run.forecastMetrics) results[plugin.id]!.forecast = run.forecastMetrics;
+  if (output.fits !== undefined) results[plugin.id]!.fits = output.fits;
+  if (plugin.id !== BENCHMARK_ID) results[BENCHMARK_ID] = { ...run.benchmarkMetrics };
   const summary: RunSummary = {
     strategy: plugin.id,
     dataset: settings.data ? data.path : settings.dataset,
     frequency: series.frequency,
-    period: {
-      start: walk.labels[0]!,
-      end: walk.labels[periods - 1]!,
-      periods,
-      ...(series.frequency === 'monthly' ? { months: periods } : {}),
-    },
+    period: periodOf(walk, series.frequency),
     results,
-    params: { ...params },
+    params: run.params,
     seed: settings.seed,
     ...(typeof output.info?.backend === 'string' ? { backend: output.info.backend } : {}),
-    conventions: {
-      periodsPerYear: ppy,
-      cashRate: settings.cashRate,
-      costBps: settings.costBps,
-      timing: 'a weight decided at the close of period t is held over period t+1',
-      sharpe: 'mean(excess) / sd(excess, n-1) * sqrt(periodsPerYear), excess over the cash return',
-    },
+    conventions: CONVENTIONS(walk.periodsPerYear, settings),
     warnings,
   };
   return { summary, data, series, walk };

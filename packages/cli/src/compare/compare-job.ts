@@ -1,0 +1,157 @@
+import { createMarketView, periodLabel, type ProgressReporter, resolveParams, UserError } from '@backtest/core';
+import { firstRowAtOrAfter, restrictToRange } from '@backtest/engine';
+import type { Metrics } from '@backtest/metrics';
+import type { ForecastMetrics } from '@backtest/metrics';
+import type { StrategyRegistry } from '../registry';
+import { CONVENTIONS, type ConfigurationRun, loadData, periodOf, runConfiguration } from '../run-job';
+import type { RunSettings } from '../settings';
+import { type Configuration, configurations } from './grid';
+import { type Significance, significance, verdict } from './significance';
+
+export interface CompareOptions {
+  readonly strategies: readonly string[];
+  readonly grids: readonly string[];
+  /** Configurations tried before this compare (for the deflation). */
+  readonly priorTrials: number;
+  readonly samples: number;
+  readonly blockLength?: number;
+}
+
+export interface CompareResult extends Metrics {
+  forecast?: ForecastMetrics;
+  fits?: number;
+  params: Record<string, unknown>;
+  significance: Significance;
+}
+
+/** The document `backtest compare --json` prints. */
+export interface CompareSummary {
+  command: 'compare';
+  dataset: string;
+  frequency: string;
+  period: { start: string; end: string; periods: number; months?: number };
+  configurations: string[];
+  results: Record<string, CompareResult>;
+  benchmark: Metrics;
+  verdicts: { configuration: string; beats: boolean; text: string }[];
+  trials: number;
+  seed: number;
+  backend?: string;
+  conventions: Record<string, string | number>;
+  warnings: string[];
+}
+
+export interface CompareOutcome {
+  summary: CompareSummary;
+  runs: ConfigurationRun[];
+  configurations: Configuration[];
+}
+
+/**
+ * Runs every configuration over the same months: the evaluation starts where the configuration
+ * that needs the most history (or the latest default test start) can first decide, so every
+ * Sharpe ratio and the buy-and-hold benchmark cover identical periods.
+ */
+export async function runCompare(
+  settings: RunSettings,
+  options: CompareOptions,
+  registry: StrategyRegistry,
+  projectRoot: string,
+  progress: ProgressReporter,
+): Promise<CompareOutcome> {
+  const configs = configurations(options.strategies, options.grids, Object.fromEntries(Object.entries(settings.params).map(([k, v]) => [k, String(v)])));
+  const plugins = configs.map((c) => registry.get(c.id));
+  configs.forEach((c, i) => resolveParams(`strategy "${c.id}" (${c.label})`, plugins[i]!.params, c.params));
+  const data = loadData(settings, projectRoot);
+  const warnings = [...data.warnings];
+  const series = restrictToRange(data.series, settings.from, settings.to);
+
+  // The common first decision row.
+  let first = 0;
+  configs.forEach((c, i) => {
+    const plugin = plugins[i]!;
+    const strategy = plugin.create(resolveParams(c.id, plugin.params, c.params), {
+      frequency: series.frequency,
+      seed: settings.seed,
+      threads: settings.threads,
+      backend: settings.backend,
+      progress,
+      warn: () => {},
+    });
+    let row = strategy.minHistory - 1;
+    const start = settings.testStart ?? strategy.defaultTestStart;
+    if (start !== undefined) row = Math.max(row, firstRowAtOrAfter(series, start));
+    first = Math.max(first, row);
+  });
+  if (first > series.close.length - 2) {
+    throw new UserError(`the configurations leave no common month to compare in ${series.source} (${settings.from ?? 'start'}..${settings.to ?? 'end'})`);
+  }
+  const testStart = createMarketView(series, first).label;
+
+  const runs: ConfigurationRun[] = [];
+  for (let i = 0; i < configs.length; i++) {
+    runs.push(await runConfiguration(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart }));
+    progress.stop();
+  }
+  const base = runs[0]!.walk;
+  for (const r of runs) {
+    if (r.walk.labels.length !== base.labels.length || r.walk.labels[0] !== base.labels[0]) {
+      throw new Error(`internal: ${r.plugin.id} was evaluated over different months than ${runs[0]!.plugin.id}`);
+    }
+  }
+
+  const ppy = base.periodsPerYear;
+  const trialSharpes = runs.map((r) => r.metrics.sharpe / Math.sqrt(ppy));
+  const trials = configs.length + options.priorTrials;
+  const results: Record<string, CompareResult> = {};
+  const verdicts: CompareSummary['verdicts'] = [];
+  let backend: string | undefined;
+  runs.forEach((r, i) => {
+    const label = configs[i]!.label;
+    const sig = significance({
+      returns: r.walk.strategyReturns,
+      benchmark: r.walk.benchmarkReturns,
+      cash: r.walk.cashReturns,
+      periodsPerYear: ppy,
+      trialSharpes,
+      trials,
+      seed: settings.seed + i,
+      samples: options.samples,
+      ...(options.blockLength !== undefined ? { blockLength: options.blockLength } : {}),
+      ...(r.forecast ? { forecast: r.forecast } : {}),
+    });
+    results[label] = {
+      ...r.metrics,
+      ...(r.forecastMetrics ? { forecast: r.forecastMetrics } : {}),
+      ...(r.walk.output.fits !== undefined ? { fits: r.walk.output.fits } : {}),
+      params: r.params,
+      significance: sig,
+    };
+    if (typeof r.walk.output.info?.backend === 'string') backend = r.walk.output.info.backend;
+    verdicts.push({ configuration: label, ...verdict(label, sig, r.metrics.sharpe, r.benchmarkMetrics.sharpe) });
+  });
+  const summary: CompareSummary = {
+    command: 'compare',
+    dataset: settings.data ? data.path : settings.dataset,
+    frequency: series.frequency,
+    period: periodOf(base, series.frequency),
+    configurations: configs.map((c) => c.label),
+    results,
+    benchmark: runs[0]!.benchmarkMetrics,
+    verdicts,
+    trials,
+    seed: settings.seed,
+    ...(backend ? { backend } : {}),
+    conventions: {
+      ...CONVENTIONS(ppy, settings),
+      firstDecision: periodLabel(series.dates[first]!, series.frequency),
+      psr: 'Bailey and López de Prado (2012), per-period Sharpe, skewness and kurtosis of excess returns',
+      dsr: 'Bailey and López de Prado (2014): PSR against the expected maximum Sharpe of the trials, with the variance of their Sharpe ratios (the Sharpe estimator\'s sampling variance when this compare ran one configuration)',
+      bootstrap: `stationary bootstrap (Politis and Romano 1994) of paired excess returns, ${options.samples} resamples, block length by Politis and White (2004) unless --block`,
+      verdict: 'beats buy-and-hold when the Sharpe difference is positive and its bootstrap p-value times the number of trials (Bonferroni) is below 0.05',
+      dm: 'Diebold-Mariano with the Harvey-Leybourne-Newbold correction, squared errors of the implied return against the no-change forecast',
+    },
+    warnings,
+  };
+  return { summary, runs, configurations: configs };
+}
