@@ -32,7 +32,7 @@ function mse(layers: { activation: Activation }[], shapes: number[][], w: Float6
 }
 
 describe('DenseNetwork backward pass', () => {
-  test('hand-written gradients equal float64 central differences for every activation', () => {
+  test.each([false, true])('hand-written gradients equal float64 central differences for every activation (explicit transposes: %s)', (explicitTranspose) => {
     const tf = loadTf();
     const layers: { units: number; activation: Activation }[] = [
       { units: 5, activation: 'relu' },
@@ -50,7 +50,7 @@ describe('DenseNetwork backward pass', () => {
     const y = Array.from({ length: 7 }, () => u());
     const net = new DenseNetwork(tf, spec, weights);
     const [xt, yt, two] = [tf.tensor2d(x), tf.tensor2d(y, [7, 1]), tf.scalar(2 / 7)];
-    const ours = net.gradients(xt, yt, { outputScale: two, onesRow: tf.ones([1, 7]) });
+    const ours = net.gradients(xt, yt, { outputScale: two, onesRow: tf.ones([1, 7]) }, explicitTranspose);
     const w64 = weights.map((w) => Float64Array.from(w));
     expect(ours.sse.dataSync()[0]! / 7).toBeCloseTo(mse(layers, shapes, w64, x, y), 6);
     const h = 1e-6;

@@ -51,16 +51,13 @@ export class DenseNetwork {
    * the batch's SSE as a [1, 1] tensor (so an epoch's loss can be summed on the device and read
    * once). `outputScale` is d(loss)/d(output) per unit of error: 2 / rows gives the plain MSE
    * gradient; 2 * lr / rows gives the SGD step itself, saving a multiply per weight tensor.
-   * `explicitTranspose` computes A^T B as transpose(A) B: the wasm backend runs transposed matmuls
-   * in a slow generic loop but plain ones in XNNPACK, 3x faster even counting the transpose.
+   * `explicitTranspose` uses only untransposed matmuls plus explicit transposes: the wasm backend
+   * runs transposed matmuls in a slow generic loop but plain ones in XNNPACK, several times faster
+   * even counting the transposes.
    * Call inside tf.tidy.
    */
   gradients(x: Tensor2D, y: Tensor2D, batch: BatchConstants, explicitTranspose = false): { grads: NamedTensorMap; sse: Tensor2D } {
     const tf = this.#tf;
-    const matMulT = (a: Tensor2D, b: Tensor2D, transposeA: boolean, transposeB: boolean): Tensor2D =>
-      explicitTranspose
-        ? tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b)
-        : tf.matMul(a, b, transposeA, transposeB);
     const a = this.activations(x);
     const layers = this.spec.layers;
     const diff = tf.sub(a[layers.length] as Tensor2D, y);
@@ -70,10 +67,16 @@ export class DenseNetwork {
     const grads: NamedTensorMap = {};
     for (let l = layers.length - 1; l >= 0; l--) {
       d = activationBackward(tf, (layers[l] as { activation: Activation }).activation, d, a[l + 1] as Tensor2D);
-      grads[this.kernelNames[l] as string] = matMulT(a[l] as Tensor2D, d, true, false);
+      const input = a[l] as Tensor2D;
+      grads[this.kernelNames[l] as string] = explicitTranspose ? tf.matMul(tf.transpose(input), d) : tf.matMul(input, d, true, false);
       // ones[1, rows] x d sums over rows in one plain matmul; sum(d, 0) transposes first.
       grads[this.biasNames[l] as string] = tf.reshape(tf.matMul(batch.onesRow, d), [d.shape[1]]);
-      if (l > 0) d = matMulT(d, this.kernels[l] as Variable as Tensor2D, false, true);
+      if (l > 0) {
+        const kernel = this.kernels[l] as Variable as Tensor2D;
+        // d W^T as (W d^T)^T: transposes only [rows, units] blocks (rows = batch size, small),
+        // never the [fanIn, units] weights, which cost more to transpose than to multiply.
+        d = (explicitTranspose ? tf.transpose(tf.matMul(kernel, tf.transpose(d))) : tf.matMul(d, kernel, false, true)) as Tensor2D;
+      }
     }
     return { grads, sse };
   }
