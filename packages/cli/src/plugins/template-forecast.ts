@@ -12,21 +12,21 @@ import {
   forecastParams,
   sizingFrom,
   smaFeature,
-  trailingZScore,
   trainingWindowFrom,
 } from '@backtest/forecast';
 import { OlsModel } from '@backtest/models';
 
 /**
- * Where the close sits in its N-period high-low range (0 at the low, 1 at the high). Row t
- * reads closes t-N+1..t only, and is z-scored by its own statistics of rows <= t.
+ * Where the close sits in its N-period high-low range: -1 at the low, 1 at the high. Row t
+ * reads closes t-N+1..t only. It needs no scaling: the range makes it free of the price level
+ * (a feature in price units would be z-scored with \`trailingZScore\`, by rows <= t).
  */
 export const rangeFeature: FeatureBuilder = {
   id: '${id}-range',
-  description: 'position of close in its N-period high-low range',
-  warmup: (window) => 2 * window - 2,
+  description: 'position of close in its N-period high-low range, -1 to 1',
+  warmup: (window) => window - 1,
   build(closes, window) {
-    const raw = new Float64Array(closes.length).fill(NaN);
+    const position = new Float64Array(closes.length).fill(NaN);
     for (let t = window - 1; t < closes.length; t++) {
       let low = Infinity;
       let high = -Infinity;
@@ -34,9 +34,9 @@ export const rangeFeature: FeatureBuilder = {
         low = Math.min(low, closes[j]!);
         high = Math.max(high, closes[j]!);
       }
-      raw[t] = high > low ? (closes[t]! - low) / (high - low) : 0.5;
+      position[t] = high > low ? (2 * (closes[t]! - low)) / (high - low) - 1 : 0;
     }
-    return trailingZScore(raw, window);
+    return position;
   },
 };
 
@@ -84,25 +84,27 @@ function monthly(closes: readonly number[]): PriceSeries {
 }
 
 describe('${id}', () => {
-  it('learns a yearly cycle: long before rises, in cash before falls', async () => {
-    // Ten years of a 1%-a-month trend with a 12-month cycle of +-8%.
-    const closes = Array.from({ length: 120 }, (_, t) => 100 * Math.exp(0.01 * t + 0.08 * Math.sin((2 * Math.PI * t) / 12)));
+  it('learns a cycle: long before rises, in cash before falls', async () => {
+    // Ten years of a 1%-a-month trend with a two-year cycle of +-15%.
+    const closes = Array.from({ length: 120 }, (_, t) => 100 * Math.exp(0.01 * t + 0.15 * Math.sin((2 * Math.PI * t) / 24)));
     const params = resolveParams(plugin.id, plugin.params, {});
     const walk = await walkForward(monthly(closes), plugin.create(params, context));
     expect(walk.output.fits).toBeGreaterThan(0);
     expect(walk.output.forecasts).toHaveLength(walk.weights.length);
-    // A decision is right when it is long before a rise and in cash before a fall.
+    // A decision is right when it is long before a rise and in cash before a fall; always
+    // being long would be right in only about two months of three here.
     const right = walk.weights.filter((w, k) => (w === 1) === (walk.assetReturns[k]! > 0)).length;
     expect(right / walk.weights.length).toBeGreaterThan(0.9);
   });
 
-  it('scales its feature with trailing statistics only', () => {
+  it('reads rows up to t only', () => {
     const closes = Float64Array.from([5, 4, 6, 8, 7, 9, 12, 10, 11, 13]);
     const full = rangeFeature.build(closes, 3);
     const cut = rangeFeature.build(closes.slice(0, 7), 3);
     expect(Array.from(cut)).toEqual(Array.from(full.slice(0, 7)));
-    expect(Number.isNaN(full[rangeFeature.warmup(3) - 1]!)).toBe(true);
-    expect(Number.isFinite(full[rangeFeature.warmup(3)]!)).toBe(true);
+    // Row 3: close 8 is the high of 4, 6, 8.
+    expect(full[3]).toBe(1);
+    expect(Number.isNaN(full[1]!)).toBe(true);
   });
 });
 `;
