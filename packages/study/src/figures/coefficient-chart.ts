@@ -40,7 +40,7 @@ export function coefficientChart(o: { title: string; subtitle: string; paths: re
       {
         data: { values: targets },
         mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5 },
-        encoding: { y, color: { ...color, legend: null }, tooltip: [{ field: 'coefficient', title: o.targetLabel }, { field: 'value', title: 'Value', format: '.4f' }] },
+        encoding: { y, color, tooltip: [{ field: 'coefficient', title: o.targetLabel }, { field: 'value', title: 'Value', format: '.4f' }] },
       },
     ],
   };

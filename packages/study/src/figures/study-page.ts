@@ -72,7 +72,7 @@ ${fig('price-sma')}
 
 <h2>Network architectures</h2>
 <figure class="architectures" id="figure-architectures"><div class="diagrams">${diagrams}</div>
-<figcaption>The three networks: Glorot-uniform weights, zero biases, plain SGD (learning rate 0.01), MSE loss, batch 32, seed ${r.seed}. Layers wider than eight units show seven nodes and the count. Data: <code>architectures.json</code>.</figcaption></figure>
+<figcaption>The three networks: Glorot-uniform weights, zero biases, plain SGD (learning rate 0.01), MSE loss, batch 32, seed ${r.seed}. Layers wider than ten units show seven nodes, an ellipsis and how many are not drawn. Data: <code>architectures.json</code>.</figcaption></figure>
 
 <h2>Experiments 1–3: a small network</h2>
 ${fig('experiment-1')}
