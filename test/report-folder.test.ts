@@ -1,0 +1,56 @@
+/**
+ * Run folders of a real run: what `backtest report <run-dir>` reads and rewrites. The command
+ * module is driven through yargs in-process, as cli.ts will drive it.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import yargs from 'yargs';
+import { silentProgress, UserError } from '@backtest/core';
+import { loadStrategyRegistry, resolveSettings, runJob } from '@backtest/cli';
+import { readRunFolder, runRecordFrom, writeRunFolder } from '@backtest/report';
+import { reportCommand } from '../packages/cli/src/commands/report';
+import { root } from './helpers';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'report-folder-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function report(args: string[]) {
+  const lines: string[] = [];
+  const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
+  await yargs(args).command(reportCommand(io)).strict().exitProcess(false).fail((msg, err) => {
+    throw err ?? new UserError(msg);
+  }).parseAsync();
+  return lines;
+}
+
+describe('backtest report <run-dir>', () => {
+  it('rebuilds report.html of a real sma run from the folder alone, byte for byte', async () => {
+    const settings = resolveSettings(root, undefined, { strategy: 'sma', params: { window: '12' } });
+    const outcome = await runJob(settings, loadStrategyRegistry(), root, silentProgress);
+    const dir = path.join(tmp, 'sma');
+    writeRunFolder(runRecordFrom(outcome, { config: { ...settings }, version: '0.1.0', createdAt: new Date() }), dir);
+    const file = path.join(dir, 'report.html');
+    const original = readFileSync(file, 'utf8');
+    expect(original).toContain('12-month SMA');
+    writeFileSync(file, '');
+    expect(await report(['report', dir])).toEqual([file]);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+    // The folder alone carries the record: the same returns the engine produced, and the data file's hash.
+    const back = readRunFolder(dir);
+    expect(Array.from(back.periods.strategyReturns)).toEqual(Array.from(outcome.walk.strategyReturns));
+    expect(back.data.sha256).toBe(outcome.data.sha256);
+    expect(back.prices.labels.length).toBe(outcome.series.close.length);
+    expect(readdirSync(tmp)).toEqual(['sma']);
+  });
+
+  it('refuses an interrupted (.partial) folder and a folder that is not a run', async () => {
+    const partial = path.join(tmp, 'killed.partial');
+    const other = path.join(tmp, 'other');
+    for (const d of [partial, other]) mkdirSync(d);
+    writeFileSync(path.join(partial, 'summary.json'), '{}');
+    await expect(report(['report', partial])).rejects.toThrow('incomplete run folder');
+    await expect(report(['report', other])).rejects.toThrow('has no summary.json');
+    await expect(report(['report'])).rejects.toThrow('Not enough non-option arguments');
+  });
+});
