@@ -4,6 +4,9 @@ import type { Activation, ResolvedNetwork } from './spec';
 
 let networksCreated = 0;
 
+/** Weight-matrix size from which explicit transposes pay off on wasm (measured: 2-10-1 vs 2-300-100-1). */
+const EXPLICIT_TRANSPOSE_MIN_WEIGHTS = 1024;
+
 /**
  * A dense network's weights as TensorFlow variables, with a forward pass that issues the same
  * kernels as a tfjs-layers Dense stack (so predictions agree bit for bit with
@@ -33,7 +36,10 @@ export class DenseNetwork {
     const vars = shapes.map((shape, i) => {
       const w = weights[i] as Float32Array;
       if (w.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`weight ${i}: ${w.length} values for shape [${shape}]`);
-      return tf.variable(tf.tensor(w, shape, 'float32'), true, `nn${id}/${weightName(i)}`);
+      const initial = tf.tensor(w, shape, 'float32');
+      const v = tf.variable(initial, true, `nn${id}/${weightName(i)}`);
+      initial.dispose(); // the variable holds its own reference to the data
+      return v;
     });
     this.kernels = vars.filter((_, i) => i % 2 === 0);
     this.biases = vars.filter((_, i) => i % 2 === 1);
@@ -68,14 +74,16 @@ export class DenseNetwork {
     for (let l = layers.length - 1; l >= 0; l--) {
       d = activationBackward(tf, (layers[l] as { activation: Activation }).activation, d, a[l + 1] as Tensor2D);
       const input = a[l] as Tensor2D;
-      grads[this.kernelNames[l] as string] = explicitTranspose ? tf.matMul(tf.transpose(input), d) : tf.matMul(input, d, true, false);
+      const kernel = this.kernels[l] as Variable as Tensor2D;
+      // Small products are cheaper in the slow loop than as extra transpose kernels.
+      const explicit = explicitTranspose && kernel.size >= EXPLICIT_TRANSPOSE_MIN_WEIGHTS;
+      grads[this.kernelNames[l] as string] = explicit ? tf.matMul(tf.transpose(input), d) : tf.matMul(input, d, true, false);
       // ones[1, rows] x d sums over rows in one plain matmul; sum(d, 0) transposes first.
       grads[this.biasNames[l] as string] = tf.reshape(tf.matMul(batch.onesRow, d), [d.shape[1]]);
       if (l > 0) {
-        const kernel = this.kernels[l] as Variable as Tensor2D;
         // d W^T as (W d^T)^T: transposes only [rows, units] blocks (rows = batch size, small),
         // never the [fanIn, units] weights, which cost more to transpose than to multiply.
-        d = (explicitTranspose ? tf.transpose(tf.matMul(kernel, tf.transpose(d))) : tf.matMul(d, kernel, false, true)) as Tensor2D;
+        d = (explicit ? tf.transpose(tf.matMul(kernel, tf.transpose(d))) : tf.matMul(d, kernel, false, true)) as Tensor2D;
       }
     }
     return { grads, sse };

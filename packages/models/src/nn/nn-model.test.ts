@@ -135,6 +135,23 @@ describe('NnModel', () => {
     }
   });
 
+  test('fit, predict, checkpoint and dispose leave no tensors behind', () => {
+    const tf = loadTf();
+    const dir = tempDir();
+    try {
+      const before = tf.memory().numTensors;
+      for (const optimizer of ['sgd', 'adam'] as const) {
+        const m = new NnModel({ ...spec, optimizer });
+        m.fit(x, y, { ...fitOptions, epochs: 6, earlyStopping: { patience: 1, restoreBestWeights: true }, checkpoint: { dir } });
+        m.predict(xv);
+        m.dispose();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('bad specifications and inputs are user errors', () => {
     expect(() => new NnModel({ network: { inputSize: 2, layers: [{ units: 2 }] } })).toThrow(/last layer must have 1 unit/);
     expect(() => new NnModel({ network: { inputSize: 0, layers: [{ units: 1 }] } })).toThrow(UserError);
