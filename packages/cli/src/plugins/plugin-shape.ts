@@ -15,7 +15,7 @@ const PARAM_TYPES = ['integer', 'number', 'boolean', 'enum', 'string', 'integer-
 type Loose = Record<string, unknown>;
 
 const describe = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : typeof v === 'function' ? 'a function' : `${typeof v} ${String(v)}`;
+  v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : typeof v === 'function' ? 'a function' : `${typeof v} ${String(v)}`;
 
 /** Problem with one parameter spec, or undefined if it is well formed. */
 function paramProblem(name: string, spec: unknown): string | undefined {

@@ -66,7 +66,7 @@ export function resolvePluginSpec(spec: string, cwd: string, projectRoot: string
     }
   }
   if (!manifestFile) {
-    throw new UserError(`plugin ${label}: no installed package of that name (looked from ${cwd} and ${projectRoot}); give a path to load a plugin from a directory`);
+    throw new UserError(`plugin ${label}: no installed package of that name (looked from ${[...new Set([cwd, projectRoot])].join(' and ')}); give a path to load a plugin from a directory`);
   }
   const manifest = readManifest(manifestFile, label);
   if (!Array.isArray(manifest.keywords) || !manifest.keywords.includes(PLUGIN_KEYWORD)) {
