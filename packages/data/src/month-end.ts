@@ -32,12 +32,6 @@ const AGGREGATES: Readonly<Record<string, Aggregate>> = {
   volume: knownSum,
 };
 
-/** Whether two ISO dates share yyyy-MM; compares characters, as slicing every row costs allocations. */
-function sameMonth(a: string, b: string): boolean {
-  for (let k = 0; k < 7; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
-  return true;
-}
-
 /** The last Monday-to-Friday of the month containing `isoDate`, as yyyy-MM-dd. */
 export function lastWeekdayOfMonth(isoDate: string): string {
   const first = new Date(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)) - 1, 1);
@@ -61,10 +55,13 @@ export function toMonthEnd(series: PriceSeries): { series: PriceSeries; warnings
   const { dates, close } = series;
   const ends: number[] = [];
   const starts: number[] = [];
+  // One prefix per month rather than a slice per row: rows outnumber months twenty to one.
+  let month = '';
   for (let i = 0; i < dates.length; i++) {
-    if (i === 0 || !sameMonth(dates[i - 1]!, dates[i]!)) {
+    if (month === '' || !dates[i]!.startsWith(month)) {
       if (i > 0) ends.push(i);
       starts.push(i);
+      month = dates[i]!.slice(0, 8);
     }
   }
   if (dates.length > 0) ends.push(dates.length);

@@ -57,12 +57,12 @@ class RepairTally {
 }
 
 /**
- * True when `text` is yyyy-MM-dd in the month of `previous` (a valid date) with a day 01..28,
- * which every month has: then it is a real date without the full parse, and most rows are such.
+ * True when `text` is yyyy-MM-dd starting with `monthPrefix` (the `yyyy-MM-` of a valid date)
+ * with a day 01..28, which every month has: then it is a real date without the full parse, and
+ * most rows are such.
  */
-function sameMonthDay(text: string, previous: string): boolean {
-  if (text.length !== 10 || previous.length !== 10) return false;
-  for (let k = 0; k < 8; k++) if (text.charCodeAt(k) !== previous.charCodeAt(k)) return false;
+function sameMonthDay(text: string, monthPrefix: string): boolean {
+  if (text.length !== 10 || !text.startsWith(monthPrefix)) return false;
   const tens = text.charCodeAt(8) - 48;
   const ones = text.charCodeAt(9) - 48;
   if (tens < 0 || tens > 9 || ones < 0 || ones > 9) return false;
@@ -101,6 +101,7 @@ export function readPriceRows(
   const closeIndex = layout.close.index;
   let monthOnly = false;
   let previousDate = '';
+  let monthPrefix = '';
   let previousLine = 0;
   let kept = 0;
 
@@ -129,7 +130,7 @@ export function readPriceRows(
     }
 
     // Most rows take the quick check; a full parse would allocate a result per row.
-    const quick = sameMonthDay(dateText, previousDate);
+    const quick = monthPrefix !== '' && sameMonthDay(dateText, monthPrefix);
     const date = quick ? undefined : readIsoDate(dateText);
     const iso = quick ? dateText : date?.iso;
     if (iso === undefined) {
@@ -157,6 +158,7 @@ export function readPriceRows(
     close[kept] = price;
     keptRecords[kept] = r;
     kept++;
+    if (!quick) monthPrefix = iso.slice(0, 8);
     previousDate = iso;
     previousLine = line;
   }
