@@ -58,7 +58,7 @@ test('study.html draws every figure offline, without console errors', async () =
   const charts = await page.$$eval('[data-chart]', (boxes) =>
     boxes.map((b) => {
       const marks = Array.from(b.querySelectorAll('svg .role-mark path, svg .role-mark line'));
-      const widths = marks.map((m) => (m as SVGGraphicsElement).getBoundingClientRect().width);
+      const widths = marks.map((m) => (m as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width);
       return { id: b.getAttribute('data-chart')!, rendered: b.getAttribute('data-rendered') === 'true', marks: marks.length, widest: Math.max(0, ...widths) };
     }),
   );
