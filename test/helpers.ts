@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 export const root = path.resolve(__dirname, '..');
 export const bin = path.join(root, 'packages/cli/bin/backtest.js');
+
+/** Run folders of the tests' runs go to a temporary directory, not the project's runs/. */
+export const runsDir = mkdtempSync(path.join(tmpdir(), 'bt-runs-'));
 
 export interface CliResult {
   code: number;
@@ -15,7 +19,7 @@ export interface CliResult {
 export function backtest(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): CliResult {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? root,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, BACKTEST_RUNS_DIR: runsDir, ...options.env },
     encoding: 'utf8',
     timeout: options.timeout ?? 120_000,
     maxBuffer: 64 << 20,

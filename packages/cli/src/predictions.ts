@@ -1,0 +1,30 @@
+import { writeFileSync, renameSync } from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '@backtest/core';
+import type { WalkForwardResult } from '@backtest/engine';
+
+/**
+ * `--predictions FILE.csv`: one row per forecast with the features the model saw, the forecast
+ * and actual next close, and the weight taken. Written to a temporary name, then renamed.
+ */
+export function writePredictions(file: string, walk: WalkForwardResult, closes: { labels: readonly string[]; close: Float64Array }): void {
+  const forecasts = walk.output.forecasts ?? [];
+  if (forecasts.length === 0) throw new UserError(`--predictions: the strategy made no forecasts (only forecast strategies do)`);
+  const nextClose = new Map<string, number>();
+  for (let i = 0; i + 1 < closes.labels.length; i++) nextClose.set(closes.labels[i]!, closes.close[i + 1]!);
+  const weightAt = new Map(walk.decisionLabels.map((l, k) => [l, walk.weights[k]!]));
+  const featureNames = Object.keys(forecasts[0]!.features ?? {});
+  const lines = [['month', ...featureNames, 'close', 'forecast', 'actual', 'weight'].join(',')];
+  for (const f of forecasts) {
+    const feats = featureNames.map((n) => String(f.features?.[n] ?? ''));
+    lines.push([f.label, ...feats, f.close, f.forecast, nextClose.get(f.label) ?? '', weightAt.get(f.label) ?? ''].join(','));
+  }
+  const target = path.resolve(file);
+  const tmp = `${target}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, lines.join('\n') + '\n');
+    renameSync(tmp, target);
+  } catch (e) {
+    throw new UserError(`cannot write --predictions ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { defaultRunDir, REPORT_FILE, runRecordFrom, writeRunFolder } from '@backtest/report';
+import type { RunOutcome } from './run-job';
+import type { RunSettings } from './settings';
+
+/** Where run folders go: `--out`, else `$BACKTEST_RUNS_DIR/<stamp>-<id>`, else `<project>/runs/<stamp>-<id>`. */
+export function runFolderPath(strategy: string, projectRoot: string, out: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (out) return path.resolve(out);
+  const base = env.BACKTEST_RUNS_DIR ? path.resolve(env.BACKTEST_RUNS_DIR) : path.join(projectRoot, 'runs');
+  return defaultRunDir(strategy, new Date(), base);
+}
+
+export function packageVersion(): string {
+  // The CLI runs from dist/ (or the bundle in dist/): its package.json is one level up.
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(__dirname, rel), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@backtest/cli' && pkg.version) return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return 'unknown';
+}
+
+/** Writes the run folder (data files and report.html); returns its path and the report's. */
+export function saveRun(outcome: RunOutcome, settings: RunSettings, dir: string): { dir: string; report: string } {
+  const record = runRecordFrom(outcome, { config: { ...settings }, version: packageVersion(), createdAt: new Date() });
+  const written = writeRunFolder(record, dir);
+  return { dir: written.dir, report: path.join(written.dir, REPORT_FILE) };
+}
