@@ -219,6 +219,15 @@ describe('backtest study', () => {
     expect(r.stdout).toBe('');
   });
 
+  test('an existing folder is refused before any work, with exit 2, and left as it was', () => {
+    const started = performance.now();
+    const r = backtest(['study', 'seed', '--out', folder]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/already exists/);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(JSON.parse(readFileSync(path.join(folder, 'study.json'), 'utf8')).folder).toBe(folder);
+  });
+
   test('without --json it prints the tables, the conclusions, the leak note and the folder', () => {
     const dir = path.join(out, 'text');
     const r = backtest(['study', 'seed', '--out', dir, '--backend', 'cpu']);

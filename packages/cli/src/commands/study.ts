@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UserError } from '@backtest/core';
 import { dataDirectories, findProjectRoot } from '@backtest/data';
@@ -38,6 +39,9 @@ export function studyCommand(io: CommandIO): CommandModule<object, StudyFlags> {
         throw new UserError(`unknown study "${argv.name}": available studies: ${STUDIES.join(', ')}`);
       }
       if (!Number.isInteger(argv.seed) || argv.seed < 0) throw new UserError(`--seed must be a whole number >= 0, got ${argv.seed}`);
+      const out = argv.out ?? defaultStudyDir();
+      // Refuse before the work rather than after it; writeStudyFolder checks again.
+      if (existsSync(out)) throw new UserError(`study folder ${out} already exists; choose another --out or remove it`);
       const projectRoot = findProjectRoot(__dirname);
       const dataDirs = dataDirectories({ flag: argv['data-dir'] ?? [], env: process.env['BACKTEST_DATA_DIR'], projectRoot });
       const showProgress = !argv.json && process.stderr.isTTY === true;
@@ -50,7 +54,7 @@ export function studyCommand(io: CommandIO): CommandModule<object, StudyFlags> {
         projectRoot,
         ...(showProgress ? { onProgress: (m: string) => io.err(`study seed: ${m}`) } : {}),
       });
-      const written = writeStudyFolder(result, argv.out ?? defaultStudyDir());
+      const written = writeStudyFolder(result, out);
       if (argv.json) io.out(JSON.stringify(studyDocument(result, written.dir), null, 2));
       else io.out(formatStudySummary(result, written.dir));
     },
