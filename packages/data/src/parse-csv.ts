@@ -21,7 +21,7 @@ export interface LoadOptions {
   readonly name?: string;
   /**
    * Extra columns to read and validate (open, volume, dividend, ...); default: all the layout
-   * has. `[]` reads only date and close, which halves the loading time of a daily file.
+   * has. `[]` reads only date and close, which cuts a cold load of a daily file by about a third.
    */
   readonly keepColumns?: readonly string[];
 }
