@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UserError } from '@backtest/core';
 import { dataDirectories, findProjectRoot } from '@backtest/data';
@@ -28,7 +29,7 @@ export function studyCommand(io: CommandIO): CommandModule<object, StudyFlags> {
         .option('from', { type: 'string', default: '1970-01', describe: 'first month loaded (YYYY-MM)' })
         .option('to', { type: 'string', default: '2020-12', describe: 'last month loaded (YYYY-MM)' })
         .option('seed', { type: 'number', default: 42, describe: 'seed of every network (weights and shuffles)' })
-        .option('out', { type: 'string', describe: 'study folder (default runs/study-seed-<UTC timestamp>)' })
+        .option('out', { type: 'string', describe: 'study folder (default runs/study-seed-<UTC timestamp> in $BACKTEST_RUNS_DIR or the project)' })
         .option('backend', { choices: ['auto', 'tensorflow', 'wasm', 'cpu'] as const, default: 'auto' as const, describe: 'TensorFlow.js backend' })
         .option('data-dir', { type: 'string', array: true, describe: 'directory to look for datasets in, before the configured ones (repeatable)' })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
@@ -39,10 +40,12 @@ export function studyCommand(io: CommandIO): CommandModule<object, StudyFlags> {
         throw new UserError(`unknown study "${argv.name}": available studies: ${STUDIES.join(', ')}`);
       }
       if (!Number.isInteger(argv.seed) || argv.seed < 0) throw new UserError(`--seed must be a whole number >= 0, got ${argv.seed}`);
-      const out = argv.out ?? defaultStudyDir();
+      const projectRoot = findProjectRoot(__dirname);
+      // As run folders: --out, else $BACKTEST_RUNS_DIR, else the project's runs/.
+      const runsBase = process.env['BACKTEST_RUNS_DIR'] ? path.resolve(process.env['BACKTEST_RUNS_DIR']) : path.join(projectRoot, 'runs');
+      const out = argv.out ? path.resolve(argv.out) : defaultStudyDir(new Date(), runsBase);
       // Refuse before the work rather than after it; writeStudyFolder checks again.
       if (existsSync(out)) throw new UserError(`study folder ${out} already exists; choose another --out or remove it`);
-      const projectRoot = findProjectRoot(__dirname);
       const dataDirs = dataDirectories({ flag: argv['data-dir'] ?? [], env: process.env['BACKTEST_DATA_DIR'], projectRoot });
       const showProgress = !argv.json && process.stderr.isTTY === true;
       const result = await runStudy({
