@@ -36,26 +36,20 @@ const y = x.map(([a, b]) => 0.5 * a - 0.3 * b + 0.1 + 0.2 * rand());
 
 const median = (v) => v.slice().sort((p, q) => p - q)[Math.floor(v.length / 2)];
 
-function time(fn, n) {
-  fn(); // warm-up: JIT and kernel set-up
+// Wall time, and this process's CPU time: on a shared machine the second is the steadier figure.
+async function time(fn, n) {
+  await fn(); // warm-up: JIT and kernel set-up
   const wall = [];
+  const cpu = [];
   for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    fn();
-    wall.push(performance.now() - t);
-  }
-  return { median: median(wall), min: Math.min(...wall), n };
-}
-
-async function timeAsync(fn, n) {
-  await fn();
-  const wall = [];
-  for (let i = 0; i < n; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     await fn();
     wall.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
   }
-  return { median: median(wall), min: Math.min(...wall), n };
+  return { median: median(wall), min: Math.min(...wall), cpu: median(cpu), n };
 }
 
 function oursFit(net) {
@@ -123,7 +117,8 @@ function layersFit(tf, tfl, net) {
   };
 }
 
-const fmt = (r) => `${r.median.toFixed(1).padStart(8)} ms median (min ${r.min.toFixed(1)}, n=${r.n})`;
+const fmt = (r) =>
+  `${r.median.toFixed(1).padStart(8)} ms median wall (min ${r.min.toFixed(1)}), ${r.cpu.toFixed(1).padStart(8)} ms median CPU, n=${r.n}`;
 
 (async () => {
   console.log(`models-fit bench: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
@@ -140,13 +135,13 @@ const fmt = (r) => `${r.median.toFixed(1).padStart(8)} ms median (min ${r.min.to
     console.log(`\n[${backend}]`);
     for (const net of NETS) {
       console.log(`  ${net.name}`);
-      console.log(`    NnModel.fit         ${fmt(time(oursFit(net), net.runs))}`);
+      console.log(`    NnModel.fit         ${fmt(await time(oursFit(net), net.runs))}`);
       // The references take seconds per deep fit on cpu: time them on the small net only there.
       if (!reference || (backend === 'cpu' && net.epochs > 20)) continue;
       tfl ??= require('@tensorflow/tfjs-layers');
       const refRuns = Math.min(net.runs, 3);
-      console.log(`    autograd loop       ${fmt(time(autogradFit(tf, net), refRuns))}`);
-      console.log(`    tfjs-layers fit     ${fmt(await timeAsync(layersFit(tf, tfl, net), refRuns))}`);
+      console.log(`    autograd loop       ${fmt(await time(autogradFit(tf, net), refRuns))}`);
+      console.log(`    tfjs-layers fit     ${fmt(await time(layersFit(tf, tfl, net), refRuns))}`);
     }
   }
 })().catch((err) => {

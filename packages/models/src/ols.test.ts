@@ -29,7 +29,8 @@ describe('OLS', () => {
     // adjusted R² = 1 - (3 - 1)/(3 - 2) * 0.75 = -0.5.
     // X^T X = [[3, 3], [3, 5]], det 6, inverse [[5/6, -1/2], [-1/2, 1/2]]: covariance =
     // 1.5 * inverse = [[1.25, -0.75], [-0.75, 0.75]]; SE = (sqrt 1.25, sqrt 0.75);
-    // t = (1.5 / sqrt 1.25, 0.5 / sqrt 0.75).
+    // t = (1.5 / sqrt 1.25, 0.5 / sqrt 0.75). With n - k = 1 degree of freedom t is Cauchy:
+    // two-sided p = 1 - (2 / pi) atan|t|.
     const fit = new OlsModel().fit([[0], [1], [2]], [1, 3, 2]);
     const s = fit.summary;
     close(s.coefficients[0]!, 1.5);
@@ -42,6 +43,8 @@ describe('OLS', () => {
     close(s.standardErrors[1]!, Math.sqrt(0.75));
     close(s.tStatistics[0]!, 1.5 / Math.sqrt(1.25));
     close(s.tStatistics[1]!, 0.5 / Math.sqrt(0.75));
+    close(s.pValues[0]!, 1 - (2 / Math.PI) * Math.atan(1.5 / Math.sqrt(1.25)));
+    close(s.pValues[1]!, 1 - (2 / Math.PI) * Math.atan(0.5 / Math.sqrt(0.75)));
     close(s.covariance[0]![1]!, -0.75);
     close(s.covariance[1]![0]!, -0.75);
     expect([s.n, s.k]).toEqual([3, 2]);

@@ -5,6 +5,7 @@ import { writeFileAtomic } from './atomic-file';
 import { toFeatureMatrix, toTarget } from './features';
 import { RankDeficiencyError, solveLeastSquares } from './householder-qr';
 import type { Features, FitResult, Model, Parameters, Target } from './model';
+import { studentTTwoSidedPValue } from './student-t';
 
 /** The statistics statsmodels' `OLS(y, add_constant(X)).fit()` reports, under the same definitions. */
 export interface OlsSummary {
@@ -15,6 +16,8 @@ export interface OlsSummary {
   readonly standardErrors: readonly number[];
   /** coefficient / standard error (statsmodels `tvalues`). */
   readonly tStatistics: readonly number[];
+  /** Two-sided Student-t p-values with n - k degrees of freedom (statsmodels `pvalues`). */
+  readonly pValues: readonly number[];
   /** sigma^2 (X^T X)^{-1}, k x k (statsmodels `cov_params()`). */
   readonly covariance: readonly (readonly number[])[];
   /** 1 - SSR / centred TSS (NaN when y is constant). */
@@ -108,11 +111,13 @@ export class OlsModel implements Model<OlsFitResult, OlsFitOptions> {
     }
     const standardErrors = covariance.map((row, i) => Math.sqrt(row[i] as number));
     const rSquared = 1 - ssr / tss;
+    const tStatistics = beta.map((b, i) => b / (standardErrors[i] as number));
     this.#summary = {
       names,
       coefficients: beta,
       standardErrors,
-      tStatistics: beta.map((b, i) => b / (standardErrors[i] as number)),
+      tStatistics,
+      pValues: tStatistics.map((t) => studentTTwoSidedPValue(t, n - k)),
       covariance,
       rSquared,
       adjustedRSquared: 1 - ((n - 1) / (n - k)) * (1 - rSquared),
