@@ -1,0 +1,58 @@
+import { SMA } from 'technicalindicators';
+import { builtInFeatures, smaFeature } from './builtin-features';
+import { closeAndSmaFeatures, composeFeatures } from './features';
+import { trailingMeanSd } from './rolling';
+
+/** 80 months of a trend with two cycles and a kink: every indicator moves. */
+const closes = Float64Array.from({ length: 80 }, (_, t) => 100 * Math.exp(0.006 * t + 0.05 * Math.sin(t / 2) + 0.03 * Math.cos(t / 7)) + (t > 50 ? 5 : 0));
+
+describe.each(builtInFeatures.map((f) => [f.id, f] as const))('the %s feature', (_id, feature) => {
+  const window = 6;
+  const full = feature.build(closes, window);
+
+  it('is undefined before its warm-up and defined from it on', () => {
+    const w = feature.warmup(window);
+    for (let t = 0; t < w; t++) expect(full[t]).toBeNaN();
+    for (let t = w; t < closes.length; t++) expect(Number.isFinite(full[t]!)).toBe(true);
+  });
+
+  it('at row t depends on rows <= t only', () => {
+    for (const t of [feature.warmup(window), 40, 63]) {
+      const changed = Float64Array.from(closes, (c, i) => (i > t ? c * (1 + 0.3 * Math.sin(i)) : c));
+      expect(feature.build(changed, window)[t]).toBe(full[t]);
+      expect(feature.build(closes.slice(0, t + 1), window)[t]).toBe(full[t]);
+    }
+  });
+
+  it('is z-scored by its own trailing statistics: the mean of the last window rows is about 0', () => {
+    // A z-score of a value against a window that includes it lies within +-(n-1)/sqrt(n).
+    const bound = (window - 1) / Math.sqrt(window);
+    for (let t = feature.warmup(window); t < closes.length; t++) expect(Math.abs(full[t]!)).toBeLessThanOrEqual(bound + 1e-12);
+  });
+});
+
+it('close and SMA are the study inputs, scaled as before (close by its own trailing statistics at t)', () => {
+  const w = 10;
+  const rows = closeAndSmaFeatures(w).build(closes);
+  const { mean, sd } = trailingMeanSd(closes, w);
+  const sma = new Float64Array(closes.length).fill(NaN);
+  sma.set(SMA.calculate({ period: w, values: Array.from(closes) }), w - 1);
+  const smaStats = trailingMeanSd(sma, w);
+  expect(rows.names).toEqual(['close', 'sma']);
+  expect(rows.firstComplete).toBe(2 * w - 2);
+  for (let t = 0; t < closes.length; t++) {
+    expect(rows.data[2 * t]).toBe((closes[t]! - mean[t]!) / sd[t]!);
+    expect(rows.data[2 * t + 1]).toBe((sma[t]! - smaStats.mean[t]!) / smaStats.sd[t]!);
+    expect(rows.center[t]).toBe(mean[t]);
+    expect(rows.scale[t]).toBe(sd[t]);
+  }
+});
+
+it('composes features in the order named, with the latest warm-up', () => {
+  const [rsi, macd] = [builtInFeatures.find((f) => f.id === 'rsi')!, builtInFeatures.find((f) => f.id === 'macd')!];
+  const set = composeFeatures([rsi, smaFeature, macd], 5);
+  expect(set.names).toEqual(['close', 'rsi', 'sma', 'macd']);
+  expect(set.warmup).toBe(macd.warmup(5));
+  const rows = set.build(closes);
+  expect(rows.data[4 * 70 + 3]).toBe(macd.build(closes, 5)[70]);
+});
