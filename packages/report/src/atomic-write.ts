@@ -5,7 +5,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
  * goes to a temporary name in the same directory (so the rename stays on one file system) and
  * is renamed over `path`, which POSIX makes atomic.
  */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const temp = `${path}.tmp-${process.pid}`;
   try {
     writeFileSync(temp, text);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import * as path from 'node:path';
 import { UserError } from '@backtest/core';
 import { writeFileAtomic } from './atomic-write';
-import { buildReport } from './html/report';
+import { reportBytes } from './html/report';
 import {
   parsePositionsCsv,
   parsePredictionsCsv,
@@ -47,15 +47,15 @@ export function defaultRunDir(strategy: string, now: Date = new Date(), base = '
 }
 
 /** The files of a run folder, by name: the data files, then the report drawn from them. */
-export function runFolderFiles(record: RunRecord): [string, string][] {
-  const files: [string, string][] = [
+export function runFolderFiles(record: RunRecord): [string, string | Buffer][] {
+  const files: [string, string | Buffer][] = [
     [SUMMARY_FILE, summaryJson(record)],
     [RETURNS_FILE, returnsCsv(record)],
     [POSITIONS_FILE, positionsCsv(record)],
   ];
   if (record.forecasts?.length) files.push([PREDICTIONS_FILE, predictionsCsv(record)]);
   if (record.training?.length) files.push([TRAINING_FILE, trainingCsv(record)]);
-  files.push([REPORT_FILE, buildReport(record)]);
+  files.push([REPORT_FILE, reportBytes(record)]);
   return files;
 }
 
@@ -69,7 +69,8 @@ export function writeRunFolder(record: RunRecord, dir: string): WrittenRunFolder
   if (final.endsWith(PARTIAL_SUFFIX)) throw new UserError(`run folder name must not end with ${PARTIAL_SUFFIX}: ${dir}`);
   if (existsSync(final)) throw new UserError(`run folder ${dir} already exists; choose another --out or remove it`);
   const partial = final + PARTIAL_SUFFIX;
-  rmSync(partial, { recursive: true, force: true });
+  // A leftover of an interrupted run goes (checked first: a recursive rm loads its own module).
+  if (existsSync(partial)) rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   try {
     const names: string[] = [];
@@ -126,7 +127,7 @@ export function readRunFolder(dir: string): RunRecord {
 
 /** Rebuilds `<dir>/report.html` from the folder's files; returns the report's path. */
 export function rebuildReport(dir: string): string {
-  const html = buildReport(readRunFolder(dir));
+  const html = reportBytes(readRunFolder(dir));
   const file = path.join(path.resolve(dir), REPORT_FILE);
   writeFileAtomic(file, html);
   return file;

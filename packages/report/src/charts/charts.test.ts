@@ -9,6 +9,8 @@ import { priceSmaChart, simpleMovingAverage } from './price-sma-chart';
 import { monthlyReturns } from './monthly-heatmap';
 import { chartNumber, logTicks } from './theme';
 import { trainingLossChart } from './training-chart';
+import { rollingSharpe } from '@backtest/metrics';
+import { rollingSharpeSeries } from './rolling-sharpe-chart';
 
 type Rendered = Record<string, { error?: string; warnings: string[]; svg?: string }>;
 
@@ -114,7 +116,18 @@ describe('chart specs', () => {
     const spec = trainingLossChart(records) as unknown as AnySpec;
     const faint = spec.layer[0]!.data!.values;
     expect(new Set(faint.map((v) => v.fit)).size).toBe(50);
-    const means = spec.layer[1]!.data!.values;
+    const means = spec.layer[spec.layer.length - 1]!.data!.values;
     expect(means.find((m) => m.epoch === 1)).toEqual({ epoch: 1, kind: 'Training', loss: 100.5, fits: 200 });
+  });
+
+  it('the rolling Sharpe of the chart is the metrics package\'s, to the last bit (cash windows undefined)', () => {
+    const rec = fixtureRecord({ rows: 120 });
+    const r = Array.from(rec.periods.strategyReturns);
+    for (let i = 20; i < 60; i++) r[i] = 0; // a long spell in cash: constant windows
+    const cash = Float64Array.from(r, (_, i) => 0.001 * (i % 3));
+    for (const c of [0, 0.002, cash]) {
+      expect(Array.from(rollingSharpeSeries(r, 36, 12, c))).toEqual(Array.from(rollingSharpe(r, 36, 12, c)));
+    }
+    expect(Number.isNaN(rollingSharpeSeries(r, 36, 12, 0)[58]!)).toBe(true);
   });
 });

@@ -40,7 +40,7 @@ export function forecastReturnChart(points: readonly ForecastPoint[]): TopLevelS
   const xl = Math.max(0.005, ...values.map((v) => Math.abs(v.f!))) * 1.05;
   const yl = Math.max(0.005, ...values.map((v) => Math.abs(v.a!))) * 1.05;
   const d = Math.min(xl, yl);
-  const x = { field: 'f', type: 'quantitative' as const, title: 'Forecast return (forecast / close − 1)', axis: { format: '.1%' }, scale: { domain: [-xl, xl], nice: false } };
+  const x = { field: 'f', type: 'quantitative' as const, title: 'Forecast return (forecast / close − 1)', axis: { format: xl > 0.03 ? '.0%' : '.1%', tickCount: 8 }, scale: { domain: [-xl, xl], nice: false } };
   const y = { field: 'a', type: 'quantitative' as const, title: 'Realised return (next close / close − 1)', axis: { format: '.0%' }, scale: { domain: [-yl, yl], nice: false } };
   return {
     title: { text: 'Forecast return against realised return', subtitle: 'One point per forecast, axes scaled separately; the dashed line is forecast = realised' },

@@ -36,22 +36,26 @@ export function trainingLossChart(records: readonly TrainingRecord[], o: { yTitl
   const color = { field: 'kind', type: 'nominal', title: null, scale: { domain, range: [STRATEGY_COLOR, BENCHMARK_COLOR] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } } as const;
   const x = { field: 'epoch', type: 'quantitative', title: 'Epoch', axis: { tickMinStep: 1, format: 'd' } } as const;
   const yTitle = o.yTitle ?? 'Loss (MSE of the scaled target)';
-  const y = { field: 'loss', type: 'quantitative', title: yTitle, scale: { type: 'log' }, axis: { format: '.3~g' } } as const;
+  // Linear, not log: walk-forward losses mostly span well under a decade, where a log axis
+  // would show one or two ticks and flatten the curves.
+  const y = { field: 'loss', type: 'quantitative', title: yTitle, scale: { zero: false }, axis: { format: '.3~g' } } as const;
   const sampled = drawn.size < fits.length ? `, ${drawn.size} of them drawn (evenly spaced)` : '';
   return {
     title: {
-      text: 'Training loss by epoch',
-      subtitle: `${fits.length} walk-forward fits${sampled}: faint lines one fit each, bold lines the mean over fits (log scale)`,
+      text: hasVal ? 'Training and validation loss by epoch' : 'Training loss by epoch',
+      subtitle: `${fits.length} walk-forward fits${sampled}: faint lines one fit each, bold lines the mean over fits`,
     },
     width: 'container',
     height: CHART_HEIGHT,
     config: CHART_CONFIG,
     layer: [
-      {
+      // The faint lines stay outside the colour scale, so the legend shows the bold lines' colours.
+      ...domain.map((kind, i) => ({
         data: { values: lines },
-        mark: { type: 'line', strokeWidth: 0.8, opacity: 0.18 },
-        encoding: { x, y, color, detail: [{ field: 'fit' }, { field: 'kind' }] },
-      },
+        transform: [{ filter: { field: 'kind', equal: kind } }],
+        mark: { type: 'line', strokeWidth: 0.8, opacity: drawn.size <= 10 ? 0.4 : 0.15, color: [STRATEGY_COLOR, BENCHMARK_COLOR][i] },
+        encoding: { x, y, detail: { field: 'fit' } },
+      })),
       {
         data: { values: means },
         mark: { type: 'line', strokeWidth: 2.5, point: { size: 16 } },

@@ -36,12 +36,12 @@ export function metricsTable(summary: RunSummary): string {
     const f = summary.results[id]!.forecast;
     if (!f) continue;
     for (const r of FORECAST_ROWS) {
-      const cells = ids.map((x) => (x === id ? cell(id, `forecast.${r.key}`, f[r.key], r.format(f[r.key]), false) : '<td class="none">—</td>'));
+      const cells = ids.map((x) => (x === id ? cell(id, `forecast.${r.key}`, f[r.key], r.format(f[r.key]), false) : '<td class="none">—<span class="mark"></span></td>'));
       rows.push(`<tr class="forecast"><th scope="row">${escapeHtml(r.label)}</th>${cells.join('')}</tr>`);
     }
     const fits = summary.results[id]!.fits;
     if (fits !== undefined) {
-      rows.push(`<tr class="forecast"><th scope="row">Models trained</th>${ids.map((x) => (x === id ? cell(id, 'fits', fits, String(fits), false) : '<td class="none">—</td>')).join('')}</tr>`);
+      rows.push(`<tr class="forecast"><th scope="row">Models trained</th>${ids.map((x) => (x === id ? cell(id, 'fits', fits, String(fits), false) : '<td class="none">—<span class="mark"></span></td>')).join('')}</tr>`);
     }
   }
   return `<table class="metrics">${head}<tbody>${rows.join('\n')}</tbody></table>`;

@@ -51,6 +51,18 @@ function paramsText(params: Record<string, unknown>): string {
  * clock, no environment), so rebuilding from the run folder gives the same bytes.
  */
 export function buildReport(record: RunRecord): string {
+  return reportParts(record)
+    .map((p) => (typeof p === 'string' ? p : p.toString('utf8')))
+    .join('');
+}
+
+/** The report as UTF-8 bytes, what run folders store (the runtimes are copied as bytes, never decoded). */
+export function reportBytes(record: RunRecord): Buffer {
+  return Buffer.concat(reportParts(record).map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+}
+
+/** The report in pieces: text, and the two runtimes as the bytes read from disk. */
+function reportParts(record: RunRecord): (string | Buffer)[] {
   // Through JSON, as summary.json stores it: NaN becomes null whether the record came from a
   // run or from the folder, which keeps the two reports identical.
   const s = JSON.parse(JSON.stringify(record.summary)) as RunSummary;
@@ -74,7 +86,7 @@ export function buildReport(record: RunRecord): string {
   const figures = charts
     .map((c) => `<figure class="chart" id="chart-${c.id}"><div class="vega" data-chart="${c.id}"></div><figcaption>${h(c.caption)}</figcaption></figure>`)
     .join('\n');
-  return `<!DOCTYPE html>
+  const head = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -110,10 +122,11 @@ ${facts([
 </main>
 <script id="chart-specs" type="application/json">${scriptJson(specs)}</script>
 <script id="chart-data" type="application/json">${scriptJson(datasets)}</script>
-<script>${runtime.vega}</script>
-<script>${runtime.vegaLite}</script>
+<script>`;
+  const tail = `</script>
 <script>${RENDER_SCRIPT}</script>
 </body>
 </html>
 `;
+  return [head, runtime.vega, '</script>\n<script>', runtime.vegaLite, tail];
 }
