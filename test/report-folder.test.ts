@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import yargs from 'yargs';
 import { silentProgress, UserError } from '@backtest/core';
 import { loadStrategyRegistry, resolveSettings, runJob } from '@backtest/cli';
-import { readRunFolder, runRecordFrom, writeRunFolder } from '@backtest/report';
+import { buildReport, readRunFolder, runRecordFrom, writeRunFolder } from '@backtest/report';
 import { reportCommand } from '../packages/cli/src/commands/report';
-import { root } from './helpers';
+import { backtest, root } from './helpers';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'report-folder-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -52,5 +52,23 @@ describe('backtest report <run-dir>', () => {
     await expect(report(['report', partial])).rejects.toThrow('incomplete run folder');
     await expect(report(['report', other])).rejects.toThrow('has no summary.json');
     await expect(report(['report'])).rejects.toThrow('Not enough non-option arguments');
+  });
+
+  it('the folder the built CLI writes holds the --json document, and rebuilds to its own report', () => {
+    const dir = path.join(tmp, 'cli-sma');
+    const r = backtest(['--strategy', 'sma', '--json', '--out', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as Record<string, unknown>;
+    const stored = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    const { config, data, version, createdAt, ...summary } = stored;
+    expect(summary).toEqual(printed);
+    expect(config).toMatchObject({ strategy: 'sma', seed: printed.seed });
+    expect((data as { sha256: string }).sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(typeof version).toBe('string');
+    expect(typeof createdAt).toBe('string');
+    expect(readdirSync(dir).sort()).toEqual(['positions.csv', 'report.html', 'returns.csv', 'summary.json']);
+    // The bundled CLI found the chart runtimes and wrote what the folder rebuilds to.
+    expect(buildReport(readRunFolder(dir)) === readFileSync(path.join(dir, 'report.html'), 'utf8')).toBe(true);
   });
 });
