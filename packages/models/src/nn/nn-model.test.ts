@@ -11,11 +11,12 @@ import { loadNetwork, NnModel } from './nn-model';
 const rmse = (a: Float64Array, b: readonly number[]): number => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0) / a.length);
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'nn-'));
 
-describe('NnModel', () => {
+describe.each(['fused', 'tfjs'] as const)('NnModel trained by the %s runner', (trainer) => {
   test('a ReLU network learns a known linear function to low error', () => {
     const x = featureRows(256, 1);
     const model = new NnModel({ network: { inputSize: 2, layers: [{ units: 10, activation: 'relu' }, { units: 1 }] }, optimizer: { name: 'adam', learningRate: 0.02 } });
-    const fit = model.fit(x, x.map(linearTarget), { epochs: 40, seed: 3 });
+    const fit = model.fit(x, x.map(linearTarget), { epochs: 40, seed: 3, trainer });
+    expect(fit.trainer).toBe(trainer);
     const fresh = featureRows(200, 2);
     // Targets have standard deviation ~0.34; an error of 0.02 means the function was learnt.
     expect(rmse(model.predict(fresh), fresh.map(linearTarget))).toBeLessThan(0.02);
@@ -31,7 +32,7 @@ describe('NnModel', () => {
     const ols = new OlsModel().fit(x, y).summary.coefficients;
     const neuron = new NnModel({ network: { inputSize: 2, layers: [{ units: 1, activation: 'linear' }] }, optimizer: { name: 'sgd', learningRate: 0.5 } });
     // Full-batch gradient descent: minibatch noise would keep SGD wandering around the optimum.
-    neuron.fit(x, y, { epochs: 400, batchSize: 200 });
+    neuron.fit(x, y, { epochs: 400, batchSize: 200, trainer });
     const p = neuron.parameters();
     const kernel = p['dense_1/kernel'] as number[][];
     const bias = (p['dense_1/bias'] as number[])[0]!;
@@ -49,7 +50,7 @@ describe('NnModel', () => {
   const xv = featureRows(80, 6);
   const yv = xv.map((r) => 0.5 * linearTarget(r));
   const spec = { network: { inputSize: 2, layers: [{ units: 4, activation: 'tanh' as const }, { units: 1 }] }, optimizer: 'sgd' as const };
-  const fitOptions = { epochs: 200, seed: 11, validation: { x: xv, y: yv } };
+  const fitOptions = { epochs: 200, seed: 11, validation: { x: xv, y: yv }, trainer };
 
   test('early stopping stops when validation loss worsens and restores the best weights', () => {
     const model = new NnModel(spec);
@@ -105,7 +106,7 @@ describe('NnModel', () => {
     const net = { inputSize: 2, layers: [{ units: 10, activation: 'relu' as const }, { units: 1 }] };
     const run = (seed: number) => {
       const m = new NnModel({ network: net });
-      const fit = m.fit(x, y, { epochs: 5, seed, validation: { x: xv, y: yv } });
+      const fit = m.fit(x, y, { epochs: 5, seed, validation: { x: xv, y: yv }, trainer });
       const weights = m.weights().map((w) => Array.from(w));
       m.dispose();
       return { weights, history: fit.history };
@@ -123,7 +124,7 @@ describe('NnModel', () => {
     const dir = tempDir();
     try {
       const m = new NnModel({ network: { inputSize: 2, layers: [{ units: 3, activation: 'sigmoid' }, { units: 1 }] }, optimizer: 'adam' });
-      m.fit(x, y, { epochs: 2 });
+      m.fit(x, y, { epochs: 2, trainer });
       m.save(dir);
       const loaded = loadNetwork(dir);
       expect(loaded.optimizer).toEqual(m.optimizer);
@@ -150,6 +151,42 @@ describe('NnModel', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+});
+
+describe('NnModel', () => {
+  // Shared with the tests above, repeated here because describe.each scopes its constants.
+  const x = featureRows(160, 5);
+  const y = x.map(linearTarget);
+  const xv = featureRows(80, 6);
+  const yv = xv.map((r) => 0.5 * linearTarget(r));
+
+  test.each([{ name: 'sgd', learningRate: 0.1 }, { name: 'adam' }] as const)('the fused and tfjs runners agree to float32 rounding ($name)', (optimizer) => {
+    // Same seed: same initial weights and shuffles; only the arithmetic differs (float64 sums in
+    // the fused pass, float32 kernels in tfjs), so weights and losses agree closely.
+    const run = (trainer: 'fused' | 'tfjs') => {
+      const m = new NnModel({ network: { inputSize: 2, layers: [{ units: 6, activation: 'relu' }, { units: 3, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }, { units: 1 }] }, optimizer });
+      const fit = m.fit(x, y, { epochs: 8, seed: 4, validation: { x: xv, y: yv }, trainer });
+      const weights = m.weights();
+      m.dispose();
+      return { fit, weights };
+    };
+    const fused = run('fused');
+    const tfjs = run('tfjs');
+    fused.weights.forEach((w, i) => w.forEach((v, k) => expect(Math.abs(v - tfjs.weights[i]![k]!)).toBeLessThan(2e-5)));
+    fused.fit.history.loss.forEach((l, e) => expect(Math.abs(l - tfjs.fit.history.loss[e]!)).toBeLessThan(1e-5 * Math.max(1, l)));
+    fused.fit.history.valLoss!.forEach((l, e) => expect(Math.abs(l - tfjs.fit.history.valLoss![e]!)).toBeLessThan(1e-5 * Math.max(1, l)));
+    // Training moved the weights, so agreement is not just two copies of the initial values.
+    expect(fused.fit.history.loss[7]!).toBeLessThan(fused.fit.history.loss[0]! * 0.9);
+  });
+
+  test('auto picks the fused runner for small networks and tfjs for wide ones', () => {
+    const small = new NnModel({ network: { inputSize: 2, layers: [{ units: 10, activation: 'relu' }, { units: 1 }] } });
+    expect(small.fit(x, y).trainer).toBe('fused');
+    const wide = new NnModel({ network: { inputSize: 2, layers: [{ units: 64, activation: 'relu' }, { units: 32, activation: 'relu' }, { units: 1 }] } });
+    expect(wide.fit(x, y).trainer).toBe('tfjs');
+    [small, wide].forEach((m) => m.dispose());
   });
 
   test('bad specifications and inputs are user errors', () => {

@@ -16,7 +16,9 @@ import {
   resolveNetwork,
   resolveOptimizer,
 } from './spec';
-import { type EpochLog, meanSquaredError, trainLoop } from './train-loop';
+import { FusedRunner } from './fused-runner';
+import { meanSquaredError, TfjsRunner } from './tfjs-runner';
+import { type EpochLog, type LoopResult, trainLoop } from './train-loop';
 
 export interface NnOptions {
   readonly network: NetworkSpec;
@@ -39,7 +41,18 @@ export interface NnFitOptions {
   /** Save the best model so far (lowest monitored loss) to `dir` whenever it improves. */
   readonly checkpoint?: { readonly dir: string };
   readonly onEpochEnd?: (log: EpochLog) => void;
+  /**
+   * How batches are computed. 'tfjs': TensorFlow.js kernels on the active backend. 'fused': one
+   * JavaScript pass per epoch, no kernel calls, far faster for small networks. 'auto' takes
+   * 'fused' up to FUSED_MAX_WEIGHTS weights (2-10-1 has 41; 2-300-100-1 has 31,101). @default 'auto'
+   */
+  readonly trainer?: 'auto' | Trainer;
 }
+
+export type Trainer = 'tfjs' | 'fused';
+
+/** Largest network (in weights) that 'auto' trains with the fused JavaScript pass (see bench/models-fit.js). */
+export const FUSED_MAX_WEIGHTS = 2048;
 
 export interface NnFitResult extends FitResult {
   readonly epochsRun: number;
@@ -48,7 +61,8 @@ export interface NnFitResult extends FitResult {
   readonly monitor: 'loss' | 'val_loss';
   readonly stoppedEarly: boolean;
   readonly restoredBestWeights: boolean;
-  /** TensorFlow.js backend the fit ran on. */
+  readonly trainer: Trainer;
+  /** TensorFlow.js backend in use: it trained the network when trainer is 'tfjs', and it predicts. */
   readonly backend: string;
   readonly seconds: number;
 }
@@ -93,42 +107,54 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     const initial = weightShapes(this.network).map((shape, i) =>
       i % 2 === 0 ? glorotUniform(shape[0] as number, shape[1] as number, draw) : new Float32Array(shape[0] as number),
     );
-    const net = new DenseNetwork(tf, this.network, initial);
-    this.#net = net;
-    const tensors = [toTensor(tf, trainX), column(tf, trainY)] as const;
-    const valTensors = validation && valY ? ([toTensor(tf, validation.x), column(tf, valY)] as const) : undefined;
-    const monitor = valTensors ? 'val_loss' : 'loss';
-    try {
-      const result = trainLoop(
-        tf,
-        net,
-        this.optimizer,
-        { x: tensors[0], y: tensors[1] },
-        valTensors && { x: valTensors[0], y: valTensors[1] },
-        {
-          epochs,
-          batchSize,
-          shuffle: options.shuffle ?? true,
-          seed,
-          ...(rule && options.earlyStopping ? { earlyStopping: { rule, restoreBestWeights: options.earlyStopping.restoreBestWeights } } : {}),
-          ...(options.checkpoint ? { onNewBest: this.checkpointWriter(options.checkpoint.dir, seed, monitor) } : {}),
-          ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
-        },
-      );
-      return {
-        history: { loss: result.loss, ...(result.valLoss ? { valLoss: result.valLoss } : {}) },
-        trainMse: meanSquaredError(tf, net, tensors[0], tensors[1]),
-        epochsRun: result.epochsRun,
-        bestEpoch: result.bestEpoch,
-        monitor,
-        stoppedEarly: result.stoppedEarly,
-        restoredBestWeights: result.restoredBestWeights,
-        backend: tf.getBackend(),
-        seconds: (performance.now() - started) / 1000,
-      };
-    } finally {
-      tf.dispose([...tensors, ...(valTensors ?? [])]);
+    const trainer = chooseTrainer(options.trainer ?? 'auto', this.network);
+    const monitor = validation ? 'val_loss' : 'loss';
+    const settings = {
+      rows: trainX.rows,
+      epochs,
+      shuffle: options.shuffle ?? true,
+      seed,
+      hasValidation: validation !== undefined,
+      ...(rule && options.earlyStopping ? { earlyStopping: { rule, restoreBestWeights: options.earlyStopping.restoreBestWeights } } : {}),
+      ...(options.checkpoint ? { onNewBest: this.checkpointWriter(options.checkpoint.dir, seed, monitor) } : {}),
+      ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
+    };
+    let result: LoopResult;
+    if (trainer === 'fused') {
+      const data = (m: FeatureMatrix, t: Float64Array) => ({ rows: m.rows, x: Float32Array.from(m.data), y: Float32Array.from(t) });
+      const runner = new FusedRunner(this.network, initial, this.optimizer, data(trainX, trainY), validation && valY && data(validation.x, valY), batchSize);
+      result = trainLoop(runner, settings);
+      this.#net = new DenseNetwork(tf, this.network, runner.weights);
+    } else {
+      const net = new DenseNetwork(tf, this.network, initial);
+      this.#net = net;
+      const tensors = [toTensor(tf, trainX), column(tf, trainY)];
+      const valTensors = validation && valY ? [toTensor(tf, validation.x), column(tf, valY)] : [];
+      const runner = new TfjsRunner(tf, net, this.optimizer, { x: tensors[0] as Tensor2D, y: tensors[1] as Tensor2D },
+        valTensors.length ? { x: valTensors[0] as Tensor2D, y: valTensors[1] as Tensor2D } : undefined, batchSize);
+      try {
+        result = trainLoop(runner, settings);
+      } finally {
+        runner.dispose();
+        tf.dispose([...tensors, ...valTensors]);
+      }
     }
+    const net = this.#net;
+    const trainTensors = [toTensor(tf, trainX), column(tf, trainY)] as const;
+    const trainMse = meanSquaredError(tf, net, trainTensors[0], trainTensors[1]);
+    tf.dispose([...trainTensors]);
+    return {
+      history: { loss: result.loss, ...(result.valLoss ? { valLoss: result.valLoss } : {}) },
+      trainMse,
+      epochsRun: result.epochsRun,
+      bestEpoch: result.bestEpoch,
+      monitor,
+      stoppedEarly: result.stoppedEarly,
+      restoredBestWeights: result.restoredBestWeights,
+      trainer,
+      backend: tf.getBackend(),
+      seconds: (performance.now() - started) / 1000,
+    };
   }
 
   predict(x: Features): Float64Array {
@@ -179,10 +205,9 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     return model;
   }
 
-  private checkpointWriter(dir: string, seed: number, monitor: string): (epoch: number, value: number) => void {
-    return (epoch, value) => {
-      const net = this.fitted();
-      writeLayersModel(dir, { spec: this.network, weights: net.readWeights(), metadata: this.metadata({ seed, epoch, monitor, value }) });
+  private checkpointWriter(dir: string, seed: number, monitor: string): (epoch: number, value: number, weights: () => Float32Array[]) => void {
+    return (epoch, value, weights) => {
+      writeLayersModel(dir, { spec: this.network, weights: weights(), metadata: this.metadata({ seed, epoch, monitor, value }) });
     };
   }
 
@@ -207,6 +232,13 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
 /** Loads a network saved by `NnModel.save` or written as a checkpoint; predictions are identical. */
 export function loadNetwork(dir: string): NnModel {
   return NnModel.load(dir);
+}
+
+function chooseTrainer(requested: 'auto' | Trainer, network: ResolvedNetwork): Trainer {
+  if (requested === 'tfjs' || requested === 'fused') return requested;
+  if (requested !== 'auto') throw new UserError(`trainer must be auto, tfjs or fused, got "${String(requested)}"`);
+  const size = weightShapes(network).reduce((s, shape) => s + shape.reduce((a, b) => a * b, 1), 0);
+  return size <= FUSED_MAX_WEIGHTS ? 'fused' : 'tfjs';
 }
 
 function toTensor(tf: Tf, m: FeatureMatrix): Tensor2D {
