@@ -5,6 +5,7 @@ import { fixtureRecord } from '../__fixtures__/record';
 import { detachData } from '../html/detach-data';
 import { reportCharts } from '../html/report-charts';
 import { epochChart } from './epoch-chart';
+import { networkDiagram } from './network-diagram';
 import { priceSmaChart, simpleMovingAverage } from './price-sma-chart';
 import { monthlyReturns } from './monthly-heatmap';
 import { chartNumber, logTicks } from './theme';
@@ -129,5 +130,19 @@ describe('chart specs', () => {
       expect(Array.from(rollingSharpeSeries(r, 36, 12, c))).toEqual(Array.from(rollingSharpe(r, 36, 12, c)));
     }
     expect(Number.isNaN(rollingSharpeSeries(r, 36, 12, 0)[58]!)).toBe(true);
+  });
+
+  it('draws a network diagram: every shown node joined to the next layer, wide layers truncated, layers labelled', () => {
+    const spec = networkDiagram({
+      title: '2 -> 300 -> 100 -> 1',
+      layers: [{ units: 2 }, { units: 300, activation: 'relu' }, { units: 100, activation: 'relu' }, { units: 1, activation: 'linear' }],
+    });
+    const layers = (spec as unknown as AnySpec).layer;
+    expect(layers[0]!.data!.values).toHaveLength(2 * 10 + 10 * 10 + 10 * 1);
+    expect(layers[1]!.data!.values).toHaveLength(2 + 10 + 10 + 1);
+    const out = render({ spec }).spec!;
+    expect(out.error).toBeUndefined();
+    expect(out.warnings).toEqual([]);
+    for (const text of ['Input: 2 units', 'Hidden 1: 300 units', 'Hidden 2: 100 units', 'Output: 1 unit', 'relu', 'linear', '⋮']) expect(out.svg).toContain(text);
   });
 });

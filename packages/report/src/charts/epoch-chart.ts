@@ -38,7 +38,7 @@ export function epochChart(o: EpochChartOptions): TopLevelSpec {
   const lines = refs.map((r) => ({ series: r.name, value: chartNumber(r.value) }));
   const epochs = Math.max(1, ...o.series.map((s) => s.values.length));
   const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } } as const;
-  const y = { field: 'value', type: 'quantitative', title: o.yTitle, scale: { zero: false }, axis: { format: o.format ?? '.3~f' } } as const;
+  const y = { field: 'value', type: 'quantitative', title: o.yTitle, scale: { zero: false, padding: 10 }, axis: { format: o.format ?? '.3~f' } } as const;
   const dash = { field: 'series', type: 'nominal', scale: { domain: names, range: names.map((_, i) => (i < o.series.length ? [1, 0] : [5, 3])) } } as const;
   const layer: unknown[] = [
     {

@@ -8,8 +8,9 @@ export { epochChart, type EpochChartOptions, type EpochSeries, type ReferenceLin
 export { equityChart } from './equity-chart';
 export { forecastLevelChart, forecastReturnChart, type ForecastPoint } from './forecast-chart';
 export { monthlyHeatmap, monthlyReturns } from './monthly-heatmap';
+export { type NetworkLayer, networkDiagram } from './network-diagram';
 export { priceSmaChart, type PriceSmaOptions, simpleMovingAverage } from './price-sma-chart';
-export { rollingSharpeChart, type RollingSharpeOptions } from './rolling-sharpe-chart';
+export { rollingSharpeChart, type RollingSharpeOptions, rollingSharpeSeries } from './rolling-sharpe-chart';
 export { CHART_CONFIG, logTicks } from './theme';
 export { timeSeriesChart, type TimeSeries, type TimeSeriesChartOptions } from './time-series';
 export { trainingLossChart } from './training-chart';
