@@ -6,7 +6,8 @@ import { featureRows, linearTarget, testUniforms } from '../__fixtures__/test-da
 import { OlsModel } from '../ols';
 import { loadTf } from '../tf';
 import { fileIOHandler } from './layers-format';
-import { loadNetwork, NnModel } from './nn-model';
+import { chooseTrainer, loadNetwork, NnModel } from './nn-model';
+import { resolveNetwork } from './spec';
 
 const rmse = (a: Float64Array, b: readonly number[]): number => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0) / a.length);
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'nn-'));
@@ -181,12 +182,17 @@ describe('NnModel', () => {
     expect(fused.fit.history.loss[7]!).toBeLessThan(fused.fit.history.loss[0]! * 0.9);
   });
 
-  test('auto picks the fused runner for small networks and tfjs for wide ones', () => {
-    const small = new NnModel({ network: { inputSize: 2, layers: [{ units: 10, activation: 'relu' }, { units: 1 }] } });
-    expect(small.fit(x, y).trainer).toBe('fused');
-    const wide = new NnModel({ network: { inputSize: 2, layers: [{ units: 64, activation: 'relu' }, { units: 32, activation: 'relu' }, { units: 1 }] } });
-    expect(wide.fit(x, y).trainer).toBe('tfjs');
-    [small, wide].forEach((m) => m.dispose());
+  test('auto picks the fused runner on cpu and for small networks, tfjs kernels for wide ones elsewhere', () => {
+    const small = resolveNetwork({ inputSize: 2, layers: [{ units: 10, activation: 'relu' }, { units: 1 }] });
+    const wide = resolveNetwork({ inputSize: 2, layers: [{ units: 300, activation: 'relu' }, { units: 100, activation: 'relu' }, { units: 1 }] });
+    expect(chooseTrainer('auto', small, 'wasm')).toBe('fused');
+    expect(chooseTrainer('auto', wide, 'wasm')).toBe('tfjs');
+    expect(chooseTrainer('auto', wide, 'tensorflow')).toBe('tfjs');
+    expect(chooseTrainer('auto', wide, 'cpu')).toBe('fused');
+    expect(chooseTrainer('tfjs', small, 'cpu')).toBe('tfjs');
+    const m = new NnModel({ network: { inputSize: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }] } });
+    expect(m.fit(x, y).trainer).toBe('fused');
+    m.dispose();
   });
 
   test('bad specifications and inputs are user errors', () => {

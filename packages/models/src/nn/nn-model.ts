@@ -51,7 +51,7 @@ export interface NnFitOptions {
 
 export type Trainer = 'tfjs' | 'fused';
 
-/** Largest network (in weights) that 'auto' trains with the fused JavaScript pass (see bench/models-fit.js). */
+/** Largest network (in weights) that 'auto' trains with the fused pass on wasm/native (measured break-even ~2,300 on wasm). */
 export const FUSED_MAX_WEIGHTS = 2048;
 
 export interface NnFitResult extends FitResult {
@@ -107,7 +107,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     const initial = weightShapes(this.network).map((shape, i) =>
       i % 2 === 0 ? glorotUniform(shape[0] as number, shape[1] as number, draw) : new Float32Array(shape[0] as number),
     );
-    const trainer = chooseTrainer(options.trainer ?? 'auto', this.network);
+    const trainer = chooseTrainer(options.trainer ?? 'auto', this.network, tf.getBackend());
     const monitor = validation ? 'val_loss' : 'loss';
     const settings = {
       rows: trainX.rows,
@@ -234,9 +234,15 @@ export function loadNetwork(dir: string): NnModel {
   return NnModel.load(dir);
 }
 
-function chooseTrainer(requested: 'auto' | Trainer, network: ResolvedNetwork): Trainer {
+/**
+ * 'auto': the fused JavaScript pass on the plain cpu backend (its JS kernels are slower than the
+ * fused pass at every size measured, 2-10-1 to 2-300-100-1), and elsewhere up to
+ * FUSED_MAX_WEIGHTS weights, where wasm's XNNPACK matmuls start to win (bench/models-fit.js).
+ */
+export function chooseTrainer(requested: 'auto' | Trainer, network: ResolvedNetwork, backend: string): Trainer {
   if (requested === 'tfjs' || requested === 'fused') return requested;
   if (requested !== 'auto') throw new UserError(`trainer must be auto, tfjs or fused, got "${String(requested)}"`);
+  if (backend === 'cpu') return 'fused';
   const size = weightShapes(network).reduce((s, shape) => s + shape.reduce((a, b) => a * b, 1), 0);
   return size <= FUSED_MAX_WEIGHTS ? 'fused' : 'tfjs';
 }
