@@ -1,0 +1,57 @@
+/** Forecast strategies through the real command: reproducibility, threads, predictions, data. */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { backtest, runsDir } from './helpers';
+
+function json(args: string[]) {
+  const r = backtest([...args, '--json', '--no-save']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return r.stdout;
+}
+
+describe('forecast strategies on the defaults', () => {
+  it('ols-sma gives identical JSON twice and reports its forecasts', () => {
+    const a = json(['--strategy', 'ols-sma']);
+    expect(json(['--strategy', 'ols-sma'])).toBe(a);
+    const doc = JSON.parse(a);
+    expect(doc.period.start).toBe('1991-02');
+    expect(doc.results['ols-sma'].fits).toBe(Math.ceil(doc.period.months / 12));
+    expect(Object.keys(doc.results['ols-sma'].forecast).sort()).toEqual(['directionalAccuracy', 'mae', 'n', 'r2OutOfSample', 'rmse']);
+    expect(doc.results['ols-sma'].forecast.n).toBe(doc.period.months);
+    expect(doc.seed).toBe(42);
+  });
+
+  it('nn-sma gives identical JSON twice and with --threads 1 or 2, and records its backend', () => {
+    const args = ['--strategy', 'nn-sma', '--from', '1980-01', '--to', '2005-12'];
+    const a = json([...args, '--threads', '1']);
+    expect(json([...args, '--threads', '1'])).toBe(a);
+    expect(json([...args, '--threads', '2'])).toBe(a);
+    const doc = JSON.parse(a);
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(doc.backend);
+    expect(doc.results['nn-sma'].fits).toBe(Math.ceil(doc.period.months / 12));
+  });
+
+  it('--predictions writes one row per forecast whose weight follows the forecast', () => {
+    const file = path.join(runsDir, 'predictions.csv');
+    json(['--strategy', 'ols-sma', '--to', '2020-12', '--predictions', file]);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('month,close,sma,close,forecast,actual,weight');
+    expect(lines.length - 1).toBe(359);
+    for (const line of lines.slice(1)) {
+      const cells = line.split(',');
+      const close = Number(cells[3]);
+      const forecast = Number(cells[4]);
+      expect(Number(cells[6])).toBe(forecast > close ? 1 : 0);
+    }
+    expect(lines[lines.length - 1]!.startsWith('2020-11,')).toBe(true);
+  });
+});
+
+describe('backtest data', () => {
+  it('reports the repairs of a real file', () => {
+    const doc = JSON.parse(json(['data', 'gold']));
+    expect(doc).toMatchObject({ dataset: 'gold', frequency: 'monthly', droppedRows: 84, first: '2000-08', layout: 'plain' });
+    expect(doc.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
