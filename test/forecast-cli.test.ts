@@ -36,7 +36,7 @@ describe('forecast strategies on the defaults', () => {
     const file = path.join(runsDir, 'predictions.csv');
     json(['--strategy', 'ols-sma', '--to', '2020-12', '--predictions', file]);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('month,close,sma,close,forecast,actual,weight');
+    expect(lines[0]).toBe('month,feature_close,feature_sma,close,forecast,actual,weight');
     expect(lines.length - 1).toBe(359);
     for (const line of lines.slice(1)) {
       const cells = line.split(',');
@@ -50,7 +50,9 @@ describe('forecast strategies on the defaults', () => {
 
 describe('backtest data', () => {
   it('reports the repairs of a real file', () => {
-    const doc = JSON.parse(json(['data', 'gold']));
+    const r = backtest(['data', 'gold', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ dataset: 'gold', frequency: 'monthly', droppedRows: 84, first: '2000-08', layout: 'plain' });
     expect(doc.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -14,7 +14,7 @@ export function writePredictions(file: string, walk: WalkForwardResult, closes: 
   for (let i = 0; i + 1 < closes.labels.length; i++) nextClose.set(closes.labels[i]!, closes.close[i + 1]!);
   const weightAt = new Map(walk.decisionLabels.map((l, k) => [l, walk.weights[k]!]));
   const featureNames = Object.keys(forecasts[0]!.features ?? {});
-  const lines = [['month', ...featureNames, 'close', 'forecast', 'actual', 'weight'].join(',')];
+  const lines = [['month', ...featureNames.map((n) => `feature_${n}`), 'close', 'forecast', 'actual', 'weight'].join(',')];
   for (const f of forecasts) {
     const feats = featureNames.map((n) => String(f.features?.[n] ?? ''));
     lines.push([f.label, ...feats, f.close, f.forecast, nextClose.get(f.label) ?? '', weightAt.get(f.label) ?? ''].join(','));
