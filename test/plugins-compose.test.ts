@@ -10,7 +10,7 @@ interface Summary {
 }
 
 function run(args: string[]): Summary {
-  const r = backtest([...args, '--json'], { timeout: 300_000 });
+  const r = backtest([...args, '--json', '--no-save'], { timeout: 300_000 });
   if (r.code !== 0) throw new Error(`backtest ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
   return JSON.parse(r.stdout) as Summary;
 }

@@ -35,7 +35,7 @@ function expectUserError(args: string[], message: string): void {
 
 it('accepts the well-formed plain object the other cases break', () => {
   const dir = pluginDir('good', plugin(''));
-  const r = backtest(['--strategy', 'good', '--plugin', dir, '--json']);
+  const r = backtest(['--strategy', 'good', '--plugin', dir, '--json', '--no-save']);
   expect(r.code).toBe(0);
   expect(JSON.parse(r.stdout).results.good.exposure).toBe(1);
 });

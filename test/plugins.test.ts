@@ -33,7 +33,7 @@ describe('a rule plugin scaffolded outside the repository', () => {
   });
 
   it('runs with --plugin, against buy-and-hold', () => {
-    const r = backtest(['--strategy', 'my-rule', '--plugin', dir, '--param', 'lookback=10', '--json']);
+    const r = backtest(['--strategy', 'my-rule', '--plugin', dir, '--param', 'lookback=10', '--json', '--no-save']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout) as Summary;
@@ -55,7 +55,7 @@ describe('a rule plugin scaffolded outside the repository', () => {
   it('loads from a config file\'s plugins list too', () => {
     const config = path.join(outsideDir('config'), 'settings.json');
     writeFileSync(config, JSON.stringify({ strategy: 'my-rule', plugins: [dir] }));
-    const r = backtest(['--config', config, '--json']);
+    const r = backtest(['--config', config, '--json', '--no-save']);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as Summary).strategy).toBe('my-rule');
   });
@@ -74,7 +74,7 @@ describe('a forecast plugin scaffolded outside the repository', () => {
   });
 
   it('runs with --plugin and reports its forecasts', () => {
-    const r = backtest(['--strategy', 'my-forecast', '--plugin', dir, '--json']);
+    const r = backtest(['--strategy', 'my-forecast', '--plugin', dir, '--json', '--no-save']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout) as Summary;
     const result = s.results['my-forecast']!;
@@ -83,7 +83,7 @@ describe('a forecast plugin scaffolded outside the repository', () => {
   });
 
   it('lends its feature to the composed forecast strategy', () => {
-    const r = backtest(['--strategy', 'forecast', '--param', 'features=sma,my-forecast-range', '--plugin', dir, '--json']);
+    const r = backtest(['--strategy', 'forecast', '--param', 'features=sma,my-forecast-range', '--plugin', dir, '--json', '--no-save']);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as Summary).params.features).toBe('sma,my-forecast-range');
   });
