@@ -4,6 +4,7 @@ import type { TrainingRecord } from '@backtest/core';
 import { fixtureRecord } from '../__fixtures__/record';
 import { detachData } from '../html/detach-data';
 import { reportCharts } from '../html/report-charts';
+import { pointsToDraw } from './decimate';
 import { epochChart } from './epoch-chart';
 import { networkDiagram } from './network-diagram';
 import { priceSmaChart, simpleMovingAverage } from './price-sma-chart';
@@ -144,5 +145,19 @@ describe('chart specs', () => {
     expect(out.error).toBeUndefined();
     expect(out.warnings).toEqual([]);
     for (const text of ['Input: 2 units', 'Hidden 1: 300 units', 'Hidden 2: 100 units', 'Output: 1 unit', 'relu', 'linear', '⋮']) expect(out.svg).toContain(text);
+  });
+
+  it('draws long (daily) series through min/max buckets that keep every extreme, short ones whole', () => {
+    expect(pointsToDraw(665, [[]])).toHaveLength(665);
+    const n = 14_000;
+    const a = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 37) + 0.001 * i);
+    const b = Float64Array.from({ length: n }, (_, i) => (i === 9_876 ? -5 : Math.cos(i / 11)));
+    const keep = pointsToDraw(n, [a, b]);
+    expect(keep.length).toBeLessThan(3_100);
+    expect(keep).toEqual([...new Set(keep)].sort((x, y) => x - y));
+    expect(keep[0]).toBe(0);
+    expect(keep[keep.length - 1]).toBe(n - 1);
+    expect(keep).toContain(9_876); // the one-day crash of b
+    expect(keep).toContain(a.indexOf(Math.max(...a)));
   });
 });

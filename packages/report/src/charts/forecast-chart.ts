@@ -2,6 +2,8 @@ import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import'
 import { CHART_CONFIG, CHART_HEIGHT, chartNumber, EXTRA_COLORS, STRATEGY_COLOR } from './theme';
 import { timeSeriesChart } from './time-series';
 
+const MAX_POINTS = 2000;
+
 export interface ForecastPoint {
   /** The decision period the forecast was made at. */
   readonly label: string;
@@ -32,7 +34,11 @@ export function forecastLevelChart(points: readonly ForecastPoint[], asset: stri
  * close the two level lines look (the next close is mostly this close).
  */
 export function forecastReturnChart(points: readonly ForecastPoint[]): TopLevelSpec {
+  // A scatter of every forecast of a long daily run would be thousands of SVG circles; an even
+  // sample of at most MAX_POINTS shows the same cloud.
+  const step = Math.ceil(points.length / MAX_POINTS);
   const values = points
+    .filter((_, i) => i % step === 0)
     .map((p) => ({ t: p.label, f: chartNumber(p.forecast / p.close - 1), a: chartNumber(p.actual / p.close - 1) }))
     .filter((v) => v.f !== null && v.a !== null);
   // Separate scales: forecasts move far less than prices do, and on the realised scale they
@@ -43,7 +49,7 @@ export function forecastReturnChart(points: readonly ForecastPoint[]): TopLevelS
   const x = { field: 'f', type: 'quantitative' as const, title: 'Forecast return (forecast / close − 1)', axis: { format: xl > 0.03 ? '.0%' : '.1%', tickCount: 8 }, scale: { domain: [-xl, xl], nice: false } };
   const y = { field: 'a', type: 'quantitative' as const, title: 'Realised return (next close / close − 1)', axis: { format: '.0%' }, scale: { domain: [-yl, yl], nice: false } };
   return {
-    title: { text: 'Forecast return against realised return', subtitle: 'One point per forecast, axes scaled separately; the dashed line is forecast = realised' },
+    title: { text: 'Forecast return against realised return', subtitle: `${step > 1 ? `Every ${step}th forecast` : 'One point per forecast'}, axes scaled separately; the dashed line is forecast = realised` },
     width: 'container',
     height: CHART_HEIGHT + 60,
     config: CHART_CONFIG,

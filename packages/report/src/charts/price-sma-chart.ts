@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { pointsToDraw } from './decimate';
 import { CHART_CONFIG, CHART_HEIGHT, chartNumber, logTicks } from './theme';
 import { YEAR_AXIS } from './time-series';
 
@@ -51,7 +52,7 @@ function positionSpans(labels: readonly string[], held: ReadonlyMap<string, numb
 export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
   const sma = simpleMovingAverage(o.close, o.window);
   const smaName = `${o.window}-${o.periodName ?? 'period'} SMA`;
-  const values = o.labels.map((t, i) => ({ t, Close: chartNumber(o.close[i]!), [smaName]: chartNumber(sma[i]!) }));
+  const values = pointsToDraw(o.labels.length, [o.close, sma]).map((i) => ({ t: o.labels[i]!, Close: chartNumber(o.close[i]!), [smaName]: chartNumber(sma[i]!) }));
   const closes = Array.from(o.close).filter((v) => v > 0);
   const min = Math.min(...closes);
   const max = Math.max(...closes);

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import { pointsToDraw } from './decimate';
 import { CHART_CONFIG, CHART_HEIGHT, chartNumber, fieldName, logTicks } from './theme';
 
 /** One line of a chart over time. */
@@ -41,8 +42,8 @@ export const YEAR_AXIS = { title: null, format: '%Y', labelOverlap: 'greedy', ti
  */
 export function timeSeriesChart(o: TimeSeriesChartOptions): TopLevelSpec {
   const names = o.series.map((s) => s.name);
-  const values = o.labels.map((t, i) => {
-    const row: Record<string, string | number | null> = { t };
+  const values = pointsToDraw(o.labels.length, o.series.map((s) => s.values)).map((i) => {
+    const row: Record<string, string | number | null> = { t: o.labels[i]! };
     for (const s of o.series) row[s.name] = chartNumber(s.values[i]!);
     return row;
   });

@@ -59,7 +59,7 @@ export function reportCharts(record: RunRecord): ReportChart[] {
   charts.push({
     id: 'price',
     spec: priceSmaChart({ asset: s.dataset, labels: record.prices.labels, close: record.prices.close, window, periodName, held }),
-    caption: `Every row of the run’s range, warm-up included. A band covers each period the strategy was invested over (decided at the close before it).`,
+    caption: 'The run’s whole range, warm-up included. A band covers each period the strategy was invested over (decided at the close before it).',
   });
   const rollingPeriods = Math.round(3 * ppy);
   if (p.labels.length > rollingPeriods) {
