@@ -40,6 +40,17 @@ it('accepts the well-formed plain object the other cases break', () => {
   expect(JSON.parse(r.stdout).results.good.exposure).toBe(1);
 });
 
+it('accepts an installed package that declares the backtest-strategy keyword, by name', () => {
+  const project = outsideDir('installed');
+  const pkg = path.join(project, 'node_modules', 'backtest-strategy-always');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'backtest-strategy-always', main: 'index.js', keywords: ['backtest-strategy'] }));
+  writeFileSync(path.join(pkg, 'index.js'), plugin("id: 'always',"));
+  const r = backtest(['--strategy', 'always', '--plugin', 'backtest-strategy-always', '--json', '--no-save'], { cwd: project });
+  expect(r.stderr).toBe('');
+  expect(JSON.parse(r.stdout).strategy).toBe('always');
+});
+
 it('a path that does not exist', () => {
   const dir = path.join(base, 'nowhere');
   expectUserError(['--strategy', 'x', '--plugin', dir], `plugin ${dir}: no such file or directory`);

@@ -52,6 +52,9 @@ export function packageFiles(id: string, kind: PluginKind, placement: Placement)
             test: `node ${JSON.stringify(path.join(modules, 'jest/bin/jest.js'))}`,
           },
     peerDependencies: versions(peers),
+    // Optional, so that npm (7+) installing the plugin does not try to fetch @backtest/* from
+    // the registry, where they are not: the host that loads the plugin provides them.
+    peerDependenciesMeta: Object.fromEntries(peers.map((n) => [`@backtest/${n}`, { optional: true }])),
     ...(placement.kind === 'workspace' ? { devDependencies: versions([...peers, ...dev]) } : {}),
   };
   const build = json({ extends: './tsconfig.json', exclude: ['src/**/*.test.ts'] });
