@@ -34,7 +34,7 @@ export interface TimeSeriesChartOptions {
 
 /** d3 time formats, in UTC because period labels parse as UTC dates. */
 // The x scales are UTC (period labels parse as UTC dates), and Vega-Lite formats a UTC scale's labels in UTC.
-export const YEAR_AXIS = { title: null, format: '%Y', labelOverlap: 'greedy', tickCount: 12 } as const;
+export const YEAR_AXIS = { title: 'Year', format: '%Y', labelOverlap: 'greedy', tickCount: 12 } as const;
 
 /**
  * Lines over time, one colour per series with a legend; the data is stored wide (one row per

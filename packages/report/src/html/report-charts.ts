@@ -1,4 +1,3 @@
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import {
   drawdownChart,
   equityChart,
@@ -12,15 +11,12 @@ import {
 } from '../charts';
 import type { Comparison } from '../charts/comparison';
 import type { RunRecord } from '../run-record';
+import type { PageChart } from './chart-page';
 
 export const BENCHMARK_NAME = 'buy-and-hold';
 
 /** One figure of the report: its container id, the spec, and what a reader should take from it. */
-export interface ReportChart {
-  readonly id: string;
-  readonly spec: TopLevelSpec;
-  readonly caption: string;
-}
+export type ReportChart = PageChart & { readonly caption: string };
 
 function smaWindow(params: Record<string, unknown>): number {
   const w = params.window;

@@ -1,4 +1,6 @@
 import { fixtureRecord } from '../__fixtures__/record';
+import { epochChart } from '../charts';
+import { chartFigure, chartPageHtml } from './chart-page';
 import { inlineScript } from './chart-runtime';
 import { buildReport, reportBytes } from './report';
 
@@ -15,7 +17,7 @@ describe('buildReport', () => {
     // Booleans, so a failure does not print the 1 MB page.
     expect(/<(script|link|img|iframe)[^>]+(src|href)=/i.test(html)).toBe(false);
     expect(html.includes('sourceMappingURL')).toBe(false);
-    expect(html.includes('<noscript><p class="noscript">The charts of this report are drawn by JavaScript')).toBe(true);
+    expect(html.includes('<noscript><p class="noscript">The charts of this page are drawn by JavaScript')).toBe(true);
     // The Vega and Vega-Lite runtimes are in it, so the charts draw offline.
     expect(html.includes('.vegaLite={}')).toBe(true);
     expect(html.length).toBeGreaterThan(700_000);
@@ -49,5 +51,15 @@ describe('inlineScript', () => {
     expect(out.toString()).toBe('var a = "<\\/script>", b = "<\\/script";\n');
     const plain = Buffer.from('var a = 1; // é\n');
     expect(inlineScript(plain)).toBe(plain);
+  });
+});
+
+describe('chartPageHtml (pages of other commands, e.g. the study)', () => {
+  const chart = { id: 'exp-1', spec: epochChart({ title: 'RMSE', series: [{ name: 'Training', values: [1.3, 0.9] }], yTitle: 'RMSE' }), caption: 'Falls <fast>.' };
+  it('puts each chart where its figure is in the body, with its data detached, and checks ids', () => {
+    const html = chartPageHtml({ title: 'Study', body: `<h1>Study</h1>${chartFigure(chart)}`, charts: [chart] });
+    expectIn(html, '<figure class="chart" id="chart-exp-1"><div class="vega" data-chart="exp-1"></div><figcaption>Falls &lt;fast&gt;.</figcaption></figure>');
+    expectIn(html, '"exp-1__0":[{"epoch":1,"series":"Training","value":1.3}');
+    expect(() => chartPageHtml({ title: 't', body: '', charts: [{ ...chart, id: 'a b' }] })).toThrow('letters, digits and dashes');
   });
 });

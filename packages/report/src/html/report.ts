@@ -1,10 +1,8 @@
 import type { RunRecord } from '../run-record';
 import type { RunSummary } from '../summary';
-import { chartRuntime } from './chart-runtime';
-import { detachData } from './detach-data';
-import { escapeHtml as h, scriptJson } from './escape';
+import { type ChartPage, chartFigure, chartPageBytes, chartPageHtml } from './chart-page';
+import { escapeHtml as h } from './escape';
 import { metricsTable } from './metrics-table';
-import { REPORT_CSS, RENDER_SCRIPT } from './page-assets';
 import { BENCHMARK_NAME, reportCharts } from './report-charts';
 
 function facts(items: [string, string][]): string {
@@ -51,26 +49,19 @@ function paramsText(params: Record<string, unknown>): string {
  * clock, no environment), so rebuilding from the run folder gives the same bytes.
  */
 export function buildReport(record: RunRecord): string {
-  return reportParts(record)
-    .map((p) => (typeof p === 'string' ? p : p.toString('utf8')))
-    .join('');
+  return chartPageHtml(reportPage(record));
 }
 
-/** The report as UTF-8 bytes, what run folders store (the runtimes are copied as bytes, never decoded). */
+/** The report as UTF-8 bytes, what run folders store. */
 export function reportBytes(record: RunRecord): Buffer {
-  return Buffer.concat(reportParts(record).map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+  return chartPageBytes(reportPage(record));
 }
 
-/** The report in pieces: text, and the two runtimes as the bytes read from disk. */
-function reportParts(record: RunRecord): (string | Buffer)[] {
+function reportPage(record: RunRecord): ChartPage {
   // Through JSON, as summary.json stores it: NaN becomes null whether the record came from a
   // run or from the folder, which keeps the two reports identical.
   const s = JSON.parse(JSON.stringify(record.summary)) as RunSummary;
   const charts = reportCharts(record);
-  const datasets: Record<string, unknown[]> = {};
-  const specs = Object.fromEntries(charts.map((c) => [c.id, detachData(c.spec, c.id, datasets)]));
-  const runtime = chartRuntime();
-  const title = `${s.strategy} against ${BENCHMARK_NAME} on ${s.dataset}`;
   const meta = [
     `${h(s.dataset)} (${h(s.frequency)})`,
     `${h(s.period.start)} .. ${h(s.period.end)}`,
@@ -83,29 +74,15 @@ function reportParts(record: RunRecord): (string | Buffer)[] {
   const warnings = s.warnings.length
     ? `<div class="warnings" role="note"><strong>Warnings</strong><ul>${s.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul></div>`
     : '';
-  const figures = charts
-    .map((c) => `<figure class="chart" id="chart-${c.id}"><div class="vega" data-chart="${c.id}"></div><figcaption>${h(c.caption)}</figcaption></figure>`)
-    .join('\n');
-  const head = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="backtest ${h(record.version)}">
-<title>${h(title)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<main>
-<h1>${h(s.strategy)} <span style="font-weight:normal;color:#5b6168">against ${BENCHMARK_NAME}</span></h1>
+  const labels = record.prices.labels;
+  const body = `<h1>${h(s.strategy)} <span style="font-weight:normal;color:#5b6168">against ${BENCHMARK_NAME}</span></h1>
 <p class="lede">${meta}</p>
 ${warnings}
-<noscript><p class="noscript">The charts of this report are drawn by JavaScript, which is turned off: the tables and text below are complete without it.</p></noscript>
 <h2>Results</h2>
 ${metricsTable(s)}
 <p class="note">▲ marks the better value of a row where one direction is better. Returns are per period and total, annualised where marked; Sharpe, Sortino and alpha are over the cash return. Strategy parameters: ${paramsText(s.params)}.</p>
 <h2>Charts</h2>
-${figures}
+${charts.map(chartFigure).join('\n')}
 <h2>Conventions</h2>
 ${conventions(record, s)}
 <h2>Data</h2>
@@ -113,20 +90,11 @@ ${facts([
   ['Dataset', h(s.dataset)],
   ['File', `<code>${h(record.data.path)}</code>`],
   ['SHA-256', `<code>${h(record.data.sha256)}</code>`],
-  ['Rows in the run’s range', `${record.prices.labels.length} (${h(record.prices.labels[0] ?? '')} .. ${h(record.prices.labels[record.prices.labels.length - 1] ?? '')}), warm-up included`],
+  ['Rows in the run’s range', `${labels.length} (${h(labels[0] ?? '')} .. ${h(labels[labels.length - 1] ?? '')}), warm-up included`],
   ['Warnings', s.warnings.length ? `${s.warnings.length} (listed at the top)` : 'none'],
 ])}
 <h2>Reproduce</h2>
 <p>The resolved settings of this run (also in <code>summary.json</code>, with the data file’s hash):</p>
-<pre>${h(JSON.stringify(record.config, null, 2))}</pre>
-</main>
-<script id="chart-specs" type="application/json">${scriptJson(specs)}</script>
-<script id="chart-data" type="application/json">${scriptJson(datasets)}</script>
-<script>`;
-  const tail = `</script>
-<script>${RENDER_SCRIPT}</script>
-</body>
-</html>
-`;
-  return [head, runtime.vega, '</script>\n<script>', runtime.vegaLite, tail];
+<pre>${h(JSON.stringify(record.config, null, 2))}</pre>`;
+  return { title: `${s.strategy} against ${BENCHMARK_NAME} on ${s.dataset}`, body, charts, generator: `backtest ${record.version}` };
 }
