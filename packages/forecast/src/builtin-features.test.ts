@@ -56,3 +56,12 @@ it('composes features in the order named, with the latest warm-up', () => {
   const rows = set.build(closes);
   expect(rows.data[4 * 70 + 3]).toBe(macd.build(closes, 5)[70]);
 });
+
+it('forecasts from the whole history when a feature smooths recursively, as it was trained', () => {
+  const byId = (id: string) => builtInFeatures.find((f) => f.id === id)!;
+  expect(composeFeatures([smaFeature, byId('momentum'), byId('volatility')], 10).historyRows).toBeUndefined();
+  for (const id of ['ema', 'rsi', 'macd']) expect(composeFeatures([smaFeature, byId(id)], 10).historyRows).toBe(Infinity);
+  // Why: an EMA built from the last rows only differs from the one built from all of them.
+  const ema = byId('ema');
+  expect(ema.build(closes.slice(30), 6)[40]).not.toBe(ema.build(closes, 6)[70]);
+});

@@ -23,6 +23,7 @@ export const smaFeature: FeatureBuilder = {
 /** N-period exponential moving average of close, seeded (as usual) by the first N-period SMA. */
 export const emaFeature: FeatureBuilder = {
   id: 'ema',
+  unboundedMemory: true,
   description: 'N-period exponential moving average of close',
   warmup: (w) => 2 * w - 2,
   build(closes, w) {
@@ -34,6 +35,7 @@ export const emaFeature: FeatureBuilder = {
 /** Wilder's N-period relative strength index (0..100). */
 export const rsiFeature: FeatureBuilder = {
   id: 'rsi',
+  unboundedMemory: true,
   description: "Wilder's N-period relative strength index",
   warmup: (w) => 2 * w - 1,
   build(closes, w) {
@@ -63,6 +65,7 @@ const MACD_SLOW = 26;
  */
 export const macdFeature: FeatureBuilder = {
   id: 'macd',
+  unboundedMemory: true,
   description: 'MACD line (EMA 12 - EMA 26) as a fraction of close',
   warmup: (w) => MACD_SLOW - 1 + w - 1,
   build(closes, w) {

@@ -15,6 +15,12 @@ export interface FeatureBuilder {
   /** Name used in `--param features=...`: lower-case letters, digits and dashes. */
   readonly id: string;
   readonly description: string;
+  /**
+   * True when row t depends on every earlier row, not only on a bounded window (recursive
+   * smoothing: EMA, Wilder's RSI, MACD). Such a feature is then built from the whole history at
+   * every forecast, as it was for training.
+   */
+  readonly unboundedMemory?: boolean;
   /** Index of the first row whose scaled value is defined, for a given scaling window. */
   warmup(window: number): number;
   /** The scaled feature of every row; `window` is the strategy's SMA and scaling length. */

@@ -22,6 +22,12 @@ export interface FeatureSet {
   readonly names: readonly string[];
   /** Rows before the first complete feature row (the first complete row's index). */
   readonly warmup: number;
+  /**
+   * Rows a forecast at t builds its features from (default: 4 x warmup + 4, which is exact for
+   * features of a bounded window). Infinity for features with recursive smoothing (EMA, RSI,
+   * MACD), so that a forecast sees the same feature values the model was trained on.
+   */
+  readonly historyRows?: number;
   build(closes: Float64Array): FeatureRows;
 }
 
@@ -45,9 +51,12 @@ export function closeAndSmaFeatures(window: number): FeatureSet {
 export function composeFeatures(builders: readonly FeatureBuilder[], window: number): FeatureSet {
   const names = ['close', ...builders.map((b) => b.id)];
   const warmup = Math.max(window - 1, ...builders.map((b) => b.warmup(window)));
+  // Recursive smoothing remembers every earlier row: build from all of them at a forecast too.
+  const unbounded = builders.some((b) => b.unboundedMemory === true);
   return {
     names,
     warmup,
+    ...(unbounded ? { historyRows: Infinity } : {}),
     build(closes) {
       const n = closes.length;
       const cols = names.length;

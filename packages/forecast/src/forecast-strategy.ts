@@ -90,7 +90,7 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
     decide(view) {
       if (decisions % o.refit === 0) refit(view);
       decisions++;
-      const closes = view.closes(Math.min(view.length, 4 * o.features.warmup + 4));
+      const closes = view.closes(Math.min(view.length, o.features.historyRows ?? 4 * o.features.warmup + 4));
       const rows = o.features.build(closes);
       const last = closes.length - 1;
       const cols = rows.names.length;
