@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Times one NnModel.fit of the study's two networks on every TensorFlow.js backend that loads
-// here, median of several runs, next to two references on the same data and batches:
+// here, median of several runs, with each trainer ('fused': one JavaScript pass per epoch;
+// 'tfjs': our loop of TensorFlow.js kernels), next to two references on the same data and batches:
 //   - "autograd loop": the usual hand-written loop, optimizer.minimize(() => loss) per batch
 //     inside tf.tidy (tape-recorded gradients; tfjs then also turns off its fused matmul kernel);
 //   - "tfjs-layers fit": model.fit of the equivalent Sequential model.
@@ -52,11 +53,12 @@ async function time(fn, n) {
   return { median: median(wall), min: Math.min(...wall), cpu: median(cpu), n };
 }
 
-function oursFit(net) {
+function oursFit(net, trainer) {
   return () => {
     const m = new models.NnModel({ network: { inputSize: 2, layers: net.layers } });
-    m.fit(x, y, { epochs: net.epochs, seed: 42 });
+    const fit = m.fit(x, y, { epochs: net.epochs, seed: 42, trainer });
     m.dispose();
+    return fit.trainer;
   };
 }
 
@@ -135,9 +137,13 @@ const fmt = (r) =>
     console.log(`\n[${backend}]`);
     for (const net of NETS) {
       console.log(`  ${net.name}`);
-      console.log(`    NnModel.fit         ${fmt(await time(oursFit(net), net.runs))}`);
-      // The references take seconds per deep fit on cpu: time them on the small net only there.
-      if (!reference || (backend === 'cpu' && net.epochs > 20)) continue;
+      const chosen = oursFit(net, 'auto')();
+      console.log(`    NnModel.fit auto -> ${chosen}`);
+      console.log(`    NnModel.fit fused   ${fmt(await time(oursFit(net, 'fused'), net.runs))}`);
+      // tfjs kernels and the references take many seconds per deep fit on cpu: small net only there.
+      const slow = backend === 'cpu' && net.epochs > 20;
+      if (!slow) console.log(`    NnModel.fit tfjs    ${fmt(await time(oursFit(net, 'tfjs'), net.runs))}`);
+      if (!reference || slow) continue;
       tfl ??= require('@tensorflow/tfjs-layers');
       const refRuns = Math.min(net.runs, 3);
       console.log(`    autograd loop       ${fmt(await time(autogradFit(tf, net), refRuns))}`);
