@@ -69,6 +69,15 @@ describe('backtest report <run-dir>', () => {
     expect(typeof createdAt).toBe('string');
     expect(readdirSync(dir).sort()).toEqual(['positions.csv', 'report.html', 'returns.csv', 'summary.json']);
     // The bundled CLI found the chart runtimes and wrote what the folder rebuilds to.
-    expect(buildReport(readRunFolder(dir)) === readFileSync(path.join(dir, 'report.html'), 'utf8')).toBe(true);
+    const file = path.join(dir, 'report.html');
+    const original = readFileSync(file, 'utf8');
+    expect(buildReport(readRunFolder(dir)) === original).toBe(true);
+    writeFileSync(file, 'stale');
+    const rebuilt = backtest(['report', dir]);
+    expect({ code: rebuilt.code, stdout: rebuilt.stdout.trim(), stderr: rebuilt.stderr }).toEqual({ code: 0, stdout: file, stderr: '' });
+    expect(readFileSync(file, 'utf8') === original).toBe(true);
+    const missing = backtest(['report', path.join(tmp, 'nothing-here')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`backtest: no run folder ${path.join(tmp, 'nothing-here')}`);
   });
 });
