@@ -123,7 +123,7 @@ describe('bad names, flags and ranges', () => {
   it('an unknown strategy with a near-miss name', () => {
     expectUserError(
       ['--strategy', 'nn-sam'],
-      'unknown strategy "nn-sam" (did you mean "nn-sma"?); available: buy-and-hold, sma, ols-sma, nn-sma (see "backtest list")',
+      'unknown strategy "nn-sam" (did you mean "nn-sma"?); available: buy-and-hold, sma, ols-sma, nn-sma, forecast (see "backtest list")',
     );
   });
   it('a misspelt parameter', () => {

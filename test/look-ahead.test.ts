@@ -11,6 +11,7 @@ import { loadStrategyRegistry } from '@backtest/cli';
 const FAST: Record<string, Record<string, string>> = {
   'nn-sma': { hidden: '4', epochs: '2', refit: '5', minTrain: '8', window: '3' },
   'ols-sma': { refit: '3', minTrain: '8', window: '3' },
+  forecast: { refit: '3', minTrain: '8', window: '3' },
 };
 
 function monthly(closes: number[]): PriceSeries {
