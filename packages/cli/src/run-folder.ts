@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { defaultRunDir, REPORT_FILE, runRecordFrom, writeRunFolder } from '@backtest/report';
+import { defaultRunDir, PARTIAL_SUFFIX, REPORT_FILE, runRecordFrom, writeRunFolder } from '@backtest/report';
 import type { RunOutcome } from './run-job';
 import type { RunSettings } from './settings';
 
@@ -8,7 +8,11 @@ import type { RunSettings } from './settings';
 export function runFolderPath(strategy: string, projectRoot: string, out: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (out) return path.resolve(out);
   const base = env.BACKTEST_RUNS_DIR ? path.resolve(env.BACKTEST_RUNS_DIR) : path.join(projectRoot, 'runs');
-  return defaultRunDir(strategy, new Date(), base);
+  const dir = defaultRunDir(strategy, new Date(), base);
+  // Two runs in the same second: the later one gets -2, -3, ... rather than failing.
+  let candidate = dir;
+  for (let i = 2; existsSync(candidate) || existsSync(candidate + PARTIAL_SUFFIX); i++) candidate = `${dir}-${i}`;
+  return candidate;
 }
 
 export function packageVersion(): string {
