@@ -1,2 +1,3 @@
-export { periodReturn, walkForward, type WalkForwardOptions, type WalkForwardResult } from './walk-forward';
+export { evaluateWeights, type WeightEvaluation } from './evaluate-weights';
+export { accountingTerms, periodReturn, walkForward, type WalkForwardOptions, type WalkForwardResult } from './walk-forward';
 export { firstRowAtOrAfter, restrictToRange } from './window';

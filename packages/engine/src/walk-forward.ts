@@ -47,6 +47,19 @@ export interface WalkForwardResult {
   readonly output: StrategyOutput;
 }
 
+/** Per-period cash return and cost fraction from the annual cash rate and the cost in basis points. */
+export function accountingTerms(
+  frequency: PriceSeries['frequency'],
+  options: { readonly cashRate?: number; readonly costBps?: number },
+): { periodsPerYear: number; cashPerPeriod: number; cost: number } {
+  const periodsPerYear = PERIODS_PER_YEAR[frequency];
+  const cashRate = options.cashRate ?? 0;
+  if (!Number.isFinite(cashRate) || cashRate <= -1) throw new UserError(`cash rate must be a number above -1, got ${cashRate}`);
+  const costBps = options.costBps ?? 0;
+  if (!Number.isFinite(costBps) || costBps < 0) throw new UserError(`--cost-bps must be a non-negative number, got ${costBps}`);
+  return { periodsPerYear, cashPerPeriod: Math.pow(1 + cashRate, 1 / periodsPerYear) - 1, cost: costBps / 10_000 };
+}
+
 /** Strategy return of one period: w r + (1 - |w|) c - cost |w - w_prev|. */
 export function periodReturn(weight: number, previous: number, asset: number, cash: number, cost: number): number {
   return weight * asset + (1 - Math.abs(weight)) * cash - cost * Math.abs(weight - previous);
@@ -81,13 +94,7 @@ export async function walkForward(
     );
   }
 
-  const ppy = PERIODS_PER_YEAR[freq];
-  const cashRate = options.cashRate ?? 0;
-  if (!Number.isFinite(cashRate) || cashRate <= -1) throw new UserError(`cash rate must be a number above -1, got ${cashRate}`);
-  const cashPerPeriod = Math.pow(1 + cashRate, 1 / ppy) - 1;
-  const costBps = options.costBps ?? 0;
-  if (!Number.isFinite(costBps) || costBps < 0) throw new UserError(`--cost-bps must be a non-negative number, got ${costBps}`);
-  const cost = costBps / 10_000;
+  const { periodsPerYear: ppy, cashPerPeriod, cost } = accountingTerms(freq, options);
 
   const rows = assetReturns(series);
   const periods = n - 1 - first;

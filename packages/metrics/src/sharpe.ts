@@ -13,8 +13,10 @@
 import { mean, sampleStd } from './descriptive';
 import { assertFinite, assertLength, assertPositive, cashAccessor, type Series } from './validate';
 
-function excessReturns(returns: Series, cash: Series | number | undefined): Float64Array {
+function excessReturns(returns: Series, cash: Series | number | undefined): Series {
   assertFinite('returns', returns);
+  // No cash return: the returns are the excess returns, no copy needed (sweeps call this a lot).
+  if (cash === undefined || cash === 0) return returns;
   const c = cashAccessor(cash, returns.length);
   const x = new Float64Array(returns.length);
   for (let i = 0; i < x.length; i++) x[i] = (returns[i] as number) - c(i);
@@ -95,7 +97,7 @@ export function rollingSharpe(
     throw new RangeError(`window must be an integer >= 2, got ${String(window)}`);
   }
   assertPositive('periodsPerYear', periodsPerYear);
-  const x = excessReturns(returns, cash);
+  const x = Float64Array.from(excessReturns(returns, cash));
   const out = new Float64Array(x.length).fill(NaN);
   for (let end = window; end <= x.length; end++) {
     out[end - 1] = annualisedMeanOverSd(x.subarray(end - window, end), periodsPerYear);

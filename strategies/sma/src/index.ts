@@ -25,4 +25,41 @@ export const smaStrategy = defineStrategy({
   }),
 });
 
+/** Running sums of close, with a leading 0: the sum of rows i..j-1 is prefix[j] - prefix[i]. */
+export function closePrefixSums(close: Float64Array): Float64Array {
+  const prefix = new Float64Array(close.length + 1);
+  for (let i = 0; i < close.length; i++) prefix[i + 1] = prefix[i]! + close[i]!;
+  return prefix;
+}
+
+/**
+ * The rule's weights for every decision row at once, for parameter sweeps through the engine's
+ * `evaluateWeights`: entry k is decided at row `window - 1 + k` from rows up to it only. The
+ * average comes from running prefix sums, so it can differ from `decide`'s (a fresh sum over the
+ * window) in the last bits; the two agree except where the close equals its average to ~1e-9.
+ */
+export function smaWeights(
+  close: Float64Array,
+  window: number,
+  short = false,
+  /** Reusable across windows of one sweep: `closePrefixSums(close)` and a buffer of close.length. */
+  scratch?: { readonly prefix: Float64Array; readonly into: Float64Array },
+): Float64Array {
+  const n = close.length;
+  if (!Number.isInteger(window) || window < 1) throw new RangeError(`window must be a positive integer, got ${window}`);
+  const periods = n - window;
+  if (periods < 1) return new Float64Array(0);
+  const prefix = scratch?.prefix ?? closePrefixSums(close);
+  const out = scratch ? scratch.into.subarray(0, periods) : new Float64Array(periods);
+  const low = short ? -1 : 0;
+  // A one-period average is the close itself: never above it (a prefix difference could say so).
+  if (window === 1) return out.fill(low);
+  for (let k = 0; k < periods; k++) {
+    const t = window - 1 + k;
+    const sma = (prefix[t + 1]! - prefix[t + 1 - window]!) / window;
+    out[k] = close[t]! > sma ? 1 : low;
+  }
+  return out;
+}
+
 export default strategyModule(smaStrategy);

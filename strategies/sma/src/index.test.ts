@@ -1,0 +1,48 @@
+import { type PriceSeries, silentProgress } from '@backtest/core';
+import { evaluateWeights, walkForward } from '@backtest/engine';
+import { smaStrategy, smaWeights } from './index';
+
+function series(closes: number[]): PriceSeries {
+  const dates = closes.map((_, i) => new Date(Date.UTC(2000, 0, 3 + i)).toISOString().slice(0, 10));
+  return { source: 'test', frequency: 'daily', dates, close: Float64Array.from(closes), columns: {} };
+}
+
+const ctx = { frequency: 'daily' as const, seed: 1, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} };
+
+describe('sma', () => {
+  it('is long only when the close is above the average of the last `window` closes (hand-checked)', async () => {
+    // window 3: t=2 mean(1,2,3)=2, 3>2 long; t=3 mean(2,3,1)=2, 1<2 cash; t=4 mean(3,1,2)=2, 2=2 cash.
+    const s = series([1, 2, 3, 1, 2, 5]);
+    const walk = await walkForward(s, smaStrategy.create({ window: 3, short: false }, ctx));
+    expect([...walk.weights]).toEqual([1, 0, 0]);
+    const shorting = await walkForward(s, smaStrategy.create({ window: 3, short: true }, ctx));
+    expect([...shorting.weights]).toEqual([1, -1, -1]);
+  });
+
+  it('smaWeights and evaluateWeights reproduce the walk-forward on a long random series', async () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const closes = [100];
+    for (let i = 1; i < 3000; i++) closes.push(closes[i - 1]! * (1 + (rnd() - 0.5) * 0.04));
+    const s = series(closes);
+    for (const window of [1, 2, 7, 50, 200]) {
+      const walk = await walkForward(s, smaStrategy.create({ window, short: false }, ctx), { costBps: 5 });
+      const w = smaWeights(s.close, window);
+      expect(w.length).toBe(walk.weights.length);
+      // Decisions may differ only where the close equals its average to rounding.
+      for (let k = 0; k < w.length; k++) {
+        if (w[k] === walk.weights[k]) continue;
+        const t = window - 1 + k;
+        const avg = closes.slice(t - window + 1, t + 1).reduce((a, v) => a + v, 0) / window;
+        expect(Math.abs(closes[t]! - avg) / avg).toBeLessThan(1e-9);
+      }
+      const ev = evaluateWeights(s, window - 1, walk.weights, { costBps: 5 });
+      expect([...ev.strategyReturns]).toEqual([...walk.strategyReturns]);
+    }
+  });
+
+  it('has no weights when the series is shorter than the window', () => {
+    expect(smaWeights(Float64Array.from([1, 2]), 3).length).toBe(0);
+    expect(() => smaWeights(Float64Array.from([1, 2]), 0)).toThrow('window must be a positive integer');
+  });
+});
