@@ -1,0 +1,42 @@
+import { type PriceSeries, resolveParams, silentProgress } from '@backtest/core';
+import { walkForward } from '@backtest/engine';
+import { nnSma } from './index';
+
+function monthly(closes: number[]): PriceSeries {
+  const dates = closes.map((_, i) => `${1990 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-28`);
+  return { source: 'generated', frequency: 'monthly', dates, close: Float64Array.from(closes), columns: {} };
+}
+
+const closes = Array.from({ length: 100 }, (_, i) => 100 * 1.01 ** i * (1 + 0.03 * Math.sin(i / 2)));
+
+async function run(seed: number, params: Record<string, string>) {
+  const ctx = { frequency: 'monthly' as const, seed, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} };
+  const p = resolveParams('nn-sma', nnSma.params, { epochs: '5', refit: '12', ...params });
+  return walkForward(monthly(closes), nnSma.create(p, ctx), { testStart: '1994-01' });
+}
+
+describe('nn-sma', () => {
+  it('trains one network per refit, records its epochs and backend, and reproduces from the seed', async () => {
+    const a = await run(42, {});
+    expect(a.output.fits).toBe(Math.ceil(a.weights.length / 12));
+    expect(a.output.training!.length).toBe(a.output.fits! * 5);
+    expect(a.output.info?.backend).toBe('cpu');
+    expect(a.output.info?.layers).toBe('2-10-1');
+    const b = await run(42, {});
+    expect([...b.weights]).toEqual([...a.weights]);
+    expect(b.output.forecasts!.map((f) => f.forecast)).toEqual(a.output.forecasts!.map((f) => f.forecast));
+    const c = await run(7, {});
+    expect(c.output.forecasts!.map((f) => f.forecast)).not.toEqual(a.output.forecasts!.map((f) => f.forecast));
+  });
+
+  it('builds the network the parameters describe and stops early with a validation split', async () => {
+    const deep = await run(42, { hidden: '6,4', epochs: '50', patience: '2', validation: '0.2' });
+    expect(deep.output.info?.layers).toBe('2-6-4-1');
+    const byFit = new Map<number, number>();
+    for (const r of deep.output.training!) {
+      expect(r.valLoss).toEqual(expect.any(Number));
+      byFit.set(r.fit, (byFit.get(r.fit) ?? 0) + 1);
+    }
+    expect([...byFit.values()].some((epochs) => epochs < 50)).toBe(true);
+  });
+});

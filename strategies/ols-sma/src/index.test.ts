@@ -1,0 +1,39 @@
+import { type PriceSeries, resolveParams, silentProgress } from '@backtest/core';
+import { walkForward } from '@backtest/engine';
+import { olsSma } from './index';
+
+const ctx = { frequency: 'monthly' as const, seed: 1, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} };
+
+function monthly(closes: number[]): PriceSeries {
+  const dates = closes.map((_, i) => `${1990 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-28`);
+  return { source: 'generated', frequency: 'monthly', dates, close: Float64Array.from(closes), columns: {} };
+}
+
+describe('ols-sma', () => {
+  // A steady 1% monthly rise with a small wobble: scaled by its own trailing statistics, next
+  // month's close sits well above the current one, so a least-squares forecast says "up".
+  const closes = Array.from({ length: 120 }, (_, i) => 100 * 1.01 ** i * (1 + 0.002 * Math.sin(i)));
+
+  it('forecasts a rise in a rising market and stays long', async () => {
+    const p = resolveParams('ols-sma', olsSma.params, { refit: '6' });
+    const walk = await walkForward(monthly(closes), olsSma.create(p, ctx), { testStart: '1994-01' });
+    expect(walk.decisionLabels[0]).toBe('1994-01');
+    expect([...walk.weights].every((w) => w === 1)).toBe(true);
+    const out = walk.output;
+    expect(out.fits).toBe(Math.ceil(walk.weights.length / 6));
+    for (const f of out.forecasts!) expect(f.forecast).toBeGreaterThan(f.close);
+  });
+
+  it('goes to cash when the forecast does not beat the threshold', async () => {
+    const p = resolveParams('ols-sma', olsSma.params, { threshold: '0.5' });
+    const walk = await walkForward(monthly(closes), olsSma.create(p, ctx), { testStart: '1994-01' });
+    expect([...walk.weights].every((w) => w === 0)).toBe(true);
+  });
+
+  it('refuses to fit on fewer rows than minTrain (a rolling window too short)', async () => {
+    const p = resolveParams('ols-sma', olsSma.params, { trainWindow: 'rolling:10' });
+    await expect(walkForward(monthly(closes), olsSma.create(p, ctx), { testStart: '1994-01' })).rejects.toThrow(
+      'ols-sma: only 10 training rows at 1994-01; it needs at least 24',
+    );
+  });
+});
