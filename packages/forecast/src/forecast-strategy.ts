@@ -11,10 +11,14 @@ import type { FeatureSet } from './features';
 import { type TrainingWindow, trainingRows } from './schedule';
 import { type Sizing, weightFromForecast } from './sizing';
 
+/** Row-major rows x cols values. */
+type Packed = { rows: number; cols: number; data: Float64Array };
+type History = { loss: readonly number[]; valLoss?: readonly number[] };
+
 /** What the building block needs of a model: fit on packed rows, predict packed rows. */
 export interface Regressor {
-  fit(x: { rows: number; cols: number; data: Float64Array }, y: Float64Array): { history: { loss: readonly number[]; valLoss?: readonly number[] } };
-  predict(x: { rows: number; cols: number; data: Float64Array }): Float64Array;
+  fit(x: Packed, y: Float64Array): { history: History };
+  predict(x: Packed): Float64Array;
   dispose(): void;
 }
 
@@ -22,6 +26,16 @@ export interface ForecastStrategyOptions {
   readonly features: FeatureSet;
   /** A fresh, unfitted model for fit number `fit` (seed it from the run seed and `fit`). */
   readonly model: (fit: number) => Regressor;
+  /**
+   * Optional: every fit of the walk at once (for example on worker threads). Fit `fits[i].fit`
+   * must be the model `model(fit)` would train on `x`, `y`; it returns one prediction per row of
+   * `predict`, in job order. Call `done` as each fit finishes (progress only). When given, the
+   * walk trains everything in `prepare` and `decide` reads the forecasts.
+   */
+  readonly fitBatch?: (
+    fits: readonly { readonly fit: number; readonly x: Packed; readonly y: Float64Array; readonly predict: Packed }[],
+    done: () => void,
+  ) => Promise<readonly { readonly predictions: Float64Array; readonly history: History }[]>;
   /** Refit every `refit` decisions (1 = every period). */
   readonly refit: number;
   readonly window: TrainingWindow;
@@ -29,7 +43,7 @@ export interface ForecastStrategyOptions {
   readonly minTrain: number;
   readonly sizing: Sizing;
   readonly defaultTestStart?: string;
-  /** Asynchronous set-up before the first decision (for example choosing a TensorFlow.js backend). */
+  /** Asynchronous set-up before the first sequential fit (for example choosing a TensorFlow.js backend); a `fitBatch` sets up its own threads. */
   readonly setup?: () => Promise<void>;
   /** Extra information for the report (model kind, backend...). */
   readonly info?: () => Record<string, unknown>;
@@ -37,11 +51,25 @@ export interface ForecastStrategyOptions {
   readonly id: string;
 }
 
+/** A decision's features, and the scaling that turns a prediction back into a price. */
+interface FeatureRow {
+  readonly x: Float64Array;
+  readonly center: number;
+  readonly scale: number;
+  readonly names: readonly string[];
+}
+
 /**
  * Features -> model -> forecast -> weight, walk-forward. At a refit decision t the model is
  * trained on every row s whose target (close at s+1) is known at t, i.e. s <= t-1, within the
  * training window; between refits the last model forecasts. A forecast at t uses row t's
  * features only and is turned back into a price with row t's scaling.
+ *
+ * Two paths with the same numbers: sequential (fit in `decide` at each refit) and, when
+ * `fitBatch` is given, batched: `prepare` builds each fit's training rows from its refit view
+ * and each decision's features from that decision's view (the very functions the sequential
+ * path uses, so no view sees more than its own rows), runs every fit through `fitBatch`, and
+ * `decide` reads the forecast made for its view.
  */
 export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   const forecasts: ForecastRecord[] = [];
@@ -50,9 +78,12 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   let decisions = 0;
   let fits = 0;
   let skipped = 0;
+  /** Batched path: forecast and fit index by decision row (view.index). */
+  let planned: Map<number, { fit: number; prediction: number }> | undefined;
   const minHistory = o.features.warmup + o.minTrain + 1;
 
-  function refit(view: MarketView): void {
+  /** Training rows of a refit at `view`: rows with a known target, within the window. */
+  function trainingSet(view: MarketView): { x: Packed; y: Float64Array } {
     const closes = view.closes();
     const rows = o.features.build(closes);
     const t = view.index;
@@ -71,40 +102,90 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
     if (ys.length < o.minTrain) {
       throw new UserError(`${o.id}: only ${ys.length} training rows at ${view.label}; it needs at least ${o.minTrain} (set --test-start later or lower minTrain)`);
     }
+    return { x: { rows: ys.length, cols, data: Float64Array.from(xs) }, y: Float64Array.from(ys) };
+  }
+
+  /** The features of the view's last row, or undefined when they or its scaling are not finite. */
+  function featureRow(view: MarketView): FeatureRow | undefined {
+    const closes = view.closes(Math.min(view.length, o.features.historyRows ?? 4 * o.features.warmup + 4));
+    const rows = o.features.build(closes);
+    const last = closes.length - 1;
+    const cols = rows.names.length;
+    const x = rows.data.slice(last * cols, last * cols + cols);
+    if (!x.every(Number.isFinite) || !Number.isFinite(rows.scale[last]!) || rows.scale[last] === 0) return undefined;
+    return { x, center: rows.center[last]!, scale: rows.scale[last]!, names: rows.names };
+  }
+
+  function record(history: History, fit: number): void {
+    history.loss.forEach((loss, i) => training.push({ fit, epoch: i + 1, loss, ...(history.valLoss ? { valLoss: history.valLoss[i]! } : {}) }));
+  }
+
+  function refit(view: MarketView): void {
+    const { x, y } = trainingSet(view);
     model?.dispose();
     model = o.model(fits);
-    const result = model.fit({ rows: ys.length, cols, data: Float64Array.from(xs) }, Float64Array.from(ys));
-    const h = result.history;
-    h.loss.forEach((loss, i) => training.push({ fit: fits, epoch: i + 1, loss, ...(h.valLoss ? { valLoss: h.valLoss[i]! } : {}) }));
+    record(model.fit(x, y).history, fits);
     fits++;
     o.context.progress.tick();
+  }
+
+  async function prepareBatch(views: readonly MarketView[], fitBatch: NonNullable<ForecastStrategyOptions['fitBatch']>): Promise<void> {
+    const jobs: { fit: number; x: Packed; y: Float64Array; rows: number[]; features: number[] }[] = [];
+    views.forEach((view, k) => {
+      if (k % o.refit === 0) jobs.push({ fit: jobs.length, ...trainingSet(view), rows: [], features: [] });
+      const row = featureRow(view);
+      if (!row) return;
+      const job = jobs[jobs.length - 1]!;
+      job.rows.push(view.index);
+      job.features.push(...row.x);
+    });
+    o.context.progress.start(`${o.id}: model fits`, jobs.length);
+    const cols = o.features.names.length;
+    const results = await fitBatch(
+      jobs.map((j) => ({ fit: j.fit, x: j.x, y: j.y, predict: { rows: j.rows.length, cols, data: Float64Array.from(j.features) } })),
+      () => o.context.progress.tick(),
+    );
+    if (results.length !== jobs.length) throw new Error(`${o.id}: the batch fitter returned ${results.length} results for ${jobs.length} fits`);
+    planned = new Map();
+    jobs.forEach((job, i) => {
+      const r = results[i]!;
+      if (r.predictions.length !== job.rows.length) throw new Error(`${o.id}: fit ${i} returned ${r.predictions.length} forecasts for ${job.rows.length} rows`);
+      record(r.history, i);
+      job.rows.forEach((t, k) => planned!.set(t, { fit: i, prediction: r.predictions[k]! }));
+    });
+    fits = jobs.length;
   }
 
   return {
     minHistory,
     ...(o.defaultTestStart ? { defaultTestStart: o.defaultTestStart } : {}),
     async prepare(views) {
+      if (o.fitBatch) return prepareBatch(views, o.fitBatch);
       await o.setup?.();
       o.context.progress.start(`${o.id}: model fits`, Math.ceil(views.length / o.refit));
     },
     decide(view) {
-      if (decisions % o.refit === 0) refit(view);
+      if (!planned && decisions % o.refit === 0) refit(view);
       decisions++;
-      const closes = view.closes(Math.min(view.length, o.features.historyRows ?? 4 * o.features.warmup + 4));
-      const rows = o.features.build(closes);
-      const last = closes.length - 1;
-      const cols = rows.names.length;
-      const x = rows.data.slice(last * cols, last * cols + cols);
-      const close = view.close();
-      if (!x.every(Number.isFinite) || !Number.isFinite(rows.scale[last]!) || rows.scale[last] === 0) {
+      const row = featureRow(view);
+      if (!row) {
         skipped++;
         return 0;
       }
-      const pred = model!.predict({ rows: 1, cols, data: x })[0]!;
-      const forecast = pred * rows.scale[last]! + rows.center[last]!;
+      let pred: number;
+      let fit = fits - 1;
+      if (planned) {
+        const p = planned.get(view.index);
+        if (!p) throw new Error(`${o.id}: decide(${view.label}) was not among the views given to prepare`);
+        ({ prediction: pred, fit } = p);
+      } else {
+        pred = model!.predict({ rows: 1, cols: row.x.length, data: row.x })[0]!;
+      }
+      const close = view.close();
+      const forecast = pred * row.scale + row.center;
       const features: Record<string, number> = {};
-      rows.names.forEach((n, i) => (features[n] = x[i]!));
-      forecasts.push({ label: view.label, close, forecast, features, fit: fits - 1 });
+      row.names.forEach((n, i) => (features[n] = row.x[i]!));
+      forecasts.push({ label: view.label, close, forecast, features, fit });
       return weightFromForecast(forecast / close - 1, o.sizing);
     },
     finish(): StrategyOutput {

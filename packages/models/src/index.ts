@@ -9,3 +9,5 @@ export { fileIOHandler } from './nn/layers-format';
 export { DEFAULT_SEED, FUSED_MAX_WEIGHTS, loadNetwork, type NnFitOptions, type NnFitResult, NnModel, type NnOptions, type Trainer } from './nn/nn-model';
 export type { Activation, DenseLayerSpec, NetworkSpec, OptimizerSpec } from './nn/spec';
 export type { EpochLog } from './nn/train-loop';
+// The fit pool loads TensorFlow.js only when a job runs (in this thread or a worker).
+export { type FitJob, type FitJobResult, type FitPoolOptions, fitNetworks, fitWorkerPath, nnForecaster, type NnForecasterOptions, type PackedRows, runFitJob } from './pool';

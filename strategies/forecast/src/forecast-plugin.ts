@@ -46,6 +46,7 @@ export function composedForecastStrategy(features: readonly FeatureBuilder[]): S
         defaultTestStart: '1991-01',
         context,
         ...(model.setup ? { setup: model.setup } : {}),
+        ...(model.fitBatch ? { fitBatch: model.fitBatch } : {}),
         info: () => ({ ...model.info(), features: featureSet.names.join(',') }),
       });
     },

@@ -1,13 +1,6 @@
 import { defineParams, defineStrategy, strategyModule } from '@backtest/core';
-import {
-  closeAndSmaFeatures,
-  createForecastStrategy,
-  forecastParams,
-  type Regressor,
-  sizingFrom,
-  trainingWindowFrom,
-} from '@backtest/forecast';
-import { type Activation, type BackendRequest, initBackend, NnModel } from '@backtest/models';
+import { closeAndSmaFeatures, createForecastStrategy, forecastParams, sizingFrom, trainingWindowFrom } from '@backtest/forecast';
+import { type Activation, type BackendRequest, nnForecaster } from '@backtest/models';
 
 const params = defineParams({
   ...forecastParams,
@@ -32,49 +25,33 @@ export const nnSma = defineStrategy({
   kind: 'forecast',
   params,
   create: (p, context) => {
-    let backend = '';
     const layers = [...p.hidden.map((units) => ({ units, activation: p.activation as Activation })), { units: 1, activation: 'linear' as const }];
-    const optimizer = p.learningRate > 0 ? { name: p.optimizer, learningRate: p.learningRate } : { name: p.optimizer };
-    const model = (fit: number): Regressor => {
-      const net = new NnModel({ network: { inputSize: 2, layers }, optimizer: optimizer as { name: 'sgd' | 'adam' } });
-      return {
-        fit(x, y) {
-          // Early stopping watches the latest rows when a validation fraction is set (Keras'
-          // validation_split also holds out the last rows), else the training loss.
-          const nVal = Math.floor(y.length * p.validation);
-          const nTrain = y.length - nVal;
-          const train = { rows: nTrain, cols: x.cols, data: x.data.subarray(0, nTrain * x.cols) };
-          const val = nVal > 0 ? { x: { rows: nVal, cols: x.cols, data: x.data.subarray(nTrain * x.cols) }, y: y.subarray(nTrain) } : undefined;
-          const r = net.fit(train, y.subarray(0, nTrain), {
-            epochs: p.epochs,
-            batchSize: p.batchSize,
-            // One seed per fit, from the run's seed and the fit's index only: results do not
-            // depend on the order or the thread the fits run in.
-            seed: context.seed + fit,
-            ...(val ? { validation: val } : {}),
-            ...(p.patience > 0 ? { earlyStopping: { patience: p.patience, restoreBestWeights: true } } : {}),
-          });
-          backend = r.backend;
-          return r;
-        },
-        predict: (x) => net.predict(x),
-        dispose: () => net.dispose(),
-      };
-    };
+    const nn = nnForecaster({
+      network: { inputSize: 2, layers },
+      optimizer: (p.learningRate > 0 ? { name: p.optimizer, learningRate: p.learningRate } : { name: p.optimizer }) as { name: 'sgd' | 'adam' },
+      epochs: p.epochs,
+      batchSize: p.batchSize,
+      patience: p.patience,
+      validation: p.validation,
+      seed: context.seed,
+      threads: context.threads,
+      backend: context.backend as BackendRequest,
+    });
     return createForecastStrategy({
       id: 'nn-sma',
       features: closeAndSmaFeatures(p.window),
-      model,
+      model: nn.regressor,
+      // Every fit is trained before the walk, on context.threads worker threads; each fit's
+      // seed is the run's seed plus its index, so the numbers do not depend on the thread count.
+      fitBatch: nn.fitBatch,
       refit: p.refit,
       window: trainingWindowFrom(p),
       minTrain: p.minTrain,
       sizing: sizingFrom(p),
       defaultTestStart: '1991-01',
       context,
-      setup: async () => {
-        backend = await initBackend(context.backend as BackendRequest);
-      },
-      info: () => ({ model: 'nn', backend, layers: [2, ...p.hidden, 1].join('-') }),
+      setup: nn.setup,
+      info: () => ({ model: 'nn', backend: nn.backend(), layers: [2, ...p.hidden, 1].join('-') }),
     });
   },
 });

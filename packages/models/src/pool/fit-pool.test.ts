@@ -1,0 +1,106 @@
+/**
+ * The fit pool: the same numbers for every thread count (the worker script comes from dist, so
+ * build @backtest/models before running these), results in job order, clear errors, and the
+ * fast trainer agreeing with plain TensorFlow.js kernels.
+ */
+import { UserError } from '@backtest/core';
+import { featureRows, linearTarget, testUniforms } from '../__fixtures__/test-data';
+import { type FitJob, fitNetworks, runFitJob } from './index';
+
+function packed(rows: number[][]): { rows: number; cols: number; data: Float64Array } {
+  return { rows: rows.length, cols: 2, data: Float64Array.from(rows.flat()) };
+}
+
+/** Job i: its own rows (more for later jobs, like an expanding walk-forward window) and seed. */
+function job(i: number, extra: Partial<FitJob> = {}): FitJob {
+  const x = featureRows(60 + 20 * i, 100 + i);
+  const noise = testUniforms(200 + i);
+  return {
+    network: { inputSize: 2, layers: [{ units: 10, activation: 'relu' }, { units: 1 }] },
+    optimizer: 'sgd',
+    x: packed(x),
+    y: Float64Array.from(x, (r) => linearTarget(r) + 0.05 * (noise() - 0.5)),
+    options: { epochs: 5, batchSize: 16 },
+    seed: 42 + i,
+    predict: packed(featureRows(3 + i, 300 + i)),
+    ...extra,
+  };
+}
+
+const bits = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+describe('fitNetworks', () => {
+  it('gives bit-identical forecasts and histories on 1, 2 and 3 threads, in job order', async () => {
+    const jobs = Array.from({ length: 7 }, (_, i) => job(i, i === 3 ? { options: { epochs: 6, batchSize: 8, earlyStopping: { patience: 1, restoreBestWeights: true } } } : {}));
+    const runs = await Promise.all([1, 2, 3].map((threads) => fitNetworks(jobs, { threads, backend: 'cpu' })));
+    for (const r of runs) {
+      expect(r).toHaveLength(jobs.length);
+      r.forEach((res, i) => expect(res.predictions).toHaveLength(jobs[i]!.predict.rows));
+    }
+    const [one, ...others] = runs;
+    for (const other of others) {
+      other!.forEach((res, i) => {
+        expect(bits(res.predictions)).toBe(bits(one![i]!.predictions));
+        expect(res.history).toEqual(one![i]!.history);
+        expect(res.trainer).toBe(one![i]!.trainer);
+      });
+    }
+    // Each slot holds its own job's result: the same as running that job alone.
+    expect(bits(one![5]!.predictions)).toBe(bits(runFitJob(jobs[5]!).predictions));
+    // Jobs differ, so a mix-up of slots could not go unnoticed.
+    expect(bits(one![5]!.predictions)).not.toBe(bits(one![4]!.predictions));
+  }, 60_000);
+
+  it('runs the tfjs trainer on wasm in workers with the numbers of this thread', async () => {
+    const jobs = [0, 1, 2].map((i) => job(i, { options: { epochs: 3, batchSize: 16, trainer: 'tfjs' } }));
+    const one = await fitNetworks(jobs, { threads: 1, backend: 'wasm' });
+    const two = await fitNetworks(jobs, { threads: 2, backend: 'wasm' });
+    expect(two.map((r) => [r.backend, r.trainer])).toEqual(jobs.map(() => ['wasm', 'tfjs']));
+    two.forEach((r, i) => expect(bits(r.predictions)).toBe(bits(one[i]!.predictions)));
+  }, 60_000);
+
+  it('reports progress once per job', async () => {
+    const seen: number[] = [];
+    await fitNetworks([0, 1, 2].map((i) => job(i)), { threads: 2, backend: 'cpu', onResult: (i) => seen.push(i) });
+    expect(seen.sort()).toEqual([0, 1, 2]);
+  }, 60_000);
+
+  it("names the fit that failed in a worker, keeping a user error's type", async () => {
+    const jobs = [job(0), job(1, { options: { epochs: 0 } }), job(2)];
+    const failure = fitNetworks(jobs, { threads: 2, backend: 'cpu' });
+    await expect(failure).rejects.toThrow(UserError);
+    await expect(fitNetworks(jobs, { threads: 2, backend: 'cpu' })).rejects.toThrow(/network fit 2 of 3 failed in worker thread \d: epochs must be a positive integer, got 0/);
+    // In this thread the same job fails with the model's own message.
+    await expect(fitNetworks(jobs, { threads: 1, backend: 'cpu' })).rejects.toThrow(/epochs must be a positive integer, got 0/);
+  }, 60_000);
+
+  it('rejects a thread count that is not a positive integer', async () => {
+    await expect(fitNetworks([job(0)], { threads: 0, backend: 'cpu' })).rejects.toThrow(/threads must be a positive integer/);
+  });
+
+  it('returns nothing for no jobs without starting a thread', async () => {
+    await expect(fitNetworks([], { threads: 4, backend: 'cpu' })).resolves.toEqual([]);
+  });
+});
+
+describe('the fast path against plain TensorFlow.js kernels', () => {
+  // 2-10-1, 300 rows, 20 epochs of SGD: the fused pass (what 'auto' picks for this network,
+  // here on a worker thread) and tfjs kernels differ only in how float32 sums are rounded
+  // (float64 accumulation in the fused pass). Measured: forecasts of a target of size ~1 differ
+  // by 6e-8 at most (one float32 step); the bound is 1e-6, while a real difference (a wrong
+  // gradient, a skipped batch) moves them by 1e-2 or more.
+  it('gives the same forecasts within 1e-6', async () => {
+    const base = job(12, { options: { epochs: 20, batchSize: 32 }, predict: packed(featureRows(50, 7)) });
+    expect(base.x.rows).toBe(300);
+    const [fast] = await fitNetworks([base, job(1)], { threads: 2, backend: 'wasm' });
+    const [plain] = await fitNetworks([{ ...base, options: { ...base.options, trainer: 'tfjs' } }], { threads: 1, backend: 'wasm' });
+    expect(fast!.trainer).toBe('fused');
+    expect(plain!.trainer).toBe('tfjs');
+    let worst = 0;
+    fast!.predictions.forEach((p, i) => (worst = Math.max(worst, Math.abs(p - plain!.predictions[i]!))));
+    expect(worst).toBeLessThan(1e-6);
+    // The networks learned the target, so the comparison is of trained forecasts, not of noise.
+    const x = featureRows(50, 7);
+    fast!.predictions.forEach((p, i) => expect(Math.abs(p - linearTarget(x[i]!))).toBeLessThan(0.2));
+  }, 60_000);
+});

@@ -1,0 +1,81 @@
+import { type BackendRequest, initBackend } from '../backend';
+import { NnModel, type NnFitOptions } from '../nn/nn-model';
+import type { NetworkSpec, OptimizerSpec } from '../nn/spec';
+import type { FitJob, PackedRows } from './fit-job';
+import { fitNetworks } from './fit-pool';
+
+export interface NnForecasterOptions {
+  readonly network: NetworkSpec;
+  readonly optimizer: OptimizerSpec | 'sgd' | 'adam';
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Early stopping patience in epochs, best weights restored; 0 = off. */
+  readonly patience: number;
+  /** Fraction of the latest training rows held out to monitor early stopping. */
+  readonly validation: number;
+  /** The run's seed: fit i is seeded with seed + i. */
+  readonly seed: number;
+  readonly threads: number;
+  readonly backend: BackendRequest;
+}
+
+/**
+ * The walk-forward network of the forecast strategies, in both shapes the forecast building
+ * block takes: one regressor per fit (sequential) and every fit at once on the fit pool
+ * (`fitBatch`). Both build a fit from the same `jobFor`, so they train identical networks.
+ */
+export function nnForecaster(o: NnForecasterOptions) {
+  let backend = '';
+
+  /** Fit `fit` on (x, y): the latest `validation` fraction of rows held out, as Keras' validation_split does. */
+  function jobFor(fit: number, x: PackedRows, y: Float64Array, predict: PackedRows): FitJob {
+    const nVal = Math.floor(y.length * o.validation);
+    const nTrain = y.length - nVal;
+    return {
+      network: o.network,
+      optimizer: o.optimizer,
+      x: { rows: nTrain, cols: x.cols, data: x.data.subarray(0, nTrain * x.cols) },
+      y: y.subarray(0, nTrain),
+      ...(nVal > 0 ? { validation: { x: { rows: nVal, cols: x.cols, data: x.data.subarray(nTrain * x.cols) }, y: y.subarray(nTrain) } } : {}),
+      options: {
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        ...(o.patience > 0 ? { earlyStopping: { patience: o.patience, restoreBestWeights: true } } : {}),
+      },
+      // From the run's seed and the fit's index only: results do not depend on the order or
+      // the thread the fits run in.
+      seed: o.seed + fit,
+      predict,
+    };
+  }
+
+  return {
+    regressor(fit: number) {
+      const net = new NnModel({ network: o.network, optimizer: o.optimizer });
+      return {
+        fit(x: PackedRows, y: Float64Array) {
+          const job = jobFor(fit, x, y, { rows: 0, cols: x.cols, data: new Float64Array(0) });
+          const options: NnFitOptions = { ...job.options, seed: job.seed, ...(job.validation ? { validation: job.validation } : {}) };
+          const r = net.fit(job.x, job.y, options);
+          backend = r.backend;
+          return r;
+        },
+        predict: (x: PackedRows) => net.predict(x),
+        dispose: () => net.dispose(),
+      };
+    },
+    async fitBatch(fits: readonly { fit: number; x: PackedRows; y: Float64Array; predict: PackedRows }[], done: () => void) {
+      const results = await fitNetworks(
+        fits.map((f) => jobFor(f.fit, f.x, f.y, f.predict)),
+        { threads: o.threads, backend: o.backend, onResult: () => done() },
+      );
+      if (results.length > 0) backend = results[0]!.backend;
+      return results;
+    },
+    async setup() {
+      backend = await initBackend(o.backend);
+    },
+    /** The backend that trained (or will train) the networks, once known. */
+    backend: () => backend,
+  };
+}
