@@ -6,3 +6,4 @@ export { POSITIONS_FILE, PREDICTIONS_FILE, REPORT_FILE, RETURNS_FILE, SUMMARY_FI
 export { buildReport } from './html/report';
 export { chartFigure, type ChartPage, chartPageBytes, chartPageHtml, type PageChart } from './html/chart-page';
 export * as charts from './charts';
+export * from './compare';

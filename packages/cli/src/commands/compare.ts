@@ -1,12 +1,14 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UserError } from '@backtest/core';
 import { findProjectRoot } from '@backtest/data';
-import { runCompare } from '../compare/compare-job';
+import { type CompareOptions, runCompare } from '../compare/compare-job';
+import { saveCompare } from '../compare/save';
 import { formatCompareTable } from '../compare/table';
 import { settingsFromFlags } from '../flags-to-settings';
 import { type RunFlags, withRunOptions } from '../options';
 import { createProgress } from '../progress';
 import { loadStrategyRegistry } from '../registry';
+import { runFolderPath } from '../run-folder';
 import type { CommandIO } from './io';
 
 interface CompareFlags extends RunFlags {
@@ -15,6 +17,8 @@ interface CompareFlags extends RunFlags {
   trials?: number;
   block?: number;
   samples?: number;
+  out?: string;
+  save?: boolean;
 }
 
 export function compareCommand(io: CommandIO): CommandModule<object, CompareFlags> {
@@ -28,6 +32,8 @@ export function compareCommand(io: CommandIO): CommandModule<object, CompareFlag
         .option('trials', { type: 'number', default: 0, describe: 'configurations tried in earlier runs, added to the deflation' })
         .option('block', { type: 'number', describe: 'expected block length of the stationary bootstrap (default: automatic)' })
         .option('samples', { type: 'number', default: 2000, describe: 'bootstrap resamples' })
+        .option('out', { type: 'string', describe: 'folder to write (default runs/<UTC time>-compare)' })
+        .option('save', { type: 'boolean', default: true, describe: 'write the folder and report.html (--no-save: print only)' })
         .example('$0 compare --strategies sma,ols-sma,nn-sma', 'the three built-in strategies against buy-and-hold')
         .example('$0 compare --strategies sma --grid "nn-sma:hidden=10|300,100;epochs=20|100" --json', 'a grid, deflated over its size') as Argv<CompareFlags>,
     handler: async (argv: ArgumentsCamelCase<CompareFlags>) => {
@@ -41,15 +47,16 @@ export function compareCommand(io: CommandIO): CommandModule<object, CompareFlag
       const registry = loadStrategyRegistry({ plugins: settings.plugins, projectRoot: root });
       const progress = createProgress(!argv.json);
       const strategies = (argv.strategies ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-      const outcome = await runCompare(
-        settings,
-        { strategies, grids: argv.grid ?? [], priorTrials: trials, samples, ...(argv.block !== undefined ? { blockLength: argv.block } : {}) },
-        registry,
-        root,
-        progress,
-      );
+      const options: CompareOptions = { strategies, grids: argv.grid ?? [], priorTrials: trials, samples, ...(argv.block !== undefined ? { blockLength: argv.block } : {}) };
+      const outcome = await runCompare(settings, options, registry, root, progress);
       progress.stop();
-      io.out(argv.json ? JSON.stringify(outcome.summary, null, 2) : formatCompareTable(outcome.summary));
+      const saved = argv.save === false ? undefined : saveCompare(outcome, settings, options, root, runFolderPath('compare', root, argv.out));
+      if (argv.json) {
+        io.out(JSON.stringify(outcome.summary, null, 2));
+        return;
+      }
+      io.out(formatCompareTable(outcome.summary));
+      if (saved) io.out(`\nrun folder: ${saved.dir}\nreport:     ${saved.report}`);
     },
   };
 }

@@ -1,0 +1,70 @@
+/**
+ * The folder of a `backtest compare` run: summary.json, returns.csv and report.html, built as
+ * `<dir>.partial` and renamed when complete, like a run folder, so a folder without the suffix
+ * is always whole.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '@backtest/core';
+import { writeFileAtomic } from '../atomic-write';
+import { formatCsv } from '../csv';
+import { PARTIAL_SUFFIX } from '../run-folder';
+import { REPORT_FILE, RETURNS_FILE, SUMMARY_FILE, summaryJson } from '../run-files';
+import type { RunRecord } from '../run-record';
+import type { CompareRecord } from './compare-record';
+import { compareReportBytes } from './compare-report';
+
+/** summary.json: the `--json` document of compare, plus the settings, the data file and its hash. */
+export function compareSummaryJson(record: CompareRecord): string {
+  // The run folder's writer reads only these five fields, which a compare record has too.
+  const { summary, config, data, version, createdAt } = record;
+  return summaryJson({ summary, config, data, version, ...(createdAt ? { createdAt } : {}) } as unknown as RunRecord);
+}
+
+/**
+ * returns.csv: one row per common evaluation period; the asset, cash and buy-and-hold returns,
+ * then one column per configuration headed by its label (the table's column names), so the
+ * Sharpe ratios and their differences can be recomputed from this file alone.
+ */
+export function compareReturnsCsv(record: CompareRecord): string {
+  const p = record.periods;
+  const labels = record.summary.configurations;
+  const header = [record.summary.frequency === 'monthly' ? 'month' : 'date', 'asset_return', 'cash_return', 'buy_and_hold_return', ...labels];
+  const rows = p.labels.map((label, k) => [label, p.assetReturns[k], p.cashReturns[k], p.benchmarkReturns[k], ...labels.map((l) => p.configurations[l]![k])]);
+  return formatCsv(header, rows);
+}
+
+/** The files of a compare folder, by name, in the order written (the report last). */
+export function compareFolderFiles(record: CompareRecord): [string, string | Buffer][] {
+  return [
+    [SUMMARY_FILE, compareSummaryJson(record)],
+    [RETURNS_FILE, compareReturnsCsv(record)],
+    [REPORT_FILE, compareReportBytes(record)],
+  ];
+}
+
+/**
+ * Writes `files` into the new folder `dir` atomically: under `<dir>.partial`, renamed at the
+ * end; an existing `dir` is refused, a `.partial` leftover of an interrupted write replaced.
+ */
+export function writeFolderAtomically(dir: string, files: readonly [string, string | Buffer][]): { dir: string; files: string[] } {
+  const final = path.resolve(dir);
+  if (final.endsWith(PARTIAL_SUFFIX)) throw new UserError(`folder name must not end with ${PARTIAL_SUFFIX}: ${dir}`);
+  if (existsSync(final)) throw new UserError(`folder ${dir} already exists; choose another --out or remove it`);
+  const partial = final + PARTIAL_SUFFIX;
+  if (existsSync(partial)) rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  try {
+    for (const [name, content] of files) writeFileAtomic(path.join(partial, name), content);
+    renameSync(partial, final);
+  } catch (e) {
+    rmSync(partial, { recursive: true, force: true });
+    throw e;
+  }
+  return { dir: final, files: files.map(([name]) => name) };
+}
+
+/** Writes the compare folder `dir`; returns its absolute path and the files in it. */
+export function writeCompareFolder(record: CompareRecord, dir: string): { dir: string; files: string[] } {
+  return writeFolderAtomically(dir, compareFolderFiles(record));
+}
