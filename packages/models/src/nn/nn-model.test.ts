@@ -208,3 +208,17 @@ describe('NnModel', () => {
     expect(() => loadNetwork(join(tmpdir(), 'surely-not-a-model-dir'))).toThrow(/model.json is missing/);
   });
 });
+
+describe('parameters during a fit', () => {
+  it.each(['fused', 'tfjs'] as const)('onEpochEnd can read the current weights (%s trainer)', (trainer) => {
+    const x = Array.from({ length: 40 }, (_, i) => [Math.sin(i), Math.cos(i)]);
+    const y = x.map(([a, b]) => 0.5 * a! - 0.3 * b! + 0.1);
+    const model = new NnModel({ network: { inputSize: 2, layers: [{ units: 1 }] } });
+    const biases: number[] = [];
+    model.fit(x, y, { epochs: 3, seed: 3, trainer, onEpochEnd: () => biases.push((model.parameters()['dense_1/bias'] as number[])[0]!) });
+    expect(biases).toHaveLength(3);
+    // The bias moves from its zero start, and the last epoch's value is the fitted one.
+    expect(biases[0]).not.toBe(0);
+    expect(biases[2]).toBe((model.parameters()['dense_1/bias'] as number[])[0]);
+  });
+});

@@ -75,6 +75,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
   readonly network: ResolvedNetwork;
   readonly optimizer: ResolvedOptimizer;
   #net: DenseNetwork | undefined;
+  #inTraining: (() => Float32Array[]) | undefined;
 
   constructor(options: NnOptions) {
     this.network = resolveNetwork(options.network);
@@ -123,7 +124,13 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     if (trainer === 'fused') {
       const data = (m: FeatureMatrix, t: Float64Array) => ({ rows: m.rows, x: Float32Array.from(m.data), y: Float32Array.from(t) });
       const runner = new FusedRunner(this.network, initial, this.optimizer, data(trainX, trainY), validation && valY && data(validation.x, valY), batchSize);
-      result = trainLoop(runner, settings);
+      // Callbacks during the fit (onEpochEnd reading parameters()) see the runner's weights.
+      this.#inTraining = () => runner.weights.map((w) => Float32Array.from(w));
+      try {
+        result = trainLoop(runner, settings);
+      } finally {
+        this.#inTraining = undefined;
+      }
       this.#net = new DenseNetwork(tf, this.network, runner.weights);
     } else {
       const net = new DenseNetwork(tf, this.network, initial);
@@ -183,6 +190,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
 
   /** The raw float32 weights (kernel, bias per layer): what bit-identity checks compare. */
   weights(): Float32Array[] {
+    if (this.#inTraining) return this.#inTraining();
     return this.fitted().readWeights();
   }
 
