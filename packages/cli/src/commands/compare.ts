@@ -50,7 +50,7 @@ export function compareCommand(io: CommandIO): CommandModule<object, CompareFlag
       const options: CompareOptions = { strategies, grids: argv.grid ?? [], priorTrials: trials, samples, ...(argv.block !== undefined ? { blockLength: argv.block } : {}) };
       const outcome = await runCompare(settings, options, registry, root, progress);
       progress.stop();
-      const saved = argv.save === false ? undefined : saveCompare(outcome, settings, options, root, runFolderPath('compare', root, argv.out));
+      const saved = argv.save === false ? undefined : saveCompare(outcome, settings, options, runFolderPath('compare', root, argv.out));
       if (argv.json) {
         io.out(JSON.stringify(outcome.summary, null, 2));
         return;

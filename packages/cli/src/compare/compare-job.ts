@@ -1,7 +1,6 @@
 import { createMarketView, periodLabel, type ProgressReporter, resolveParams, UserError } from '@backtest/core';
 import { firstRowAtOrAfter, restrictToRange } from '@backtest/engine';
-import type { Metrics } from '@backtest/metrics';
-import type { ForecastMetrics } from '@backtest/metrics';
+import type { CompareResultDoc, CompareSummaryDoc } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
 import { CONVENTIONS, type ConfigurationRun, loadData, periodOf, runConfiguration } from '../run-job';
 import type { RunSettings } from '../settings';
@@ -17,32 +16,16 @@ export interface CompareOptions {
   readonly blockLength?: number;
 }
 
-export interface CompareResult extends Metrics {
-  forecast?: ForecastMetrics;
-  fits?: number;
-  params: Record<string, unknown>;
-  significance: Significance;
-}
+/** One configuration's results: the report's document shape, with the full significance block. */
+export type CompareResult = CompareResultDoc & { significance: Significance };
 
-/** The document `backtest compare --json` prints. */
-export interface CompareSummary {
-  command: 'compare';
-  dataset: string;
-  frequency: string;
-  period: { start: string; end: string; periods: number; months?: number };
-  configurations: string[];
-  results: Record<string, CompareResult>;
-  benchmark: Metrics;
-  verdicts: { configuration: string; beats: boolean; text: string }[];
-  trials: number;
-  seed: number;
-  backend?: string;
-  conventions: Record<string, string | number>;
-  warnings: string[];
-}
+/** The document `backtest compare --json` prints (the shape the compare report reads). */
+export type CompareSummary = CompareSummaryDoc & { results: Record<string, CompareResult> };
 
 export interface CompareOutcome {
   summary: CompareSummary;
+  /** The data file the compare read (for the folder's provenance). */
+  data: { path: string; sha256: string };
   runs: ConfigurationRun[];
   configurations: Configuration[];
 }
@@ -153,5 +136,5 @@ export async function runCompare(
     },
     warnings,
   };
-  return { summary, runs, configurations: configs };
+  return { summary, data: { path: data.path, sha256: data.sha256 }, runs, configurations: configs };
 }
