@@ -5,7 +5,7 @@ import { writeFileAtomic } from './atomic-file';
 import { toFeatureMatrix, toTarget } from './features';
 import { RankDeficiencyError, solveLeastSquares } from './householder-qr';
 import type { Features, FitResult, Model, Parameters, Target } from './model';
-import { studentTTwoSidedPValue } from './student-t';
+import { studentTTwoSided } from '@backtest/metrics';
 
 /** The statistics statsmodels' `OLS(y, add_constant(X)).fit()` reports, under the same definitions. */
 export interface OlsSummary {
@@ -117,7 +117,7 @@ export class OlsModel implements Model<OlsFitResult, OlsFitOptions> {
       coefficients: beta,
       standardErrors,
       tStatistics,
-      pValues: tStatistics.map((t) => studentTTwoSidedPValue(t, n - k)),
+      pValues: tStatistics.map((t) => studentTTwoSided(t, n - k)),
       covariance,
       rSquared,
       adjustedRSquared: 1 - ((n - 1) / (n - k)) * (1 - rSquared),
