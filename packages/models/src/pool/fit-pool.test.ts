@@ -74,6 +74,13 @@ describe('fitNetworks', () => {
     await expect(fitNetworks(jobs, { threads: 1, backend: 'cpu' })).rejects.toThrow(/epochs must be a positive integer, got 0/);
   }, 60_000);
 
+  it('says which worker could not start when its backend does not initialise', async () => {
+    const jobs = [job(0), job(1)];
+    const backend = 'no-such-backend' as never;
+    await expect(fitNetworks(jobs, { threads: 2, backend })).rejects.toThrow(/worker thread \d could not start: unknown backend "no-such-backend"/);
+    await expect(fitNetworks(jobs, { threads: 1, backend })).rejects.toThrow(/unknown backend "no-such-backend"/);
+  }, 60_000);
+
   it('rejects a thread count that is not a positive integer', async () => {
     await expect(fitNetworks([job(0)], { threads: 0, backend: 'cpu' })).rejects.toThrow(/threads must be a positive integer/);
   });
