@@ -8,19 +8,16 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openOffline } from './browser';
 import { compareRows, valueAt } from '@backtest/report';
 import { backtest, runsDir } from './helpers';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = mkdtempSync(path.join(os.tmpdir(), 'compare-report-'));
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -48,20 +45,7 @@ function sharpe(returns: number[], cash: number[], periodsPerYear: number): numb
 }
 
 async function openReport(file: string, screenshot: string) {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const errors: string[] = [];
-  const blocked: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  // Self-contained: any request other than the file itself is refused and recorded.
-  await page.route('**', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file://')) return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
-  await page.goto('file://' + file);
-  await page.waitForSelector('body[data-charts-rendered]', { timeout: 60_000 });
+  const { page, errors, blocked } = await openOffline(browser, file);
   const charts = await page.$$eval('[data-chart]', (boxes) =>
     boxes.map((b) => ({
       id: b.getAttribute('data-chart')!,

@@ -7,21 +7,18 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openOffline } from './browser';
 import { silentProgress } from '@backtest/core';
 import { loadStrategyRegistry, resolveSettings, runJob } from '@backtest/cli';
 import { METRIC_ROWS, runRecordFrom, writeRunFolder } from '@backtest/report';
 import { root } from './helpers';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const out = mkdtempSync(path.join(os.tmpdir(), 'report-browser-'));
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -49,20 +46,7 @@ interface OpenedReport {
 }
 
 async function openReport(file: string, screenshot: string): Promise<OpenedReport> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const consoleErrors: string[] = [];
-  const blocked: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  // The report must be self-contained: any request that is not the file itself is refused and recorded.
-  await page.route('**', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file://')) return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
-  await page.goto('file://' + file);
-  await page.waitForSelector('body[data-charts-rendered]', { timeout: 60_000 });
+  const { page, errors: consoleErrors, blocked } = await openOffline(browser, file);
   const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.startTime));
   const openMs = Math.max(...marks);
   const firstChartMs = Math.min(...marks);

@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser';
 import { backtest } from './helpers';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const out = mkdtempSync(path.join(os.tmpdir(), 'study-figures-'));
 const folder = path.join(out, 'seed');
 const screenshot = path.join(out, 'study.png');
@@ -21,10 +21,7 @@ const FIGURES = ['price-sma', 'experiment-1', 'experiment-2', 'experiment-3', 'e
 beforeAll(async () => {
   const r = backtest(['study', 'seed', '--out', folder]);
   if (r.code !== 0) throw new Error(`backtest study seed failed (${r.code}): ${r.stderr}`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
