@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { didYouMean, type RawParamValue, UserError } from '@backtest/core';
 
@@ -21,6 +22,7 @@ export interface RunSettings {
   costBps: number;
   cashRate: number;
   seed: number;
+  /** Worker threads for independent model fits; `auto` in a config file means one per core. */
   threads: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   params: Record<string, RawParamValue>;
@@ -55,7 +57,7 @@ const SCHEMA: Record<keyof RunSettings, Check> = {
   costBps: number(0),
   cashRate: number(-0.99),
   seed: number(0, true),
-  threads: number(1, true),
+  threads: (v) => (v === 'auto' ? undefined : number(1, true)(v) && 'an integer >= 1 or "auto"'),
   backend: oneOf('auto', 'tensorflow', 'wasm', 'cpu'),
   params: paramMap,
   plugins: stringList,
@@ -101,6 +103,8 @@ export function resolveSettings(projectRoot: string, configFile: string | undefi
   const user = configFile ? readSettingsFile(configFile) : {};
   const merged = { ...defaults, ...user } as RunSettings;
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  if ((merged.threads as unknown) === 'auto') merged.threads = availableParallelism();
+  if (!Number.isInteger(merged.threads) || merged.threads < 1) throw new UserError(`--threads must be an integer >= 1, got ${String(merged.threads)}`);
   merged.params = { ...(defaults.params ?? {}), ...(user.params ?? {}), ...(flags.params ?? {}) };
   merged.plugins = [...(user.plugins ?? defaults.plugins ?? []), ...(flags.plugins ?? [])];
   if (configFile && user.dataDirs) {
