@@ -100,7 +100,11 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
       ys.push(y);
     }
     if (ys.length < o.minTrain) {
-      throw new UserError(`${o.id}: only ${ys.length} training rows at ${view.label}; it needs at least ${o.minTrain} (set --test-start later or lower minTrain)`);
+      const undefinedRows = end - start - ys.length;
+      const why = undefinedRows > 0 ? ` (${undefinedRows} of the ${end - start} rows have undefined features: a flat price window leaves the scaling undefined)` : '';
+      throw new UserError(
+        `${o.id}: only ${ys.length} training rows at ${view.label}${why}; it needs at least ${o.minTrain} (set --test-start later or lower minTrain)`,
+      );
     }
     return { x: { rows: ys.length, cols, data: Float64Array.from(xs) }, y: Float64Array.from(ys) };
   }

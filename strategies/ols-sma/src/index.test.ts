@@ -36,4 +36,12 @@ describe('ols-sma', () => {
       'ols-sma: only 10 training rows at 1994-01; it needs at least 24',
     );
   });
+
+  it('says why when flat prices leave no usable training rows', async () => {
+    const p = resolveParams('ols-sma', olsSma.params, {});
+    const flat = Array.from({ length: 120 }, () => 100);
+    await expect(walkForward(monthly(flat), olsSma.create(p, ctx), { testStart: '1994-01' })).rejects.toThrow(
+      'ols-sma: only 0 training rows at 1994-01 (29 of the 29 rows have undefined features: a flat price window leaves the scaling undefined); it needs at least 24',
+    );
+  });
 });
