@@ -39,9 +39,10 @@ describe('ols-sma', () => {
 
   it('says why when flat prices leave no usable training rows', async () => {
     const p = resolveParams('ols-sma', olsSma.params, {});
+    // 1994-01 is row 48; targets are known for rows 18 (first complete) .. 47: 30 rows.
     const flat = Array.from({ length: 120 }, () => 100);
     await expect(walkForward(monthly(flat), olsSma.create(p, ctx), { testStart: '1994-01' })).rejects.toThrow(
-      'ols-sma: only 0 training rows at 1994-01 (29 of the 29 rows have undefined features: a flat price window leaves the scaling undefined); it needs at least 24',
+      'ols-sma: only 0 training rows at 1994-01 (30 of the 30 rows have undefined features: a flat price window leaves the scaling undefined); it needs at least 24',
     );
   });
 });
