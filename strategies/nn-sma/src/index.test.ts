@@ -39,4 +39,13 @@ describe('nn-sma', () => {
     }
     expect([...byFit.values()].some((epochs) => epochs < 50)).toBe(true);
   });
+
+  it('trains the same networks with TensorFlow.js kernels as with the fused loop, to float32 rounding', async () => {
+    const fused = await run(42, { trainer: 'fused' });
+    const kernels = await run(42, { trainer: 'tfjs' });
+    const a = fused.output.forecasts!.map((f) => f.forecast);
+    const b = kernels.output.forecasts!.map((f) => f.forecast);
+    expect(b).toHaveLength(a.length);
+    a.forEach((v, i) => expect(Math.abs(v - b[i]!) / v).toBeLessThan(1e-5));
+  });
 });

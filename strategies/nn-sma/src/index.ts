@@ -12,6 +12,12 @@ const params = defineParams({
   batchSize: { type: 'integer', default: 32, min: 1, description: 'rows per gradient step' },
   patience: { type: 'integer', default: 0, min: 0, description: 'early stopping patience in epochs (0 = train every epoch)' },
   validation: { type: 'number', default: 0, min: 0, max: 0.5, description: 'fraction of the latest training rows held out to monitor early stopping' },
+  trainer: {
+    type: 'enum',
+    values: ['auto', 'fused', 'tfjs'],
+    default: 'auto',
+    description: 'training loop: a fused JavaScript pass (small nets), TensorFlow.js kernels, or auto by size; same numbers to float32 rounding',
+  },
 });
 
 /**
@@ -33,6 +39,7 @@ export const nnSma = defineStrategy({
       batchSize: p.batchSize,
       patience: p.patience,
       validation: p.validation,
+      trainer: p.trainer as 'auto' | 'fused' | 'tfjs',
       seed: context.seed,
       threads: context.threads,
       backend: context.backend as BackendRequest,

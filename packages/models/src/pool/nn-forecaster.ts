@@ -27,6 +27,8 @@ export interface NnForecasterOptions {
   readonly patience: number;
   /** Fraction of the latest training rows held out to monitor early stopping. */
   readonly validation: number;
+  /** Training loop: the fused JavaScript pass, TensorFlow.js kernels, or chosen by size (default). */
+  readonly trainer?: 'auto' | 'fused' | 'tfjs';
   /** The run's seed: fit i is seeded with seed + i. */
   readonly seed: number;
   readonly threads: number;
@@ -54,6 +56,7 @@ export function nnForecaster(o: NnForecasterOptions) {
       options: {
         epochs: o.epochs,
         batchSize: o.batchSize,
+        ...(o.trainer && o.trainer !== 'auto' ? { trainer: o.trainer } : {}),
         ...(o.patience > 0 ? { earlyStopping: { patience: o.patience, restoreBestWeights: true } } : {}),
       },
       // From the run's seed and the fit's index only: results do not depend on the order or
