@@ -11,6 +11,7 @@ require('esbuild').buildSync({
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',
-  external: ['@tensorflow/*', 'cli-progress'],
+  // The fit pool finds its worker script beside the models package at run time.
+  external: ['@tensorflow/*', 'cli-progress', '@backtest/models/package.json'],
   logLevel: 'warning',
 });
