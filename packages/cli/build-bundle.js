@@ -11,6 +11,9 @@ require('esbuild').buildSync({
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',
+  // Smaller source to compile at every start.
+  minifyWhitespace: true,
+  minifySyntax: true,
   // The fit pool finds its worker script beside the models package at run time.
   external: ['@tensorflow/*', 'cli-progress', '@backtest/models/package.json'],
   logLevel: 'warning',

@@ -45,7 +45,7 @@ export async function runCompare(
   const configs = configurations(options.strategies, options.grids, Object.fromEntries(Object.entries(settings.params).map(([k, v]) => [k, String(v)])));
   const plugins = configs.map((c) => registry.get(c.id));
   configs.forEach((c, i) => resolveParams(`strategy "${c.id}" (${c.label})`, plugins[i]!.params, c.params));
-  const data = loadData(settings, projectRoot);
+  const data = loadData(settings, projectRoot, [...new Set(plugins.flatMap((p) => p.needs?.columns ?? []))]);
   const warnings = [...data.warnings];
   const series = restrictToRange(data.series, settings.from, settings.to);
 
