@@ -10,6 +10,9 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+// Run folders of the timed commands go to a temporary directory (removed at the end).
+const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-runs-'));
+const env = { ...process.env, BACKTEST_RUNS_DIR: runsDir };
 const bin = path.join(root, 'packages/cli/dist/bin.js');
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
@@ -44,7 +47,7 @@ for (const c of cases) {
   for (let i = 0; i < n && !error; i++) {
     if (c.argv) {
       const t0 = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, [bin, ...c.argv], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+      const r = spawnSync(process.execPath, [bin, ...c.argv], { cwd: root, env, encoding: 'utf8', maxBuffer: 64 << 20 });
       const dt = Number(process.hrtime.bigint() - t0) / 1e9;
       if (r.status !== 0) error = (r.stderr || '').trim().split('\n').pop();
       else {
@@ -72,6 +75,7 @@ for (const c of cases) {
   process.stdout.write(`${c.name.padEnd(60)} ${fig}${extra.backend ? `  [${extra.backend}]` : ''}\n`);
 }
 
+fs.rmSync(runsDir, { recursive: true, force: true });
 const doc = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, cpu: os.cpus()[0]?.model, results };
 fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
 if (!only) fs.writeFileSync(path.join(__dirname, 'results', 'latest.json'), JSON.stringify(doc, null, 2) + '\n');
