@@ -13,7 +13,8 @@ const root = path.resolve(__dirname, '..');
 // Run folders of the timed commands go to a temporary directory (removed at the end).
 const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-runs-'));
 const env = { ...process.env, BACKTEST_RUNS_DIR: runsDir };
-const bin = path.join(root, 'packages/cli/dist/bin.js');
+// The installed command (node_modules/.bin/backtest runs this file).
+const bin = path.join(root, 'packages/cli/bin/backtest.js');
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
