@@ -15,7 +15,7 @@ describe('the composed forecast strategy', () => {
   it('takes every forecast and network parameter of nn-sma, plus model and features', () => {
     expect(Object.keys(plugin.params)).toEqual([
       'model', 'features', 'window', 'refit', 'trainWindow', 'minTrain', 'threshold', 'sizing', 'fullAt', 'short',
-      'hidden', 'activation', 'epochs', 'optimizer', 'learningRate', 'batchSize', 'patience', 'validation',
+      'hidden', 'activation', 'epochs', 'optimizer', 'learningRate', 'batchSize', 'patience', 'validation', 'trainer',
     ]);
     expect(resolveParams('forecast', plugin.params, {})).toMatchObject({ model: 'ols', features: 'sma', window: 10, hidden: [10], epochs: 20 });
   });
@@ -37,5 +37,19 @@ describe('the composed forecast strategy', () => {
     expect(() => resolveParams('forecast', plugin.params, { features: 'sma,,rsi' })).toThrow(
       'parameter "features" of forecast must be a comma-separated list of feature names, e.g. sma,rsi, got "sma,,rsi"',
     );
+  });
+});
+
+describe('presets', () => {
+  it('ols-sma and nn-sma are presets: the composed parameters less model and features (and the network\'s for ols)', () => {
+    const { forecastPreset } = jest.requireActual('./forecast-plugin') as typeof import('./forecast-plugin');
+    const { smaFeature } = jest.requireActual('@backtest/forecast') as typeof import('@backtest/forecast');
+    const ols = forecastPreset({ id: 'ols-x', description: 'd', model: 'ols', features: [smaFeature] });
+    const nn = forecastPreset({ id: 'nn-x', description: 'd', model: 'nn', features: [smaFeature] });
+    expect(Object.keys(ols.params)).toEqual(['window', 'refit', 'trainWindow', 'minTrain', 'threshold', 'sizing', 'fullAt', 'short']);
+    expect(Object.keys(nn.params)).toEqual([
+      'window', 'refit', 'trainWindow', 'minTrain', 'threshold', 'sizing', 'fullAt', 'short',
+      'hidden', 'activation', 'epochs', 'optimizer', 'learningRate', 'batchSize', 'patience', 'validation', 'trainer',
+    ]);
   });
 });

@@ -1,4 +1,14 @@
-import { defineStrategy, didYouMean, type StrategyPlugin, UserError } from '@backtest/core';
+import {
+  defineStrategy,
+  didYouMean,
+  type ParamSpecs,
+  type ParamValues,
+  resolveParams,
+  type Strategy,
+  type StrategyContext,
+  type StrategyPlugin,
+  UserError,
+} from '@backtest/core';
 import { composeFeatures, createForecastStrategy, type FeatureBuilder, sizingFrom, trainingWindowFrom } from '@backtest/forecast';
 import { type ModelPart, nnPart, olsPart } from './models';
 import { composedParams } from './params';
@@ -33,22 +43,59 @@ export function composedForecastStrategy(features: readonly FeatureBuilder[]): S
         return f;
       });
       if (new Set(chosen).size !== chosen.length) throw new UserError(`strategy "forecast": feature list "${p.features}" names a feature twice`);
-      const featureSet = composeFeatures(chosen, p.window);
-      const model: ModelPart = p.model === 'nn' ? nnPart(p, featureSet.names.length, context) : olsPart();
-      return createForecastStrategy({
-        id: 'forecast',
-        features: featureSet,
-        model: model.regressor,
-        refit: p.refit,
-        window: trainingWindowFrom(p),
-        minTrain: p.minTrain,
-        sizing: sizingFrom(p),
-        defaultTestStart: '1991-01',
-        context,
-        ...(model.setup ? { setup: model.setup } : {}),
-        ...(model.fitBatch ? { fitBatch: model.fitBatch } : {}),
-        info: () => ({ ...model.info(), features: featureSet.names.join(',') }),
-      });
+      return composedStrategy('forecast', p, chosen, context);
     },
+  });
+}
+
+/** The strategy of a model on chosen features (the composition itself, shared with the presets). */
+function composedStrategy(id: string, p: ParamValues<typeof composedParams>, chosen: readonly FeatureBuilder[], context: StrategyContext): Strategy {
+  const featureSet = composeFeatures(chosen, p.window);
+  const model: ModelPart = p.model === 'nn' ? nnPart(p, featureSet.names.length, context) : olsPart();
+  return createForecastStrategy({
+    id,
+    features: featureSet,
+    model: model.regressor,
+    refit: p.refit,
+    window: trainingWindowFrom(p),
+    minTrain: p.minTrain,
+    sizing: sizingFrom(p),
+    defaultTestStart: '1991-01',
+    context,
+    ...(model.setup ? { setup: model.setup } : {}),
+    ...(model.fitBatch ? { fitBatch: model.fitBatch } : {}),
+    info: () => ({ ...model.info(), features: featureSet.names.join(',') }),
+  });
+}
+
+const NN_ONLY = ['hidden', 'activation', 'epochs', 'optimizer', 'learningRate', 'batchSize', 'patience', 'validation', 'trainer'] as const;
+
+/**
+ * A named preset of the composed strategy: a fixed model and feature list, the other
+ * parameters as `forecast` has them (less the network's for `ols`). `nn-sma` and `ols-sma` are
+ * presets, so they are `forecast model=nn|ols features=sma` by construction.
+ */
+export function forecastPreset(preset: {
+  id: string;
+  description: string;
+  model: 'ols' | 'nn';
+  features: readonly FeatureBuilder[];
+}): StrategyPlugin {
+  const { model: _model, features: _features, ...rest } = composedParams;
+  const params: ParamSpecs =
+    preset.model === 'nn' ? rest : Object.fromEntries(Object.entries(rest).filter(([k]) => !(NN_ONLY as readonly string[]).includes(k)));
+  const defaults = resolveParams(preset.id, composedParams, {});
+  return defineStrategy({
+    id: preset.id,
+    description: preset.description,
+    kind: 'forecast',
+    params,
+    create: (p, context) =>
+      composedStrategy(
+        preset.id,
+        { ...defaults, ...p, model: preset.model, features: preset.features.map((f) => f.id).join(',') } as ParamValues<typeof composedParams>,
+        preset.features,
+        context,
+      ),
   });
 }

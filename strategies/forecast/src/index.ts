@@ -2,7 +2,7 @@ import { ContainerModule, StrategyPlugin } from '@backtest/core';
 import { builtInFeatures, FeatureBuilder } from '@backtest/forecast';
 import { composedForecastStrategy } from './forecast-plugin';
 
-export { composedForecastStrategy } from './forecast-plugin';
+export { composedForecastStrategy, forecastPreset } from './forecast-plugin';
 export { composedParams } from './params';
 
 /**

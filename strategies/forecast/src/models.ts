@@ -36,6 +36,7 @@ export function nnPart(p: Params, inputs: number, context: StrategyContext): Mod
     batchSize: p.batchSize,
     patience: p.patience,
     validation: p.validation,
+    trainer: p.trainer as 'auto' | 'fused' | 'tfjs',
     seed: context.seed,
     threads: context.threads,
     backend: context.backend as BackendRequest,

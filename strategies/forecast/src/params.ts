@@ -24,4 +24,10 @@ export const composedParams = defineParams({
   batchSize: { type: 'integer', default: 32, min: 1, description: 'nn: rows per gradient step' },
   patience: { type: 'integer', default: 0, min: 0, description: 'nn: early stopping patience in epochs (0 = train every epoch)' },
   validation: { type: 'number', default: 0, min: 0, max: 0.5, description: 'nn: fraction of the latest training rows held out to monitor early stopping' },
+  trainer: {
+    type: 'enum',
+    values: ['auto', 'fused', 'tfjs'],
+    default: 'auto',
+    description: 'nn: training loop, a fused JavaScript pass (small nets), TensorFlow.js kernels, or auto by size; same numbers to float32 rounding',
+  },
 });

@@ -1,31 +1,17 @@
-import { defineStrategy, strategyModule } from '@backtest/core';
-import { closeAndSmaFeatures, createForecastStrategy, forecastParams, sizingFrom, trainingWindowFrom } from '@backtest/forecast';
-import { OlsModel } from '@backtest/models';
+import { strategyModule } from '@backtest/core';
+import { smaFeature } from '@backtest/forecast';
+import { forecastPreset } from '@backtest/strategy-forecast';
 
 /**
  * Forecast next period's close by least squares on the scaled close and SMA, walk-forward;
- * long when the forecast beats the current close by more than the threshold.
+ * long when the forecast beats the current close by more than the threshold. A preset of the
+ * composed `forecast` strategy (`model=ols features=sma`).
  */
-export const olsSma = defineStrategy({
+export const olsSma = forecastPreset({
   id: 'ols-sma',
   description: 'OLS forecast of next close from close and SMA; long when it beats the close',
-  kind: 'forecast',
-  params: forecastParams,
-  create: (p, context) => {
-    let last: OlsModel | undefined;
-    return createForecastStrategy({
-      id: 'ols-sma',
-      features: closeAndSmaFeatures(p.window),
-      model: () => (last = new OlsModel()),
-      refit: p.refit,
-      window: trainingWindowFrom(p),
-      minTrain: p.minTrain,
-      sizing: sizingFrom(p),
-      defaultTestStart: '1991-01',
-      context,
-      info: () => ({ model: 'ols', lastCoefficients: last?.parameters() }),
-    });
-  },
+  model: 'ols',
+  features: [smaFeature],
 });
 
 export default strategyModule(olsSma);
