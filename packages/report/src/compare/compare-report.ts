@@ -1,5 +1,6 @@
 import { type ChartPage, chartFigure, chartPageBytes, chartPageHtml, type PageChart } from '../html/chart-page';
 import { escapeHtml as h } from '../html/escape';
+import { headerLine, warningsBox } from '../html/page-header';
 import { BENCHMARK_NAME } from '../html/report-charts';
 import { compareEquityChart, sharpeDiffChart } from './compare-charts';
 import type { CompareRecord, CompareSummaryDoc } from './compare-record';
@@ -98,19 +99,8 @@ function comparePage(record: CompareRecord): ChartPage {
   // Through JSON, as summary.json stores it: NaN becomes null in the table exactly as in the file.
   const s = JSON.parse(JSON.stringify(record.summary)) as CompareSummaryDoc;
   const charts = compareCharts(record);
-  const meta = [
-    `${h(s.dataset)} (${h(s.frequency)})`,
-    `${h(s.period.start)} .. ${h(s.period.end)}`,
-    `${s.period.periods} periods`,
-    `${s.trials} trial${s.trials === 1 ? '' : 's'}`,
-    `seed ${s.seed}`,
-    ...(s.backend ? [`backend ${h(s.backend)}`] : []),
-    ...(record.version ? [`backtest ${h(record.version)}`] : []),
-    ...(record.createdAt ? [`run ${h(record.createdAt)}`] : []),
-  ].join(' · ');
-  const warnings = s.warnings.length
-    ? `<div class="warnings" role="note"><strong>Warnings</strong><ul>${s.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul></div>`
-    : '';
+  const meta = headerLine(s, record, [`${s.trials} trial${s.trials === 1 ? '' : 's'}`]);
+  const warnings = warningsBox(s.warnings);
   const verdicts = s.verdicts.map((v) => `<li class="${v.beats ? 'beats' : 'not'}" data-configuration="${h(v.configuration)}">${h(v.text)}</li>`).join('\n');
   const body = `${COMPARE_CSS}
 <h1>${heading(s)} <span style="font-weight:normal;color:#5b6168">against ${BENCHMARK_NAME}</span></h1>

@@ -3,6 +3,7 @@ import type { RunSummary } from '../summary';
 import { type ChartPage, chartFigure, chartPageBytes, chartPageHtml } from './chart-page';
 import { escapeHtml as h } from './escape';
 import { metricsTable } from './metrics-table';
+import { headerLine, warningsBox } from './page-header';
 import { BENCHMARK_NAME, reportCharts } from './report-charts';
 
 function facts(items: [string, string][]): string {
@@ -62,18 +63,8 @@ function reportPage(record: RunRecord): ChartPage {
   // run or from the folder, which keeps the two reports identical.
   const s = JSON.parse(JSON.stringify(record.summary)) as RunSummary;
   const charts = reportCharts(record);
-  const meta = [
-    `${h(s.dataset)} (${h(s.frequency)})`,
-    `${h(s.period.start)} .. ${h(s.period.end)}`,
-    `${s.period.periods} periods`,
-    `seed ${s.seed}`,
-    ...(s.backend ? [`backend ${h(s.backend)}`] : []),
-    ...(record.version ? [`backtest ${h(record.version)}`] : []),
-    ...(record.createdAt ? [`run ${h(record.createdAt)}`] : []),
-  ].join(' · ');
-  const warnings = s.warnings.length
-    ? `<div class="warnings" role="note"><strong>Warnings</strong><ul>${s.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul></div>`
-    : '';
+  const meta = headerLine(s, record);
+  const warnings = warningsBox(s.warnings);
   const labels = record.prices.labels;
   const body = `<h1>${h(s.strategy)} <span style="font-weight:normal;color:#5b6168">against ${BENCHMARK_NAME}</span></h1>
 <p class="lede">${meta}</p>
