@@ -3,10 +3,10 @@
  * file is in place, so a folder without the suffix is always complete, and an interrupted run
  * leaves at most a `.partial` folder that nothing reads.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '@backtest/core';
-import { writeFileAtomic } from './atomic-write';
+import { PARTIAL_SUFFIX, writeFileAtomic, writeFolderAtomically } from './atomic-write';
 import { reportBytes } from './html/report';
 import {
   parsePositionsCsv,
@@ -28,7 +28,7 @@ import {
 } from './run-files';
 import type { RunRecord } from './run-record';
 
-export const PARTIAL_SUFFIX = '.partial';
+export { PARTIAL_SUFFIX } from './atomic-write';
 
 export interface WrittenRunFolder {
   /** The complete folder (absolute path). */
@@ -65,25 +65,7 @@ export function runFolderFiles(record: RunRecord): [string, string | Buffer][] {
  * a `.partial` leftover of an interrupted run with the same name is replaced.
  */
 export function writeRunFolder(record: RunRecord, dir: string): WrittenRunFolder {
-  const final = path.resolve(dir);
-  if (final.endsWith(PARTIAL_SUFFIX)) throw new UserError(`run folder name must not end with ${PARTIAL_SUFFIX}: ${dir}`);
-  if (existsSync(final)) throw new UserError(`run folder ${dir} already exists; choose another --out or remove it`);
-  const partial = final + PARTIAL_SUFFIX;
-  // A leftover of an interrupted run goes (checked first: a recursive rm loads its own module).
-  if (existsSync(partial)) rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  try {
-    const names: string[] = [];
-    for (const [name, text] of runFolderFiles(record)) {
-      writeFileAtomic(path.join(partial, name), text);
-      names.push(name);
-    }
-    renameSync(partial, final);
-    return { dir: final, files: names };
-  } catch (e) {
-    rmSync(partial, { recursive: true, force: true });
-    throw e;
-  }
+  return writeFolderAtomically(dir, runFolderFiles(record), 'run folder');
 }
 
 function readText(dir: string, name: string): string | undefined {

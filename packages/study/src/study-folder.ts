@@ -2,9 +2,8 @@
  * The study folder: study.html and the data behind every figure. Built under `<dir>.partial`
  * and renamed once every file is in place, so a folder without the suffix is always complete.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '@backtest/core';
+import { writeFolderAtomically } from '@backtest/report';
 import { architectureSvg } from './figures/architecture-svg';
 import { studyCharts } from './figures/study-charts';
 import { buildStudyPage } from './figures/study-page';
@@ -14,7 +13,7 @@ import type { Coefficients } from './regression';
 import type { StudyResult } from './run-study';
 import { studyDocument } from './study-json';
 
-export const PARTIAL_SUFFIX = '.partial';
+export { PARTIAL_SUFFIX } from '@backtest/report';
 export const STUDY_PAGE = 'study.html';
 
 export interface WrittenStudyFolder {
@@ -112,24 +111,5 @@ export function studyFolderFiles(r: StudyResult, folder?: string): [string, stri
  * an interrupted run with the same name is replaced, and a failure removes what it wrote.
  */
 export function writeStudyFolder(result: StudyResult, dir: string): WrittenStudyFolder {
-  const final = path.resolve(dir);
-  if (final.endsWith(PARTIAL_SUFFIX)) throw new UserError(`study folder name must not end with ${PARTIAL_SUFFIX}: ${dir}`);
-  if (existsSync(final)) throw new UserError(`study folder ${dir} already exists; choose another --out or remove it`);
-  const partial = final + PARTIAL_SUFFIX;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  try {
-    const names: string[] = [];
-    for (const [name, content] of studyFolderFiles(result, final)) {
-      const file = path.join(partial, name);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, content);
-      names.push(name);
-    }
-    renameSync(partial, final);
-    return { dir: final, files: names };
-  } catch (e) {
-    rmSync(partial, { recursive: true, force: true });
-    throw e;
-  }
+  return writeFolderAtomically(dir, studyFolderFiles(result, path.resolve(dir)), 'study folder');
 }

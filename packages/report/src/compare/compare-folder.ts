@@ -3,12 +3,8 @@
  * `<dir>.partial` and renamed when complete, like a run folder, so a folder without the suffix
  * is always whole.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import * as path from 'node:path';
-import { UserError } from '@backtest/core';
-import { writeFileAtomic } from '../atomic-write';
+import { writeFolderAtomically } from '../atomic-write';
 import { formatCsv } from '../csv';
-import { PARTIAL_SUFFIX } from '../run-folder';
 import { REPORT_FILE, RETURNS_FILE, SUMMARY_FILE, summaryJson } from '../run-files';
 import type { RunRecord } from '../run-record';
 import type { CompareRecord } from './compare-record';
@@ -41,27 +37,6 @@ export function compareFolderFiles(record: CompareRecord): [string, string | Buf
     [RETURNS_FILE, compareReturnsCsv(record)],
     [REPORT_FILE, compareReportBytes(record)],
   ];
-}
-
-/**
- * Writes `files` into the new folder `dir` atomically: under `<dir>.partial`, renamed at the
- * end; an existing `dir` is refused, a `.partial` leftover of an interrupted write replaced.
- */
-export function writeFolderAtomically(dir: string, files: readonly [string, string | Buffer][]): { dir: string; files: string[] } {
-  const final = path.resolve(dir);
-  if (final.endsWith(PARTIAL_SUFFIX)) throw new UserError(`folder name must not end with ${PARTIAL_SUFFIX}: ${dir}`);
-  if (existsSync(final)) throw new UserError(`folder ${dir} already exists; choose another --out or remove it`);
-  const partial = final + PARTIAL_SUFFIX;
-  if (existsSync(partial)) rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  try {
-    for (const [name, content] of files) writeFileAtomic(path.join(partial, name), content);
-    renameSync(partial, final);
-  } catch (e) {
-    rmSync(partial, { recursive: true, force: true });
-    throw e;
-  }
-  return { dir: final, files: files.map(([name]) => name) };
 }
 
 /** Writes the compare folder `dir`; returns its absolute path and the files in it. */
