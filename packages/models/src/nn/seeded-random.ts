@@ -4,6 +4,7 @@
  * fit bit for bit. Separate streams per purpose mean that, say, changing the number of epochs
  * never changes the initial weights.
  */
+import { mulberry32 } from '@backtest/metrics';
 
 export type Uniform = () => number;
 
@@ -13,14 +14,7 @@ export const STREAM = { initialWeights: 1, shuffle: 2 } as const;
 /** mulberry32: tiny, fast, and passes the statistical tests that matter for shuffling/initialising. */
 export function uniform(seed: number, stream: number): Uniform {
   // Mix seed and stream with a multiplicative hash so nearby seeds give unrelated sequences.
-  let a = Math.imul((seed >>> 0) ^ Math.imul(stream, 0x9e3779b9), 0x85ebca6b) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(Math.imul((seed >>> 0) ^ Math.imul(stream, 0x9e3779b9), 0x85ebca6b) >>> 0).next;
 }
 
 /** In-place Fisher-Yates shuffle: every permutation equally likely given uniform draws. */
