@@ -1,6 +1,6 @@
 import type { ParamValues, StrategyContext } from '@backtest/core';
 import type { ForecastStrategyOptions, Regressor } from '@backtest/forecast';
-import { type Activation, type BackendRequest, nnForecaster, OlsModel } from '@backtest/models';
+import { type Activation, type BackendRequest, nnForecaster, OlsModel, type Trainer } from '@backtest/models';
 import type { composedParams } from './params';
 
 type Params = ParamValues<typeof composedParams>;
@@ -36,7 +36,7 @@ export function nnPart(p: Params, inputs: number, context: StrategyContext): Mod
     batchSize: p.batchSize,
     patience: p.patience,
     validation: p.validation,
-    trainer: p.trainer as 'auto' | 'fused' | 'tfjs',
+    trainer: p.trainer as 'auto' | Trainer,
     seed: context.seed,
     threads: context.threads,
     backend: context.backend as BackendRequest,

@@ -26,8 +26,8 @@ export const composedParams = defineParams({
   validation: { type: 'number', default: 0, min: 0, max: 0.5, description: 'nn: fraction of the latest training rows held out to monitor early stopping' },
   trainer: {
     type: 'enum',
-    values: ['auto', 'fused', 'tfjs'],
+    values: ['auto', 'fused', 'simd', 'tfjs'],
     default: 'auto',
-    description: 'nn: training loop, a fused JavaScript pass (small nets), TensorFlow.js kernels, or auto by size; same numbers to float32 rounding',
+    description: 'nn: training loop, a fused JavaScript pass (small nets), WebAssembly SIMD kernels (wide nets), TensorFlow.js kernels, or auto by size; same numbers to float32 rounding',
   },
 });

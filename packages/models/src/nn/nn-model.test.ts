@@ -12,7 +12,7 @@ import { resolveNetwork } from './spec';
 const rmse = (a: Float64Array, b: readonly number[]): number => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0) / a.length);
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'nn-'));
 
-describe.each(['fused', 'tfjs'] as const)('NnModel trained by the %s runner', (trainer) => {
+describe.each(['fused', 'simd', 'tfjs'] as const)('NnModel trained by the %s runner', (trainer) => {
   test('a ReLU network learns a known linear function to low error', () => {
     const x = featureRows(256, 1);
     const model = new NnModel({ network: { inputSize: 2, layers: [{ units: 10, activation: 'relu' }, { units: 1 }] }, optimizer: { name: 'adam', learningRate: 0.02 } });
@@ -163,33 +163,48 @@ describe('NnModel', () => {
   const xv = featureRows(80, 6);
   const yv = xv.map((r) => 0.5 * linearTarget(r));
 
-  test.each([{ name: 'sgd', learningRate: 0.1 }, { name: 'adam' }] as const)('the fused and tfjs runners agree to float32 rounding ($name)', (optimizer) => {
-    // Same seed: same initial weights and shuffles; only the arithmetic differs (float64 sums in
-    // the fused pass, float32 kernels in tfjs), so weights and losses agree closely.
-    const run = (trainer: 'fused' | 'tfjs') => {
-      const m = new NnModel({ network: { inputSize: 2, layers: [{ units: 6, activation: 'relu' }, { units: 3, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }, { units: 1 }] }, optimizer });
-      const fit = m.fit(x, y, { epochs: 8, seed: 4, validation: { x: xv, y: yv }, trainer });
-      const weights = m.weights();
-      m.dispose();
-      return { fit, weights };
-    };
-    const fused = run('fused');
-    const tfjs = run('tfjs');
-    fused.weights.forEach((w, i) => w.forEach((v, k) => expect(Math.abs(v - tfjs.weights[i]![k]!)).toBeLessThan(2e-5)));
-    fused.fit.history.loss.forEach((l, e) => expect(Math.abs(l - tfjs.fit.history.loss[e]!)).toBeLessThan(1e-5 * Math.max(1, l)));
-    fused.fit.history.valLoss!.forEach((l, e) => expect(Math.abs(l - tfjs.fit.history.valLoss![e]!)).toBeLessThan(1e-5 * Math.max(1, l)));
-    // Training moved the weights, so agreement is not just two copies of the initial values.
-    expect(fused.fit.history.loss[7]!).toBeLessThan(fused.fit.history.loss[0]! * 0.9);
+  // Same seed: same initial weights and shuffles; only the arithmetic differs (float64 sums in the
+  // fused pass, float32 sums in a fixed order of our own in the SIMD kernels, XNNPACK's or the cpu
+  // kernels' float32 in tfjs), so weights and losses agree to float32 rounding. Widths 37 and 6
+  // and a last batch of 22 rows take every tile shape of the SIMD matrix product and its tails.
+  const agreement = [
+    ['fused', [6, 3, 2], 2e-5],
+    ['simd', [6, 3, 2], 2e-5],
+    ['simd', [37, 20], 5e-5],
+  ] as const;
+  describe.each(agreement)('the %s runner agrees with the tfjs kernels, hidden %j', (trainer, hidden, tolerance) => {
+    const activations = ['relu', 'tanh', 'sigmoid'] as const;
+    const network = { inputSize: 2, layers: [...hidden.map((units, i) => ({ units, activation: activations[i % 3]! })), { units: 1 }] };
+    const rows = featureRows(150, 7);
+    const target = rows.map(linearTarget);
+    test.each([{ name: 'sgd', learningRate: 0.1 }, { name: 'adam' }] as const)('$name', (optimizer) => {
+      const run = (t: typeof trainer | 'tfjs') => {
+        const m = new NnModel({ network, optimizer });
+        const fit = m.fit(rows, target, { epochs: 8, seed: 4, validation: { x: xv, y: yv }, trainer: t });
+        const weights = m.weights();
+        const predictions = m.predict(xv);
+        m.dispose();
+        return { fit, weights, predictions };
+      };
+      const fast = run(trainer);
+      const tfjs = run('tfjs');
+      expect(fast.fit.trainer).toBe(trainer);
+      fast.weights.forEach((w, i) => w.forEach((v, k) => expect(Math.abs(v - tfjs.weights[i]![k]!)).toBeLessThan(tolerance)));
+      fast.predictions.forEach((p, i) => expect(Math.abs(p - tfjs.predictions[i]!)).toBeLessThan(tolerance));
+      fast.fit.history.loss.forEach((l, e) => expect(Math.abs(l - tfjs.fit.history.loss[e]!)).toBeLessThan(tolerance * Math.max(1, l)));
+      fast.fit.history.valLoss!.forEach((l, e) => expect(Math.abs(l - tfjs.fit.history.valLoss![e]!)).toBeLessThan(tolerance * Math.max(1, l)));
+      // Training moved the weights, so agreement is not just two copies of the initial values.
+      expect(fast.fit.history.loss[7]!).toBeLessThan(fast.fit.history.loss[0]! * 0.9);
+    });
   });
 
-  test('auto picks the fused runner on cpu and for small networks, tfjs kernels for wide ones elsewhere', () => {
+  test('auto picks the fused runner for small networks and the SIMD kernels for wide ones', () => {
     const small = resolveNetwork({ inputSize: 2, layers: [{ units: 10, activation: 'relu' }, { units: 1 }] });
     const wide = resolveNetwork({ inputSize: 2, layers: [{ units: 300, activation: 'relu' }, { units: 100, activation: 'relu' }, { units: 1 }] });
-    expect(chooseTrainer('auto', small, 'wasm')).toBe('fused');
-    expect(chooseTrainer('auto', wide, 'wasm')).toBe('tfjs');
-    expect(chooseTrainer('auto', wide, 'tensorflow')).toBe('tfjs');
-    expect(chooseTrainer('auto', wide, 'cpu')).toBe('fused');
-    expect(chooseTrainer('tfjs', small, 'cpu')).toBe('tfjs');
+    expect(chooseTrainer('auto', small)).toBe('fused');
+    expect(chooseTrainer('auto', wide)).toBe('simd');
+    expect(chooseTrainer('tfjs', small)).toBe('tfjs');
+    expect(() => chooseTrainer('gpu' as never, small)).toThrow(/trainer must be auto, fused, simd, tfjs, got "gpu"/);
     const m = new NnModel({ network: { inputSize: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }] } });
     expect(m.fit(x, y).trainer).toBe('fused');
     m.dispose();
@@ -210,7 +225,7 @@ describe('NnModel', () => {
 });
 
 describe('parameters during a fit', () => {
-  it.each(['fused', 'tfjs'] as const)('onEpochEnd can read the current weights (%s trainer)', (trainer) => {
+  it.each(['fused', 'simd', 'tfjs'] as const)('onEpochEnd can read the current weights (%s trainer)', (trainer) => {
     const x = Array.from({ length: 40 }, (_, i) => [Math.sin(i), Math.cos(i)]);
     const y = x.map(([a, b]) => 0.5 * a! - 0.3 * b! + 0.1);
     const model = new NnModel({ network: { inputSize: 2, layers: [{ units: 1 }] } });

@@ -17,8 +17,9 @@ import {
   resolveOptimizer,
 } from './spec';
 import { FusedRunner } from './fused-runner';
+import { SimdRunner } from './simd/simd-runner';
 import { meanSquaredError, TfjsRunner } from './tfjs-runner';
-import { type EpochLog, type LoopResult, trainLoop } from './train-loop';
+import { type EpochLog, type EpochRunner, type LoopResult, type LoopSettings, trainLoop } from './train-loop';
 
 export interface NnOptions {
   readonly network: NetworkSpec;
@@ -43,15 +44,17 @@ export interface NnFitOptions {
   readonly onEpochEnd?: (log: EpochLog) => void;
   /**
    * How batches are computed. 'tfjs': TensorFlow.js kernels on the active backend. 'fused': one
-   * JavaScript pass per epoch, no kernel calls, far faster for small networks. 'auto' takes
-   * 'fused' up to FUSED_MAX_WEIGHTS weights (2-10-1 has 41; 2-300-100-1 has 31,101). @default 'auto'
+   * JavaScript pass per epoch, no kernel calls, far faster for small networks. 'simd': our
+   * WebAssembly SIMD kernels, for wide layers. 'auto' takes 'fused' up to FUSED_MAX_WEIGHTS
+   * weights (2-10-1 has 41) and 'simd' above (2-300-100-1 has 31,101). @default 'auto'
    */
   readonly trainer?: 'auto' | Trainer;
 }
 
-export type Trainer = 'tfjs' | 'fused';
+export type Trainer = 'tfjs' | 'fused' | 'simd';
+export const TRAINERS: readonly Trainer[] = ['fused', 'simd', 'tfjs'];
 
-/** Largest network (in weights) that 'auto' trains with the fused pass on wasm/native (measured break-even ~2,300 on wasm). */
+/** Largest network (in weights) that 'auto' trains with the fused JavaScript pass; 'simd' above. */
 export const FUSED_MAX_WEIGHTS = 2048;
 
 export interface NnFitResult extends FitResult {
@@ -108,7 +111,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     const initial = weightShapes(this.network).map((shape, i) =>
       i % 2 === 0 ? glorotUniform(shape[0] as number, shape[1] as number, draw) : new Float32Array(shape[0] as number),
     );
-    const trainer = chooseTrainer(options.trainer ?? 'auto', this.network, tf.getBackend());
+    const trainer = chooseTrainer(options.trainer ?? 'auto', this.network);
     const monitor = validation ? 'val_loss' : 'loss';
     const settings = {
       rows: trainX.rows,
@@ -121,16 +124,11 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
       ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
     };
     let result: LoopResult;
-    if (trainer === 'fused') {
+    if (trainer === 'fused' || trainer === 'simd') {
       const data = (m: FeatureMatrix, t: Float64Array) => ({ rows: m.rows, x: Float32Array.from(m.data), y: Float32Array.from(t) });
-      const runner = new FusedRunner(this.network, initial, this.optimizer, data(trainX, trainY), validation && valY && data(validation.x, valY), batchSize);
-      // Callbacks during the fit (onEpochEnd reading parameters()) see the runner's weights.
-      this.#inTraining = () => runner.weights.map((w) => Float32Array.from(w));
-      try {
-        result = trainLoop(runner, settings);
-      } finally {
-        this.#inTraining = undefined;
-      }
+      const args = [this.network, initial, this.optimizer, data(trainX, trainY), validation && valY && data(validation.x, valY), batchSize] as const;
+      const runner: EpochRunner<unknown> & { readonly weights: Float32Array[] } = trainer === 'fused' ? new FusedRunner(...args) : new SimdRunner(...args);
+      result = this.trainWithoutTf(runner, settings);
       this.#net = new DenseNetwork(tf, this.network, runner.weights);
     } else {
       const net = new DenseNetwork(tf, this.network, initial);
@@ -213,6 +211,17 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     return model;
   }
 
+  /** Trains with a runner that makes no TensorFlow.js calls and holds its weights as float32 arrays. */
+  private trainWithoutTf(runner: EpochRunner<unknown> & { readonly weights: Float32Array[] }, settings: LoopSettings): LoopResult {
+    // Callbacks during the fit (onEpochEnd reading parameters()) see the runner's weights.
+    this.#inTraining = () => runner.weights.map((w) => Float32Array.from(w));
+    try {
+      return trainLoop(runner, settings);
+    } finally {
+      this.#inTraining = undefined;
+    }
+  }
+
   private checkpointWriter(dir: string, seed: number, monitor: string): (epoch: number, value: number, weights: () => Float32Array[]) => void {
     return (epoch, value, weights) => {
       writeLayersModel(dir, { spec: this.network, weights: weights(), metadata: this.metadata({ seed, epoch, monitor, value }) });
@@ -243,16 +252,16 @@ export function loadNetwork(dir: string): NnModel {
 }
 
 /**
- * 'auto': the fused JavaScript pass on the plain cpu backend (its JS kernels are slower than the
- * fused pass at every size measured, 2-10-1 to 2-300-100-1), and elsewhere up to
- * FUSED_MAX_WEIGHTS weights, where wasm's XNNPACK matmuls start to win (bench/models-fit.js).
+ * 'auto': the fused JavaScript pass up to FUSED_MAX_WEIGHTS weights, the SIMD kernels above, on
+ * every backend: neither calls TensorFlow.js while training, and both beat its kernels on wasm
+ * and cpu at every size measured (bench/cases/nn-trainers.js). The native backend could not be
+ * measured here; `trainer: 'tfjs'` forces TensorFlow.js kernels.
  */
-export function chooseTrainer(requested: 'auto' | Trainer, network: ResolvedNetwork, backend: string): Trainer {
-  if (requested === 'tfjs' || requested === 'fused') return requested;
-  if (requested !== 'auto') throw new UserError(`trainer must be auto, tfjs or fused, got "${String(requested)}"`);
-  if (backend === 'cpu') return 'fused';
+export function chooseTrainer(requested: 'auto' | Trainer, network: ResolvedNetwork): Trainer {
+  if (TRAINERS.includes(requested as Trainer)) return requested as Trainer;
+  if (requested !== 'auto') throw new UserError(`trainer must be auto, ${TRAINERS.join(', ')}, got "${String(requested)}"`);
   const size = weightShapes(network).reduce((s, shape) => s + shape.reduce((a, b) => a * b, 1), 0);
-  return size <= FUSED_MAX_WEIGHTS ? 'fused' : 'tfjs';
+  return size <= FUSED_MAX_WEIGHTS ? 'fused' : 'simd';
 }
 
 function toTensor(tf: Tf, m: FeatureMatrix): Tensor2D {

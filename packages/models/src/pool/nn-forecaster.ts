@@ -1,5 +1,5 @@
 import { type BackendRequest, initBackend } from '../backend';
-import { NnModel, type NnFitOptions } from '../nn/nn-model';
+import { NnModel, type NnFitOptions, type Trainer } from '../nn/nn-model';
 import type { NetworkSpec, OptimizerSpec } from '../nn/spec';
 import type { FitJob, PackedRows } from './fit-job';
 import { fitNetworks } from './fit-pool';
@@ -27,8 +27,8 @@ export interface NnForecasterOptions {
   readonly patience: number;
   /** Fraction of the latest training rows held out to monitor early stopping. */
   readonly validation: number;
-  /** Training loop: the fused JavaScript pass, TensorFlow.js kernels, or chosen by size (default). */
-  readonly trainer?: 'auto' | 'fused' | 'tfjs';
+  /** Training loop: the fused JavaScript pass, the SIMD kernels, TensorFlow.js kernels, or chosen by size (default). */
+  readonly trainer?: 'auto' | Trainer;
   /** The run's seed: fit i is seeded with seed + i. */
   readonly seed: number;
   readonly threads: number;

@@ -1,0 +1,46 @@
+import { DENSE_KERNELS_WASM } from './dense-kernels.wasm';
+
+/** Activation codes the kernels take. */
+export const ACTIVATION_CODE = { linear: 0, relu: 1, tanh: 2, sigmoid: 3 } as const;
+
+/** The exports of assembly/dense-kernels.ts; pointers are byte offsets into `memory`. */
+export interface DenseKernels {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  gemm(M: number, N: number, K: number, a: number, sai: number, sak: number, b: number, ldb: number, c: number, ldc: number, bias: number): void;
+  transpose(rows: number, cols: number, src: number, dst: number): void;
+  activate(act: number, p: number, n: number): void;
+  slopeMul(act: number, delta: number, out: number, n: number): void;
+  columnSums(rows: number, cols: number, src: number, dst: number): void;
+  sgd(w: number, g: number, n: number, lr: number): void;
+  adam(w: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
+}
+
+// The few WebAssembly calls used here: Node has them, but its type definitions (@types/node 20)
+// do not declare them without the DOM library.
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+let compiled: object | undefined;
+
+/**
+ * A fresh instance of the kernels with its own memory, holding float32 arrays of the given
+ * lengths (each 16-byte aligned, zero-filled). The memory is sized once, so the returned views
+ * stay valid for the instance's life; an array's pointer is its `byteOffset`.
+ */
+export function kernelsWithArrays(lengths: readonly number[]): { kernels: DenseKernels; arrays: Float32Array[] } {
+  compiled ??= new wasm.Module(Buffer.from(DENSE_KERNELS_WASM, 'base64'));
+  const kernels = new wasm.Instance(compiled, {}).exports as unknown as DenseKernels;
+  const base = kernels.memory.buffer.byteLength; // whatever the module reserved stays its own
+  const offsets: number[] = [];
+  let end = base;
+  for (const n of lengths) {
+    offsets.push(end);
+    end += Math.ceil((n * 4) / 16) * 16;
+  }
+  const page = 65536;
+  if (end > base) kernels.memory.grow(Math.ceil((end - base) / page));
+  const buffer = kernels.memory.buffer;
+  return { kernels, arrays: lengths.map((n, i) => new Float32Array(buffer, offsets[i] as number, n)) };
+}

@@ -1,0 +1,193 @@
+import type { DenseData } from '../fused-runner';
+import type { Activation, ResolvedNetwork, ResolvedOptimizer } from '../spec';
+import type { EpochRunner } from '../train-loop';
+import { ACTIVATION_CODE, type DenseKernels, kernelsWithArrays } from './kernels';
+
+/**
+ * Epochs on our WebAssembly SIMD kernels (assembly/dense-kernels.ts): for wide layers the
+ * matrix products are the work, and these run them at the speed of TensorFlow.js' wasm backend
+ * (XNNPACK) without its per-call costs: no kernel dispatch, no tensor allocation, and no
+ * repacking of a weight matrix that changes after every batch (~450 us of a ~1.3 ms batch of
+ * 2-300-100-1 on wasm). The weights, gradients and activations live in the module's memory
+ * for the whole fit; a batch is a dozen calls.
+ *
+ * Same semantics as the other runners: MSE loss, Keras' SGD/Adam updates (tfjs' Adam formula),
+ * batches in the given order. Arithmetic is float32 like TensorFlow.js', but sums run in a
+ * fixed order of their own, so results match the tfjs runner to float32 rounding, not bit for
+ * bit; one seed gives bit-identical results on every machine and thread.
+ */
+export class SimdRunner implements EpochRunner<Float32Array> {
+  readonly #k: DenseKernels;
+  readonly #dims: number[];
+  readonly #acts: number[];
+  /** kernel [fanIn x units] row-major, bias [units], per layer: views into the kernels' memory. */
+  readonly weights: Float32Array[];
+  readonly #params: Float32Array;
+  readonly #grads: Float32Array;
+  /** Per layer, offsets (in floats) of the kernel and bias inside params and grads. */
+  readonly #offsets: { kernel: number; bias: number }[];
+  readonly #moments: { m: Float32Array; v: Float32Array; step: number } | undefined;
+  readonly #layerOut: Float32Array[];
+  readonly #layerDelta: Float32Array[];
+  readonly #transposed: Float32Array;
+  readonly #train: DenseData;
+  readonly #validation: DenseData | undefined;
+  readonly #batchSize: number;
+  readonly #optimizer: ResolvedOptimizer;
+
+  constructor(spec: ResolvedNetwork, initial: readonly Float32Array[], optimizer: ResolvedOptimizer, train: DenseData, validation: DenseData | undefined, batchSize: number) {
+    this.#dims = [spec.inputSize, ...spec.layers.map((l) => l.units)];
+    this.#acts = spec.layers.map((l) => ACTIVATION_CODE[l.activation as Activation]);
+    this.#train = train;
+    this.#validation = validation;
+    this.#batchSize = Math.min(batchSize, train.rows);
+    this.#optimizer = optimizer;
+    const total = initial.reduce((s, w) => s + w.length, 0);
+    const rows = this.#batchSize;
+    const L = spec.layers.length;
+    let widestProduct = 0;
+    for (let l = 1; l < L; l++) widestProduct = Math.max(widestProduct, (this.#dims[l] as number) * (this.#dims[l + 1] as number));
+    const adam = optimizer.name === 'adam';
+    const { kernels, arrays } = kernelsWithArrays([
+      total, // params
+      total, // grads
+      ...(adam ? [total, total] : []),
+      widestProduct, // a kernel transposed, for the deltas of the layer below
+      ...this.#dims.map((units) => rows * units), // layer outputs (0: the batch's inputs)
+      ...this.#dims.map((units) => rows * units), // deltas (0 unused)
+    ]);
+    this.#k = kernels;
+    const next = (): Float32Array => arrays.shift() as Float32Array;
+    this.#params = next();
+    this.#grads = next();
+    this.#moments = adam ? { m: next(), v: next(), step: 0 } : undefined;
+    this.#transposed = next();
+    this.#layerOut = this.#dims.map(next);
+    this.#layerDelta = this.#dims.map(next);
+    this.#offsets = [];
+    this.weights = [];
+    let at = 0;
+    initial.forEach((w, i) => {
+      this.#params.set(w, at);
+      this.weights.push(this.#params.subarray(at, at + w.length));
+      if (i % 2 === 0) this.#offsets.push({ kernel: at, bias: 0 });
+      else (this.#offsets[this.#offsets.length - 1] as { bias: number }).bias = at;
+      at += w.length;
+    });
+  }
+
+  runEpoch(order: Int32Array): number {
+    const { x, y, rows: n } = this.#train;
+    const f = this.#dims[0] as number;
+    const input = this.#layerOut[0] as Float32Array;
+    const L = this.#acts.length;
+    const out = this.#layerOut[L] as Float32Array;
+    const delta = this.#layerDelta[L] as Float32Array;
+    const outAct = this.#acts[L - 1] as number;
+    let sse = 0;
+    for (let start = 0; start < n; start += this.#batchSize) {
+      const rows = Math.min(this.#batchSize, n - start);
+      for (let r = 0; r < rows; r++) {
+        const src = (order[start + r] as number) * f;
+        for (let c = 0; c < f; c++) input[r * f + c] = x[src + c] as number;
+      }
+      this.#forward(rows);
+      // Output delta: d(SSE/rows)/d(output) = 2 (output - y) / rows, then the activation's slope.
+      for (let r = 0; r < rows; r++) {
+        const diff = (out[r] as number) - (y[order[start + r] as number] as number);
+        sse += diff * diff;
+        delta[r] = (2 * diff) / rows;
+      }
+      this.#k.slopeMul(outAct, delta.byteOffset, out.byteOffset, rows);
+      this.#backward(rows);
+      this.#update();
+    }
+    return sse;
+  }
+
+  validationLoss(): number {
+    const v = this.#validation;
+    if (!v) return Number.NaN;
+    const f = this.#dims[0] as number;
+    const input = this.#layerOut[0] as Float32Array;
+    const out = this.#layerOut[this.#acts.length] as Float32Array;
+    let sse = 0;
+    for (let start = 0; start < v.rows; start += this.#batchSize) {
+      const rows = Math.min(this.#batchSize, v.rows - start);
+      input.set(v.x.subarray(start * f, (start + rows) * f));
+      this.#forward(rows);
+      for (let r = 0; r < rows; r++) sse += ((out[r] as number) - (v.y[start + r] as number)) ** 2;
+    }
+    return sse / v.rows;
+  }
+
+  snapshot(): Float32Array {
+    return this.#params.slice();
+  }
+
+  restore(snapshot: Float32Array): void {
+    this.#params.set(snapshot);
+  }
+
+  release(): void {}
+
+  currentWeights(): Float32Array[] {
+    return this.weights.map((w) => w.slice());
+  }
+
+  /** out[l + 1] = activation(out[l] W_l + b_l) for the first `rows` rows. */
+  #forward(rows: number): void {
+    const k = this.#k;
+    const base = this.#params.byteOffset;
+    for (let l = 0; l < this.#acts.length; l++) {
+      const fanIn = this.#dims[l] as number;
+      const units = this.#dims[l + 1] as number;
+      const { kernel, bias } = this.#offsets[l] as { kernel: number; bias: number };
+      const input = (this.#layerOut[l] as Float32Array).byteOffset;
+      const output = (this.#layerOut[l + 1] as Float32Array).byteOffset;
+      k.gemm(rows, units, fanIn, input, fanIn, 1, base + 4 * kernel, units, output, units, base + 4 * bias);
+      k.activate(this.#acts[l] as number, output, rows * units);
+    }
+  }
+
+  /** Gradients of every weight from the output delta (already through the output activation). */
+  #backward(rows: number): void {
+    const k = this.#k;
+    const params = this.#params.byteOffset;
+    const grads = this.#grads.byteOffset;
+    for (let l = this.#acts.length - 1; l >= 0; l--) {
+      const fanIn = this.#dims[l] as number;
+      const units = this.#dims[l + 1] as number;
+      const { kernel, bias } = this.#offsets[l] as { kernel: number; bias: number };
+      const input = (this.#layerOut[l] as Float32Array).byteOffset;
+      const delta = (this.#layerDelta[l + 1] as Float32Array).byteOffset;
+      // dW = input^T delta: input read as its transpose through the strides.
+      k.gemm(fanIn, units, rows, input, 1, fanIn, delta, units, grads + 4 * kernel, units, 0);
+      k.columnSums(rows, units, delta, grads + 4 * bias);
+      if (l === 0) break;
+      // Delta of the layer below, with the weights before this batch's update: delta W^T, then
+      // through that layer's activation.
+      const transposed = this.#transposed.byteOffset;
+      const below = (this.#layerDelta[l] as Float32Array).byteOffset;
+      k.transpose(fanIn, units, params + 4 * kernel, transposed);
+      k.gemm(rows, fanIn, units, delta, units, 1, transposed, fanIn, below, fanIn, 0);
+      k.slopeMul(this.#acts[l - 1] as number, below, input, rows * fanIn);
+    }
+  }
+
+  #update(): void {
+    const opt = this.#optimizer;
+    const w = this.#params.byteOffset;
+    const g = this.#grads.byteOffset;
+    const n = this.#params.length;
+    if (opt.name === 'sgd') {
+      this.#k.sgd(w, g, n, opt.learningRate);
+      return;
+    }
+    const moments = this.#moments as { m: Float32Array; v: Float32Array; step: number };
+    moments.step += 1;
+    const c1 = 1 - opt.beta1 ** moments.step;
+    const c2 = 1 - opt.beta2 ** moments.step;
+    this.#k.adam(w, g, moments.m.byteOffset, moments.v.byteOffset, n, opt.learningRate, opt.beta1, opt.beta2, opt.epsilon, c1, c2);
+  }
+}
