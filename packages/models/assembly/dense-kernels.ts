@@ -294,7 +294,7 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, b1
     const at = <usize>i << 2;
     const gi = load<f32>(g + at);
     const mi = b1 * load<f32>(m + at) + (1 - b1) * gi;
-    const vi = b2 * load<f32>(v + at) + (1 - b2) * gi * gi;
+    const vi = b2 * load<f32>(v + at) + (1 - b2) * (gi * gi);
     store<f32>(m + at, mi);
     store<f32>(v + at, vi);
     store<f32>(w + at, load<f32>(w + at) - (lr * (mi / c1)) / (Mathf.sqrt(vi / c2) + eps));

@@ -6,7 +6,7 @@ export { loadModel } from './load-model';
 export { type OlsFitOptions, type OlsFitResult, OlsModel, type OlsSummary } from './ols';
 export type { EarlyStoppingOptions } from './nn/early-stopping';
 export { fileIOHandler } from './nn/layers-format';
-export { DEFAULT_SEED, FUSED_MAX_WEIGHTS, loadNetwork, type NnFitOptions, type NnFitResult, NnModel, type NnOptions, type Trainer } from './nn/nn-model';
+export { DEFAULT_SEED, loadNetwork, type NnFitOptions, type NnFitResult, NnModel, type NnOptions, type Trainer } from './nn/nn-model';
 export type { Activation, DenseLayerSpec, NetworkSpec, OptimizerSpec } from './nn/spec';
 export type { EpochLog } from './nn/train-loop';
 // The fit pool loads TensorFlow.js only when a job runs (in this thread or a worker).

@@ -17,6 +17,7 @@ import {
   resolveOptimizer,
 } from './spec';
 import { FusedRunner } from './fused-runner';
+import { simdAvailable } from './simd/kernels';
 import { SimdRunner } from './simd/simd-runner';
 import { meanSquaredError, TfjsRunner } from './tfjs-runner';
 import { type EpochLog, type EpochRunner, type LoopResult, type LoopSettings, trainLoop } from './train-loop';
@@ -43,19 +44,16 @@ export interface NnFitOptions {
   readonly checkpoint?: { readonly dir: string };
   readonly onEpochEnd?: (log: EpochLog) => void;
   /**
-   * How batches are computed. 'tfjs': TensorFlow.js kernels on the active backend. 'fused': one
-   * JavaScript pass per epoch, no kernel calls, far faster for small networks. 'simd': our
-   * WebAssembly SIMD kernels, for wide layers. 'auto' takes 'fused' up to FUSED_MAX_WEIGHTS
-   * weights (2-10-1 has 41) and 'simd' above (2-300-100-1 has 31,101). @default 'auto'
+   * How batches are computed. 'simd': our WebAssembly SIMD kernels (float32, like TensorFlow.js),
+   * the fastest at every size measured. 'fused': one JavaScript pass per epoch with float64
+   * sums. 'tfjs': TensorFlow.js kernels on the active backend. 'auto' takes 'simd' (or 'fused'
+   * where WebAssembly SIMD is missing). All three agree to float32 rounding. @default 'auto'
    */
   readonly trainer?: 'auto' | Trainer;
 }
 
 export type Trainer = 'tfjs' | 'fused' | 'simd';
 export const TRAINERS: readonly Trainer[] = ['fused', 'simd', 'tfjs'];
-
-/** Largest network (in weights) that 'auto' trains with the fused JavaScript pass; 'simd' above. */
-export const FUSED_MAX_WEIGHTS = 2048;
 
 export interface NnFitResult extends FitResult {
   readonly epochsRun: number;
@@ -111,7 +109,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     const initial = weightShapes(this.network).map((shape, i) =>
       i % 2 === 0 ? glorotUniform(shape[0] as number, shape[1] as number, draw) : new Float32Array(shape[0] as number),
     );
-    const trainer = chooseTrainer(options.trainer ?? 'auto', this.network);
+    const trainer = chooseTrainer(options.trainer ?? 'auto');
     const monitor = validation ? 'val_loss' : 'loss';
     const settings = {
       rows: trainX.rows,
@@ -252,16 +250,15 @@ export function loadNetwork(dir: string): NnModel {
 }
 
 /**
- * 'auto': the fused JavaScript pass up to FUSED_MAX_WEIGHTS weights, the SIMD kernels above, on
- * every backend: neither calls TensorFlow.js while training, and both beat its kernels on wasm
- * and cpu at every size measured (bench/cases/nn-trainers.js). The native backend could not be
- * measured here; `trainer: 'tfjs'` forces TensorFlow.js kernels.
+ * 'auto': the SIMD kernels, on every backend: they make no TensorFlow.js call while training and
+ * beat both the fused JavaScript pass and TensorFlow.js' wasm and cpu kernels at every size
+ * measured here, 2-4-1 to 2-300-100-1 (bench/cases/nn-trainers.js). The native backend could
+ * not be measured here; `trainer: 'tfjs'` forces TensorFlow.js kernels.
  */
-export function chooseTrainer(requested: 'auto' | Trainer, network: ResolvedNetwork): Trainer {
+export function chooseTrainer(requested: 'auto' | Trainer): Trainer {
   if (TRAINERS.includes(requested as Trainer)) return requested as Trainer;
   if (requested !== 'auto') throw new UserError(`trainer must be auto, ${TRAINERS.join(', ')}, got "${String(requested)}"`);
-  const size = weightShapes(network).reduce((s, shape) => s + shape.reduce((a, b) => a * b, 1), 0);
-  return size <= FUSED_MAX_WEIGHTS ? 'fused' : 'simd';
+  return simdAvailable() ? 'simd' : 'fused';
 }
 
 function toTensor(tf: Tf, m: FeatureMatrix): Tensor2D {

@@ -43,6 +43,22 @@ export interface FitJobResult {
   readonly seconds: number;
 }
 
+/** Kernel and bias weights of a dense stack. */
+export function weightCount(network: NetworkSpec): number {
+  let fanIn = network.inputSize;
+  let total = 0;
+  for (const layer of network.layers) {
+    total += fanIn * layer.units + layer.units;
+    fanIn = layer.units;
+  }
+  return total;
+}
+
+/** A fit's work in weight-row-epochs (training and validation rows): its time is about proportional. */
+export function fitWork(job: FitJob): number {
+  return (job.x.rows + (job.validation?.x.rows ?? 0)) * (job.options.epochs ?? 1) * weightCount(job.network);
+}
+
 /**
  * Fits and forecasts on the active TensorFlow.js backend of the calling thread. The in-process
  * pool and every worker call exactly this, so a job's numbers do not depend on where it ran.

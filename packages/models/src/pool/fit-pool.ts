@@ -3,9 +3,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '@backtest/core';
 import { type BackendRequest, initBackend } from '../backend';
-import { weightShapes } from '../nn/dense-network';
-import { resolveNetwork } from '../nn/spec';
-import { type FitJob, type FitJobResult, runFitJob } from './fit-job';
+import { type FitJob, type FitJobResult, fitWork, runFitJob } from './fit-job';
 import type { FromWorker, ToWorker } from './messages';
 
 export interface FitPoolOptions {
@@ -50,10 +48,7 @@ export function fitWorkerPath(): string {
 
 /** Largest first, so the last jobs to finish are short ones and the threads end together. */
 function scheduleOrder(jobs: readonly FitJob[]): number[] {
-  const cost = jobs.map((job) => {
-    const weights = weightShapes(resolveNetwork(job.network)).reduce((s, shape) => s + shape.reduce((a, b) => a * b, 1), 0);
-    return (job.x.rows + (job.validation?.x.rows ?? 0)) * (job.options.epochs ?? 1) * weights;
-  });
+  const cost = jobs.map(fitWork);
   return jobs.map((_, i) => i).sort((a, b) => (cost[b] as number) - (cost[a] as number) || a - b);
 }
 

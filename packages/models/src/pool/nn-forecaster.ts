@@ -1,22 +1,15 @@
 import { type BackendRequest, initBackend } from '../backend';
 import { NnModel, type NnFitOptions, type Trainer } from '../nn/nn-model';
 import type { NetworkSpec, OptimizerSpec } from '../nn/spec';
-import type { FitJob, PackedRows } from './fit-job';
+import { type FitJob, fitWork, type PackedRows } from './fit-job';
 import { fitNetworks } from './fit-pool';
 
-/** Networks with more weights than this train on worker threads when threads > 1. */
-export const WORKER_MIN_WEIGHTS = 2048;
-
-/** Kernel and bias weights of a dense stack. */
-export function weightCount(network: NetworkSpec): number {
-  let fanIn = network.inputSize;
-  let total = 0;
-  for (const layer of network.layers) {
-    total += fanIn * layer.units + layer.units;
-    fanIn = layer.units;
-  }
-  return total;
-}
+/**
+ * Walk-forwards with more work than this (weight-row-epochs, summed over the fits) train on
+ * worker threads when threads > 1: about 1.5 s of SIMD training on one core here. A worker
+ * spends ~0.3-0.5 s loading TensorFlow.js (which predicts), so less work runs faster in-process.
+ */
+export const WORKER_MIN_WORK = 4e9;
 
 export interface NnForecasterOptions {
   readonly network: NetworkSpec;
@@ -82,14 +75,10 @@ export function nnForecaster(o: NnForecasterOptions) {
       };
     },
     async fitBatch(fits: readonly { fit: number; x: PackedRows; y: Float64Array; predict: PackedRows }[], done: () => void) {
-      // Worker threads only where they pay: a worker spends ~0.5 s loading TensorFlow.js, and
-      // small networks (trained by the fused JavaScript loop) ran no faster on two workers than
-      // in-process here, while wide ones ran 1.8x faster. Numbers are the same either way.
-      const threads = weightCount(o.network) > WORKER_MIN_WEIGHTS ? o.threads : 1;
-      const results = await fitNetworks(
-        fits.map((f) => jobFor(f.fit, f.x, f.y, f.predict)),
-        { threads, backend: o.backend, onResult: () => done() },
-      );
+      // Worker threads only where they pay (WORKER_MIN_WORK); numbers are the same either way.
+      const jobs = fits.map((f) => jobFor(f.fit, f.x, f.y, f.predict));
+      const threads = jobs.reduce((sum, job) => sum + fitWork(job), 0) > WORKER_MIN_WORK ? o.threads : 1;
+      const results = await fitNetworks(jobs, { threads, backend: o.backend, onResult: () => done() });
       if (results.length > 0) backend = results[0]!.backend;
       return results;
     },

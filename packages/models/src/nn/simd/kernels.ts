@@ -24,6 +24,16 @@ interface Wasm {
 const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 let compiled: object | undefined;
 
+/** Whether this runtime compiles the kernels (WebAssembly with 128-bit SIMD: Node 16.4 and later). */
+export function simdAvailable(): boolean {
+  try {
+    compiled ??= new wasm.Module(Buffer.from(DENSE_KERNELS_WASM, 'base64'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A fresh instance of the kernels with its own memory, holding float32 arrays of the given
  * lengths (each 16-byte aligned, zero-filled). The memory is sized once, so the returned views
