@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// One NnModel.fit (300 rows, 20 epochs, SGD, batch 32) per trainer, at three sizes: 2-10-1,
+// 2-50-1 and 2-300-100-1, on the backend 'auto' picks; median of three after one warm-up fit.
+// `seconds` is the SIMD trainer on 2-300-100-1 (what 'auto' runs for the wide walk); `extra`
+// holds every trainer's time in ms (what 'auto' is chosen from) and the largest difference of
+// the trained weights from the tfjs kernels' (float32 rounding). Prints one JSON line.
+'use strict';
+const path = require('node:path');
+const root = path.resolve(__dirname, '..', '..');
+const models = require(path.join(root, 'packages/models/dist/index.js'));
+
+const rows = 300;
+const x = Array.from({ length: rows }, (_, r) => [Math.sin(r * 0.37), Math.cos(r * 0.61)]);
+const y = x.map(([a, b]) => 0.5 * a - 0.3 * b + 0.1);
+const sizes = { '2-10-1': [10], '2-50-1': [50], '2-300-100-1': [300, 100] };
+
+function fit(hidden, trainer) {
+  const m = new models.NnModel({ network: { inputSize: 2, layers: [...hidden.map((units) => ({ units, activation: 'relu' })), { units: 1 }] } });
+  const t = performance.now();
+  const result = m.fit(x, y, { epochs: 20, seed: 42, trainer });
+  const ms = performance.now() - t;
+  const weights = m.weights();
+  m.dispose();
+  return { ms, weights, trainer: result.trainer, backend: result.backend };
+}
+
+(async () => {
+  const backend = await models.initBackend('auto');
+  const extra = { backend };
+  let seconds = 0;
+  for (const [name, hidden] of Object.entries(sizes)) {
+    const runs = {};
+    // The fused pass takes seconds on the wide network (it is ~20x slower there): not timed.
+    for (const trainer of name === '2-300-100-1' ? ['simd', 'tfjs'] : ['simd', 'fused', 'tfjs']) {
+      fit(hidden, trainer); // warm-up
+      const timed = [fit(hidden, trainer), fit(hidden, trainer), fit(hidden, trainer)].sort((a, b) => a.ms - b.ms);
+      runs[trainer] = timed[1];
+      extra[`${name} ${trainer} ms`] = +runs[trainer].ms.toFixed(2);
+    }
+    let worst = 0;
+    runs.simd.weights.forEach((w, i) => w.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - runs.tfjs.weights[i][k])))));
+    extra[`${name} simd vs tfjs max weight diff`] = worst;
+    extra[`${name} auto`] = fit(hidden, 'auto').trainer;
+    if (name === '2-300-100-1') seconds = runs.simd.ms / 1000;
+  }
+  process.stdout.write(JSON.stringify({ seconds, extra }) + '\n');
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
