@@ -69,10 +69,10 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, sai: i32, sak: i32, b: us
       s2 = v128.shuffle<f32>(v, v, 2, 2, 2, 2);
       s3 = v128.shuffle<f32>(v, v, 3, 3, 3, 3);
     } else {
-      s0 = f32x4.splat(load<f32>(pa));
-      s1 = f32x4.splat(load<f32>(pa + rowA));
-      s2 = f32x4.splat(load<f32>(pa + 2 * rowA));
-      s3 = f32x4.splat(load<f32>(pa + 3 * rowA));
+      s0 = v128.load32_splat(pa);
+      s1 = v128.load32_splat(pa + rowA);
+      s2 = v128.load32_splat(pa + 2 * rowA);
+      s3 = v128.load32_splat(pa + 3 * rowA);
     }
     c00 = mac(c00, s0, b0); c01 = mac(c01, s0, b1);
     c10 = mac(c10, s1, b0); c11 = mac(c11, s1, b1);
@@ -99,10 +99,10 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, sai: i32, sak: i32, b: us
   let pb = b + (<usize>j << 2);
   for (let k = 0; k < K; k++) {
     const b0 = v128.load(pb);
-    c0 = mac(c0, f32x4.splat(load<f32>(pa)), b0);
-    c1 = mac(c1, f32x4.splat(load<f32>(pa + rowA)), b0);
-    c2 = mac(c2, f32x4.splat(load<f32>(pa + 2 * rowA)), b0);
-    c3 = mac(c3, f32x4.splat(load<f32>(pa + 3 * rowA)), b0);
+    c0 = mac(c0, v128.load32_splat(pa), b0);
+    c1 = mac(c1, v128.load32_splat(pa + rowA), b0);
+    c2 = mac(c2, v128.load32_splat(pa + 2 * rowA), b0);
+    c3 = mac(c3, v128.load32_splat(pa + 3 * rowA), b0);
     pa += stepA;
     pb += stepB;
   }
@@ -121,7 +121,7 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, sai: i32, sak: i32, b: us
   let pa = a + (<usize>(i * sai) << 2);
   let pb = b + (<usize>j << 2);
   for (let k = 0; k < K; k++) {
-    const s = f32x4.splat(load<f32>(pa));
+    const s = v128.load32_splat(pa);
     c0 = mac(c0, s, v128.load(pb));
     c1 = mac(c1, s, v128.load(pb, 16));
     pa += stepA;
@@ -139,7 +139,7 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, sai: i32, sak: i32, b: us
   let pa = a + (<usize>(i * sai) << 2);
   let pb = b + (<usize>j << 2);
   for (let k = 0; k < K; k++) {
-    c0 = mac(c0, f32x4.splat(load<f32>(pa)), v128.load(pb));
+    c0 = mac(c0, v128.load32_splat(pa), v128.load(pb));
     pa += stepA;
     pb += stepB;
   }
