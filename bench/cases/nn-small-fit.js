@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // One small network fit, the unit of nn-sma's default walk: 2-10-1 (ReLU), SGD 0.01, batch 32,
-// 20 epochs on 300 rows, on the backend 'auto' picks, with the trainer 'auto' picks (the fused
-// JavaScript pass for this size). Timed after one warm-up fit so JIT compilation is excluded;
+// 20 epochs on 300 rows, on the backend 'auto' picks, with the trainer 'auto' picks (the SIMD
+// kernels). Timed after one warm-up fit so JIT compilation is excluded;
 // the plain tfjs-kernel trainer's time is in extra. Prints one JSON line: {"seconds", "extra"}.
 'use strict';
 const path = require('node:path');

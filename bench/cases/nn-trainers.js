@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // One NnModel.fit (300 rows, 20 epochs, SGD, batch 32) per trainer, at three sizes: 2-10-1,
-// 2-50-1 and 2-300-100-1, on the backend 'auto' picks; median of three after one warm-up fit.
+// 2-50-1 and 2-300-100-1, on the backend 'auto' picks; median of three after three warm-up fits.
 // `seconds` is the SIMD trainer on 2-300-100-1 (what 'auto' runs for the wide walk); `extra`
 // holds every trainer's time in ms (what 'auto' is chosen from) and the largest difference of
 // the trained weights from the tfjs kernels' (float32 rounding). Prints one JSON line.
@@ -32,7 +32,7 @@ function fit(hidden, trainer) {
     const runs = {};
     // The fused pass takes seconds on the wide network (it is ~20x slower there): not timed.
     for (const trainer of name === '2-300-100-1' ? ['simd', 'tfjs'] : ['simd', 'fused', 'tfjs']) {
-      fit(hidden, trainer); // warm-up
+      for (let w = 0; w < 3; w++) fit(hidden, trainer); // warm-up: JIT of the batch loop
       const timed = [fit(hidden, trainer), fit(hidden, trainer), fit(hidden, trainer)].sort((a, b) => a.ms - b.ms);
       runs[trainer] = timed[1];
       extra[`${name} ${trainer} ms`] = +runs[trainer].ms.toFixed(2);
