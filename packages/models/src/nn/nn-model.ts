@@ -127,7 +127,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
       const args = [this.network, initial, this.optimizer, data(trainX, trainY), validation && valY && data(validation.x, valY), batchSize] as const;
       const runner: EpochRunner<unknown> & { readonly weights: Float32Array[] } = trainer === 'fused' ? new FusedRunner(...args) : new SimdRunner(...args);
       result = this.trainWithoutTf(runner, settings);
-      this.#net = new DenseNetwork(tf, this.network, runner.weights);
+      this.#net = new DenseNetwork(tf, this.network, runner.currentWeights());
     } else {
       const net = new DenseNetwork(tf, this.network, initial);
       this.#net = net;

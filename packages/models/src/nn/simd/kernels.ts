@@ -34,15 +34,24 @@ export function simdAvailable(): boolean {
   }
 }
 
+let shared: { kernels: DenseKernels; base: number } | undefined;
+
 /**
- * A fresh instance of the kernels with its own memory, holding float32 arrays of the given
- * lengths (each 16-byte aligned, zero-filled). The memory is sized once, so the returned views
- * stay valid for the instance's life; an array's pointer is its `byteOffset`.
+ * The thread's one instance of the kernels, holding float32 arrays of the given lengths (each
+ * 16-byte aligned, zero-filled); an array's pointer is its `byteOffset`. One instance serves every
+ * fit of the thread, because V8 speeds up the calls into an instance's functions only after many
+ * of them (a fresh instance per fit kept every call on the slow generic path: ~0.2 us a call,
+ * 15% of a small walk-forward). So the arrays are valid until the next call of this function:
+ * it reuses (and, if it must grow, moves) the same memory. Fits within one thread run one at a
+ * time, and a runner copies out what must outlive it.
  */
 export function kernelsWithArrays(lengths: readonly number[]): { kernels: DenseKernels; arrays: Float32Array[] } {
-  compiled ??= new wasm.Module(Buffer.from(DENSE_KERNELS_WASM, 'base64'));
-  const kernels = new wasm.Instance(compiled, {}).exports as unknown as DenseKernels;
-  const base = kernels.memory.buffer.byteLength; // whatever the module reserved stays its own
+  if (!shared) {
+    compiled ??= new wasm.Module(Buffer.from(DENSE_KERNELS_WASM, 'base64'));
+    const kernels = new wasm.Instance(compiled, {}).exports as unknown as DenseKernels;
+    shared = { kernels, base: kernels.memory.buffer.byteLength }; // what the module reserved stays its own
+  }
+  const { kernels, base } = shared;
   const offsets: number[] = [];
   let end = base;
   for (const n of lengths) {
@@ -50,7 +59,9 @@ export function kernelsWithArrays(lengths: readonly number[]): { kernels: DenseK
     end += Math.ceil((n * 4) / 16) * 16;
   }
   const page = 65536;
-  if (end > base) kernels.memory.grow(Math.ceil((end - base) / page));
+  const have = kernels.memory.buffer.byteLength;
+  if (end > have) kernels.memory.grow(Math.ceil((end - have) / page));
   const buffer = kernels.memory.buffer;
+  new Uint8Array(buffer, base, end - base).fill(0);
   return { kernels, arrays: lengths.map((n, i) => new Float32Array(buffer, offsets[i] as number, n)) };
 }
