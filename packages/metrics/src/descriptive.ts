@@ -18,13 +18,13 @@ export function mean(x: Series): number {
  *
  * A series whose values are all identical returns exactly 0. Without this check the rounded mean
  * (e.g. 0.03/3 = 0.010000000000000002) leaves residuals of ~1e-18 and a "constant" series would
- * get a Sharpe ratio of 1e16 instead of the undefined value it really has.
+ * get a Sharpe ratio of 1e16 instead of the undefined value it really has. `m` is the series'
+ * mean when the caller already has it (a pass saved, the same result).
  */
-export function sampleVariance(x: Series): number {
+export function sampleVariance(x: Series, m: number = mean(x)): number {
   const n = x.length;
   if (n < 2) return NaN;
   if (isConstant(x)) return 0;
-  const m = mean(x);
   // Two-pass with the compensation term of Chan, Golub & LeVeque (1983) "corrected two-pass".
   let ss = 0;
   let comp = 0;

@@ -10,7 +10,7 @@
  * depending on the sign of the mean; we return NaN throughout, because the ratio is undefined
  * and an infinite Sharpe would top every comparison table.
  */
-import { mean, sampleStd } from './descriptive';
+import { mean, sampleStd, sampleVariance } from './descriptive';
 import { assertFinite, assertLength, assertPositive, cashAccessor, type Series } from './validate';
 
 function excessReturns(returns: Series, cash: Series | number | undefined): Series {
@@ -25,9 +25,10 @@ function excessReturns(returns: Series, cash: Series | number | undefined): Seri
 
 /** mean / sd(n-1) * sqrt(ppy) of an already-validated series; NaN if sd is 0 or undefined. */
 function annualisedMeanOverSd(x: Series, periodsPerYear: number): number {
-  const sd = sampleStd(x);
+  const m = mean(x);
+  const sd = Math.sqrt(sampleVariance(x, m));
   if (!(sd > 0)) return NaN;
-  return (mean(x) / sd) * Math.sqrt(periodsPerYear);
+  return (m / sd) * Math.sqrt(periodsPerYear);
 }
 
 /** Annualised volatility sd(r, n-1) * sqrt(ppy) of raw returns; NaN for fewer than 2 periods. */
