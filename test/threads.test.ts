@@ -1,13 +1,16 @@
 /**
  * --threads changes where network fits run, never the numbers: the JSON of --threads 1 (every
  * fit in the CLI's own thread) and --threads 2 and 3 (worker threads) must be byte for byte equal.
- * Small ranges and networks keep it to seconds; the CLI must also exit promptly (a worker left
- * running would hold the process open until the timeout).
+ * Small ranges and networks keep it to seconds, so BACKTEST_WORKER_MIN_WORK=0 sends them to
+ * workers (by default work this small stays in-process, where it is faster). The CLI must also
+ * exit promptly (a worker left running would hold the process open until the timeout).
  */
 import { backtest } from './helpers';
 
+const onWorkers = { BACKTEST_WORKER_MIN_WORK: '0' };
+
 function run(args: string[], threads: number): string {
-  const r = backtest([...args, '--threads', String(threads), '--json', '--no-save'], { timeout: 60_000 });
+  const r = backtest([...args, '--threads', String(threads), '--json', '--no-save'], { timeout: 60_000, env: onWorkers });
   if (r.code !== 0) throw new Error(`backtest ${args.join(' ')} --threads ${threads} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
@@ -23,17 +26,27 @@ describe('--threads', () => {
     expect(run(args, 3)).toBe(one);
   }, 120_000);
 
-  it('gives identical JSON for a wide network with early stopping (tfjs kernels) on 1 and 2 threads', () => {
+  it('gives identical JSON for a wider network with early stopping on 1 and 2 threads, and for each trainer', () => {
     const args = ['--strategy', 'nn-sma', '--from', '1985-01', '--to', '1999-12', '--test-start', '1996-01', '--param', 'refit=12',
       '--param', 'hidden=64,32', '--param', 'epochs=8', '--param', 'patience=2', '--param', 'validation=0.2'];
     expect(run(args, 2)).toBe(run(args, 1));
-  }, 120_000);
+    for (const trainer of ['fused', 'tfjs']) {
+      const withTrainer = [...args, '--param', `trainer=${trainer}`];
+      expect(run(withTrainer, 2)).toBe(run(withTrainer, 1));
+    }
+  }, 180_000);
 
   it('gives identical JSON for the composed forecast strategy with an nn model', () => {
     const args = ['--strategy', 'forecast', '--param', 'model=nn', '--param', 'features=sma,momentum', '--from', '1985-01', '--to', '1999-12',
       '--test-start', '1995-01', '--param', 'refit=12', '--param', 'epochs=5'];
     expect(run(args, 2)).toBe(run(args, 1));
   }, 120_000);
+
+  it('reads BACKTEST_WORKER_MIN_WORK where it decides on workers, and rejects a bad value', () => {
+    const r = backtest(['--strategy', 'nn-sma', '--from', '1990-01', '--to', '1999-12', '--param', 'epochs=1', '--threads', '2', '--json', '--no-save'], { env: { BACKTEST_WORKER_MIN_WORK: 'lots' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/BACKTEST_WORKER_MIN_WORK must be a number >= 0, got "lots"/);
+  });
 
   it('exits 2 with a clear message for a thread count that is not a positive integer', () => {
     const r = backtest(['--strategy', 'nn-sma', '--threads', '0', '--json', '--no-save']);

@@ -188,6 +188,7 @@ export async function runJob(
     params: run.params,
     seed: settings.seed,
     ...(typeof output.info?.backend === 'string' ? { backend: output.info.backend } : {}),
+    ...(typeof output.info?.trainer === 'string' ? { trainer: output.info.trainer } : {}),
     conventions: CONVENTIONS(walk.periodsPerYear, settings),
     warnings,
   };

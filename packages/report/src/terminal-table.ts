@@ -75,7 +75,8 @@ export function formatRunTable(summary: RunSummary): string {
   const p = summary.period;
   const head = [
     `${summary.strategy} on ${summary.dataset} (${summary.frequency}), ${p.start} .. ${p.end}, ${p.periods} periods` +
-      (summary.backend ? `, backend ${summary.backend}` : ''),
+      (summary.backend ? `, backend ${summary.backend}` : '') +
+      (summary.trainer ? `, trainer ${summary.trainer}` : ''),
     '',
   ];
   const notes = ['', '* = better of the two. Returns are per period, annualised where marked; Sharpe and Sortino over the cash return.'];

@@ -45,6 +45,6 @@ export function nnPart(p: Params, inputs: number, context: StrategyContext): Mod
     regressor: nn.regressor,
     fitBatch: nn.fitBatch,
     setup: nn.setup,
-    info: () => ({ model: 'nn', backend: nn.backend(), layers: [inputs, ...p.hidden, 1].join('-') }),
+    info: () => ({ model: 'nn', backend: nn.backend(), trainer: nn.trainer(), layers: [inputs, ...p.hidden, 1].join('-') }),
   };
 }

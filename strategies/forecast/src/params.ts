@@ -28,6 +28,6 @@ export const composedParams = defineParams({
     type: 'enum',
     values: ['auto', 'fused', 'simd', 'tfjs'],
     default: 'auto',
-    description: 'nn: training loop, a fused JavaScript pass (small nets), WebAssembly SIMD kernels (wide nets), TensorFlow.js kernels, or auto by size; same numbers to float32 rounding',
+    description: 'nn: training loop: WebAssembly SIMD kernels (auto), a float64 JavaScript pass (fused), or TensorFlow.js kernels (tfjs); the same numbers to float32 rounding',
   },
 });

@@ -40,12 +40,20 @@ describe('nn-sma', () => {
     expect([...byFit.values()].some((epochs) => epochs < 50)).toBe(true);
   });
 
-  it('trains the same networks with TensorFlow.js kernels as with the fused loop, to float32 rounding', async () => {
-    const fused = await run(42, { trainer: 'fused' });
+  it.each(['simd', 'fused'])('trains the same networks with TensorFlow.js kernels as with the %s trainer, to float32 rounding', async (trainer) => {
+    const fast = await run(42, { trainer });
     const kernels = await run(42, { trainer: 'tfjs' });
-    const a = fused.output.forecasts!.map((f) => f.forecast);
+    const a = fast.output.forecasts!.map((f) => f.forecast);
     const b = kernels.output.forecasts!.map((f) => f.forecast);
     expect(b).toHaveLength(a.length);
     a.forEach((v, i) => expect(Math.abs(v - b[i]!) / v).toBeLessThan(1e-5));
+  });
+
+  it("defaults to the SIMD trainer ('auto')", async () => {
+    const auto = await run(42, {});
+    const simd = await run(42, { trainer: 'simd' });
+    expect(auto.output.info?.trainer).toBe('simd');
+    expect((await run(42, { trainer: 'fused' })).output.info?.trainer).toBe('fused');
+    expect(auto.output.forecasts!.map((f) => f.forecast)).toEqual(simd.output.forecasts!.map((f) => f.forecast));
   });
 });

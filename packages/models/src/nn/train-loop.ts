@@ -11,7 +11,8 @@ export interface EpochLog {
 }
 
 /**
- * One way of running minibatch epochs (TensorFlow.js kernels, or one fused JavaScript pass).
+ * One way of running minibatch epochs (our SIMD kernels, TensorFlow.js kernels, or one fused
+ * JavaScript pass).
  * The driver below owns everything else, so both runners share the Keras semantics exactly.
  */
 export interface EpochRunner<Snapshot> {

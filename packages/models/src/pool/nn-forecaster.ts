@@ -1,3 +1,4 @@
+import { UserError } from '@backtest/core';
 import { type BackendRequest, initBackend } from '../backend';
 import { NnModel, type NnFitOptions, type Trainer } from '../nn/nn-model';
 import type { NetworkSpec, OptimizerSpec } from '../nn/spec';
@@ -8,8 +9,17 @@ import { fitNetworks } from './fit-pool';
  * Walk-forwards with more work than this (weight-row-epochs, summed over the fits) train on
  * worker threads when threads > 1: about 1.5 s of SIMD training on one core here. A worker
  * spends ~0.3-0.5 s loading TensorFlow.js (which predicts), so less work runs faster in-process.
+ * The environment variable BACKTEST_WORKER_MIN_WORK overrides it (0: workers whenever threads > 1).
  */
 export const WORKER_MIN_WORK = 4e9;
+
+/** Threads for these fits: `threads` if their work is above the threshold, else 1 (in-process). */
+export function threadsFor(jobs: readonly FitJob[], threads: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['BACKTEST_WORKER_MIN_WORK'];
+  const min = raw === undefined || raw === '' ? WORKER_MIN_WORK : Number(raw);
+  if (!(min >= 0)) throw new UserError(`BACKTEST_WORKER_MIN_WORK must be a number >= 0, got "${raw}"`);
+  return jobs.reduce((sum, job) => sum + fitWork(job), 0) > min ? threads : 1;
+}
 
 export interface NnForecasterOptions {
   readonly network: NetworkSpec;
@@ -20,7 +30,7 @@ export interface NnForecasterOptions {
   readonly patience: number;
   /** Fraction of the latest training rows held out to monitor early stopping. */
   readonly validation: number;
-  /** Training loop: the fused JavaScript pass, the SIMD kernels, TensorFlow.js kernels, or chosen by size (default). */
+  /** Training loop: the SIMD kernels ('auto', the default), the fused JavaScript pass, or TensorFlow.js kernels. */
   readonly trainer?: 'auto' | Trainer;
   /** The run's seed: fit i is seeded with seed + i. */
   readonly seed: number;
@@ -35,6 +45,7 @@ export interface NnForecasterOptions {
  */
 export function nnForecaster(o: NnForecasterOptions) {
   let backend = '';
+  let trainer = '';
 
   /** Fit `fit` on (x, y): the latest `validation` fraction of rows held out, as Keras' validation_split does. */
   function jobFor(fit: number, x: PackedRows, y: Float64Array, predict: PackedRows): FitJob {
@@ -68,6 +79,7 @@ export function nnForecaster(o: NnForecasterOptions) {
           const options: NnFitOptions = { ...job.options, seed: job.seed, ...(job.validation ? { validation: job.validation } : {}) };
           const r = net.fit(job.x, job.y, options);
           backend = r.backend;
+          trainer = r.trainer;
           return r;
         },
         predict: (x: PackedRows) => net.predict(x),
@@ -77,15 +89,16 @@ export function nnForecaster(o: NnForecasterOptions) {
     async fitBatch(fits: readonly { fit: number; x: PackedRows; y: Float64Array; predict: PackedRows }[], done: () => void) {
       // Worker threads only where they pay (WORKER_MIN_WORK); numbers are the same either way.
       const jobs = fits.map((f) => jobFor(f.fit, f.x, f.y, f.predict));
-      const threads = jobs.reduce((sum, job) => sum + fitWork(job), 0) > WORKER_MIN_WORK ? o.threads : 1;
-      const results = await fitNetworks(jobs, { threads, backend: o.backend, onResult: () => done() });
-      if (results.length > 0) backend = results[0]!.backend;
+      const results = await fitNetworks(jobs, { threads: threadsFor(jobs, o.threads), backend: o.backend, onResult: () => done() });
+      if (results.length > 0) ({ backend, trainer } = results[0]!);
       return results;
     },
     async setup() {
       backend = await initBackend(o.backend);
     },
-    /** The backend that trained (or will train) the networks, once known. */
+    /** The backend that predicts (and, with the tfjs trainer, trains), once known. */
     backend: () => backend,
+    /** The trainer that trained the networks, once they are trained. */
+    trainer: () => trainer,
   };
 }
