@@ -1,3 +1,4 @@
+import { chunkedMse, type DenseData, gatherBatch } from './dense-data';
 import type { Activation, ResolvedNetwork, ResolvedOptimizer } from './spec';
 import type { EpochRunner } from './train-loop';
 
@@ -51,16 +52,13 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
   }
 
   runEpoch(order: Int32Array): number {
-    const { x, y, rows: n } = this.#train;
+    const { y, rows: n } = this.#train;
     const f = this.#spec.inputSize;
     const input = this.#acts[0] as Float32Array;
     let sse = 0;
     for (let start = 0; start < n; start += this.#batchSize) {
       const rows = Math.min(this.#batchSize, n - start);
-      for (let r = 0; r < rows; r++) {
-        const src = (order[start + r] as number) * f;
-        for (let c = 0; c < f; c++) input[r * f + c] = x[src + c] as number;
-      }
+      gatherBatch(this.#train, f, order, start, rows, input);
       this.#forward(rows);
       // Output layer delta: d(SSE/rows)/d(output) = 2 (output - y) / rows, times the activation's slope.
       const L = this.#activations.length;
@@ -80,17 +78,8 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
   validationLoss(): number {
     const v = this.#validation;
     if (!v) return Number.NaN;
-    const f = this.#spec.inputSize;
-    const input = this.#acts[0] as Float32Array;
     const out = this.#acts[this.#activations.length] as Float32Array;
-    let sse = 0;
-    for (let start = 0; start < v.rows; start += this.#batchSize) {
-      const rows = Math.min(this.#batchSize, v.rows - start);
-      input.set(v.x.subarray(start * f, (start + rows) * f));
-      this.#forward(rows);
-      for (let r = 0; r < rows; r++) sse += ((out[r] as number) - (v.y[start + r] as number)) ** 2;
-    }
-    return sse / v.rows;
+    return chunkedMse(v, this.#spec.inputSize, this.#batchSize, this.#acts[0] as Float32Array, out, (rows) => this.#forward(rows));
   }
 
   snapshot(): Float32Array[] {
@@ -191,13 +180,6 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
       }
     });
   }
-}
-
-/** Rows of float32 features (row-major) and targets. */
-export interface DenseData {
-  readonly rows: number;
-  readonly x: Float32Array;
-  readonly y: Float32Array;
 }
 
 function activate(act: Activation, z: number): number {

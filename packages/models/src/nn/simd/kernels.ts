@@ -24,10 +24,15 @@ interface Wasm {
 const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 let compiled: object | undefined;
 
+function compiledKernels(): object {
+  compiled ??= new wasm.Module(Buffer.from(DENSE_KERNELS_WASM, 'base64'));
+  return compiled;
+}
+
 /** Whether this runtime compiles the kernels (WebAssembly with 128-bit SIMD: Node 16.4 and later). */
 export function simdAvailable(): boolean {
   try {
-    compiled ??= new wasm.Module(Buffer.from(DENSE_KERNELS_WASM, 'base64'));
+    compiledKernels();
     return true;
   } catch {
     return false;
@@ -47,8 +52,7 @@ let shared: { kernels: DenseKernels; base: number } | undefined;
  */
 export function kernelsWithArrays(lengths: readonly number[]): { kernels: DenseKernels; arrays: Float32Array[] } {
   if (!shared) {
-    compiled ??= new wasm.Module(Buffer.from(DENSE_KERNELS_WASM, 'base64'));
-    const kernels = new wasm.Instance(compiled, {}).exports as unknown as DenseKernels;
+    const kernels = new wasm.Instance(compiledKernels(), {}).exports as unknown as DenseKernels;
     shared = { kernels, base: kernels.memory.buffer.byteLength }; // what the module reserved stays its own
   }
   const { kernels, base } = shared;

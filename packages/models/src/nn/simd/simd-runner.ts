@@ -1,4 +1,4 @@
-import type { DenseData } from '../fused-runner';
+import { chunkedMse, type DenseData, gatherBatch } from '../dense-data';
 import type { Activation, ResolvedNetwork, ResolvedOptimizer } from '../spec';
 import type { EpochRunner } from '../train-loop';
 import { ACTIVATION_CODE, type DenseKernels, kernelsWithArrays } from './kernels';
@@ -78,7 +78,7 @@ export class SimdRunner implements EpochRunner<Float32Array> {
   }
 
   runEpoch(order: Int32Array): number {
-    const { x, y, rows: n } = this.#train;
+    const { y, rows: n } = this.#train;
     const f = this.#dims[0] as number;
     const input = this.#layerOut[0] as Float32Array;
     const L = this.#acts.length;
@@ -88,10 +88,7 @@ export class SimdRunner implements EpochRunner<Float32Array> {
     let sse = 0;
     for (let start = 0; start < n; start += this.#batchSize) {
       const rows = Math.min(this.#batchSize, n - start);
-      for (let r = 0; r < rows; r++) {
-        const src = (order[start + r] as number) * f;
-        for (let c = 0; c < f; c++) input[r * f + c] = x[src + c] as number;
-      }
+      gatherBatch(this.#train, f, order, start, rows, input);
       this.#forward(rows);
       // Output delta: d(SSE/rows)/d(output) = 2 (output - y) / rows, then the activation's slope.
       for (let r = 0; r < rows; r++) {
@@ -109,17 +106,8 @@ export class SimdRunner implements EpochRunner<Float32Array> {
   validationLoss(): number {
     const v = this.#validation;
     if (!v) return Number.NaN;
-    const f = this.#dims[0] as number;
-    const input = this.#layerOut[0] as Float32Array;
     const out = this.#layerOut[this.#acts.length] as Float32Array;
-    let sse = 0;
-    for (let start = 0; start < v.rows; start += this.#batchSize) {
-      const rows = Math.min(this.#batchSize, v.rows - start);
-      input.set(v.x.subarray(start * f, (start + rows) * f));
-      this.#forward(rows);
-      for (let r = 0; r < rows; r++) sse += ((out[r] as number) - (v.y[start + r] as number)) ** 2;
-    }
-    return sse / v.rows;
+    return chunkedMse(v, this.#dims[0] as number, this.#batchSize, this.#layerOut[0] as Float32Array, out, (rows) => this.#forward(rows));
   }
 
   snapshot(): Float32Array {
