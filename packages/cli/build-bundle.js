@@ -15,6 +15,7 @@ require('esbuild').buildSync({
   minifyWhitespace: true,
   minifySyntax: true,
   // The fit pool finds its worker script beside the models package at run time.
-  external: ['@tensorflow/*', 'cli-progress', '@backtest/models/package.json'],
+  // The data package's embedded extracts are found beside its package.json the same way.
+  external: ['@tensorflow/*', 'cli-progress', '@backtest/models/package.json', '@backtest/data/package.json'],
   logLevel: 'warning',
 });

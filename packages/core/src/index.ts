@@ -1,3 +1,4 @@
+export { type CsvCell, formatCsv } from './csv-format';
 export { closestMatch, didYouMean, editDistance } from './did-you-mean';
 export { formatLocation, InputError, type InputLocation, LookAheadError, UserError } from './errors';
 export { createMarketView, type MarketView } from './market-view';

@@ -9,6 +9,8 @@ import { datasetRegistry } from './registry';
 // packages/data/src -> the repository root, worked out independently of findProjectRoot.
 const projectRoot = resolve(__dirname, '..', '..', '..');
 const KNOWN = 'sp500, sp500-daily, sp500-shiller, ndx, n225, ftse100, dax, gold, tnx';
+const NAME_CSV = (name: string) =>
+  `a file NAME.csv in a data directory is the dataset NAME (\`backtest data fetch SYMBOL --source stooq|fred|yahoo --name ${name}\` downloads one)`;
 
 let scratch: string;
 beforeAll(() => {
@@ -76,20 +78,20 @@ describe('datasetRegistry', () => {
 describe('loadDataset', () => {
   it('an unknown name gets a near-miss hint and the known names', () => {
     expect(() => loadDataset('sp50', { dataDirs: [], projectRoot })).toThrow(
-      new UserError(`unknown dataset "sp50" (did you mean "sp500"?). Known datasets: ${KNOWN}`),
+      new UserError(`unknown dataset "sp50" (did you mean "sp500"?). Known datasets: ${KNOWN}; ${NAME_CSV('sp50')}`),
     );
     expect(() => loadDataset('bitcoin', { dataDirs: [], projectRoot })).toThrow(
-      new UserError(`unknown dataset "bitcoin". Known datasets: ${KNOWN}`),
+      new UserError(`unknown dataset "bitcoin". Known datasets: ${KNOWN}; ${NAME_CSV('bitcoin')}`),
     );
   });
 
-  it('a dataset found nowhere lists every directory and how to provide the file', () => {
+  it('a dataset found nowhere (no file, no embedded extract) lists every directory and how to provide the file', () => {
     const dirs = [join(scratch, 'a'), join(scratch, 'b')];
-    expect(() => loadDataset('ndx', { dataDirs: dirs, projectRoot })).toThrow(
+    expect(() => loadDataset('ndx', { dataDirs: dirs, projectRoot, embeddedDir: join(scratch, 'no-extracts') })).toThrow(
       new UserError(
         'dataset "ndx" needs the file ndx-daily.csv, which is in none of the data directories:\n' +
           `  ${dirs[0]}\n  ${dirs[1]}\n` +
-          'To provide it, download the data (Nasdaq-100 index (^NDX) month-end close) from ' +
+          'Where the network allows, `backtest data fetch ^ndx --source stooq --name ndx` downloads it. Otherwise download the data (Nasdaq-100 index (^NDX) month-end close) from ' +
           'https://finance.yahoo.com/quote/%5ENDX/history/ as CSV with the header date,open,close,volume ' +
           `and save it as ${join(projectRoot, 'data', 'ndx-daily.csv')}, ` +
           'or name the directory that holds it with --data-dir or BACKTEST_DATA_DIR.',

@@ -1,6 +1,14 @@
 // The public surface: loading files and datasets, the data directories, and the pieces the CLI
 // and reports need (layouts, month-end resampling, total return).
 export { type DataDirectorySources, dataDirectories, findProjectRoot } from './data-directories';
+export {
+  EMBEDDED_INDEX,
+  type EmbeddedExtract,
+  type EmbeddedIndex,
+  embeddedDir,
+  makeExtract,
+  readEmbeddedIndex,
+} from './embedded';
 export { type DatasetListing, type DatasetLocation, listDatasets, loadDataset } from './datasets';
 export { type ColumnMapping, LAYOUT_NAMES, type LayoutName, parseColumnMapping } from './layout';
 export { type LoadedData, loadCsvFile } from './load';

@@ -8,6 +8,11 @@ import { type LoadOptions, type ParsedData, parseCsvText } from './parse-csv';
 export interface LoadedData extends ParsedData {
   readonly path: string;
   readonly sha256: string;
+  /**
+   * Where a named dataset was found: a file in a data directory, or the month-end extract
+   * embedded in the data package. Undefined for a file named directly.
+   */
+  readonly origin?: 'data directory' | 'embedded';
 }
 
 /**

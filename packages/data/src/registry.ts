@@ -13,6 +13,8 @@ export interface DatasetEntry {
   readonly layout: LayoutName;
   /** Public page the file comes from, for documentation and the not-found message. */
   readonly url: string;
+  /** How `backtest data fetch` downloads the daily file, for the not-found message. */
+  readonly fetch?: { readonly source: string; readonly symbol: string };
 }
 
 export interface DatasetRegistry {
@@ -62,9 +64,15 @@ export function datasetRegistry(projectRoot: string): DatasetRegistry {
       frequency: frequency as Frequency,
       layout: layout as LayoutName,
       url: text('url'),
+      ...(entry.fetch === undefined ? {} : { fetch: fetchHint(name, entry.fetch) }),
     };
   });
   return { path, dataDirs, datasets };
+}
+
+function fetchHint(name: string, raw: unknown): { source: string; symbol: string } {
+  if (isRecord(raw) && typeof raw.source === 'string' && typeof raw.symbol === 'string') return { source: raw.source, symbol: raw.symbol };
+  throw new UserError(`dataset registry: dataset "${name}": "fetch" must be {"source": ..., "symbol": ...}`);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
