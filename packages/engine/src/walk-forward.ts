@@ -9,6 +9,7 @@ import {
   type StrategyOutput,
   UserError,
 } from '@backtest/core';
+import { cashFromYields, missingYield, type YieldSeries } from './cash';
 import { firstRowAtOrAfter } from './window';
 
 export interface WalkForwardOptions {
@@ -18,8 +19,16 @@ export interface WalkForwardOptions {
   readonly costBps?: number;
   /** Annual cash (risk-free) rate as a fraction, compounded to a per-period return. */
   readonly cashRate?: number;
+  /** A risk-free yield series instead of a constant rate (see `cashFromYields`); `cashRate` is then ignored. */
+  readonly cashYields?: YieldSeries;
   /** Name of the strategy, for messages. */
   readonly strategyId?: string;
+  /**
+   * Also decide at the last row, whose following return is not known yet: the position to hold
+   * from the end of the data on (`next`). Every other decision, and the model schedule, is the
+   * walk's own, so this is the decision a walk over one more row would make at that row.
+   */
+  readonly decideLast?: boolean;
   /** Called once per decision (for progress bars). */
   readonly onDecision?: (done: number, total: number) => void;
 }
@@ -45,6 +54,8 @@ export interface WalkForwardResult {
   readonly benchmarkWeights: Float64Array;
   readonly benchmarkReturns: Float64Array;
   readonly output: StrategyOutput;
+  /** With `decideLast`: the weight decided at the last row, to hold over the period after the data. */
+  readonly next?: { readonly label: string; readonly weight: number };
 }
 
 /** Per-period cash return and cost fraction from the annual cash rate and the cost in basis points. */
@@ -94,12 +105,23 @@ export async function walkForward(
     );
   }
 
-  const { periodsPerYear: ppy, cashPerPeriod, cost } = accountingTerms(freq, options);
+  const { periodsPerYear: ppy, cashPerPeriod, cost } = accountingTerms(freq, options.cashYields ? { costBps: options.costBps } : options);
+  const cashByRow = options.cashYields ? cashFromYields(series, options.cashYields) : undefined;
 
   const rows = assetReturns(series);
   const periods = n - 1 - first;
-  const views: MarketView[] = new Array<MarketView>(periods);
-  for (let k = 0; k < periods; k++) views[k] = createMarketView(series, first + k);
+  // The cash return of every period is checked before any model is trained.
+  const cash = new Float64Array(periods).fill(cashPerPeriod);
+  if (cashByRow) {
+    for (let k = 0; k < periods; k++) {
+      const c = cashByRow[first + k]!;
+      if (Number.isNaN(c)) throw missingYield(series, options.cashYields!, first + k);
+      cash[k] = c;
+    }
+  }
+  const decisions = periods + (options.decideLast ? 1 : 0);
+  const views: MarketView[] = new Array<MarketView>(decisions);
+  for (let k = 0; k < decisions; k++) views[k] = createMarketView(series, first + k);
   if (strategy.prepare) await strategy.prepare(views);
 
   const weights = new Float64Array(periods);
@@ -107,27 +129,31 @@ export async function walkForward(
   const benchmarkWeights = new Float64Array(periods).fill(1);
   const benchmarkReturns = new Float64Array(periods);
   const asset = new Float64Array(periods);
-  const cash = new Float64Array(periods).fill(cashPerPeriod);
   const labels: string[] = new Array<string>(periods);
   const decisionLabels: string[] = new Array<string>(periods);
 
+  const decide = (k: number): number => {
+    const w = strategy.decide(views[k]!);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < -1 || w > 1) {
+      throw new Error(`${id} returned weight ${String(w)} at ${label(first + k)}: a weight must be a number in [-1, 1]`);
+    }
+    return w;
+  };
   let previous = 0;
   for (let k = 0; k < periods; k++) {
     const t = first + k;
-    const w = strategy.decide(views[k]!);
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < -1 || w > 1) {
-      throw new Error(`${id} returned weight ${String(w)} at ${label(t)}: a weight must be a number in [-1, 1]`);
-    }
+    const w = decide(k);
     const r = rows[t + 1]!;
     weights[k] = w;
     asset[k] = r;
-    strategyReturns[k] = periodReturn(w, previous, r, cashPerPeriod, cost);
-    benchmarkReturns[k] = periodReturn(1, k === 0 ? 0 : 1, r, cashPerPeriod, cost);
+    strategyReturns[k] = periodReturn(w, previous, r, cash[k]!, cost);
+    benchmarkReturns[k] = periodReturn(1, k === 0 ? 0 : 1, r, cash[k]!, cost);
     labels[k] = label(t + 1);
     decisionLabels[k] = label(t);
     previous = w;
     options.onDecision?.(k + 1, periods);
   }
+  const next = options.decideLast ? { label: label(n - 1), weight: decide(periods) } : undefined;
 
   return {
     periodsPerYear: ppy,
@@ -141,5 +167,6 @@ export async function walkForward(
     benchmarkWeights,
     benchmarkReturns,
     output: strategy.finish?.() ?? {},
+    ...(next ? { next } : {}),
   };
 }
