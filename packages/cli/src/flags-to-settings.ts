@@ -2,9 +2,17 @@ import * as path from 'node:path';
 import { dataDirectories } from '@backtest/data';
 import type { RunFlags } from './options';
 import { parseParamFlags } from './options';
-import { resolveSettings, type RunSettings } from './settings';
+import { isPath, resolveSettings, type RunSettings } from './settings';
 
 const ENV_DATA_DIR = 'BACKTEST_DATA_DIR';
+
+/** `--cash-rate 0.02` is a rate; anything that is not a number names a yield series (a file path is made absolute). */
+function cashRateFlag(text: string | undefined): number | string | undefined {
+  if (text === undefined) return undefined;
+  const trimmed = String(text).trim();
+  if (trimmed !== '' && Number.isFinite(Number(trimmed))) return Number(trimmed);
+  return isPath(trimmed) ? path.resolve(trimmed) : trimmed;
+}
 
 /**
  * Settings from flags over the config file over config/defaults.json. Data directories are
@@ -23,7 +31,7 @@ export function settingsFromFlags(argv: RunFlags, projectRoot: string, env: Node
     to: argv.to,
     testStart: argv['test-start'],
     costBps: argv['cost-bps'],
-    cashRate: argv['cash-rate'],
+    cashRate: cashRateFlag(argv['cash-rate']),
     seed: argv.seed,
     threads: argv.threads,
     backend: argv.backend,

@@ -16,7 +16,7 @@ export function withRunOptions<T>(y: Argv<T>) {
     .option('to', { type: 'string', describe: 'last row to load (YYYY-MM)' })
     .option('test-start', { type: 'string', describe: 'first decision month (YYYY-MM)' })
     .option('cost-bps', { type: 'number', describe: 'trading cost per unit of weight change, in basis points' })
-    .option('cash-rate', { type: 'number', describe: 'annual return of cash, as a fraction (0.02 = 2%)' })
+    .option('cash-rate', { type: 'string', describe: 'cash: an annual rate as a fraction (0.02 = 2%), or a yield series in percent: a dataset (tnx, tb3ms) or CSV file' })
     .option('param', { type: 'string', array: true, describe: 'strategy parameter as name=value (repeatable)' })
     .option('seed', { type: 'number', describe: 'seed of every random draw' })
     .option('threads', { type: 'number', describe: 'worker threads for independent model fits' })
@@ -39,7 +39,7 @@ export interface RunFlags {
   to?: string;
   'test-start'?: string;
   'cost-bps'?: number;
-  'cash-rate'?: number;
+  'cash-rate'?: string;
   param?: string[];
   seed?: number;
   threads?: number;

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import {
   assetReturns,
   type ForecastRecord,
@@ -10,11 +11,11 @@ import {
   UserError,
 } from '@backtest/core';
 import { type LoadedData, loadCsvFile, loadDataset, parseColumnMapping } from '@backtest/data';
-import { restrictToRange, walkForward, type WalkForwardResult } from '@backtest/engine';
+import { restrictToRange, walkForward, type WalkForwardResult, type YieldSeries } from '@backtest/engine';
 import { computeMetrics, type ForecastMetrics, forecastMetrics, type Metrics } from '@backtest/metrics';
 import type { RunSummary } from '@backtest/report';
 import type { StrategyRegistry } from './registry';
-import type { RunSettings } from './settings';
+import { isPath, type RunSettings } from './settings';
 
 export const BENCHMARK_ID = 'buy-and-hold';
 
@@ -41,6 +42,34 @@ export function loadData(settings: RunSettings, projectRoot: string, columns?: r
   return settings.data
     ? loadCsvFile(settings.data, common)
     : loadDataset(settings.dataset, { ...common, dataDirs: settings.dataDirs, projectRoot });
+}
+
+/**
+ * The risk-free yield series `--cash-rate` names (a dataset or a CSV file of yields in percent a
+ * year), or undefined for a constant rate. Its loader warnings join `warnings`. A daily run reads
+ * the series daily where its file has days, else at month-end (each day then takes the latest
+ * month-end yield, see cashFromYields).
+ */
+export function loadCashYields(settings: RunSettings, projectRoot: string, warnings: string[]): YieldSeries | undefined {
+  const spec = settings.cashRate;
+  if (typeof spec === 'number') return undefined;
+  const read = (frequency: 'monthly' | 'daily'): LoadedData => {
+    const load = { values: 'rate' as const, onMissing: settings.onMissing, frequency, keepColumns: [] };
+    return isPath(spec) ? loadCsvFile(spec, load) : loadDataset(spec, { ...load, dataDirs: settings.dataDirs, projectRoot });
+  };
+  let data: LoadedData;
+  if (settings.frequency === 'daily') {
+    try {
+      data = read('daily');
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      data = read('monthly');
+    }
+  } else {
+    data = read('monthly');
+  }
+  warnings.push(...data.warnings);
+  return { source: isPath(spec) ? basename(spec) : spec, dates: data.series.dates, values: data.series.close };
 }
 
 /** Forecast and actual returns of each decision, aligned, with the historical-mean forecast. */
@@ -93,6 +122,10 @@ export interface ConfigurationOptions {
   readonly warnings: string[];
   /** Overrides settings.testStart (compare aligns every configuration on one start). */
   readonly testStart?: string;
+  /** The cash yield series, when --cash-rate names one (loadCashYields). */
+  readonly cashYields?: YieldSeries;
+  /** Also decide at the last row (the position to hold next: `walk.next`). */
+  readonly decideLast?: boolean;
 }
 
 /** Create the strategy, walk it forward over `series`, and compute its metrics and buy-and-hold's. */
@@ -119,7 +152,8 @@ export async function runConfiguration(
   const walk = await walkForward(series, strategy, {
     ...(testStart !== undefined ? { testStart } : {}),
     costBps: settings.costBps,
-    cashRate: settings.cashRate,
+    ...(o.cashYields ? { cashYields: o.cashYields } : { cashRate: settings.cashRate as number }),
+    ...(o.decideLast ? { decideLast: true } : {}),
     strategyId: plugin.id,
   });
   const ppy = walk.periodsPerYear;
@@ -147,6 +181,10 @@ export async function runConfiguration(
 export const CONVENTIONS = (ppy: number, settings: RunSettings) => ({
   periodsPerYear: ppy,
   cashRate: settings.cashRate,
+  cash:
+    typeof settings.cashRate === 'number'
+      ? `a constant annual rate r compounded to each period: (1 + r)^(1/${ppy}) - 1`
+      : `from the yield series ${isPath(settings.cashRate) ? basename(settings.cashRate) : settings.cashRate} (percent a year): the cash return over period t+1 is (1 + y_t/100)^(1/${ppy}) - 1, y_t the last yield known at period t's close${ppy === 12 ? ' (the yield of month t)' : ''}`,
   costBps: settings.costBps,
   timing: 'a weight decided at the close of period t is held over period t+1',
   sharpe: 'mean(excess) / sd(excess, n-1) * sqrt(periodsPerYear), excess over the cash return',
@@ -172,7 +210,8 @@ export async function runJob(
   const data = loadData(settings, projectRoot, plugin.needs?.columns ?? []);
   const warnings = [...data.warnings];
   const series = restrictToRange(data.series, settings.from, settings.to);
-  const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings });
+  const cashYields = loadCashYields(settings, projectRoot, warnings);
+  const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings, ...(cashYields ? { cashYields } : {}) });
   const { walk } = run;
   const output: StrategyOutput = walk.output;
   const results: RunSummary['results'] = { [plugin.id]: { ...run.metrics } };

@@ -20,7 +20,12 @@ export interface RunSettings {
   to?: string;
   testStart?: string;
   costBps: number;
-  cashRate: number;
+  /**
+   * Cash: a constant annual rate as a fraction (0.02 = 2%), or a yield series in percent a year,
+   * named as a dataset (`tnx`, a fetched `tb3ms`) or a CSV file (a path: it contains a slash or
+   * ends in .csv).
+   */
+  cashRate: number | string;
   seed: number;
   /** Worker threads for independent model fits; `auto` in a config file means one per core. */
   threads: number;
@@ -55,13 +60,26 @@ const SCHEMA: Record<keyof RunSettings, Check> = {
   to: isLabel,
   testStart: isLabel,
   costBps: number(0),
-  cashRate: number(-0.99),
+  cashRate: (v) => (typeof v === 'string' && v.trim() !== '' ? undefined : cashRateProblem(v)),
   seed: number(0, true),
   threads: (v) => (v === 'auto' ? undefined : number(1, true)(v) && 'an integer >= 1 or "auto"'),
   backend: oneOf('auto', 'tensorflow', 'wasm', 'cpu'),
   params: paramMap,
   plugins: stringList,
 };
+
+/** A cash series given as a file rather than a dataset name: it has a path separator or ends in .csv. */
+export function isPath(name: string): boolean {
+  return /[\\/]/.test(name) || name.toLowerCase().endsWith('.csv');
+}
+
+/** Why a constant cash rate is refused (undefined: accepted). Above 1 is 100% a year: most likely a percent meant as a fraction. */
+export function cashRateProblem(v: unknown): string | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return 'a number (an annual rate as a fraction) or the name of a yield series';
+  if (v < -0.99) return 'an annual rate above -0.99 (a fraction: 0.02 is 2% a year)';
+  if (v > 1) return `an annual rate as a fraction, at most 1 (100% a year): for ${v}% a year write ${v / 100}, or name a yield series in percent (a dataset or CSV file)`;
+  return undefined;
+}
 
 /** Check a settings object read from JSON: unknown keys get a hint, bad values say what was expected. */
 export function validateSettings(raw: unknown, file: string): Partial<RunSettings> {
@@ -105,8 +123,14 @@ export function resolveSettings(projectRoot: string, configFile: string | undefi
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
   if ((merged.threads as unknown) === 'auto') merged.threads = availableParallelism();
   if (!Number.isInteger(merged.threads) || merged.threads < 1) throw new UserError(`--threads must be an integer >= 1, got ${String(merged.threads)}`);
+  const cashProblem = typeof merged.cashRate === 'string' ? undefined : cashRateProblem(merged.cashRate);
+  if (cashProblem) throw new UserError(`--cash-rate must be ${cashProblem}, got ${String(merged.cashRate)}`);
   merged.params = { ...(defaults.params ?? {}), ...(user.params ?? {}), ...(flags.params ?? {}) };
   merged.plugins = [...(user.plugins ?? defaults.plugins ?? []), ...(flags.plugins ?? [])];
+  if (configFile && flags.cashRate === undefined && typeof user.cashRate === 'string' && isPath(user.cashRate)) {
+    // A cash file named in a config file is relative to that file, as its data directories are.
+    merged.cashRate = path.resolve(path.dirname(configFile), user.cashRate);
+  }
   if (configFile && user.dataDirs) {
     // Relative data directories in a user's config file are relative to that file.
     merged.dataDirs = user.dataDirs.map((d) => path.resolve(path.dirname(configFile), d));

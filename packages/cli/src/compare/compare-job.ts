@@ -2,7 +2,7 @@ import { createMarketView, periodLabel, type ProgressReporter, resolveParams, Us
 import { firstRowAtOrAfter, restrictToRange } from '@backtest/engine';
 import type { CompareResultDoc, CompareSummaryDoc } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
-import { CONVENTIONS, type ConfigurationRun, loadData, periodOf, runConfiguration } from '../run-job';
+import { CONVENTIONS, type ConfigurationRun, loadCashYields, loadData, periodOf, runConfiguration } from '../run-job';
 import type { RunSettings } from '../settings';
 import { type Configuration, configurations } from './grid';
 import { type Significance, significance, verdict } from './significance';
@@ -48,6 +48,7 @@ export async function runCompare(
   const data = loadData(settings, projectRoot, [...new Set(plugins.flatMap((p) => p.needs?.columns ?? []))]);
   const warnings = [...data.warnings];
   const series = restrictToRange(data.series, settings.from, settings.to);
+  const cashYields = loadCashYields(settings, projectRoot, warnings);
 
   // The common first decision row.
   let first = 0;
@@ -73,7 +74,7 @@ export async function runCompare(
 
   const runs: ConfigurationRun[] = [];
   for (let i = 0; i < configs.length; i++) {
-    runs.push(await runConfiguration(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart }));
+    runs.push(await runConfiguration(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart, ...(cashYields ? { cashYields } : {}) }));
     progress.stop();
   }
   const base = runs[0]!.walk;

@@ -29,6 +29,7 @@ const CONVENTION_NAMES: Record<string, string> = {
   periodsPerYear: 'Annualisation',
   sharpe: 'Sharpe ratio',
   cashRate: 'Cash rate',
+  cash: 'Cash return',
   costBps: 'Costs',
   psr: 'PSR',
   dsr: 'DSR',

@@ -19,7 +19,7 @@ function conventions(record: RunRecord, s: RunSummary): string {
   const ppy = c.periodsPerYear;
   const labels = record.prices.labels;
   const firstDecision = labels[labels.indexOf(s.period.start) - 1];
-  const known = new Set(['periodsPerYear', 'cashRate', 'costBps', 'timing', 'sharpe']);
+  const known = new Set(['periodsPerYear', 'cashRate', 'cash', 'costBps', 'timing', 'sharpe']);
   const items: [string, string][] = [
     [
       'Evaluation period',
@@ -30,7 +30,12 @@ function conventions(record: RunRecord, s: RunSummary): string {
     ['Timing', h(String(c.timing ?? 'a weight decided at the close of period t is held over period t+1')) + '; a decision sees rows up to t only.'],
     ['Annualisation', `${h(String(ppy))} periods a year: volatility = sd(r, n−1)·√${h(String(ppy))}; CAGR = ∏(1+r)^(${h(String(ppy))}/N) − 1`],
     ['Sharpe, Sortino', h(String(c.sharpe ?? '')) + '; Sortino divides by √(Σ min(excess, 0)² / N)'],
-    ['Cash rate', `${pctText(c.cashRate)} a year, compounded to a per-period return; uninvested weight earns it`],
+    [
+      'Cash rate',
+      typeof c.cashRate === 'number'
+        ? `${pctText(c.cashRate)} a year, compounded to a per-period return; uninvested weight earns it`
+        : `${h(String(c.cash ?? c.cashRate))}; uninvested weight earns it, and Sharpe, Sortino and alpha are over it`,
+    ],
     ['Costs', `${h(String(c.costBps))} basis points per unit of weight change (entering from cash pays once; buy-and-hold pays its entry too)`],
     ['Max drawdown', 'on the equity curve with a starting value of 1 prepended (a negative fraction); duration from peak to recovery, or to the end'],
     ['Alpha, beta', `OLS of the strategy’s returns on buy-and-hold’s; alpha × ${h(String(ppy))}`],
