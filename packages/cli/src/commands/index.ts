@@ -6,9 +6,10 @@ import { listCommand } from './list';
 import { newCommand } from './new';
 import { reportCommand } from './report';
 import { runCommand } from './run';
+import { signalCommand } from './signal';
 import { studyCommand } from './study';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export function commands(io: CommandIO): CommandModule<object, never>[] {
-  return [runCommand(io), compareCommand(io), listCommand(io), dataCommand(io), reportCommand(io), studyCommand(io), newCommand(io)] as unknown as CommandModule<object, never>[];
+  return [runCommand(io), compareCommand(io), listCommand(io), dataCommand(io), reportCommand(io), signalCommand(io), studyCommand(io), newCommand(io)] as unknown as CommandModule<object, never>[];
 }

@@ -1,0 +1,106 @@
+import type { ProgressReporter, StrategyOutput } from '@backtest/core';
+import { restrictToRange } from '@backtest/engine';
+import type { StrategyRegistry } from './registry';
+import { loadCashYields, loadData, runConfiguration } from './run-job';
+import type { RunSettings } from './settings';
+
+type FitRecord = NonNullable<StrategyOutput['models']>[number];
+
+/** The document `backtest signal --json` prints: the position to hold from the end of the data on, and why. */
+export interface SignalDocument {
+  readonly strategy: string;
+  /** The last complete period of the data: the decision is made at its close. */
+  readonly asOf: string;
+  /** Target weight to hold over the period after `asOf` (1 long, 0 cash, -1 short). */
+  readonly weight: number;
+  /** Forecast strategies: the forecast of the next close, and the return it implies. */
+  readonly forecast?: { readonly close: number; readonly price: number; readonly impliedReturn: number };
+  /** Forecast strategies: the fit that made the forecast, and its training rows. */
+  readonly model?: FitRecord & { readonly kind?: string; readonly fits: number };
+  readonly data: {
+    readonly dataset: string;
+    readonly file: string;
+    readonly sha256: string;
+    readonly origin: string;
+    readonly lastRow: { readonly date: string; readonly close: number };
+  };
+  readonly params: Record<string, unknown>;
+  readonly seed: number;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The walk-forward's decision at the last row of the data: the same run as `backtest` (same
+ * model schedule, same fits, same seed), with one more decision at the end. A backtest over one
+ * more period holds exactly this weight over it.
+ */
+export async function signalJob(
+  settings: RunSettings,
+  registry: StrategyRegistry,
+  projectRoot: string,
+  progress: ProgressReporter,
+): Promise<SignalDocument> {
+  const plugin = registry.get(settings.strategy);
+  const data = loadData(settings, projectRoot, plugin.needs?.columns ?? []);
+  const warnings = [...data.warnings];
+  const series = restrictToRange(data.series, settings.from, settings.to);
+  const cashYields = loadCashYields(settings, projectRoot, warnings);
+  const run = await runConfiguration(plugin, settings.params, series, {
+    settings,
+    progress,
+    warnings,
+    decideLast: true,
+    ...(cashYields ? { cashYields } : {}),
+  });
+  const next = run.walk.next;
+  if (!next) throw new Error(`internal: the walk of ${plugin.id} made no decision at the last row`);
+  const last = series.close.length - 1;
+  const output = run.walk.output;
+  const record = output.forecasts?.find((f) => f.label === next.label);
+  const fit = record?.fit !== undefined ? output.models?.find((m) => m.fit === record.fit) : undefined;
+  const kind = typeof output.info?.model === 'string' ? output.info.model : undefined;
+  if (plugin.kind === 'forecast' && !record) {
+    // A forecast strategy that stayed in cash for want of features at the last row says so.
+    warnings.push(`${plugin.id}: no forecast at ${next.label} (its features are undefined there); the weight is ${next.weight}`);
+  }
+  return {
+    strategy: plugin.id,
+    asOf: next.label,
+    weight: next.weight,
+    ...(record
+      ? { forecast: { close: record.close, price: record.forecast, impliedReturn: record.forecast / record.close - 1 } }
+      : {}),
+    ...(fit ? { model: { ...fit, ...(kind ? { kind } : {}), fits: output.fits ?? output.models?.length ?? 0 } } : {}),
+    data: {
+      dataset: settings.data ? data.path : settings.dataset,
+      file: data.path,
+      sha256: data.sha256,
+      origin: data.origin ?? 'file',
+      lastRow: { date: series.dates[last]!, close: series.close[last]! },
+    },
+    params: run.params,
+    seed: settings.seed,
+    warnings,
+  };
+}
+
+const percent = (x: number, digits = 1) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(digits)}%`;
+
+/** One short human line (two for a forecast strategy): what to hold and why. */
+export function signalText(doc: SignalDocument, frequency: string): string {
+  const w = doc.weight;
+  const position = w === 0 ? 'cash' : w === 1 ? '100% long' : w === -1 ? '100% short' : `${(Math.abs(w) * 100).toFixed(1)}% ${w > 0 ? 'long' : 'short'}, the rest in cash`;
+  const period = frequency === 'monthly' ? 'month' : 'period';
+  const lines = [
+    `${doc.strategy}: hold ${position} (weight ${w}) over the ${period} after ${doc.asOf}, decided at its close ` +
+      `(${doc.data.dataset} ${doc.data.lastRow.date} close ${doc.data.lastRow.close})`,
+  ];
+  if (doc.forecast) {
+    const m = doc.model;
+    lines.push(
+      `  forecast next close ${doc.forecast.price.toPrecision(6)} (${percent(doc.forecast.impliedReturn, 2)})` +
+        (m ? ` by fit ${m.fit + 1} of ${m.fits}${m.kind ? ` (${m.kind})` : ''}, refitted at ${m.decision} on ${m.rows} rows ${m.trainFrom} .. ${m.trainTo}` : ''),
+    );
+  }
+  return lines.join('\n');
+}
