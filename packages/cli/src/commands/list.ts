@@ -36,7 +36,9 @@ export function listCommand(io: CommandIO): CommandModule<object, RunFlags> {
         for (const p of s.params) lines.push(`  ${''.padEnd(14)}   --param ${p}`);
       }
       lines.push('', 'Datasets:');
-      for (const d of datasets) lines.push(`  ${d.name.padEnd(14)} ${d.description}\n  ${''.padEnd(14)}   ${d.path ?? 'not found'}`);
+      const where = (d: (typeof datasets)[number]) =>
+        d.path ?? (d.embedded ? `${d.embedded} (embedded in the data package: no data directory has ${d.file})` : `not found (${d.file})`);
+      for (const d of datasets) lines.push(`  ${d.name.padEnd(14)} ${d.description}\n  ${''.padEnd(14)}   ${where(d)}`);
       lines.push('', `Data directories, searched in order: ${settings.dataDirs.join(', ')}`);
       io.out(lines.join('\n'));
     },
