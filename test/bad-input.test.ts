@@ -30,7 +30,7 @@ describe('malformed files', () => {
     [
       'unknown.csv',
       'foo,bar\n1,2\n',
-      'line 1, column "date": no date and close columns: the header has "foo", "bar". Known layouts: shiller (Date,SP500,Dividend,Earnings,Consumer Price Index,Long Interest Rate,Real Price,Real Dividend,Real Earnings,PE10); yahoo (Date,Open,High,Low,Close,Adj Close,Volume); plain (date,open,close,volume). For another layout pass a column mapping such as {date: "Day", close: "Last"}',
+      'line 1, column "date": no date and close columns: the header has "foo", "bar". Known layouts: shiller (Date,SP500,Dividend,Earnings,Consumer Price Index,Long Interest Rate,Real Price,Real Dividend,Real Earnings,PE10); yahoo (Date,Open,High,Low,Close,Adj Close,Volume); plain (date,open,close,volume); fred (observation_date,SERIES_ID). For another layout pass a column mapping such as {date: "Day", close: "Last"}',
     ],
     ['bad-date.csv', 'date,close\n2000-01-31,10\n2000-02-3x,11\n', 'line 3, column "date": "2000-02-3x" is not a date (expected yyyy-MM-dd, or yyyy-MM for months)'],
     ['impossible-date.csv', 'date,close\n2000-01-31,10\n2000-02-30,11\n', 'line 3, column "date": "2000-02-30" is not a date (expected yyyy-MM-dd, or yyyy-MM for months)'],
@@ -107,18 +107,22 @@ describe('bad names, flags and ranges', () => {
   it('an unknown dataset with a near-miss name', () => {
     expectUserError(
       ['--strategy', 'sma', '--dataset', 'sp50'],
-      'unknown dataset "sp50" (did you mean "sp500"?). Known datasets: sp500, sp500-daily, sp500-shiller, ndx, n225, ftse100, dax, gold, tnx',
+      'unknown dataset "sp50" (did you mean "sp500"?). Known datasets: sp500, sp500-daily, sp500-shiller, ndx, n225, ftse100, dax, gold, tnx; ' +
+        'a file NAME.csv in a data directory is the dataset NAME (`backtest data fetch SYMBOL --source stooq|fred|yahoo --name sp50` downloads one)',
     );
   });
-  it('a dataset found in no data directory says where it looked and how to provide it', () => {
+  it('a daily dataset found in no data directory says where it looked and how to provide it (the embedded extracts are monthly)', () => {
     const empty = path.join(dir, 'empty-dir');
     mkdirSync(empty, { recursive: true });
     const cfg = file('no-dirs.json', '{"dataDirs": []}');
-    const r = backtest(['--strategy', 'sma', '--config', cfg, '--data-dir', empty]);
+    const r = backtest(['--strategy', 'sma', '--config', cfg, '--data-dir', empty, '--frequency', 'daily']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`dataset "sp500" needs the file gspc-daily.csv, which is in none of the data directories:\n  ${empty}\n`);
+    expect(r.stderr).toContain(`dataset "sp500" served daily needs the file gspc-daily.csv, which is in none of the data directories:\n  ${empty}\n`);
+    expect(r.stderr).toContain('`backtest data fetch ^spx --source stooq --name sp500` downloads it');
     expect(r.stderr).toContain('--data-dir or BACKTEST_DATA_DIR');
+    // Monthly, the same settings run on the embedded extract.
+    expect(backtest(['--strategy', 'sma', '--config', cfg, '--data-dir', empty, '--no-save']).code).toBe(0);
   });
   it('an unknown strategy with a near-miss name', () => {
     expectUserError(

@@ -1,4 +1,5 @@
 export { type CsvCell, formatCsv } from './csv-format';
+export { writeFileAtomic } from './atomic-write';
 export { closestMatch, didYouMean, editDistance } from './did-you-mean';
 export { formatLocation, InputError, type InputLocation, LookAheadError, UserError } from './errors';
 export { createMarketView, type MarketView } from './market-view';

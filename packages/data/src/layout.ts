@@ -1,7 +1,7 @@
 import { InputError, UserError } from '@backtest/core';
 
 /** The CSV layouts recognised from their header. */
-export type LayoutName = 'plain' | 'yahoo' | 'shiller';
+export type LayoutName = 'plain' | 'yahoo' | 'shiller' | 'fred';
 
 /**
  * Which header holds each field, for a file in no known layout. `date` and `close` are
@@ -17,9 +17,10 @@ export interface ColumnMapping {
 }
 
 /**
- * How a cell is validated. `price`: positive; 0 reads as missing (Yahoo writes 0 for an unknown
- * open). `volume`: not negative. `measure`: any number. `zero-is-missing`: any number, 0 reads as
- * missing (Shiller's files pad unknown values with 0.0).
+ * How a cell is validated. `close`: positive. `price`: positive; 0 reads as missing (Yahoo writes
+ * 0 for an unknown open). `volume`: not negative. `measure`: any number (a close read as a rate
+ * or yield is one: 0 and negatives are values). `zero-is-missing`: any number, 0 reads as missing
+ * (Shiller's files pad unknown values with 0.0).
  */
 export type FieldKind = 'date' | 'close' | 'price' | 'volume' | 'measure' | 'zero-is-missing';
 
@@ -51,8 +52,14 @@ interface LayoutDefinition {
   readonly name: LayoutName;
   /** The header as published, for error messages. */
   readonly published: string;
+  /** The date's header (lower case). */
   readonly date: string;
-  readonly close: string;
+  /** The close's header (lower case), or its position whatever its name (FRED names it after the series). */
+  readonly close: string | { readonly position: number };
+  /** The exact number of columns, for a layout recognised by its shape. */
+  readonly width?: number;
+  /** Instead of `date`: the date is the first column, recognised by this test of its header as written. */
+  readonly dateFirst?: (header: string) => boolean;
   readonly extras: readonly ExtraSpec[];
   readonly monthly: boolean;
 }
@@ -95,6 +102,19 @@ const LAYOUTS: readonly LayoutDefinition[] = [
     monthly: false,
   },
   { name: 'plain', published: 'date,open,close,volume', date: 'date', close: 'close', extras: BARS, monthly: false },
+  // FRED's fredgraph.csv: the date, then one column named after the series (TB3MS, DGS10, ...).
+  // Older files head the date `DATE`, in capitals: a two-column `date,price` of one's own is not
+  // taken for FRED (it needs a mapping, as before).
+  {
+    name: 'fred',
+    published: 'observation_date,SERIES_ID',
+    date: 'observation_date',
+    close: { position: 1 },
+    width: 2,
+    dateFirst: (h) => h.toLowerCase() === 'observation_date' || h === 'DATE',
+    extras: [],
+    monthly: false,
+  },
 ];
 
 export const LAYOUT_NAMES: readonly LayoutName[] = LAYOUTS.map((l) => l.name);
@@ -127,18 +147,24 @@ export function resolveLayout(
 
   const candidates = choice.forced ? LAYOUTS.filter((l) => l.name === choice.forced) : LAYOUTS;
   for (const def of candidates) {
-    const date = field('date', def.date, 'date');
-    const close = field('close', def.close, 'close');
-    if (!date || !close) continue;
+    const date = dateField(def, header, field);
+    const close = typeof def.close === 'string' ? field('close', def.close, 'close') : positional(header, def.close.position);
+    if (!date || !close || (def.width !== undefined && header.length !== def.width)) continue;
     const extras = def.extras.flatMap((e) => field(e.key, e.header, e.kind) ?? []);
     return { name: def.name, date, close, extras, monthly: def.monthly };
   }
 
   const found = header.map((h) => `"${h}"`).join(', ');
   const expected = choice.forced ? candidates : LAYOUTS;
-  // Name the column the user most likely has to fix: the date first, then the close.
-  const target = choice.forced ? candidates[0] : LAYOUTS[LAYOUTS.length - 1];
-  const missing = !target || !position.has(target.date) ? 'date' : target.close;
+  // Name the column the user most likely has to fix: the date first, then the close (as the
+  // plain layout names them, unless a layout was forced).
+  const target = choice.forced ? candidates[0] : LAYOUTS.find((l) => l.name === 'plain');
+  const missing =
+    !target || !dateField(target, header, field)
+      ? 'date'
+      : typeof target.close === 'string'
+        ? target.close
+        : (header[target.close.position] ?? 'date');
   const known = expected.map((l) => `${l.name} (${l.published})`).join('; ');
   throw new InputError(
     { ...where, column: missing },
@@ -148,9 +174,24 @@ export function resolveLayout(
   );
 }
 
+type FieldLookup = (key: string, headerName: string, kind: FieldKind) => Field | undefined;
+
+/** The layout's date column, if the header has it. */
+function dateField(def: LayoutDefinition, header: readonly string[], field: FieldLookup): Field | undefined {
+  if (!def.dateFirst) return field('date', def.date, 'date');
+  const first = header[0]?.trim();
+  return first !== undefined && def.dateFirst(first) ? positional(header, 0, 'date') : undefined;
+}
+
+/** The column at `index`, as the date or the close. */
+function positional(header: readonly string[], index: number, key: 'date' | 'close' = 'close'): Field | undefined {
+  const h = header[index];
+  return h === undefined ? undefined : { key, kind: key, index, header: h };
+}
+
 function mappedLayout(
   mapping: ColumnMapping,
-  field: (key: string, headerName: string, kind: FieldKind) => Field | undefined,
+  field: FieldLookup,
   header: readonly string[],
   where: { file: string; line: number },
 ): ResolvedLayout {

@@ -38,7 +38,8 @@ describe('parseCsvText: malformed input gets an error naming file, line and colu
       'prices.csv, line 1, column "date": no date and close columns: the header has "Day", "Last". ' +
         'Known layouts: shiller (Date,SP500,Dividend,Earnings,Consumer Price Index,Long Interest Rate,Real Price,' +
         'Real Dividend,Real Earnings,PE10); yahoo (Date,Open,High,Low,Close,Adj Close,Volume); ' +
-        'plain (date,open,close,volume). For another layout pass a column mapping such as {date: "Day", close: "Last"}',
+        'plain (date,open,close,volume); fred (observation_date,SERIES_ID). ' +
+        'For another layout pass a column mapping such as {date: "Day", close: "Last"}',
     );
   });
 
@@ -233,6 +234,53 @@ describe('parseCsvText: layouts', () => {
     const e = inputError(() => parseCsvText('date,close\n2020-01-02,5\n', 's.csv', { layout: 'shiller' }));
     expect(e.location.column).toBe('SP500'.toLowerCase());
     expect(e.message).toContain('Expected layout: shiller (');
+  });
+});
+
+describe('parseCsvText: FRED files and rates', () => {
+  const tb3ms = 'observation_date,TB3MS\n2020-01-01,1.52\n2020-02-01,.\n2020-03-01,0.29\n2020-04-01,0.00\n';
+
+  it('reads a FRED series: the value column is the close, "." a dropped row, one row a month is monthly', () => {
+    const r = parseCsvText(tb3ms.replace('0.00', '0.14'), 'tb3ms.csv');
+    expect(r.layout).toBe('fred');
+    expect(r.fileFrequency).toBe('monthly');
+    expect(r.series.dates).toEqual(['2020-01-01', '2020-03-01', '2020-04-01']);
+    expect([...r.series.close]).toEqual([1.52, 0.29, 0.14]);
+    expect(r.series.columns).toEqual({});
+    expect(r.droppedRows).toBe(1);
+  });
+
+  it('as prices (the default) a rate of 0.00 is an error naming file, line and column', () => {
+    const e = inputError(() => parseCsvText(tb3ms, 'tb3ms.csv'));
+    expect(e.location).toEqual({ file: 'tb3ms.csv', line: 5, column: 'TB3MS' });
+    expect(e.message).toBe(
+      'tb3ms.csv, line 5, column "TB3MS": price must be positive, found 0.00 (a FRED rate or yield is read with the values option "rate", not as a price)',
+    );
+  });
+
+  it('values "rate": any finite number, 0 and negatives included, in any layout', () => {
+    expect([...parseCsvText(tb3ms, 'tb3ms.csv', { values: 'rate' }).series.close]).toEqual([1.52, 0.29, 0]);
+    const bund = 'date,open,close,volume\n2020-03-09,-0.6,-0.85,0\n2020-03-10,0,-0.8,0\n';
+    const r = parseCsvText(bund, 'bund.csv', { values: 'rate', frequency: 'daily' });
+    expect([...r.series.close]).toEqual([-0.85, -0.8]);
+    // The open is a rate too: 0 is a value there, not "missing".
+    expect([...r.series.columns.open!]).toEqual([-0.6, 0]);
+    expect(r.warnings).toEqual([]);
+    expect(inputError(() => parseCsvText(bund, 'bund.csv')).message).toBe('bund.csv, line 2, column "close": price must be positive, found -0.85');
+  });
+
+  it('values "rate" still rejects text, infinities and negative volumes', () => {
+    expect(inputError(() => parseCsvText('DATE,X\n2020-01-01,abc\n', 'x.csv', { values: 'rate' })).message).toBe(
+      'x.csv, line 2, column "X": "abc" is not a number',
+    );
+    expect(inputError(() => parseCsvText('DATE,X\n2020-01-01,Infinity\n', 'x.csv', { values: 'rate' })).location.column).toBe('X');
+    expect(inputError(() => parseCsvText('date,close,volume\n2020-01-01,-1,-5\n', 'x.csv', { values: 'rate' })).message).toBe(
+      'x.csv, line 2, column "volume": volume must not be negative, found -5',
+    );
+  });
+
+  it('rejects an unknown values option', () => {
+    expect(() => parseCsvText(tb3ms, 'x.csv', { values: 'yield' as 'rate' })).toThrow('the values option must be "price" or "rate", not "yield"');
   });
 });
 

@@ -24,7 +24,17 @@ export interface LoadOptions {
    * has. `[]` reads only date and close, which cuts a cold load of a daily file by about a third.
    */
   readonly keepColumns?: readonly string[];
+  /**
+   * What the close is: `price` (default), which must be positive, or `rate`, a rate, yield or
+   * other measure that may be 0 or negative (FRED's DTB3 has 0.00, some yields are below 0). With
+   * `rate` the open, high and low are read the same way (0 is a value there too); volume stays
+   * non-negative. Any layout.
+   */
+  readonly values?: CloseValues;
 }
+
+/** How the close column is read: a positive price, or any finite number (see `LoadOptions.values`). */
+export type CloseValues = 'price' | 'rate';
 
 /** A file read into a series, with what a report needs to say where it came from. */
 export interface ParsedData {
@@ -64,7 +74,12 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
   if (onMissing !== 'drop' && onMissing !== 'error') {
     throw new UserError(`the missing-value policy must be "drop" or "error", not "${String(onMissing)}"`);
   }
-  const rows = readPriceRows(table, file, label, keepOnly(layout, options, file), onMissing);
+  const values = options.values ?? 'price';
+  if (values !== 'price' && values !== 'rate') {
+    throw new UserError(`the values option must be "price" or "rate", not "${String(values)}"`);
+  }
+  const kept = keepOnly(layout, options, file);
+  const rows = readPriceRows(table, file, label, values === 'rate' ? asRates(kept) : kept, onMissing);
   if (rows.dates.length === 0) {
     throw new InputError(
       { file, column: layout.close.header },
@@ -113,6 +128,15 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
     warnings.push(...total.warnings);
   }
   return { series, layout: layout.name, fileFrequency, rawRows: rows.rawRows, droppedRows: rows.droppedRows, warnings };
+}
+
+/** The layout with its close, and the prices beside it (open, high, low), read as measures. */
+function asRates(layout: ResolvedLayout): ResolvedLayout {
+  return {
+    ...layout,
+    close: { ...layout.close, kind: 'measure' },
+    extras: layout.extras.map((f) => (f.kind === 'price' ? { ...f, kind: 'measure' } : f)),
+  };
 }
 
 function keepOnly(layout: ResolvedLayout, options: LoadOptions, file: string): ResolvedLayout {

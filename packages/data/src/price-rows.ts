@@ -73,7 +73,8 @@ function sameMonthDay(text: string, monthPrefix: string): boolean {
 const rows = (n: number): string => `${n} row${n === 1 ? '' : 's'}`;
 
 /**
- * Validates every record of a table: dates strictly ascending and real, close a positive number,
+ * Validates every record of a table: dates strictly ascending and real, close a positive number
+ * (any number when the layout's close is a `measure`: a rate or yield),
  * extra columns numbers of their kind (see `FieldKind`). Any violation is an `InputError` naming
  * the file, line and column; date and close are checked before the extra columns. Only an empty
  * date or close is a gap the policy may repair (drop the row); an empty extra column (open,
@@ -99,6 +100,9 @@ export function readPriceRows(
   const at = (field: Field, line: number) => ({ file, line, column: field.header });
   const dateIndex = layout.date.index;
   const closeIndex = layout.close.index;
+  // A close read as a rate or measure (`values: 'rate'`) may be 0 or negative; a price may not.
+  const closeIsPrice = layout.close.kind !== 'measure';
+  const rateHint = layout.name === 'fred' ? ' (a FRED rate or yield is read with the values option "rate", not as a price)' : '';
   let monthOnly = false;
   let previousDate = '';
   let monthPrefix = '';
@@ -152,7 +156,9 @@ export function readPriceRows(
     }
     const price = readNumber(closeText);
     if (Number.isNaN(price)) throw new InputError(at(layout.close, line), `"${closeText}" is not a number`);
-    if (price <= 0) throw new InputError(at(layout.close, line), `price must be positive, found ${closeText}`);
+    if (price <= 0 && closeIsPrice) {
+      throw new InputError(at(layout.close, line), `price must be positive, found ${closeText}${rateHint}`);
+    }
 
     dates.push(iso);
     close[kept] = price;

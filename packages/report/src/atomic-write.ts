@@ -1,25 +1,13 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { UserError } from '@backtest/core';
+import { UserError, writeFileAtomic } from '@backtest/core';
+
+// One file written atomically: the helper lives in @backtest/core (the data package writes
+// fetched files with it too) and is re-exported here for the run folder's writers.
+export { writeFileAtomic };
 
 /** A folder still being written carries this suffix; only a complete one has its final name. */
 export const PARTIAL_SUFFIX = '.partial';
-
-/**
- * Writes `path` so that it either has its old content or the new one, never a prefix: the text
- * goes to a temporary name in the same directory (so the rename stays on one file system) and
- * is renamed over `path`, which POSIX makes atomic.
- */
-export function writeFileAtomic(path: string, text: string | Uint8Array): void {
-  const temp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw e;
-  }
-}
 
 /**
  * Writes `files` (paths relative to the folder, subfolders allowed) into the new folder `dir`

@@ -4,6 +4,7 @@ import { findProjectRoot } from '@backtest/data';
 import { settingsFromFlags } from '../flags-to-settings';
 import type { RunFlags } from '../options';
 import { loadData } from '../run-job';
+import { dataFetchCommand } from './data-fetch';
 import type { CommandIO } from './io';
 
 interface DataFlags extends RunFlags {
@@ -18,14 +19,16 @@ export function dataCommand(io: CommandIO): CommandModule<object, DataFlags> {
     builder: (y: Argv) =>
       y
         .positional('name', { type: 'string', describe: 'dataset name (default: the configured dataset)' })
-        .option('data', { type: 'string', describe: 'a CSV file instead of a named dataset' })
-        .option('data-dir', { type: 'string', array: true, describe: 'directory to look for datasets in first' })
-        .option('columns', { type: 'string', describe: 'column mapping, e.g. date=Day,close=Last' })
-        .option('frequency', { choices: ['monthly', 'daily'] as const, describe: 'serve month-end (default) or daily rows' })
-        .option('on-missing', { choices: ['drop', 'error'] as const })
-        .option('total-return', { type: 'boolean' })
-        .option('config', { type: 'string' })
-        .option('json', { type: 'boolean', default: false })
+        // Options of `data` only (yargs makes a command's options global to its subcommands by default).
+        .option('data', { global: false, type: 'string', describe: 'a CSV file instead of a named dataset' })
+        .option('data-dir', { global: false, type: 'string', array: true, describe: 'directory to look for datasets in first' })
+        .option('columns', { global: false, type: 'string', describe: 'column mapping, e.g. date=Day,close=Last' })
+        .option('frequency', { global: false, choices: ['monthly', 'daily'] as const, describe: 'serve month-end (default) or daily rows' })
+        .option('on-missing', { global: false, choices: ['drop', 'error'] as const })
+        .option('total-return', { global: false, type: 'boolean' })
+        .option('config', { global: false, type: 'string' })
+        .option('json', { global: false, type: 'boolean', default: false })
+        .command(dataFetchCommand(io))
         .example('$0 data gold', 'month-end gold, with the rows dropped for empty fields') as Argv<DataFlags>,
     handler: (argv: ArgumentsCamelCase<DataFlags>) => {
       const root = findProjectRoot(__dirname);
@@ -36,6 +39,8 @@ export function dataCommand(io: CommandIO): CommandModule<object, DataFlags> {
       const doc = {
         dataset: settings.data ? loaded.path : settings.dataset,
         path: loaded.path,
+        // A named dataset comes from a data directory or from the extract embedded in the data package.
+        origin: loaded.origin ?? 'file',
         sha256: loaded.sha256,
         layout: loaded.layout,
         fileFrequency: loaded.fileFrequency,
@@ -55,7 +60,7 @@ export function dataCommand(io: CommandIO): CommandModule<object, DataFlags> {
       }
       const lines = [
         `${doc.dataset}: ${doc.rows} ${doc.frequency} rows, ${doc.first} .. ${doc.last} (file: ${doc.rawRows} ${doc.fileFrequency} rows, ${doc.layout} layout)`,
-        `  file     ${doc.path}`,
+        `  file     ${doc.path}${doc.origin === 'embedded' ? ' (the embedded month-end extract: no data directory has the file)' : ''}`,
         `  sha256   ${doc.sha256}`,
         `  columns  ${doc.columns.join(', ')}${doc.totalReturn ? ' (returns with dividends reinvested)' : ''}`,
         `  dropped  ${doc.droppedRows} rows`,
