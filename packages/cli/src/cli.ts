@@ -1,7 +1,28 @@
-import yargs from 'yargs';
+import yargs, { type MiddlewareFunction } from 'yargs';
 import { UserError } from '@backtest/core';
 import { commands } from './commands';
 import { type CommandIO, processIO } from './commands/io';
+
+/**
+ * A flag that takes one value given twice (`--strategy sma --strategy ols-sma`) would reach the
+ * handlers as an array; refuse it before any command runs, naming the flag and its values.
+ */
+function rejectRepeatedFlags(argv: Record<string, unknown>, arrayOptions: readonly string[]): void {
+  const arrays = new Set(arrayOptions);
+  const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const repeated = Object.entries(argv).filter(
+    ([key, value]) => key !== '_' && Array.isArray(value) && !arrays.has(key) && !arrays.has(kebab(key)),
+  ) as [string, unknown[]][];
+  // yargs also sets an option's aliases (-s, dataDir): name it by its long, kebab-case form.
+  const named = repeated.find(([key]) => key.length > 1 && key === kebab(key)) ?? repeated[0];
+  if (!named) return;
+  const [key, values] = named;
+  throw new UserError(`${key.length === 1 ? '-' : '--'}${key} was given ${values.length} times (${values.map((v) => JSON.stringify(v)).join(', ')}); give it once`);
+}
+
+// yargs calls a middleware with the command's own instance too; its typings only name argv.
+const repeatedFlagsCheck = ((argv: Record<string, unknown>, y: { getOptions(): { array: string[] } }) =>
+  rejectRepeatedFlags(argv, y.getOptions().array)) as unknown as MiddlewareFunction;
 
 /**
  * Parse and run one command line. Returns the exit code instead of exiting, so the one place
@@ -13,6 +34,7 @@ export async function main(args: readonly string[], io: CommandIO = processIO): 
     .scriptName('backtest')
     .usage('$0 [command] [options]\n\nWalk-forward backtests of forecast-driven strategies against buy-and-hold.')
     .command(commands(io))
+    .middleware(repeatedFlagsCheck, true)
     .strict()
     .recommendCommands()
     .help()

@@ -32,6 +32,13 @@ describe('resolveParams', () => {
     [{ short: 'maybe' }, 'must be true or false'],
     [{ sizing: 'proportionl' }, 'must be one of binary, proportional (did you mean "proportional"?)'],
     [{ hidden: '10,x' }, 'must be a comma-separated list of integers >= 1'],
+    [{ hidden: '' }, 'parameter "hidden" of sma must be a comma-separated list of integers >= 1 (at least one), got ""'],
+    [{ hidden: ',' }, 'must be a comma-separated list of integers >= 1 (at least one)'],
+    [{ hidden: [] }, 'must be a comma-separated list of integers >= 1 (at least one)'],
+    [{ toString: '5' }, 'unknown parameter "toString" for sma'],
+    [{ constructor: '5' }, 'unknown parameter "constructor" for sma'],
+    [JSON.parse('{"__proto__": "5"}'), 'unknown parameter "__proto__" for sma'],
+    [{ hasOwnProperty: '1' }, 'unknown parameter "hasOwnProperty" for sma'],
     [{ window2: 'rolling' }, 'must be "expanding" or "rolling:N"'],
   ])('rejects %j', (raw, message) => {
     expect(() => resolveParams('sma', specs, raw)).toThrow(UserError);

@@ -11,7 +11,14 @@ export type ParamSpec =
   | { readonly type: 'boolean'; readonly default: boolean; readonly description: string }
   | { readonly type: 'enum'; readonly values: readonly string[]; readonly default: string; readonly description: string }
   | { readonly type: 'string'; readonly default: string; readonly pattern?: RegExp; readonly hint?: string; readonly description: string }
-  | { readonly type: 'integer-list'; readonly default: readonly number[]; readonly min?: number; readonly description: string };
+  | {
+      readonly type: 'integer-list';
+      readonly default: readonly number[];
+      readonly min?: number;
+      /** Fewest items (default 1: an empty list is refused). */
+      readonly minItems?: number;
+      readonly description: string;
+    };
 
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
@@ -44,13 +51,14 @@ export function resolveParams<S extends ParamSpecs>(
   const out: Record<string, unknown> = {};
   const names = Object.keys(specs);
   for (const key of Object.keys(raw)) {
-    if (!(key in specs)) {
+    // Own names only: `toString` or `__proto__` is no parameter of anything.
+    if (!Object.hasOwn(specs, key)) {
       const known = names.length ? `; its parameters are: ${names.join(', ')}` : '; it takes no parameters';
       throw new UserError(`unknown parameter "${key}" for ${owner}${didYouMean(key, names)}${known}`);
     }
   }
   for (const [name, spec] of Object.entries(specs)) {
-    const value = raw[name];
+    const value = Object.hasOwn(raw, name) ? raw[name] : undefined;
     out[name] = value === undefined ? spec.default : parseParam(owner, name, spec, value);
   }
   return out as ParamValues<S>;
@@ -99,9 +107,10 @@ function parseParam(owner: string, name: string, spec: ParamSpec, value: RawPara
         : typeof value === 'number'
           ? [value]
           : String(value).split(',').filter((p) => p.trim() !== '');
-      const what = `a comma-separated list of integers${range(spec.min)}`;
+      const minItems = spec.minItems ?? 1;
+      const what = `a comma-separated list of integers${range(spec.min)}${minItems > 0 ? ` (at least ${minItems === 1 ? 'one' : minItems})` : ''}`;
       const nums = parts.map(asNumber);
-      if (nums.some((n) => !Number.isInteger(n) || (spec.min !== undefined && n < spec.min))) return bad(what);
+      if (nums.length < minItems || nums.some((n) => !Number.isInteger(n) || (spec.min !== undefined && n < spec.min))) return bad(what);
       return nums;
     }
   }
