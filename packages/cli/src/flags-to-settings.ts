@@ -36,6 +36,7 @@ export function settingsFromFlags(argv: RunFlags, projectRoot: string, env: Node
     threads: argv.threads,
     backend: argv.backend,
     params: parseParamFlags(argv.param),
+    ...(argv['save-models'] ? { saveModels: true } : {}),
     plugins: argv.plugin?.map((p) => (p.startsWith('.') || p.startsWith('/') ? path.resolve(p) : p)),
   };
   const settings = resolveSettings(projectRoot, argv.config, flags);

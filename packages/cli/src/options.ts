@@ -47,6 +47,7 @@ export interface RunFlags {
   plugin?: string[];
   config?: string;
   json?: boolean;
+  'save-models'?: boolean;
 }
 
 /** `--param a=1 --param b=x` as an object; a value without `=` is a usage error. */

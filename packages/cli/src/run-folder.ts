@@ -28,9 +28,18 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
-/** Writes the run folder (data files and report.html); returns its path and the report's. */
-export function saveRun(outcome: RunOutcome, settings: RunSettings, dir: string): { dir: string; report: string } {
+/**
+ * Writes the run folder (data files, the saved models when the strategy kept them, and
+ * report.html); returns its path, the report's, and the number of models saved.
+ */
+export function saveRun(outcome: RunOutcome, settings: RunSettings, dir: string): { dir: string; report: string; models: number } {
   const record = runRecordFrom(outcome, { config: { ...settings }, version: packageVersion(), createdAt: new Date() });
   const written = writeRunFolder(record, dir);
-  return { dir: written.dir, report: path.join(written.dir, REPORT_FILE) };
+  return { dir: written.dir, report: path.join(written.dir, REPORT_FILE), models: record.savedModels?.length ?? 0 };
+}
+
+/** The warning of a `--save-models` run that kept no model (a rule strategy such as sma), or undefined. */
+export function noModelsWarning(outcome: RunOutcome): string | undefined {
+  if (outcome.walk.output.savedModels?.length) return undefined;
+  return `--save-models: strategy "${outcome.summary.strategy}" kept no trained models, so the run folder has no models/ folder`;
 }

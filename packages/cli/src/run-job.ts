@@ -147,6 +147,7 @@ export async function runConfiguration(
     backend: settings.backend,
     progress: o.progress,
     warn: (m) => warnings.push(m),
+    ...(settings.saveModels ? { saveModels: true } : {}),
   });
   const testStart = o.testStart ?? settings.testStart;
   const walk = await walkForward(series, strategy, {

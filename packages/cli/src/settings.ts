@@ -32,6 +32,8 @@ export interface RunSettings {
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   params: Record<string, RawParamValue>;
   plugins: string[];
+  /** Keep every fit's model for the run folder (`--save-models`). */
+  saveModels?: boolean;
 }
 
 type Check = (value: unknown) => string | undefined;
@@ -66,6 +68,7 @@ const SCHEMA: Record<keyof RunSettings, Check> = {
   backend: oneOf('auto', 'tensorflow', 'wasm', 'cpu'),
   params: paramMap,
   plugins: stringList,
+  saveModels: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
 };
 
 /** A cash series given as a file rather than a dataset name: it has a path separator or ends in .csv. */

@@ -1,10 +1,8 @@
-import type { ProgressReporter, StrategyOutput } from '@backtest/core';
+import type { FitRecord, ProgressReporter } from '@backtest/core';
 import { restrictToRange } from '@backtest/engine';
 import type { StrategyRegistry } from './registry';
 import { loadCashYields, loadData, runConfiguration } from './run-job';
 import type { RunSettings } from './settings';
-
-type FitRecord = NonNullable<StrategyOutput['models']>[number];
 
 /** The document `backtest signal --json` prints: the position to hold from the end of the data on, and why. */
 export interface SignalDocument {

@@ -14,8 +14,11 @@ export {
 } from './params';
 export {
   defineStrategy,
+  type FitRecord,
   type ForecastRecord,
+  type ModelFiles,
   type ProgressReporter,
+  type SavedModel,
   silentProgress,
   type Strategy,
   type StrategyContext,

@@ -53,6 +53,12 @@ export interface StrategyContext {
   readonly progress: ProgressReporter;
   /** Records a warning that the output will show. */
   warn(message: string): void;
+  /**
+   * Keep every fitted model (`StrategyOutput.savedModels`), for a run that saves them
+   * (`backtest --save-models`). Off (undefined) by default: a strategy then reads back no
+   * weights, so a run without it does no extra work.
+   */
+  readonly saveModels?: boolean;
 }
 
 export interface ProgressReporter {
@@ -96,11 +102,48 @@ export interface TrainingRecord {
   readonly valLoss?: number;
 }
 
+/**
+ * One model fit of the walk and the rows it trained on. Rows are named by their labels
+ * (`YYYY-MM` monthly): a training row is the row whose features the model saw; its target is
+ * the next row's close, so every training row is before the decision row.
+ */
+export interface FitRecord {
+  /** Index of the fit (0 first), as in `ForecastRecord.fit` and `TrainingRecord.fit`. */
+  readonly fit: number;
+  /** Label of the decision row at which the model was (re)fitted. */
+  readonly decision: string;
+  /** Labels of the first and last training row used. */
+  readonly trainFrom: string;
+  readonly trainTo: string;
+  /**
+   * Training rows the fit was given (rows with undefined features skipped). A network with
+   * `validation` > 0 holds out the latest fraction of them to monitor early stopping.
+   */
+  readonly rows: number;
+}
+
+/** Files of one saved model, by file name: what the model's `save(dir)` writes into `dir`. */
+export type ModelFiles = Readonly<Record<string, string | Uint8Array>>;
+
+/** The fitted model of one fit, kept when `StrategyContext.saveModels` is set. */
+export interface SavedModel {
+  /** The fit (`FitRecord.fit`) this model is. */
+  readonly fit: number;
+  /** What the model is (`ols`, `nn`), when the strategy knows. */
+  readonly kind?: string;
+  /** e.g. `model.json` + `weights.bin` (TensorFlow.js layers format) or `ols.json`. */
+  readonly files: ModelFiles;
+}
+
 export interface StrategyOutput {
   readonly forecasts?: readonly ForecastRecord[];
   readonly training?: readonly TrainingRecord[];
   /** Number of models trained. */
   readonly fits?: number;
+  /** Forecast strategies: every model fit of the walk, in fit order, with the rows it trained on. */
+  readonly models?: readonly FitRecord[];
+  /** Every fit's fitted model, in fit order; only when `StrategyContext.saveModels` asked for them. */
+  readonly savedModels?: readonly SavedModel[];
   /** Anything else worth reporting (backend used, model parameters...). */
   readonly info?: Readonly<Record<string, unknown>>;
 }

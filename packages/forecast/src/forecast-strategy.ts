@@ -1,6 +1,9 @@
 import type {
+  FitRecord,
   ForecastRecord,
   MarketView,
+  ModelFiles,
+  SavedModel,
   Strategy,
   StrategyContext,
   StrategyOutput,
@@ -20,6 +23,14 @@ export interface Regressor {
   fit(x: Packed, y: Float64Array): { history: History };
   predict(x: Packed): Float64Array;
   dispose(): void;
+  /** What the model is (`ols`, `nn`), for the list of saved models. */
+  readonly kind?: string;
+  /**
+   * The fitted model as the files its `save(dir)` writes, by name. Called after `fit` only
+   * when the run keeps its models (`StrategyContext.saveModels`); a model without it cannot
+   * be saved (the run warns).
+   */
+  files?(): ModelFiles;
 }
 
 export interface ForecastStrategyOptions {
@@ -35,7 +46,14 @@ export interface ForecastStrategyOptions {
   readonly fitBatch?: (
     fits: readonly { readonly fit: number; readonly x: Packed; readonly y: Float64Array; readonly predict: Packed }[],
     done: () => void,
-  ) => Promise<readonly { readonly predictions: Float64Array; readonly history: History }[]>;
+    /**
+     * Given (as `{ keepModels: true }`) only when the run keeps its models: each result must
+     * then carry its fitted model's files as `model` (see `Regressor.files`).
+     */
+    options?: { readonly keepModels: boolean },
+  ) => Promise<
+    readonly { readonly predictions: Float64Array; readonly history: History; readonly model?: { readonly kind?: string; readonly files: ModelFiles } }[]
+  >;
   /** Refit every `refit` decisions (1 = every period). */
   readonly refit: number;
   readonly window: TrainingWindow;
@@ -74,6 +92,14 @@ interface FeatureRow {
 export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   const forecasts: ForecastRecord[] = [];
   const training: TrainingRecord[] = [];
+  /** Each fit's decision row and first and last training rows, as row indices (named in `finish`). */
+  const fitRows: { decision: number; from: number; to: number; rows: number }[] = [];
+  /** With `context.saveModels` only: every fit's model, as files. */
+  const keepModels = o.context.saveModels === true;
+  const savedModels: SavedModel[] = [];
+  let unsaved = 0;
+  /** The latest view seen: its labels name every row a fit trained on (all before it). */
+  let latest: MarketView | undefined;
   let model: Regressor | undefined;
   let decisions = 0;
   let fits = 0;
@@ -82,8 +108,11 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   let planned: Map<number, { fit: number; prediction: number }> | undefined;
   const minHistory = o.features.warmup + o.minTrain + 1;
 
-  /** Training rows of a refit at `view`: rows with a known target, within the window. */
-  function trainingSet(view: MarketView): { x: Packed; y: Float64Array } {
+  /**
+   * Training rows of a refit at `view`: rows with a known target, within the window; `from`
+   * and `to` are the first and last row used.
+   */
+  function trainingSet(view: MarketView): { x: Packed; y: Float64Array; from: number; to: number } {
     const closes = view.closes();
     const rows = o.features.build(closes);
     const t = view.index;
@@ -91,6 +120,8 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
     const cols = rows.names.length;
     const xs: number[] = [];
     const ys: number[] = [];
+    let from = -1;
+    let to = -1;
     for (let s = start; s < end; s++) {
       const y = (closes[s + 1]! - rows.center[s]!) / rows.scale[s]!;
       let ok = Number.isFinite(y);
@@ -98,6 +129,8 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
       if (!ok) continue;
       for (let c = 0; c < cols; c++) xs.push(rows.data[s * cols + c]!);
       ys.push(y);
+      if (from < 0) from = s;
+      to = s;
     }
     if (ys.length < o.minTrain) {
       const undefinedRows = end - start - ys.length;
@@ -106,7 +139,7 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
         `${o.id}: only ${ys.length} training rows at ${view.label}${why}; it needs at least ${o.minTrain} (set --test-start later or lower minTrain)`,
       );
     }
-    return { x: { rows: ys.length, cols, data: Float64Array.from(xs) }, y: Float64Array.from(ys) };
+    return { x: { rows: ys.length, cols, data: Float64Array.from(xs) }, y: Float64Array.from(ys), from, to };
   }
 
   /** The features of the view's last row, or undefined when they or its scaling are not finite. */
@@ -124,11 +157,19 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
     history.loss.forEach((loss, i) => training.push({ fit, epoch: i + 1, loss, ...(history.valLoss ? { valLoss: history.valLoss[i]! } : {}) }));
   }
 
+  /** Keeps fit `fit`'s model for saving (files undefined: this model cannot be saved). */
+  function keep(fit: number, kind: string | undefined, files: ModelFiles | undefined): void {
+    if (files) savedModels.push({ fit, ...(kind ? { kind } : {}), files });
+    else unsaved++;
+  }
+
   function refit(view: MarketView): void {
-    const { x, y } = trainingSet(view);
+    const { x, y, from, to } = trainingSet(view);
     model?.dispose();
     model = o.model(fits);
     record(model.fit(x, y).history, fits);
+    fitRows.push({ decision: view.index, from, to, rows: y.length });
+    if (keepModels) keep(fits, model.kind, model.files?.());
     fits++;
     o.context.progress.tick();
   }
@@ -136,7 +177,11 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   async function prepareBatch(views: readonly MarketView[], fitBatch: NonNullable<ForecastStrategyOptions['fitBatch']>): Promise<void> {
     const jobs: { fit: number; x: Packed; y: Float64Array; rows: number[]; features: number[] }[] = [];
     views.forEach((view, k) => {
-      if (k % o.refit === 0) jobs.push({ fit: jobs.length, ...trainingSet(view), rows: [], features: [] });
+      if (k % o.refit === 0) {
+        const { x, y, from, to } = trainingSet(view);
+        jobs.push({ fit: jobs.length, x, y, rows: [], features: [] });
+        fitRows.push({ decision: view.index, from, to, rows: y.length });
+      }
       const row = featureRow(view);
       if (!row) return;
       const job = jobs[jobs.length - 1]!;
@@ -145,19 +190,20 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
     });
     o.context.progress.start(`${o.id}: model fits`, jobs.length);
     const cols = o.features.names.length;
-    const results = await fitBatch(
-      jobs.map((j) => ({ fit: j.fit, x: j.x, y: j.y, predict: { rows: j.rows.length, cols, data: Float64Array.from(j.features) } })),
-      () => o.context.progress.tick(),
-    );
+    const batch = jobs.map((j) => ({ fit: j.fit, x: j.x, y: j.y, predict: { rows: j.rows.length, cols, data: Float64Array.from(j.features) } }));
+    const tick = (): void => o.context.progress.tick();
+    const results = await (keepModels ? fitBatch(batch, tick, { keepModels: true }) : fitBatch(batch, tick));
     if (results.length !== jobs.length) throw new Error(`${o.id}: the batch fitter returned ${results.length} results for ${jobs.length} fits`);
     planned = new Map();
     jobs.forEach((job, i) => {
       const r = results[i]!;
       if (r.predictions.length !== job.rows.length) throw new Error(`${o.id}: fit ${i} returned ${r.predictions.length} forecasts for ${job.rows.length} rows`);
       record(r.history, i);
+      if (keepModels) keep(i, r.model?.kind, r.model?.files);
       job.rows.forEach((t, k) => planned!.set(t, { fit: i, prediction: r.predictions[k]! }));
     });
     fits = jobs.length;
+    latest = views[views.length - 1];
   }
 
   return {
@@ -169,6 +215,7 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
       o.context.progress.start(`${o.id}: model fits`, Math.ceil(views.length / o.refit));
     },
     decide(view) {
+      if (!latest || view.index > latest.index) latest = view;
       if (!planned && decisions % o.refit === 0) refit(view);
       decisions++;
       const row = featureRow(view);
@@ -197,7 +244,16 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
       model = undefined;
       o.context.progress.stop();
       if (skipped) o.context.warn(`${o.id}: ${skipped} decisions had undefined features (flat price window) and stayed in cash`);
-      return { forecasts, training, fits, info: o.info?.() ?? {} };
+      if (unsaved) o.context.warn(`${o.id}: ${unsaved} of ${fits} fitted models could not be kept for saving (this model does not provide its files)`);
+      const labels = fitRows.length ? latest!.labels() : [];
+      const models: FitRecord[] = fitRows.map((f, fit) => ({
+        fit,
+        decision: labels[f.decision]!,
+        trainFrom: labels[f.from]!,
+        trainTo: labels[f.to]!,
+        rows: f.rows,
+      }));
+      return { forecasts, training, fits, models, ...(keepModels ? { savedModels } : {}), info: o.info?.() ?? {} };
     },
   };
 }

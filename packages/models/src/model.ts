@@ -34,6 +34,9 @@ export interface FitResult {
   readonly trainMse: number;
 }
 
+/** A saved model's files by name (`ols.json`; `weights.bin` + `model.json`), in the order `save` writes them. */
+export type ModelFiles = Readonly<Record<string, string | Uint8Array>>;
+
 /** Named parameters: a scalar (an intercept, a bias of one unit) or a vector/matrix of weights. */
 export type Parameters = Readonly<Record<string, number | readonly number[] | readonly (readonly number[])[]>>;
 
@@ -48,6 +51,8 @@ export interface Model<R extends FitResult = FitResult, O = object> {
   parameters(): Parameters;
   /** Writes the fitted model into directory `dir` (created if missing), atomically per file. */
   save(dir: string): void;
+  /** The files `save` writes, by name, in memory (for a writer of its own, e.g. a whole run folder). */
+  files(): ModelFiles;
   /** Frees native memory (TensorFlow tensors); a no-op for pure-JS models. */
   dispose(): void;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '@backtest/core';
@@ -137,6 +137,7 @@ describe('OLS', () => {
       const loaded = OlsModel.load(dir);
       expect(Array.from(loaded.predict(rows))).toEqual(Array.from(model.predict(rows)));
       expect(loaded.parameters()).toEqual(model.parameters());
+      expect(model.files()).toEqual({ 'ols.json': readFileSync(join(dir, 'ols.json'), 'utf8') });
       writeFileSync(join(dir, 'ols.json'), '{"format": "something-else"}');
       expect(() => OlsModel.load(dir)).toThrow(/not an OLS model/);
     } finally {

@@ -4,7 +4,7 @@ import { UserError } from '@backtest/core';
 import { writeFileAtomic } from './atomic-file';
 import { toFeatureMatrix, toTarget } from './features';
 import { RankDeficiencyError, solveLeastSquares } from './householder-qr';
-import type { Features, FitResult, Model, Parameters, Target } from './model';
+import type { Features, FitResult, Model, ModelFiles, Parameters, Target } from './model';
 import { studentTTwoSided } from '@backtest/metrics';
 
 /** The statistics statsmodels' `OLS(y, add_constant(X)).fit()` reports, under the same definitions. */
@@ -148,8 +148,13 @@ export class OlsModel implements Model<OlsFitResult, OlsFitOptions> {
   }
 
   save(dir: string): void {
+    for (const [name, content] of Object.entries(this.files())) writeFileAtomic(join(dir, name), content);
+  }
+
+  /** `ols.json`: the summary, every double exactly (what `save` writes). */
+  files(): ModelFiles {
     const body = { format: FORMAT, version: 1, summary: this.fitted() };
-    writeFileAtomic(join(dir, FILE), `${JSON.stringify(body, null, 2)}\n`);
+    return { [FILE]: `${JSON.stringify(body, null, 2)}\n` };
   }
 
   dispose(): void {}

@@ -5,7 +5,7 @@
 import { type ForecastRecord, type TrainingRecord, UserError } from '@backtest/core';
 import { drawdownSeries, equityCurve } from '@backtest/metrics';
 import { type CsvTable, columnIndex, formatCsv, parseCsv, parseNumber } from './csv';
-import type { RunRecord } from './run-record';
+import type { FitRecord, RunRecord } from './run-record';
 import type { RunSummary } from './summary';
 
 export const SUMMARY_FILE = 'summary.json';
@@ -14,6 +14,61 @@ export const POSITIONS_FILE = 'positions.csv';
 export const PREDICTIONS_FILE = 'predictions.csv';
 export const TRAINING_FILE = 'training.csv';
 export const REPORT_FILE = 'report.html';
+/** The folder of saved models (`--save-models`): one folder per fit and an index. */
+export const MODELS_DIR = 'models';
+export const MODELS_INDEX_FILE = 'models/index.json';
+const MODELS_FORMAT = 'backtest-models';
+
+/** The folder of fit `fit`'s model, relative to `models/`: `fit-000`, `fit-001`, ... (`fit-1000` past 999). */
+export function modelFolder(fit: number): string {
+  return `fit-${String(fit).padStart(3, '0')}`;
+}
+
+/** One fit in models/index.json: its FitRecord, and where its model is (when it was saved). */
+export interface ModelsIndexEntry extends Partial<FitRecord> {
+  readonly fit: number;
+  /** `ols`, `nn`, when known. */
+  readonly kind?: string;
+  /** The model's folder, relative to `models/` (`fit-000`): `loadModel(<run>/models/<dir>)` reads it. */
+  readonly dir?: string;
+  /** The files in that folder. */
+  readonly files?: readonly string[];
+}
+
+/** The files under models/ of a run that saved its models, index.json last; none when it saved none. */
+export function modelFiles(record: RunRecord): [string, string | Uint8Array][] {
+  const saved = record.savedModels ?? [];
+  if (saved.length === 0) return [];
+  const files: [string, string | Uint8Array][] = [];
+  const byFit = new Map<number, ModelsIndexEntry>();
+  for (const m of saved) {
+    const dir = modelFolder(m.fit);
+    for (const [name, content] of Object.entries(m.files)) files.push([`${MODELS_DIR}/${dir}/${name}`, content]);
+    byFit.set(m.fit, { fit: m.fit, ...(m.kind ? { kind: m.kind } : {}), dir, files: Object.keys(m.files) });
+  }
+  // Every fit the strategy reported, with its folder when its model was saved; then any saved model it did not report.
+  const reported = new Set<number>();
+  const fits: ModelsIndexEntry[] = (record.models ?? []).map((f) => {
+    reported.add(f.fit);
+    return { ...f, ...byFit.get(f.fit) };
+  });
+  for (const [fit, entry] of byFit) if (!reported.has(fit)) fits.push(entry);
+  const doc = { format: MODELS_FORMAT, version: 1, strategy: record.summary.strategy, fits };
+  files.push([MODELS_INDEX_FILE, JSON.stringify(doc, null, 2) + '\n']);
+  return files;
+}
+
+/** The fits of models/index.json. */
+export function parseModelsIndexJson(text: string, file: string): ModelsIndexEntry[] {
+  let doc: { format?: unknown; fits?: unknown };
+  try {
+    doc = JSON.parse(text) as typeof doc;
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (doc.format !== MODELS_FORMAT || !Array.isArray(doc.fits)) throw new UserError(`${file}: not an index of saved models (format "${MODELS_FORMAT}")`);
+  return doc.fits as ModelsIndexEntry[];
+}
 
 /** The name of the label column: monthly rows are months, daily rows dates. */
 export function periodColumn(summary: RunSummary): 'month' | 'date' {

@@ -86,6 +86,53 @@ describe('writeRunFolder / readRunFolder', () => {
     expect(pos[1]).toBe(`${rec.prices.labels[0]},${rec.prices.close[0]},`); // warm-up row: no weight yet
   });
 
+  it('writes each saved model under models/fit-NNN/ and an index of the fits, inside the one atomic folder', () => {
+    const plain = fixtureRecord({ forecast: true, fits: 2, epochs: 3 });
+    const models = [
+      { fit: 0, decision: '1990-04', trainFrom: '1990-01', trainTo: '1990-03', rows: 3 },
+      { fit: 1, decision: '1990-08', trainFrom: '1990-01', trainTo: '1990-07', rows: 7 },
+    ];
+    const bytes = Uint8Array.from([0, 1, 2, 255]);
+    const savedModels = [
+      { fit: 0, kind: 'nn', files: { 'weights.bin': bytes, 'model.json': '{"a":0}\n' } },
+      { fit: 1, kind: 'nn', files: { 'weights.bin': bytes, 'model.json': '{"a":1}\n' } },
+    ];
+    const rec: RunRecord = { ...plain, models, savedModels };
+    const dir = path.join(tmp, 'models');
+    // The one writer: models go into <dir>.partial with everything else, and one rename publishes it all.
+    const fsModule = require('node:fs') as typeof fs;
+    const real = fsModule.renameSync;
+    const renames: string[] = [];
+    jest.spyOn(fsModule, 'renameSync').mockImplementation((a, b) => {
+      renames.push(String(b));
+      real(a, b);
+    });
+    const out = writeRunFolder(rec, dir);
+    expect(out.files).toEqual([
+      'summary.json', 'returns.csv', 'positions.csv', 'predictions.csv', 'training.csv',
+      'models/fit-000/weights.bin', 'models/fit-000/model.json', 'models/fit-001/weights.bin', 'models/fit-001/model.json', 'models/index.json',
+      'report.html',
+    ]);
+    expect(renames.filter((r) => !r.startsWith(dir + '.partial'))).toEqual([dir]);
+    expect(fs.readFileSync(path.join(dir, 'models/fit-001/model.json'), 'utf8')).toBe('{"a":1}\n');
+    expect(Array.from(fs.readFileSync(path.join(dir, 'models/fit-000/weights.bin')))).toEqual([0, 1, 2, 255]);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'models/index.json'), 'utf8'))).toEqual({
+      format: 'backtest-models',
+      version: 1,
+      strategy: rec.summary.strategy,
+      fits: models.map((m, i) => ({ ...m, kind: 'nn', dir: `fit-00${i}`, files: ['weights.bin', 'model.json'] })),
+    });
+    // The folder gives back the fit records (the models stay files); the report does not change.
+    const back = readRunFolder(dir);
+    expect(back.models).toEqual(models);
+    expect(back.savedModels).toBeUndefined();
+    expect(fs.readFileSync(path.join(dir, 'report.html'), 'utf8')).toBe(buildReport(plain));
+    // Without saved models there is no models/ folder, even when the fits are known.
+    const other = path.join(tmp, 'no-models');
+    expect(writeRunFolder({ ...plain, models }, other).files).not.toContain('models/index.json');
+    expect(fs.existsSync(path.join(other, 'models'))).toBe(false);
+  });
+
   it('rebuildReport rewrites report.html from the folder alone, identically', () => {
     const dir = path.join(tmp, 'rb');
     writeRunFolder(fixtureRecord({ forecast: true }), dir);

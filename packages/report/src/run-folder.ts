@@ -9,6 +9,9 @@ import { UserError } from '@backtest/core';
 import { PARTIAL_SUFFIX, writeFileAtomic, writeFolderAtomically } from './atomic-write';
 import { reportBytes } from './html/report';
 import {
+  MODELS_INDEX_FILE,
+  modelFiles,
+  parseModelsIndexJson,
   parsePositionsCsv,
   parsePredictionsCsv,
   parseReturnsCsv,
@@ -25,8 +28,9 @@ import {
   summaryJson,
   TRAINING_FILE,
   trainingCsv,
+  type ModelsIndexEntry,
 } from './run-files';
-import type { RunRecord } from './run-record';
+import type { FitRecord, RunRecord } from './run-record';
 
 export { PARTIAL_SUFFIX } from './atomic-write';
 
@@ -46,22 +50,27 @@ export function defaultRunDir(strategy: string, now: Date = new Date(), base = '
   return path.join(base, `${stamp}-${strategy}`);
 }
 
-/** The files of a run folder, by name: the data files, then the report drawn from them. */
-export function runFolderFiles(record: RunRecord): [string, string | Buffer][] {
-  const files: [string, string | Buffer][] = [
+/**
+ * The files of a run folder, by name: the data files, the saved models (models/fit-NNN/...,
+ * models/index.json) when the run kept them, then the report drawn from the data files.
+ */
+export function runFolderFiles(record: RunRecord): [string, string | Uint8Array][] {
+  const files: [string, string | Uint8Array][] = [
     [SUMMARY_FILE, summaryJson(record)],
     [RETURNS_FILE, returnsCsv(record)],
     [POSITIONS_FILE, positionsCsv(record)],
   ];
   if (record.forecasts?.length) files.push([PREDICTIONS_FILE, predictionsCsv(record)]);
   if (record.training?.length) files.push([TRAINING_FILE, trainingCsv(record)]);
+  files.push(...modelFiles(record));
   files.push([REPORT_FILE, reportBytes(record)]);
   return files;
 }
 
 /**
  * Writes the run folder `dir` (summary.json, returns.csv, positions.csv, predictions.csv and
- * training.csv for forecast strategies, report.html). Refuses to replace an existing folder;
+ * training.csv for forecast strategies, models/ when the run saved its models, report.html),
+ * all of it under `<dir>.partial` renamed at the end. Refuses to replace an existing folder;
  * a `.partial` leftover of an interrupted run with the same name is replaced.
  */
 export function writeRunFolder(record: RunRecord, dir: string): WrittenRunFolder {
@@ -98,13 +107,26 @@ export function readRunFolder(dir: string): RunRecord {
   const training = readText(abs, TRAINING_FILE);
   const forecasts = predictions === undefined ? [] : parsePredictionsCsv(predictions, where(PREDICTIONS_FILE));
   const epochs = training === undefined ? [] : parseTrainingCsv(training, where(TRAINING_FILE));
+  const index = readText(abs, MODELS_INDEX_FILE);
+  // The fit records only: the models themselves stay in their folders (loadModel reads one).
+  const models = index === undefined ? [] : fitRecords(parseModelsIndexJson(index, where(MODELS_INDEX_FILE)));
   return {
     ...head,
     prices,
     periods,
     ...(forecasts.length ? { forecasts } : {}),
     ...(epochs.length ? { training: epochs } : {}),
+    ...(models.length ? { models } : {}),
   };
+}
+
+/** The FitRecords of models/index.json's entries (those that carry one). */
+function fitRecords(entries: readonly ModelsIndexEntry[]): FitRecord[] {
+  return entries.flatMap((e) =>
+    e.decision === undefined || e.trainFrom === undefined || e.trainTo === undefined || e.rows === undefined
+      ? []
+      : [{ fit: e.fit, decision: e.decision, trainFrom: e.trainFrom, trainTo: e.trainTo, rows: e.rows }],
+  );
 }
 
 /** Rebuilds `<dir>/report.html` from the folder's files; returns the report's path. */

@@ -1,8 +1,10 @@
-import { type ForecastRecord, periodLabel, type PriceSeries, type TrainingRecord } from '@backtest/core';
+import { type FitRecord, type ForecastRecord, periodLabel, type PriceSeries, type SavedModel, type StrategyOutput, type TrainingRecord } from '@backtest/core';
 import type { RunSummary } from './summary';
 
 /** A numeric series: `Float64Array` from the engine, plain arrays from tests. */
 export type Values = ArrayLike<number>;
+
+export type { FitRecord, SavedModel } from '@backtest/core';
 
 /**
  * Everything a run folder holds and the HTML report draws: the `--json` summary, what is needed
@@ -35,6 +37,16 @@ export interface RunRecord {
   readonly forecasts?: readonly ForecastRecord[];
   /** Forecast strategies: one record per epoch of each model fit. */
   readonly training?: readonly TrainingRecord[];
+  /**
+   * A run that saved its models (`--save-models`): every fit and the rows it trained on
+   * (models/index.json). Only with `savedModels`, so the folder alone rebuilds it.
+   */
+  readonly models?: readonly FitRecord[];
+  /**
+   * The fitted models themselves, written under models/fit-000/, models/fit-001/, ... (not read
+   * back by `readRunFolder`: `loadModel` of @backtest/models reads each folder).
+   */
+  readonly savedModels?: readonly SavedModel[];
 }
 
 /** What `runRecordFrom` reads of a run (the CLI's `RunOutcome` has this shape). */
@@ -49,7 +61,7 @@ export interface RunParts {
     readonly weights: Values;
     readonly strategyReturns: Values;
     readonly benchmarkReturns: Values;
-    readonly output: { readonly forecasts?: readonly ForecastRecord[]; readonly training?: readonly TrainingRecord[] };
+    readonly output: Pick<StrategyOutput, 'forecasts' | 'training' | 'models' | 'savedModels'>;
   };
 }
 
@@ -61,6 +73,7 @@ export function runRecordFrom(
   const { series, walk } = run;
   const forecasts = walk.output.forecasts;
   const training = walk.output.training;
+  const saved = walk.output.savedModels;
   return {
     summary: run.summary,
     config: extra.config,
@@ -78,5 +91,6 @@ export function runRecordFrom(
     },
     ...(forecasts && forecasts.length ? { forecasts } : {}),
     ...(training && training.length ? { training } : {}),
+    ...(saved && saved.length ? { ...(walk.output.models ? { models: walk.output.models } : {}), savedModels: saved } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '@backtest/core';
 import type { io } from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-file';
+import type { ModelFiles } from '../model';
 import { weightName, weightShapes } from './dense-network';
 import { type Activation, ACTIVATIONS, type ResolvedNetwork } from './spec';
 
@@ -26,9 +27,16 @@ export interface SavedNetwork {
 
 /** Writes weights.bin, then model.json (each atomically): a reader never sees new JSON with old weights. */
 export function writeLayersModel(dir: string, saved: SavedNetwork): void {
+  for (const [name, content] of Object.entries(layersModelFiles(saved))) writeFileAtomic(join(dir, name), content);
+}
+
+/**
+ * The files `writeLayersModel` writes, in memory: weights.bin, then model.json (the order they
+ * are written in). For writers that put them elsewhere (a run folder written as a whole).
+ */
+export function layersModelFiles(saved: SavedNetwork): ModelFiles {
   const { modelJson, weightData } = toArtifacts(saved);
-  writeFileAtomic(join(dir, WEIGHTS_FILE), weightData);
-  writeFileAtomic(join(dir, MODEL_FILE), `${JSON.stringify(modelJson)}\n`);
+  return { [WEIGHTS_FILE]: weightData, [MODEL_FILE]: `${JSON.stringify(modelJson)}\n` };
 }
 
 export function readLayersModel(dir: string): SavedNetwork {

@@ -131,6 +131,14 @@ describe.each(['fused', 'simd', 'tfjs'] as const)('NnModel trained by the %s run
       expect(loaded.network).toEqual(m.network);
       expect(Array.from(loaded.predict(xv))).toEqual(Array.from(m.predict(xv)));
       expect(loaded.parameters()).toEqual(m.parameters());
+      // files() is what save wrote, byte for byte, in the order written.
+      const files = m.files();
+      expect(Object.keys(files)).toEqual(['weights.bin', 'model.json']);
+      expect(Buffer.from(files['weights.bin'] as Uint8Array).equals(readFileSync(join(dir, 'weights.bin')))).toBe(true);
+      expect(files['model.json']).toBe(readFileSync(join(dir, 'model.json'), 'utf8'));
+      // Notes go into the metadata beside the optimizer.
+      const meta = JSON.parse(m.files({ seed: 7 })['model.json'] as string).userDefinedMetadata.backtest;
+      expect(meta).toEqual({ format: 'backtest-nn', version: 1, optimizer: m.optimizer, seed: 7 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

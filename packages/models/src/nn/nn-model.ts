@@ -1,11 +1,11 @@
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { UserError } from '@backtest/core';
 import { toFeatureMatrix, toTarget } from '../features';
-import type { FeatureMatrix, Features, FitResult, Model, Parameters, Target } from '../model';
+import type { FeatureMatrix, Features, FitResult, Model, ModelFiles, Parameters, Target } from '../model';
 import { loadTf, type Tf } from '../tf';
 import { DenseNetwork, weightName, weightShapes } from './dense-network';
 import { EarlyStoppingRule, type EarlyStoppingOptions } from './early-stopping';
-import { readLayersModel, writeLayersModel } from './layers-format';
+import { layersModelFiles, readLayersModel, writeLayersModel } from './layers-format';
 import { glorotUniform, STREAM, uniform } from './seeded-random';
 import {
   isPositiveInteger,
@@ -195,6 +195,14 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     writeLayersModel(dir, { spec: this.network, weights: this.weights(), metadata: this.metadata() });
   }
 
+  /**
+   * The files `save` writes (weights.bin, model.json), in memory. `notes` go into model.json's
+   * `userDefinedMetadata.backtest` beside the optimizer (e.g. the fit's seed).
+   */
+  files(notes: Record<string, unknown> = {}): ModelFiles {
+    return networkFiles(this.network, this.optimizer, this.weights(), notes);
+  }
+
   dispose(): void {
     this.#net?.dispose();
     this.#net = undefined;
@@ -227,7 +235,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
   }
 
   private metadata(extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { backtest: { format: 'backtest-nn', version: 1, optimizer: this.optimizer, ...extra } };
+    return nnMetadata(this.optimizer, extra);
   }
 
   private checkedFeatures(x: Features, what: string): FeatureMatrix {
@@ -242,6 +250,20 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     if (!this.#net) throw new UserError('network is not fitted: call fit() or loadNetwork() first');
     return this.#net;
   }
+}
+
+/** model.json's `userDefinedMetadata`: our format, the optimizer, and any notes (seed, epoch...). */
+function nnMetadata(optimizer: ResolvedOptimizer, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { backtest: { format: 'backtest-nn', version: 1, optimizer, ...extra } };
+}
+
+/**
+ * The files `NnModel.save` writes for a network of `weights` (kernel, bias per layer, as
+ * `NnModel.weights()` returns them), without a TensorFlow.js model: for weights that come back
+ * from a worker thread. `notes` as in `NnModel.files`.
+ */
+export function networkFiles(network: ResolvedNetwork, optimizer: ResolvedOptimizer, weights: readonly Float32Array[], notes: Record<string, unknown> = {}): ModelFiles {
+  return layersModelFiles({ spec: network, weights, metadata: nnMetadata(optimizer, notes) });
 }
 
 /** Loads a network saved by `NnModel.save` or written as a checkpoint; predictions are identical. */

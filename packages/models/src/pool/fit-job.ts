@@ -29,6 +29,8 @@ export interface FitJob {
   readonly seed: number;
   /** Feature rows the fitted network forecasts (may have 0 rows). */
   readonly predict: PackedRows;
+  /** Return the fitted weights too (`FitJobResult.weights`), to save the model. @default false */
+  readonly keepWeights?: boolean;
 }
 
 export interface FitJobResult {
@@ -41,6 +43,8 @@ export interface FitJobResult {
   readonly backend: string;
   readonly trainer: Trainer;
   readonly seconds: number;
+  /** The fitted weights (kernel, bias per layer, as `NnModel.weights()`), when `job.keepWeights`. */
+  readonly weights?: Float32Array[];
 }
 
 /** Kernel and bias weights of a dense stack. */
@@ -84,6 +88,7 @@ export function runFitJob(job: FitJob): FitJobResult {
       backend: fit.backend,
       trainer: fit.trainer,
       seconds: fit.seconds,
+      ...(job.keepWeights ? { weights: net.weights() } : {}),
     };
   } finally {
     net.dispose();

@@ -3,9 +3,15 @@
  * build @backtest/models before running these), results in job order, clear errors, and the
  * fast trainer agreeing with plain TensorFlow.js kernels.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UserError } from '@backtest/core';
 import { featureRows, linearTarget, testUniforms } from '../__fixtures__/test-data';
-import { type FitJob, fitNetworks, runFitJob } from './index';
+import { loadModel } from '../load-model';
+import { networkFiles } from '../nn/nn-model';
+import { resolveNetwork, resolveOptimizer } from '../nn/spec';
+import { type FitJob, fitNetworks, nnForecaster, runFitJob } from './index';
 
 function packed(rows: number[][]): { rows: number; cols: number; data: Float64Array } {
   return { rows: rows.length, cols: 2, data: Float64Array.from(rows.flat()) };
@@ -81,6 +87,24 @@ describe('fitNetworks', () => {
     await expect(fitNetworks(jobs, { threads: 1, backend })).rejects.toThrow(/unknown backend "no-such-backend"/);
   }, 60_000);
 
+  it('returns the fitted weights only when a job keeps them, the same from a worker as in this thread', async () => {
+    const jobs = [0, 1, 2].map((i) => job(i, { keepWeights: i !== 1 }));
+    const [one, two] = await Promise.all([fitNetworks(jobs, { threads: 1, backend: 'cpu' }), fitNetworks(jobs, { threads: 2, backend: 'cpu' })]);
+    expect(one!.map((r) => r.weights === undefined)).toEqual([false, true, false]);
+    two!.forEach((r, i) => expect(r.weights?.map((w) => Array.from(w))).toEqual(one![i]!.weights?.map((w) => Array.from(w))));
+    // The weights are the fit's: a network with them forecasts what the fit forecast.
+    const dir = mkdtempSync(join(tmpdir(), 'pool-weights-'));
+    try {
+      const files = networkFiles(resolveNetwork(jobs[2]!.network), resolveOptimizer('sgd'), two![2]!.weights!);
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+      const loaded = loadModel(dir);
+      const { rows, cols, data } = jobs[2]!.predict;
+      for (let r = 0; r < rows; r++) expect(loaded.predict({ rows: 1, cols, data: data.subarray(r * cols, (r + 1) * cols) })[0]).toBe(two![2]!.predictions[r]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('rejects a thread count that is not a positive integer', async () => {
     await expect(fitNetworks([job(0)], { threads: 0, backend: 'cpu' })).rejects.toThrow(/threads must be a positive integer/);
   });
@@ -88,6 +112,45 @@ describe('fitNetworks', () => {
   it('returns nothing for no jobs without starting a thread', async () => {
     await expect(fitNetworks([], { threads: 4, backend: 'cpu' })).resolves.toEqual([]);
   });
+});
+
+describe('nnForecaster keeping its models', () => {
+  const options = {
+    network: { inputSize: 2, layers: [{ units: 4, activation: 'relu' as const }, { units: 1 }] },
+    optimizer: 'sgd' as const, epochs: 3, batchSize: 16, patience: 0, validation: 0, seed: 5, threads: 2, backend: 'cpu' as const,
+  };
+  const fits = [0, 1, 2].map((i) => {
+    const j = job(i);
+    return { fit: i, x: j.x, y: j.y, predict: j.predict };
+  });
+
+  it('gives each fit\'s network as NnModel.save\'s files, the same in this thread, on workers and from the sequential regressor', async () => {
+    const nn = nnForecaster(options);
+    const plain = await nn.fitBatch(fits, () => {});
+    expect(plain.every((r) => !('model' in r) && !('weights' in r))).toBe(true);
+    const kept = await nn.fitBatch(fits, () => {}, { keepModels: true });
+    const saved = process.env['BACKTEST_WORKER_MIN_WORK'];
+    process.env['BACKTEST_WORKER_MIN_WORK'] = '0';
+    let onWorkers;
+    try {
+      onWorkers = await nn.fitBatch(fits, () => {}, { keepModels: true });
+    } finally {
+      if (saved === undefined) delete process.env['BACKTEST_WORKER_MIN_WORK'];
+      else process.env['BACKTEST_WORKER_MIN_WORK'] = saved;
+    }
+    const hex = (files: Readonly<Record<string, string | Uint8Array>>) =>
+      Object.entries(files).map(([name, c]) => [name, typeof c === 'string' ? c : Buffer.from(c).toString('hex')]);
+    kept.forEach((r, i) => {
+      expect(r.predictions).toEqual(plain[i]!.predictions);
+      expect(r.model!.kind).toBe('nn');
+      expect(hex(onWorkers![i]!.model!.files)).toEqual(hex(r.model!.files));
+      const regressor = nn.regressor(i);
+      regressor.fit(fits[i]!.x, fits[i]!.y);
+      expect(hex(regressor.files())).toEqual(hex(r.model!.files));
+      regressor.dispose();
+      expect(JSON.parse(r.model!.files['model.json'] as string).userDefinedMetadata.backtest.seed).toBe(5 + i);
+    });
+  }, 60_000);
 });
 
 describe('the fast paths against plain TensorFlow.js kernels', () => {

@@ -25,8 +25,9 @@ port.on('message', (message: ToWorker) => {
   }
   try {
     const result = runFitJob(message.job);
-    // The forecasts' buffer is moved, not copied; the history is small.
-    send({ type: 'result', index: message.index, result }, [result.predictions.buffer as ArrayBuffer]);
+    // The forecasts' (and weights') buffers are moved, not copied; the history is small.
+    const moved = [result.predictions, ...(result.weights ?? [])].map((a) => a.buffer as ArrayBuffer);
+    send({ type: 'result', index: message.index, result }, moved);
   } catch (err) {
     send(errorMessage(err, message.index));
   }

@@ -1,8 +1,9 @@
 import { UserError } from '@backtest/core';
 import { type BackendRequest, initBackend } from '../backend';
-import { NnModel, type NnFitOptions, type Trainer } from '../nn/nn-model';
-import type { NetworkSpec, OptimizerSpec } from '../nn/spec';
-import { type FitJob, fitWork, type PackedRows } from './fit-job';
+import { networkFiles, NnModel, type NnFitOptions, type Trainer } from '../nn/nn-model';
+import type { ModelFiles } from '../model';
+import { type NetworkSpec, type OptimizerSpec, type ResolvedNetwork, type ResolvedOptimizer, resolveNetwork, resolveOptimizer } from '../nn/spec';
+import { type FitJob, type FitJobResult, fitWork, type PackedRows } from './fit-job';
 import { fitNetworks } from './fit-pool';
 
 /**
@@ -20,6 +21,9 @@ export function threadsFor(jobs: readonly FitJob[], threads: number, env: NodeJS
   if (!(min >= 0)) throw new UserError(`BACKTEST_WORKER_MIN_WORK must be a number >= 0, got "${raw}"`);
   return jobs.reduce((sum, job) => sum + fitWork(job), 0) > min ? threads : 1;
 }
+
+/** A fit of `nnForecaster().fitBatch`: the pool's result, with the fitted network as files when kept. */
+export type NnBatchResult = Omit<FitJobResult, 'weights'> & { readonly model?: { readonly kind: 'nn'; readonly files: ModelFiles } };
 
 export interface NnForecasterOptions {
   readonly network: NetworkSpec;
@@ -48,7 +52,7 @@ export function nnForecaster(o: NnForecasterOptions) {
   let trainer = '';
 
   /** Fit `fit` on (x, y): the latest `validation` fraction of rows held out, as Keras' validation_split does. */
-  function jobFor(fit: number, x: PackedRows, y: Float64Array, predict: PackedRows): FitJob {
+  function jobFor(fit: number, x: PackedRows, y: Float64Array, predict: PackedRows, keepWeights = false): FitJob {
     const nVal = Math.floor(y.length * o.validation);
     const nTrain = y.length - nVal;
     return {
@@ -67,7 +71,15 @@ export function nnForecaster(o: NnForecasterOptions) {
       // the thread the fits run in.
       seed: o.seed + fit,
       predict,
+      ...(keepWeights ? { keepWeights } : {}),
     };
+  }
+
+  /** A fit's saved model: NnModel.save's files, with the fit's seed in the metadata (the specs resolved once, when first saving). */
+  let resolved: { network: ResolvedNetwork; optimizer: ResolvedOptimizer } | undefined;
+  function saved(weights: readonly Float32Array[], seed: number): { kind: 'nn'; files: ModelFiles } {
+    resolved ??= { network: resolveNetwork(o.network), optimizer: resolveOptimizer(o.optimizer) };
+    return { kind: 'nn', files: networkFiles(resolved.network, resolved.optimizer, weights, { seed }) };
   }
 
   return {
@@ -84,14 +96,31 @@ export function nnForecaster(o: NnForecasterOptions) {
         },
         predict: (x: PackedRows) => net.predict(x),
         dispose: () => net.dispose(),
+        kind: 'nn',
+        /** The fitted network as NnModel.save's files (seed in the metadata). */
+        files: () => saved(net.weights(), o.seed + fit).files,
       };
     },
-    async fitBatch(fits: readonly { fit: number; x: PackedRows; y: Float64Array; predict: PackedRows }[], done: () => void) {
+    /**
+     * Every fit at once. With `keepModels` each result also carries its fitted network as
+     * files (`model`), read back from the thread that trained it; without, no weights are read.
+     */
+    async fitBatch(
+      fits: readonly { fit: number; x: PackedRows; y: Float64Array; predict: PackedRows }[],
+      done: () => void,
+      options: { readonly keepModels?: boolean } = {},
+    ): Promise<NnBatchResult[]> {
       // Worker threads only where they pay (WORKER_MIN_WORK); numbers are the same either way.
-      const jobs = fits.map((f) => jobFor(f.fit, f.x, f.y, f.predict));
+      const keep = options.keepModels === true;
+      const jobs = fits.map((f) => jobFor(f.fit, f.x, f.y, f.predict, keep));
       const results = await fitNetworks(jobs, { threads: threadsFor(jobs, o.threads), backend: o.backend, onResult: () => done() });
       if (results.length > 0) ({ backend, trainer } = results[0]!);
-      return results;
+      if (!keep) return results;
+      return results.map((r, i) => {
+        const { weights, ...rest } = r;
+        if (!weights) throw new Error(`network fit ${i + 1} returned no weights to save`);
+        return { ...rest, model: saved(weights, jobs[i]!.seed) };
+      });
     },
     async setup() {
       backend = await initBackend(o.backend);
