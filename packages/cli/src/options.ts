@@ -52,11 +52,15 @@ export interface RunFlags {
 
 /** `--param a=1 --param b=x` as an object; a value without `=` is a usage error. */
 export function parseParamFlags(values: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const v of values ?? []) {
     const eq = v.indexOf('=');
     if (eq <= 0) throw new UserError(`--param expects name=value, got "${v}"`);
-    out[v.slice(0, eq).trim()] = v.slice(eq + 1).trim();
+    const name = v.slice(0, eq).trim();
+    const earlier = entries.find(([n]) => n === name);
+    if (earlier) throw new UserError(`--param ${name} was given twice (${earlier[1]}, ${v.slice(eq + 1).trim()}); give it once`);
+    entries.push([name, v.slice(eq + 1).trim()]);
   }
-  return out;
+  // Own properties whatever the name: assigning out["__proto__"] would set the prototype instead.
+  return Object.fromEntries(entries);
 }

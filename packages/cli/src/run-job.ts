@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import {
   assetReturns,
   type ForecastRecord,
+  type Frequency,
   type PriceSeries,
   type ProgressReporter,
   type RawParamValue,
@@ -27,7 +28,7 @@ export interface RunOutcome {
 }
 
 /**
- * Loads the run's data. `columns` lists the extra columns the strategies need (close is always
+ * Loads the run's data (the series it trades). `columns` lists the extra columns the strategies need (close is always
  * read): reading only those halves the load of a daily file. Undefined keeps every column.
  */
 export function loadData(settings: RunSettings, projectRoot: string, columns?: readonly string[]): LoadedData {
@@ -39,9 +40,11 @@ export function loadData(settings: RunSettings, projectRoot: string, columns?: r
     totalReturn: settings.totalReturn,
     ...(settings.columns ? { columns: parseColumnMapping(settings.columns) } : {}),
   };
-  return settings.data
+  const data = settings.data
     ? loadCsvFile(settings.data, common)
     : loadDataset(settings.dataset, { ...common, dataDirs: settings.dataDirs, projectRoot });
+  // Traded as a price: say when the series is not one (a yield, Shiller's monthly averages).
+  return data.caveat ? { ...data, warnings: [...data.warnings, data.caveat] } : data;
 }
 
 /**
@@ -50,7 +53,7 @@ export function loadData(settings: RunSettings, projectRoot: string, columns?: r
  * the series daily where its file has days, else at month-end (each day then takes the latest
  * month-end yield, see cashFromYields).
  */
-export function loadCashYields(settings: RunSettings, projectRoot: string, warnings: string[]): YieldSeries | undefined {
+export function loadCashYields(settings: RunSettings, projectRoot: string, warnings: string[], frequency: Frequency): YieldSeries | undefined {
   const spec = settings.cashRate;
   if (typeof spec === 'number') return undefined;
   const read = (frequency: 'monthly' | 'daily'): LoadedData => {
@@ -58,7 +61,7 @@ export function loadCashYields(settings: RunSettings, projectRoot: string, warni
     return isPath(spec) ? loadCsvFile(spec, load) : loadDataset(spec, { ...load, dataDirs: settings.dataDirs, projectRoot });
   };
   let data: LoadedData;
-  if (settings.frequency === 'daily') {
+  if (frequency === 'daily') {
     try {
       data = read('daily');
     } catch (err) {
@@ -211,7 +214,7 @@ export async function runJob(
   const data = loadData(settings, projectRoot, plugin.needs?.columns ?? []);
   const warnings = [...data.warnings];
   const series = restrictToRange(data.series, settings.from, settings.to);
-  const cashYields = loadCashYields(settings, projectRoot, warnings);
+  const cashYields = loadCashYields(settings, projectRoot, warnings, series.frequency);
   const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings, ...(cashYields ? { cashYields } : {}) });
   const { walk } = run;
   const output: StrategyOutput = walk.output;

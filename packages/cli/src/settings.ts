@@ -14,7 +14,8 @@ export interface RunSettings {
   columns?: string;
   /** Reinvest dividends where the data has them (Shiller). */
   totalReturn: boolean;
-  frequency: 'monthly' | 'daily';
+  /** Served frequency; undefined: the dataset's own (month-end for a CSV file). */
+  frequency?: 'monthly' | 'daily';
   onMissing: 'drop' | 'error';
   from?: string;
   to?: string;
@@ -36,12 +37,26 @@ export interface RunSettings {
   saveModels?: boolean;
 }
 
+/** More worker threads than this only costs memory (each holds its own kernels). */
+const MAX_THREADS = 256;
+
 type Check = (value: unknown) => string | undefined;
 const isString: Check = (v) => (typeof v === 'string' ? undefined : 'a string');
-const isLabel: Check = (v) => (typeof v === 'string' && /^\d{4}-\d{2}(-\d{2})?$/.test(v) ? undefined : 'a date like "YYYY-MM"');
+/** `YYYY-MM` or `YYYY-MM-DD` naming a real month (01-12) and day (2020-02-30 is no date). */
+const isLabel: Check = (v) => {
+  const bad = 'a real month like "2020-01" (or a day like "2020-01-31")';
+  if (typeof v !== 'string') return bad;
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(v);
+  if (!m) return bad;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), m[3] === undefined ? 1 : Number(m[3])];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth ? undefined : bad;
+};
 const oneOf = (...values: string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.join(', ')}`);
-const number = (min: number, integer = false): Check => (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= min && (!integer || Number.isInteger(v)) ? undefined : `${integer ? 'an integer' : 'a number'} >= ${min}`;
+const number = (min: number, max: number, integer = false, why = ''): Check => (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v))
+    ? undefined
+    : `${integer ? 'an integer' : 'a number'} from ${min} to ${max}${why}`;
 const stringList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'a list of strings');
 const paramMap: Check = (v) =>
   v !== null && typeof v === 'object' && !Array.isArray(v) &&
@@ -61,10 +76,11 @@ const SCHEMA: Record<keyof RunSettings, Check> = {
   from: isLabel,
   to: isLabel,
   testStart: isLabel,
-  costBps: number(0),
+  costBps: number(0, 10_000, false, ' (basis points of the traded weight: 10000 is the whole position)'),
   cashRate: (v) => (typeof v === 'string' && v.trim() !== '' ? undefined : cashRateProblem(v)),
-  seed: number(0, true),
-  threads: (v) => (v === 'auto' ? undefined : number(1, true)(v) && 'an integer >= 1 or "auto"'),
+  // Seeds are 32-bit: a larger one would be used modulo 2^32 while the record showed it as given.
+  seed: number(0, 2 ** 32 - 1, true),
+  threads: (v) => (v === 'auto' ? undefined : number(1, MAX_THREADS, true)(v) && `an integer from 1 to ${MAX_THREADS}, or "auto"`),
   backend: oneOf('auto', 'tensorflow', 'wasm', 'cpu'),
   params: paramMap,
   plugins: stringList,
@@ -80,7 +96,10 @@ export function isPath(name: string): boolean {
 export function cashRateProblem(v: unknown): string | undefined {
   if (typeof v !== 'number' || !Number.isFinite(v)) return 'a number (an annual rate as a fraction) or the name of a yield series';
   if (v < -0.99) return 'an annual rate above -0.99 (a fraction: 0.02 is 2% a year)';
-  if (v > 1) return `an annual rate as a fraction, at most 1 (100% a year): for ${v}% a year write ${v / 100}, or name a yield series in percent (a dataset or CSV file)`;
+  if (v > 1) {
+    const meant = v <= 100 ? `: for ${v}% a year write ${v / 100}` : '';
+    return `an annual rate as a fraction, at most 1 (100% a year)${meant}, or the name of a yield series in percent (a dataset or CSV file)`;
+  }
   return undefined;
 }
 
@@ -90,7 +109,8 @@ export function validateSettings(raw: unknown, file: string): Partial<RunSetting
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (key.startsWith('$')) continue;
-    const check = SCHEMA[key as keyof RunSettings];
+    // Own keys only: "__proto__" or "toString" names no setting.
+    const check = Object.hasOwn(SCHEMA, key) ? SCHEMA[key as keyof RunSettings] : undefined;
     if (!check) {
       throw new UserError(`${file}: unknown setting "${key}"${didYouMean(key, Object.keys(SCHEMA))}; known settings: ${Object.keys(SCHEMA).join(', ')}`);
     }
@@ -118,14 +138,25 @@ export function readSettingsFile(file: string): Partial<RunSettings> {
   return validateSettings(json, file);
 }
 
+/** Flags checked by the settings schema as they are given (params and plugins have checks of their own). */
+const FLAG_CHECKED = new Set(['from', 'to', 'testStart', 'costBps', 'cashRate', 'seed', 'threads']);
+
 /** Defaults from config/defaults.json, then the user's config file, then flags. */
 export function resolveSettings(projectRoot: string, configFile: string | undefined, flags: Partial<RunSettings>): RunSettings {
   const defaults = readSettingsFile(path.join(projectRoot, 'config', 'defaults.json'));
   const user = configFile ? readSettingsFile(configFile) : {};
   const merged = { ...defaults, ...user } as RunSettings;
-  for (const [k, v] of Object.entries(flags)) if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(flags)) {
+    if (v === undefined) continue;
+    const check = FLAG_CHECKED.has(k) ? SCHEMA[k as keyof RunSettings] : undefined;
+    const problem = check?.(v);
+    if (problem) {
+      const given = typeof v === 'number' && Number.isNaN(v) ? 'something that is not a number' : JSON.stringify(v);
+      throw new UserError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be ${problem}, got ${given}`);
+    }
+    (merged as unknown as Record<string, unknown>)[k] = v;
+  }
   if ((merged.threads as unknown) === 'auto') merged.threads = availableParallelism();
-  if (!Number.isInteger(merged.threads) || merged.threads < 1) throw new UserError(`--threads must be an integer >= 1, got ${String(merged.threads)}`);
   const cashProblem = typeof merged.cashRate === 'string' ? undefined : cashRateProblem(merged.cashRate);
   if (cashProblem) throw new UserError(`--cash-rate must be ${cashProblem}, got ${String(merged.cashRate)}`);
   merged.params = { ...(defaults.params ?? {}), ...(user.params ?? {}), ...(flags.params ?? {}) };

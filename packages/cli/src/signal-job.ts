@@ -7,6 +7,7 @@ import type { RunSettings } from './settings';
 /** The document `backtest signal --json` prints: the position to hold from the end of the data on, and why. */
 export interface SignalDocument {
   readonly strategy: string;
+  readonly frequency: 'monthly' | 'daily';
   /** The last complete period of the data: the decision is made at its close. */
   readonly asOf: string;
   /** Target weight to hold over the period after `asOf` (1 long, 0 cash, -1 short). */
@@ -42,7 +43,7 @@ export async function signalJob(
   const data = loadData(settings, projectRoot, plugin.needs?.columns ?? []);
   const warnings = [...data.warnings];
   const series = restrictToRange(data.series, settings.from, settings.to);
-  const cashYields = loadCashYields(settings, projectRoot, warnings);
+  const cashYields = loadCashYields(settings, projectRoot, warnings, series.frequency);
   const run = await runConfiguration(plugin, settings.params, series, {
     settings,
     progress,
@@ -63,6 +64,7 @@ export async function signalJob(
   }
   return {
     strategy: plugin.id,
+    frequency: series.frequency,
     asOf: next.label,
     weight: next.weight,
     ...(record
@@ -85,10 +87,10 @@ export async function signalJob(
 const percent = (x: number, digits = 1) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(digits)}%`;
 
 /** One short human line (two for a forecast strategy): what to hold and why. */
-export function signalText(doc: SignalDocument, frequency: string): string {
+export function signalText(doc: SignalDocument): string {
   const w = doc.weight;
   const position = w === 0 ? 'cash' : w === 1 ? '100% long' : w === -1 ? '100% short' : `${(Math.abs(w) * 100).toFixed(1)}% ${w > 0 ? 'long' : 'short'}, the rest in cash`;
-  const period = frequency === 'monthly' ? 'month' : 'period';
+  const period = doc.frequency === 'monthly' ? 'month' : 'day';
   const lines = [
     `${doc.strategy}: hold ${position} (weight ${w}) over the ${period} after ${doc.asOf}, decided at its close ` +
       `(${doc.data.dataset} ${doc.data.lastRow.date} close ${doc.data.lastRow.close})`,

@@ -74,13 +74,14 @@ export function loadDataset(name: string, options: DatasetLocation & LoadOptions
     return { ...loadCsvFile(path, { ...load, name }), origin: 'data directory' };
   }
   const frequency = load.frequency ?? entry.frequency;
+  const caveat = entry.caveat ? { caveat: `${name}: ${entry.caveat}` } : {};
   const path = locate(entry.file, dataDirs);
   if (path !== undefined) {
-    return { ...loadCsvFile(path, { ...load, layout: entry.layout, name, frequency }), origin: 'data directory' };
+    return { ...loadCsvFile(path, { ...load, layout: entry.layout, name, frequency }), origin: 'data directory', ...caveat };
   }
   const extract = frequency === 'monthly' ? readEmbeddedIndex(dir)[name] : undefined;
   if (extract === undefined) throw notFound(entry, dataDirs, projectRoot, frequency);
-  return loadEmbedded(name, extract, { ...load, layout: entry.layout, frequency }, dir ?? embeddedDir());
+  return { ...loadEmbedded(name, extract, { ...load, layout: entry.layout, frequency }, dir ?? embeddedDir()), ...caveat };
 }
 
 /** Every registered dataset with the file that would serve it (`path` undefined: not found) and its extract. */

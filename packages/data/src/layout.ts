@@ -134,12 +134,23 @@ export function resolveLayout(
   choice: { mapping?: ColumnMapping; forced?: LayoutName } = {},
 ): ResolvedLayout {
   const position = new Map<string, number>();
+  const repeats = new Map<string, number[]>();
   header.forEach((h, i) => {
-    const k = h.toLowerCase();
+    const k = h.trim().toLowerCase();
     if (!position.has(k)) position.set(k, i);
+    repeats.set(k, [...(repeats.get(k) ?? []), i]);
   });
   const field = (key: string, headerName: string, kind: FieldKind): Field | undefined => {
-    const index = position.get(headerName.trim().toLowerCase());
+    const wanted = headerName.trim().toLowerCase();
+    const index = position.get(wanted);
+    const all = repeats.get(wanted) ?? [];
+    if (all.length > 1) {
+      // Reading the first and ignoring the rest would be a guess about which column is meant.
+      throw new InputError(
+        { ...where, column: header[all[0]!]! },
+        `the header names "${header[all[0]!]!.trim()}" ${all.length} times (columns ${all.map((i) => i + 1).join(', ')}); rename or remove all but one`,
+      );
+    }
     return index === undefined ? undefined : { key, kind, index, header: header[index]! };
   };
 

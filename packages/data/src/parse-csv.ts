@@ -46,6 +46,11 @@ export interface ParsedData {
   readonly rawRows: number;
   readonly droppedRows: number;
   readonly warnings: readonly string[];
+  /**
+   * Why the close is not a price to trade, when its layout says so (Shiller's monthly averages, a
+   * FRED rate); the run adds it to its warnings when it trades the series (not when it is cash).
+   */
+  readonly caveat?: string;
 }
 
 /**
@@ -95,6 +100,12 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
   if (wanted === 'daily' && surelyMonthly) {
     throw new UserError(`${file} has monthly rows (${layout.monthly ? `${layout.name} layout` : 'yyyy-MM dates'}); it cannot be served daily`);
   }
+  if (wanted === 'daily' && rows.dates.length >= 3 && !repeatsAMonth(rows.dates)) {
+    throw new UserError(
+      `${file} has one row a month (${rows.dates.length} rows, no month with two): it is monthly data, ` +
+        'which daily frequency would annualise at 252 periods a year; serve it monthly (drop --frequency daily)',
+    );
+  }
   const fileFrequency: Frequency =
     !surelyMonthly && (wanted === 'daily' || repeatsAMonth(rows.dates)) ? 'daily' : 'monthly';
   const warnings = [...rows.warnings];
@@ -127,7 +138,8 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
     series = total.series;
     warnings.push(...total.warnings);
   }
-  return { series, layout: layout.name, fileFrequency, rawRows: rows.rawRows, droppedRows: rows.droppedRows, warnings };
+  const caveat = LAYOUT_CAVEATS[layout.name]?.(series.source);
+  return { series, layout: layout.name, fileFrequency, rawRows: rows.rawRows, droppedRows: rows.droppedRows, warnings, ...(caveat ? { caveat } : {}) };
 }
 
 /** The layout with its close, and the prices beside it (open, high, low), read as measures. */
@@ -138,6 +150,15 @@ function asRates(layout: ResolvedLayout): ResolvedLayout {
     extras: layout.extras.map((f) => (f.kind === 'price' ? { ...f, kind: 'measure' } : f)),
   };
 }
+
+const LAYOUT_CAVEATS: Partial<Record<string, (source: string) => string>> = {
+  shiller: (source) =>
+    `${source}: Shiller's SP500 is the monthly average of daily closes, not a month-end close; returns between averages are smoothed ` +
+    '(autocorrelated), which understates volatility and overstates Sharpe ratios. For month-end closes use the sp500 dataset',
+  fred: (source) =>
+    `${source}: a FRED series (observation_date,SERIES) is usually a rate or a yield, not a price; its "returns" are relative changes of the rate, ` +
+    'not what holding anything earns. As cash: --cash-rate',
+};
 
 function keepOnly(layout: ResolvedLayout, options: LoadOptions, file: string): ResolvedLayout {
   if (options.keepColumns === undefined) return layout;

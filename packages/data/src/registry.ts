@@ -13,6 +13,8 @@ export interface DatasetEntry {
   readonly layout: LayoutName;
   /** Public page the file comes from, for documentation and the not-found message. */
   readonly url: string;
+  /** Why the close is not a price to trade (a yield), warned when a run trades it. */
+  readonly caveat?: string;
   /** How `backtest data fetch` downloads the daily file, for the not-found message. */
   readonly fetch?: { readonly source: string; readonly symbol: string };
 }
@@ -65,6 +67,7 @@ export function datasetRegistry(projectRoot: string): DatasetRegistry {
       layout: layout as LayoutName,
       url: text('url'),
       ...(entry.fetch === undefined ? {} : { fetch: fetchHint(name, entry.fetch) }),
+      ...(entry.caveat === undefined ? {} : { caveat: text('caveat') }),
     };
   });
   return { path, dataDirs, datasets };

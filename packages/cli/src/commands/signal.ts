@@ -27,7 +27,7 @@ export function signalCommand(io: CommandIO): CommandModule<object, RunFlags> {
         io.out(JSON.stringify(doc, null, 2));
         return;
       }
-      io.out(signalText(doc, settings.frequency));
+      io.out(signalText(doc));
       for (const w of doc.warnings) io.err(`warning: ${w}`);
     },
   };

@@ -48,7 +48,7 @@ export async function runCompare(
   const data = loadData(settings, projectRoot, [...new Set(plugins.flatMap((p) => p.needs?.columns ?? []))]);
   const warnings = [...data.warnings];
   const series = restrictToRange(data.series, settings.from, settings.to);
-  const cashYields = loadCashYields(settings, projectRoot, warnings);
+  const cashYields = loadCashYields(settings, projectRoot, warnings, series.frequency);
 
   // The common first decision row.
   let first = 0;

@@ -31,5 +31,11 @@ describe('configurations', () => {
     expect(() => configurations(['sma', 'sma'], [], {})).not.toThrow();
     expect(() => configurations(['sma'], ['sma:window=3|3'], {})).toThrow('configuration sma[window=3] is listed twice');
     expect(() => configurations([], [], {})).toThrow('compare needs at least one strategy');
+    expect(() => configurations([], ['sma:window=3;window=4'], {})).toThrow('--grid: parameter "window" appears twice in "sma:window=3;window=4"');
+  });
+  it('keeps a grid parameter named like an Object.prototype member as its own key (for resolveParams to refuse)', () => {
+    const [c] = configurations([], ['sma:__proto__=1'], {});
+    expect(Object.keys(c!.params)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(c!.params)).toBe(Object.prototype);
   });
 });

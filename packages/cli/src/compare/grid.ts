@@ -17,6 +17,7 @@ export function parseGrid(spec: string): { id: string; points: Record<string, st
   if (colon <= 0) throw new UserError(`--grid expects "strategy:param=a|b;param2=c|d", got "${spec}"`);
   const id = spec.slice(0, colon).trim();
   let points: Record<string, string>[] = [{}];
+  const seen = new Set<string>();
   for (const part of spec.slice(colon + 1).split(';')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
@@ -24,7 +25,10 @@ export function parseGrid(spec: string): { id: string; points: Record<string, st
     const name = part.slice(0, eq).trim();
     const values = part.slice(eq + 1).split('|').map((v) => v.trim());
     if (values.some((v) => v === '')) throw new UserError(`--grid: parameter "${name}" in "${spec}" has an empty alternative`);
-    points = points.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
+    if (seen.has(name)) throw new UserError(`--grid: parameter "${name}" appears twice in "${spec}"; list its values once, separated by |`);
+    seen.add(name);
+    // Own properties whatever the name (a spread keeps "__proto__" as a key; resolveParams refuses it).
+    points = points.flatMap((p) => values.map((v) => ({ ...p, ...Object.fromEntries([[name, v]]) })));
   }
   return { id, points };
 }

@@ -118,7 +118,9 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchedData> 
   }
   const where = `${source.name} response from ${url}${source.name === 'yahoo' ? ' (as CSV)' : ''}`;
   const values = options.values ?? (source.name === 'fred' ? 'rate' : 'price');
-  const parsed = validate(csv, path, where, { name, frequency: 'daily', values, ...(entry ? { layout: entry.layout } : {}) });
+  // Every row as it is: a daily series read daily, a monthly one (FRED's, dated the 1st) monthly, which leaves it unchanged.
+  const frequency = oneRowAMonth(csv) ? 'monthly' : 'daily';
+  const parsed = validate(csv, path, where, { name, frequency, values, ...(entry ? { layout: entry.layout } : {}) });
   if (!entry && parsed.layout !== source.layout) {
     throw new FetchError(source.name, url, 'body', `${url} gave CSV in the ${parsed.layout} layout, not ${source.name}'s ${source.header}`);
   }
@@ -153,6 +155,16 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchedData> 
     );
   }
   return { name, entry, path, provenancePath, provenance, fileFrequency: rowFrequency(dates), warnings };
+}
+
+/** True when no two data lines of the CSV text start in the same month (its first column holds ISO dates). */
+function oneRowAMonth(csv: string): boolean {
+  const months = csv
+    .split('\n')
+    .slice(1)
+    .map((line) => line.replace(/^"/, '').slice(0, 7))
+    .filter((m) => /^\d{4}-\d{2}$/.test(m));
+  return months.every((m, i) => i === 0 || m !== months[i - 1]);
 }
 
 /** Daily when some month has two rows; a series of one row a month (FRED's, dated the 1st) is monthly. */
