@@ -30,8 +30,9 @@ function runBundle() {
     // Written when the process ends, so the cache holds the functions this run compiled.
     process.once('exit', () => {
       try {
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, script.createCachedData());
+        // An exclusive, unpredictable temporary name: a link planted in dist/ is never followed.
+        const tmp = path.join(dist, `.${path.basename(cacheFile)}.${require('node:crypto').randomBytes(16).toString('hex')}.tmp`);
+        fs.writeFileSync(tmp, script.createCachedData(), { flag: 'wx' });
         fs.renameSync(tmp, cacheFile);
         for (const f of fs.readdirSync(dist)) {
           if (/^backtest\.bundle\.[0-9a-f]{16}\.cache$/.test(f) && path.join(dist, f) !== cacheFile) fs.rmSync(path.join(dist, f), { force: true });

@@ -1,11 +1,11 @@
-import { writeFileSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '@backtest/core';
+import { UserError, writeFileAtomic } from '@backtest/core';
 import type { WalkForwardResult } from '@backtest/engine';
 
 /**
  * `--predictions FILE.csv`: one row per forecast with the features the model saw, the forecast
- * and actual next close, and the weight taken. Written to a temporary name, then renamed.
+ * and actual next close, and the weight taken. Written by the one atomic writer (an exclusive,
+ * unpredictable temporary name, renamed into place).
  */
 export function writePredictions(file: string, walk: WalkForwardResult, closes: { labels: readonly string[]; close: Float64Array }): void {
   const forecasts = walk.output.forecasts ?? [];
@@ -20,10 +20,8 @@ export function writePredictions(file: string, walk: WalkForwardResult, closes: 
     lines.push([f.label, ...feats, f.close, f.forecast, nextClose.get(f.label) ?? '', weightAt.get(f.label) ?? ''].join(','));
   }
   const target = path.resolve(file);
-  const tmp = `${target}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, lines.join('\n') + '\n');
-    renameSync(tmp, target);
+    writeFileAtomic(target, lines.join('\n') + '\n');
   } catch (e) {
     throw new UserError(`cannot write --predictions ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }

@@ -1,7 +1,8 @@
 export { type CsvCell, formatCsv } from './csv-format';
-export { writeFileAtomic } from './atomic-write';
+export { makeDirectory, pathExists, temporaryName, writeFileAtomic, type WriteFileAtomicOptions } from './atomic-write';
 export { closestMatch, didYouMean, editDistance } from './did-you-mean';
 export { formatLocation, InputError, type InputLocation, LookAheadError, UserError } from './errors';
+export { groupDigits, MESSAGE_CHARACTERS, printable, quoted, quotedList, SHOWN_CHARACTERS, terminalSafe } from './terminal-text';
 export { createMarketView, type MarketView } from './market-view';
 export {
   defineParams,

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '@backtest/core';
-import { writeFileAtomic } from './atomic-file';
+import { makeDirectory, UserError, writeFileAtomic } from '@backtest/core';
 import { toFeatureMatrix, toTarget } from './features';
 import { RankDeficiencyError, solveLeastSquares } from './householder-qr';
 import type { Features, FitResult, Model, ModelFiles, Parameters, Target } from './model';
@@ -148,6 +147,7 @@ export class OlsModel implements Model<OlsFitResult, OlsFitOptions> {
   }
 
   save(dir: string): void {
+    makeDirectory(dir);
     for (const [name, content] of Object.entries(this.files())) writeFileAtomic(join(dir, name), content);
   }
 

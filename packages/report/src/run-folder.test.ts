@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fixtureRecord } from './__fixtures__/record';
+import { UserError } from '@backtest/core';
+import { claimFolder, PARTIAL_MARKER, releaseClaimedFolders } from './atomic-write';
 import { buildReport } from './html/report';
 import { defaultRunDir, readRunFolder, rebuildReport, writeRunFolder } from './run-folder';
 import type { RunRecord } from './run-record';
@@ -159,12 +161,17 @@ describe('atomic run folders', () => {
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 
-  it('a folder named .partial (a killed run) is never read as complete, and the next write replaces it', () => {
+  it('a folder named .partial (a killed run) is never read as complete, and the next write leaves it alone, naming it', () => {
     const dir = path.join(tmp, 'killed');
     writeRunFolder(fixtureRecord(), dir);
     fs.renameSync(dir, dir + '.partial'); // what a run killed before its final rename leaves
     expect(() => readRunFolder(dir + '.partial')).toThrow('incomplete run folder');
     expect(() => readRunFolder(dir)).toThrow(`only ${dir}.partial, an interrupted run, exists`);
+    const before = fs.readdirSync(dir + '.partial').sort();
+    expect(() => writeRunFolder(fixtureRecord(), dir)).toThrow(`run folder ${dir}.partial already exists and is not this run's`);
+    expect(fs.readdirSync(tmp)).toEqual(['killed.partial']);
+    expect(fs.readdirSync(dir + '.partial').sort()).toEqual(before);
+    fs.rmSync(dir + '.partial', { recursive: true });
     writeRunFolder(fixtureRecord(), dir);
     expect(fs.readdirSync(tmp)).toEqual(['killed']);
     expect(readRunFolder(dir).summary.strategy).toBe('sma');
@@ -184,7 +191,224 @@ describe('atomic run folders', () => {
     const dir = path.join(tmp, 'bad');
     writeRunFolder(fixtureRecord(), dir);
     fs.writeFileSync(path.join(dir, 'summary.json'), '{"strategy": "sma"}');
-    expect(() => readRunFolder(dir)).toThrow(`${path.join(dir, 'summary.json')}: no "frequency"`);
+    expect(() => readRunFolder(dir)).toThrow(`${path.join(dir, 'summary.json')}: "dataset": expected a string, found nothing (the key is missing)`);
+  });
+});
+
+describe('claimFolder: the folder is ours from the claim to the publication', () => {
+  const fsModule = require('node:fs') as typeof fs;
+  const marker = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir + '.partial', PARTIAL_MARKER), 'utf8')) as { pid: number; token: string };
+  const exit2 = (f: () => unknown, text: string | RegExp) => {
+    let err: unknown;
+    try {
+      f();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).exitCode).toBe(2);
+    expect((err as Error).message).toMatch(text);
+  };
+  /** A file outside every folder that planted links point at. */
+  let victim: string;
+  beforeEach(() => {
+    victim = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'victim-')), 'victim.txt');
+    fs.writeFileSync(victim, 'precious');
+  });
+  afterEach(() => {
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+    fs.rmSync(path.dirname(victim), { recursive: true, force: true });
+    releaseClaimedFolders();
+  });
+
+  it('creates <dir>.partial with a marker (our pid, a random token), publishes without the marker', () => {
+    const dir = path.join(tmp, 'a');
+    const claim = claimFolder(dir, { what: 'run folder' });
+    expect(claim.dir).toBe(dir);
+    expect(claim.partial).toBe(dir + '.partial');
+    expect(marker(dir).pid).toBe(process.pid);
+    expect(marker(dir).token).toMatch(/^[0-9a-f]{32}$/);
+    expect(fs.existsSync(dir)).toBe(false);
+    const out = writeRunFolder(fixtureRecord(), claim);
+    expect(out.dir).toBe(dir);
+    expect(claim.state).toBe('published');
+    expect(fs.readdirSync(dir).sort()).toEqual(['positions.csv', 'report.html', 'returns.csv', 'summary.json']);
+    expect(fs.readdirSync(tmp)).toEqual(['a']);
+    expect(claim.release()).toBe(false); // published: nothing to release, the folder stays
+    expect(fs.existsSync(dir)).toBe(true);
+  });
+
+  it('the same name claimed twice: the second claim fails (exit 2) naming the folder, the first still publishes', () => {
+    const dir = path.join(tmp, 'same');
+    const first = claimFolder(dir, { what: 'run folder' });
+    exit2(() => claimFolder(dir, { what: 'run folder' }), `run folder ${dir}.partial already exists and is not this run's (its marker names process ${process.pid}, which is running`);
+    exit2(() => writeRunFolder(fixtureRecord(), dir), `${dir}.partial already exists`);
+    writeRunFolder(fixtureRecord(), first);
+    exit2(() => claimFolder(dir, { what: 'run folder' }), `run folder ${dir} already exists`);
+    expect(fs.readdirSync(tmp)).toEqual(['same']);
+  });
+
+  it('numbered default names: <dir>, <dir>-2, <dir>-3 claimed in turn, published in any order, each complete', () => {
+    const base = path.join(tmp, '20260101-000000-sma');
+    const claims = [0, 1, 2].map(() => claimFolder(base, { what: 'run folder', numbered: true }));
+    expect(claims.map((c) => c.dir)).toEqual([base, `${base}-2`, `${base}-3`]);
+    for (const c of [claims[2]!, claims[0]!, claims[1]!]) writeRunFolder(fixtureRecord(), c);
+    // A published name is seen by the next claim, which moves on.
+    expect(claimFolder(base, { numbered: true }).dir).toBe(`${base}-4`);
+    for (const c of claims) expect(readRunFolder(c.dir).summary.strategy).toBe('sma');
+  });
+
+  it('numbered names skip a .partial that is not ours and an existing folder or file, and leave them alone', () => {
+    const base = path.join(tmp, 'n');
+    fs.mkdirSync(base + '.partial');
+    fs.writeFileSync(path.join(base + '.partial', 'theirs.txt'), 'theirs');
+    fs.mkdirSync(`${base}-2`);
+    fs.writeFileSync(`${base}-3`, 'a file');
+    fs.symlinkSync(victim, `${base}-4.partial`);
+    const claim = claimFolder(base, { numbered: true });
+    expect(claim.dir).toBe(`${base}-5`);
+    expect(fs.readFileSync(path.join(base + '.partial', 'theirs.txt'), 'utf8')).toBe('theirs');
+    expect(fs.readdirSync(`${base}-2`)).toEqual([]);
+    expect(fs.readlinkSync(`${base}-4.partial`)).toBe(victim);
+  });
+
+  it('a .partial without our marker is never deleted, by a claim, a release or a failed write; the message says so', () => {
+    const dir = path.join(tmp, 'foreign');
+    fs.mkdirSync(dir + '.partial');
+    fs.writeFileSync(path.join(dir + '.partial', 'data.csv'), 'theirs');
+    exit2(() => claimFolder(dir, { what: 'run folder' }), /foreign\.partial already exists and is not this run's \(it has no marker of a backtest run, so this tool did not create it\); it was left alone/);
+    exit2(() => writeRunFolder(fixtureRecord(), dir), 'left alone');
+    expect(releaseClaimedFolders()).toEqual([]);
+    expect(fs.readFileSync(path.join(dir + '.partial', 'data.csv'), 'utf8')).toBe('theirs');
+    // A marker of a process that has ended (an interrupted run) is named too, and still left alone.
+    fs.writeFileSync(path.join(dir + '.partial', PARTIAL_MARKER), JSON.stringify({ pid: 2 ** 22 + 12345, token: 'x' }));
+    exit2(() => claimFolder(dir), `its marker names process ${2 ** 22 + 12345}, which is no longer running: an interrupted run left it`);
+    expect(fs.readdirSync(dir + '.partial').sort()).toEqual([PARTIAL_MARKER, 'data.csv']);
+  });
+
+  it('release removes our partial folder only: not one that replaced ours, not a link put in its place', () => {
+    const mine = path.join(tmp, 'mine');
+    const c1 = claimFolder(mine);
+    fs.writeFileSync(path.join(mine + '.partial', 'x'), 'x');
+    expect(c1.release()).toBe(true);
+    expect(fs.existsSync(mine + '.partial')).toBe(false);
+    expect(c1.release()).toBe(false); // idempotent
+
+    const swapped = path.join(tmp, 'swapped');
+    const c2 = claimFolder(swapped);
+    fs.rmSync(swapped + '.partial', { recursive: true });
+    fs.mkdirSync(swapped + '.partial'); // another directory (maybe even on our old inode), with a marker naming our pid, not our token
+    fs.writeFileSync(path.join(swapped + '.partial', PARTIAL_MARKER), JSON.stringify({ pid: process.pid, token: '0'.repeat(32) }));
+    expect(c2.release()).toBe(false);
+    expect(fs.existsSync(path.join(swapped + '.partial', PARTIAL_MARKER))).toBe(true);
+
+    const linked = path.join(tmp, 'linked');
+    const c3 = claimFolder(linked);
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'elsewhere-'));
+    fs.writeFileSync(path.join(elsewhere, 'keep'), 'keep');
+    fs.rmSync(linked + '.partial', { recursive: true });
+    fs.symlinkSync(elsewhere, linked + '.partial');
+    expect(releaseClaimedFolders()).toEqual([]);
+    expect(c3.state).toBe('released');
+    expect(fs.readFileSync(path.join(elsewhere, 'keep'), 'utf8')).toBe('keep');
+    fs.rmSync(elsewhere, { recursive: true });
+  });
+
+  it('publishing into a partial folder that was replaced meanwhile fails (exit 2) and leaves the replacement alone', () => {
+    const dir = path.join(tmp, 'replaced');
+    const claim = claimFolder(dir, { what: 'run folder' });
+    fs.rmSync(dir + '.partial', { recursive: true });
+    fs.mkdirSync(dir + '.partial');
+    fs.writeFileSync(path.join(dir + '.partial', 'theirs'), 'theirs');
+    exit2(() => writeRunFolder(fixtureRecord(), claim), `run folder ${dir}.partial is no longer the one this run created`);
+    expect(fs.readdirSync(dir + '.partial')).toEqual(['theirs']);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it.each([
+    ['a non-empty folder', (d: string) => (fs.mkdirSync(d), fs.writeFileSync(path.join(d, 'summary.json'), '{"theirs": 1}'))],
+    ['an empty folder', (d: string) => fs.mkdirSync(d)],
+    ['a file', (d: string) => fs.writeFileSync(d, 'theirs')],
+    ['a link to a folder elsewhere', (d: string) => fs.symlinkSync(path.dirname(victim), d)],
+  ])('%s appearing at the final name during the run is never replaced: exit 2 naming it, our partial removed', (_, plant) => {
+    const dir = path.join(tmp, 'raced');
+    const claim = claimFolder(dir, { what: 'run folder' });
+    plant(dir);
+    const before = fs.lstatSync(dir);
+    exit2(() => writeRunFolder(fixtureRecord(), claim), `run folder ${dir} appeared while this run was writing it`);
+    expect(fs.lstatSync(dir).ino).toBe(before.ino);
+    if (before.isDirectory()) expect(fs.readdirSync(dir).length).toBeLessThanOrEqual(1);
+    expect(fs.existsSync(dir + '.partial')).toBe(false);
+    expect(fs.readdirSync(path.dirname(victim))).toEqual(['victim.txt']);
+  });
+
+  it('a folder appearing between the last check and the rename (rename fails ENOTEMPTY) is exit 2 too, our partial removed', () => {
+    const dir = path.join(tmp, 'window');
+    const claim = claimFolder(dir, { what: 'run folder' });
+    const real = fsModule.renameSync;
+    jest.spyOn(fsModule, 'renameSync').mockImplementation((a, b) => {
+      if (String(b) === dir) {
+        fs.mkdirSync(dir);
+        fs.writeFileSync(path.join(dir, 'summary.json'), 'theirs');
+      }
+      real(a, b);
+    });
+    exit2(() => writeRunFolder(fixtureRecord(), claim), `run folder ${dir} appeared while this run was writing it`);
+    expect(fs.readdirSync(dir)).toEqual(['summary.json']);
+    expect(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')).toBe('theirs');
+    expect(fs.existsSync(dir + '.partial')).toBe(false);
+  });
+
+  it('links planted in our partial folder at every file name and old predictable temporary name never get their targets written', () => {
+    const dir = path.join(tmp, 'planted');
+    const claim = claimFolder(dir);
+    const names = ['summary.json', 'returns.csv', 'positions.csv', 'report.html'];
+    for (const n of names) {
+      const p = path.join(dir + '.partial', n);
+      for (const trap of [p, `${p}.tmp-${process.pid}`, path.join(dir + '.partial', `.${n}.${process.pid}.${Date.now()}.tmp`)]) fs.symlinkSync(victim, trap);
+    }
+    writeRunFolder(fixtureRecord(), claim);
+    for (const n of names) expect(fs.lstatSync(path.join(dir, n)).isFile()).toBe(true);
+    expect(readRunFolder(dir).summary.strategy).toBe('sma');
+  });
+
+  it('rebuildReport in a crafted folder: links at report.html and at its predictable temporary names are not written through', () => {
+    const dir = path.join(tmp, 'crafted');
+    writeRunFolder(fixtureRecord(), dir);
+    const report = path.join(dir, 'report.html');
+    const expected = fs.readFileSync(report, 'utf8');
+    fs.rmSync(report);
+    for (const trap of [report, `${report}.tmp-${process.pid}`, path.join(dir, `.report.html.${process.pid}.${Date.now()}.tmp`)]) fs.symlinkSync(victim, trap);
+    rebuildReport(dir);
+    expect(fs.lstatSync(report).isFile()).toBe(true);
+    expect(fs.readFileSync(report, 'utf8')).toBe(expected);
+  });
+
+  it('odd places fail at the claim with exit 2 naming the folder: a file as parent, a path under /proc, an unwritable directory', () => {
+    const file = path.join(tmp, 'file');
+    fs.writeFileSync(file, 'x');
+    exit2(() => claimFolder(path.join(file, 'run')), `cannot create folder ${path.join(file, 'run')}: ${file} is not a directory`);
+    exit2(() => claimFolder(path.join(file, 'a', 'b', 'run')), `${file} is not a directory`);
+    if (process.platform === 'linux') exit2(() => claimFolder(`/proc/backtest-${process.pid}/run`), `cannot create folder /proc/backtest-${process.pid}/run: the file system refused it`);
+    // An unwritable directory: chmod 0555 stops a normal user; root writes anyway, so as root
+    // the unwritable place is /sys (sysfs refuses new entries to everyone).
+    const unwritable = process.getuid?.() === 0 ? '/sys' : path.join(tmp, 'ro');
+    if (unwritable !== '/sys') {
+      fs.mkdirSync(unwritable);
+      fs.chmodSync(unwritable, 0o555);
+    }
+    exit2(() => claimFolder(path.join(unwritable, 'run')), `cannot create folder ${path.join(unwritable, 'run')}: ${unwritable} is not writable`);
+    if (unwritable !== '/sys') fs.chmodSync(unwritable, 0o755);
+    exit2(() => claimFolder(path.join(tmp, 'x.partial')), 'must not end with .partial');
+    expect(fs.readdirSync(tmp).sort()).toEqual(process.getuid?.() === 0 ? ['file'] : ['file', 'ro']);
+  });
+
+  it('a failure while writing the files removes our partial folder and publishes nothing', () => {
+    const dir = path.join(tmp, 'fails');
+    const claim = claimFolder(dir);
+    expect(() => claim.publish([['a.txt', 'a'], ['../escape.txt', 'b']])).toThrow('is not a name inside the folder');
+    expect(claim.state).toBe('released');
+    expect(fs.readdirSync(tmp)).toEqual([]);
   });
 });
 

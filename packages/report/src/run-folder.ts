@@ -1,12 +1,13 @@
 /**
  * Run folders. A folder is built under `<dir>.partial` and renamed to `<dir>` only once every
  * file is in place, so a folder without the suffix is always complete, and an interrupted run
- * leaves at most a `.partial` folder that nothing reads.
+ * leaves at most a `.partial` folder that nothing reads. The writing is atomic-write.ts's
+ * (`claimFolder`, `writeFolderAtomically`): its comment lists the guarantees.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '@backtest/core';
-import { PARTIAL_SUFFIX, writeFileAtomic, writeFolderAtomically } from './atomic-write';
+import { type FolderClaim, PARTIAL_SUFFIX, writeFileAtomic, writeFolderAtomically } from './atomic-write';
 import { reportBytes } from './html/report';
 import {
   MODELS_INDEX_FILE,
@@ -70,10 +71,11 @@ export function runFolderFiles(record: RunRecord): [string, string | Uint8Array]
 /**
  * Writes the run folder `dir` (summary.json, returns.csv, positions.csv, predictions.csv and
  * training.csv for forecast strategies, models/ when the run saved its models, report.html),
- * all of it under `<dir>.partial` renamed at the end. Refuses to replace an existing folder;
- * a `.partial` leftover of an interrupted run with the same name is replaced.
+ * all of it under `<dir>.partial` renamed at the end. `dir` is a folder name, claimed now, or a
+ * claim made before the run (`claimFolder`). Refuses to replace an existing folder, and leaves
+ * a `.partial` folder it did not create alone (a UserError names it).
  */
-export function writeRunFolder(record: RunRecord, dir: string): WrittenRunFolder {
+export function writeRunFolder(record: RunRecord, dir: string | FolderClaim): WrittenRunFolder {
   return writeFolderAtomically(dir, runFolderFiles(record), 'run folder');
 }
 

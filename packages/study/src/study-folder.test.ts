@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { claimFolder } from '@backtest/report';
 import { runStudy, type StudyResult } from './run-study';
 import { defaultStudyDir, writeStudyFolder } from './study-folder';
 
@@ -40,13 +41,31 @@ describe('writeStudyFolder', () => {
     expect(readFileSync(join(dir, 'checkpoint/weights.bin')).length).toBe(41 * 4);
   });
 
-  test('refuses to replace a finished folder, and replaces a leftover .partial', () => {
+  test('refuses to replace a finished folder, and leaves a .partial it did not create alone', () => {
     const dir = join(base, 'again');
     mkdirSync(`${dir}.partial`);
-    writeFileSync(join(`${dir}.partial`, 'stale.txt'), 'from an interrupted run');
+    writeFileSync(join(`${dir}.partial`, 'stale.txt'), 'not ours');
+    expect(() => writeStudyFolder(result, dir)).toThrow(`study folder ${dir}.partial already exists and is not this run's`);
+    expect(readFileSync(join(`${dir}.partial`, 'stale.txt'), 'utf8')).toBe('not ours');
+    expect(existsSync(dir)).toBe(false);
+    rmSync(`${dir}.partial`, { recursive: true });
     writeStudyFolder(result, dir);
-    expect(existsSync(join(dir, 'stale.txt'))).toBe(false);
     expect(() => writeStudyFolder(result, dir)).toThrow(/already exists/);
+  });
+
+  test('a claim made before the study is published by writeStudyFolder, and a released one leaves nothing', () => {
+    const dir = join(base, 'claimed');
+    const claim = claimFolder(dir, { what: 'study folder' });
+    expect(existsSync(`${dir}.partial`)).toBe(true);
+    expect(() => writeStudyFolder(result, dir)).toThrow(/already exists and is not this run's/); // the name is reserved
+    const written = writeStudyFolder(result, claim);
+    expect(written.dir).toBe(dir);
+    expect(JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8')).folder).toBe(dir);
+    expect(existsSync(`${dir}.partial`)).toBe(false);
+    expect(existsSync(join(dir, '.backtest-partial'))).toBe(false);
+    const other = join(base, 'released');
+    claimFolder(other, { what: 'study folder' }).release();
+    expect(readdirSync(base).filter((f) => f.startsWith('released'))).toEqual([]);
   });
 
   test('the default folder is runs/study-seed-<UTC timestamp>', () => {

@@ -1,9 +1,11 @@
 /**
  * The study folder: study.html and the data behind every figure. Built under `<dir>.partial`
- * and renamed once every file is in place, so a folder without the suffix is always complete.
+ * and renamed once every file is in place, so a folder without the suffix is always complete
+ * (the one folder writer, @backtest/report's claimFolder / writeFolderAtomically, whose
+ * comment lists the guarantees).
  */
 import * as path from 'node:path';
-import { writeFolderAtomically } from '@backtest/report';
+import { claimFolder, type FolderClaim } from '@backtest/report';
 import { architectureSvg } from './figures/architecture-svg';
 import { studyCharts } from './figures/study-charts';
 import { buildStudyPage } from './figures/study-page';
@@ -107,9 +109,11 @@ export function studyFolderFiles(r: StudyResult, folder?: string): [string, stri
 }
 
 /**
- * Writes the study folder `dir`. Refuses to replace an existing folder; a `.partial` leftover of
- * an interrupted run with the same name is replaced, and a failure removes what it wrote.
+ * Writes the study folder `dir`: a folder name, claimed now, or a claim made before the study
+ * (`claimFolder`). Refuses to replace an existing folder, leaves a `.partial` folder it did not
+ * create alone (a UserError names it), and a failure removes what it wrote.
  */
-export function writeStudyFolder(result: StudyResult, dir: string): WrittenStudyFolder {
-  return writeFolderAtomically(dir, studyFolderFiles(result, path.resolve(dir)), 'study folder');
+export function writeStudyFolder(result: StudyResult, dir: string | FolderClaim): WrittenStudyFolder {
+  const claim = typeof dir === 'string' ? claimFolder(dir, { what: 'study folder' }) : dir;
+  return claim.publish(studyFolderFiles(result, claim.dir));
 }

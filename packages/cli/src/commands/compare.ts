@@ -8,7 +8,7 @@ import { settingsFromFlags } from '../flags-to-settings';
 import { type RunFlags, withRunOptions } from '../options';
 import { createProgress } from '../progress';
 import { loadStrategyRegistry } from '../registry';
-import { runFolderPath } from '../run-folder';
+import { claimRunFolder, withClaimedFolder } from '../run-folder';
 import type { CommandIO } from './io';
 
 interface CompareFlags extends RunFlags {
@@ -38,19 +38,28 @@ export function compareCommand(io: CommandIO): CommandModule<object, CompareFlag
         .example('$0 compare --strategies sma --grid "nn-sma:hidden=10|300,100;epochs=20|100" --json', 'a grid, deflated over its size') as Argv<CompareFlags>,
     handler: async (argv: ArgumentsCamelCase<CompareFlags>) => {
       const trials = argv.trials ?? 0;
-      if (!Number.isInteger(trials) || trials < 0) throw new UserError(`--trials must be a non-negative integer, got ${String(argv.trials)}`);
+      if (!Number.isInteger(trials) || trials < 0 || trials > 1e9) throw new UserError(`--trials must be an integer from 0 to 1000000000, got ${String(argv.trials)}`);
       const samples = argv.samples ?? 2000;
-      if (!Number.isInteger(samples) || samples < 100) throw new UserError(`--samples must be an integer >= 100, got ${String(argv.samples)}`);
-      if (argv.block !== undefined && !(argv.block >= 1)) throw new UserError(`--block must be a number >= 1, got ${String(argv.block)}`);
+      // Each resample keeps a statistic per configuration: a million is already minutes of work.
+      if (!Number.isInteger(samples) || samples < 100 || samples > 1e6) throw new UserError(`--samples must be an integer from 100 to 1000000, got ${String(argv.samples)}`);
+      if (argv.block !== undefined && !(argv.block >= 1 && argv.block <= 1e6)) throw new UserError(`--block must be a number from 1 to 1000000, got ${String(argv.block)}`);
       const root = findProjectRoot(__dirname);
       const settings = settingsFromFlags(argv, root);
       const registry = loadStrategyRegistry({ plugins: settings.plugins, projectRoot: root });
-      const progress = createProgress(!argv.json);
       const strategies = (argv.strategies ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
       const options: CompareOptions = { strategies, grids: argv.grid ?? [], priorTrials: trials, samples, ...(argv.block !== undefined ? { blockLength: argv.block } : {}) };
-      const outcome = await runCompare(settings, options, registry, root, progress);
-      progress.stop();
-      const saved = argv.save === false ? undefined : saveCompare(outcome, settings, options, runFolderPath('compare', root, argv.out));
+      // Claimed before the work, as a run folder: a taken or unwritable --out fails at once.
+      const claim = argv.save === false ? undefined : claimRunFolder('compare', root, argv.out, 'compare folder');
+      const { result: outcome, saved } = await withClaimedFolder(
+        claim,
+        async () => {
+          const progress = createProgress(!argv.json);
+          const outcome = await runCompare(settings, options, registry, root, progress);
+          progress.stop();
+          return outcome;
+        },
+        (folder, outcome) => saveCompare(outcome, settings, options, folder),
+      );
       if (argv.json) {
         io.out(JSON.stringify(outcome.summary, null, 2));
         return;

@@ -8,7 +8,7 @@ import { type RunFlags, withRunOptions } from '../options';
 import { writePredictions } from '../predictions';
 import { createProgress } from '../progress';
 import { loadStrategyRegistry } from '../registry';
-import { noModelsWarning, runFolderPath, saveRun } from '../run-folder';
+import { claimRunFolder, noModelsWarning, saveRun, withClaimedFolder } from '../run-folder';
 import { runJob } from '../run-job';
 import type { CommandIO } from './io';
 
@@ -33,14 +33,23 @@ export function runCommand(io: CommandIO): CommandModule<object, RunCommandFlags
         throw new UserError('--save-models writes the models into the run folder, which --no-save does not write: drop one of the two');
       }
       const registry = loadStrategyRegistry({ plugins: settings.plugins, projectRoot: root });
-      const progress = createProgress(!argv.json);
-      const outcome = await runJob(settings, registry, root, progress);
-      progress.stop();
-      const noModels = settings.saveModels ? noModelsWarning(outcome) : undefined;
-      if (noModels) outcome.summary.warnings.push(noModels);
-      const labels = outcome.series.dates.map((d) => periodLabel(d, outcome.series.frequency));
-      if (argv.predictions) writePredictions(argv.predictions, outcome.walk, { labels, close: outcome.series.close });
-      const saved = argv.save === false ? undefined : saveRun(outcome, settings, runFolderPath(outcome.summary.strategy, root, argv.out));
+      // The folder is claimed before the run: a taken --out, a .partial that is not ours or an
+      // unwritable place is an exit 2 now, not after the training; the claim reserves the name.
+      const claim = argv.save === false ? undefined : claimRunFolder(registry.get(settings.strategy).id, root, argv.out);
+      const { result: outcome, saved } = await withClaimedFolder(
+        claim,
+        async () => {
+          const progress = createProgress(!argv.json);
+          const outcome = await runJob(settings, registry, root, progress);
+          progress.stop();
+          const noModels = settings.saveModels ? noModelsWarning(outcome) : undefined;
+          if (noModels) outcome.summary.warnings.push(noModels);
+          const labels = outcome.series.dates.map((d) => periodLabel(d, outcome.series.frequency));
+          if (argv.predictions) writePredictions(argv.predictions, outcome.walk, { labels, close: outcome.series.close });
+          return outcome;
+        },
+        (folder, outcome) => saveRun(outcome, settings, folder),
+      );
       if (argv.json) {
         io.out(JSON.stringify(outcome.summary, null, 2));
         return;

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UserError } from '@backtest/core';
 import { dataDirectories, findProjectRoot } from '@backtest/data';
 import type { BackendRequest } from '@backtest/models';
 import { defaultStudyDir, formatStudySummary, runStudy, STUDIES, studyDocument, writeStudyFolder } from '@backtest/study';
+import { claimOutputFolder, runsBase, withClaimedFolder } from '../run-folder';
 import type { CommandIO } from './io';
 
 export interface StudyFlags {
@@ -41,23 +41,28 @@ export function studyCommand(io: CommandIO): CommandModule<object, StudyFlags> {
       }
       if (!Number.isInteger(argv.seed) || argv.seed < 0) throw new UserError(`--seed must be a whole number >= 0, got ${argv.seed}`);
       const projectRoot = findProjectRoot(__dirname);
-      // As run folders: --out, else $BACKTEST_RUNS_DIR, else the project's runs/.
-      const runsBase = process.env['BACKTEST_RUNS_DIR'] ? path.resolve(process.env['BACKTEST_RUNS_DIR']) : path.join(projectRoot, 'runs');
-      const out = argv.out ? path.resolve(argv.out) : defaultStudyDir(new Date(), runsBase);
-      // Refuse before the work rather than after it; writeStudyFolder checks again.
-      if (existsSync(out)) throw new UserError(`study folder ${out} already exists; choose another --out or remove it`);
       const dataDirs = dataDirectories({ flag: argv['data-dir'] ?? [], env: process.env['BACKTEST_DATA_DIR'], projectRoot });
+      // As run folders: --out, else the first free of study-seed-<stamp>, -2, ... in
+      // $BACKTEST_RUNS_DIR or the project's runs/; claimed before the work, so a taken name or
+      // an unwritable place fails at once, and released (our .partial removed) on failure or a signal.
+      const claim = argv.out
+        ? claimOutputFolder(path.resolve(argv.out), { what: 'study folder' })
+        : claimOutputFolder(defaultStudyDir(new Date(), runsBase(projectRoot)), { what: 'study folder', numbered: true, hint: 'set --out or BACKTEST_RUNS_DIR' });
       const showProgress = !argv.json && process.stderr.isTTY === true;
-      const result = await runStudy({
-        from: argv.from,
-        to: argv.to,
-        seed: argv.seed,
-        backend: argv.backend,
-        dataDirs,
-        projectRoot,
-        ...(showProgress ? { onProgress: (m: string) => io.err(`study seed: ${m}`) } : {}),
-      });
-      const written = writeStudyFolder(result, out);
+      const { result, saved: written } = await withClaimedFolder(
+        claim,
+        () =>
+          runStudy({
+            from: argv.from,
+            to: argv.to,
+            seed: argv.seed,
+            backend: argv.backend,
+            dataDirs,
+            projectRoot,
+            ...(showProgress ? { onProgress: (m: string) => io.err(`study seed: ${m}`) } : {}),
+          }),
+        (folder, result) => writeStudyFolder(result, folder),
+      );
       if (argv.json) io.out(JSON.stringify(studyDocument(result, written.dir), null, 2));
       else io.out(formatStudySummary(result, written.dir));
     },

@@ -1,15 +1,18 @@
 import * as path from 'node:path';
-import { compareRecordFrom, REPORT_FILE, writeCompareFolder } from '@backtest/report';
+import { claimFolder, compareFolderFiles, compareRecordFrom, type FolderClaim, REPORT_FILE } from '@backtest/report';
 import { packageVersion } from '../run-folder';
 import type { RunSettings } from '../settings';
 import type { CompareOptions, CompareOutcome } from './compare-job';
 
-/** Writes the compare folder (summary.json, returns.csv, report.html) to `dir`; returns its path and the report's. */
+/**
+ * Writes the compare folder (summary.json, returns.csv, report.html) into `dir`, a claim made
+ * before the comparison (or a name, claimed now); returns its path and the report's.
+ */
 export function saveCompare(
   outcome: CompareOutcome,
   settings: RunSettings,
   options: CompareOptions,
-  dir: string,
+  dir: string | FolderClaim,
 ): { dir: string; report: string } {
   const record = compareRecordFrom(outcome, {
     // The compare options next to the settings, so the folder says how to rerun it.
@@ -18,6 +21,7 @@ export function saveCompare(
     version: packageVersion(),
     createdAt: new Date(),
   });
-  const written = writeCompareFolder(record, dir);
+  const claim = typeof dir === 'string' ? claimFolder(dir, { what: 'compare folder' }) : dir;
+  const written = claim.publish(compareFolderFiles(record));
   return { dir: written.dir, report: path.join(written.dir, REPORT_FILE) };
 }

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '@backtest/core';
+import { claimFolder } from '@backtest/report';
 import { type PluginKind, type Placement, packageFiles } from './package-layout';
 import { forecastSource, forecastTestSource } from './template-forecast';
 import { ruleSource, ruleTestSource } from './template-rule';
@@ -77,16 +78,13 @@ export function scaffoldPlugin(req: ScaffoldRequest): ScaffoldResult {
     'src/index.ts': kind === 'rule' ? ruleSource(name) : forecastSource(name),
     'src/index.test.ts': kind === 'rule' ? ruleTestSource(name) : forecastTestSource(name),
   };
-  const staging = `${dir}.partial-${process.pid}`;
+  // An empty directory the user made for it is taken over; the files are published at once by
+  // the project's folder writer (claimed exclusively, never through a planted link).
+  if (existsSync(dir)) rmdirSync(dir);
   try {
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
-      writeFileSync(path.join(staging, file), text);
-    }
-    if (existsSync(dir)) rmdirSync(dir);
-    renameSync(staging, dir);
+    claimFolder(dir, { what: 'plugin folder', hint: 'choose another name or --dir' }).publish(Object.entries(files));
   } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
+    if ((e as Partial<UserError>).exitCode === 2) throw e;
     throw new UserError(`cannot create the plugin in ${dir}: ${(e as Error).message}`);
   }
   return { dir, placement: placement.kind, files: Object.keys(files).sort() };

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '@backtest/core';
+import { makeDirectory, UserError, writeFileAtomic } from '@backtest/core';
 import type { io } from '@tensorflow/tfjs-core';
-import { writeFileAtomic } from '../atomic-file';
 import type { ModelFiles } from '../model';
 import { weightName, weightShapes } from './dense-network';
 import { type Activation, ACTIVATIONS, type ResolvedNetwork } from './spec';
@@ -27,6 +26,7 @@ export interface SavedNetwork {
 
 /** Writes weights.bin, then model.json (each atomically): a reader never sees new JSON with old weights. */
 export function writeLayersModel(dir: string, saved: SavedNetwork): void {
+  makeDirectory(dir);
   for (const [name, content] of Object.entries(layersModelFiles(saved))) writeFileAtomic(join(dir, name), content);
 }
 
@@ -107,6 +107,7 @@ export function fileIOHandler(dir: string): io.IOHandler {
     save: async (artifacts) => {
       const parts = artifacts.weightData === undefined ? [] : Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData];
       const bytes = Buffer.concat(parts.map((p) => new Uint8Array(p)));
+      makeDirectory(dir);
       writeFileAtomic(join(dir, WEIGHTS_FILE), bytes);
       const modelJson: io.ModelJSON = {
         modelTopology: artifacts.modelTopology ?? {},
