@@ -89,38 +89,17 @@ function expectTableMatchesSummary(cells: OpenedReport['cells'], summaryFile: st
   return checked;
 }
 
-/**
- * How much slower this machine runs JavaScript than an ordinary idle one: a fixed loop timed in
- * the browser against the ~25 ms it takes there. Shared CI and development machines run several
- * jobs at once and were measured here up to 30 times slower, so a fixed wall-clock budget would
- * fail on load alone; the 2 s budget is for an ordinary machine and is scaled by this factor
- * (never below 1).
- */
-async function slowdown(): Promise<number> {
-  const page = await browser.newPage();
-  const ms = await page.evaluate(() => {
-    const t0 = performance.now();
-    let s = 0;
-    for (let i = 0; i < 2e7; i++) s += i;
-    return s > 0 ? performance.now() - t0 : 0;
-  });
-  await page.close();
-  return Math.max(1, ms / 25);
-}
-
 describe('HTML report in a browser', () => {
   it('sma over 55 years: every chart draws with no network, no console error, and the table equals summary.json', async () => {
     const { dir, writeMs, record } = await runFolder('sma');
     const file = path.join(dir, 'report.html');
     const bytes = statSync(file).size;
     const shot = path.join(out, 'report-sma.png');
-    const before = await slowdown();
     const r = await openReport(file, shot);
-    const factor = Math.max(before, await slowdown());
     console.log(
       `sma report: ${record.periods.labels.length} periods, ${(bytes / 1e6).toFixed(2)} MB, run folder written in ${writeMs.toFixed(0)} ms; ` +
         `first chart drawn ${r.firstChartMs.toFixed(0)} ms after navigation, all ${r.charts.length} at ${r.openMs.toFixed(0)} ms ` +
-        `(machine ${factor.toFixed(1)}x slower than an idle one: ${(r.openMs / factor).toFixed(0)} ms scaled); screenshot ${shot}`,
+        `(wall clock on this machine, for the record: no test depends on it); screenshot ${shot}`,
     );
     expect(record.periods.labels.length).toBeGreaterThan(600);
     expect(r.consoleErrors).toEqual([]);
@@ -130,7 +109,6 @@ describe('HTML report in a browser', () => {
     // Every metric of both columns: 15 rows x 2 strategies.
     expect(expectTableMatchesSummary(r.cells, path.join(dir, 'summary.json'))).toBe(METRIC_ROWS.length * 2);
     expect(bytes).toBeLessThan(2_000_000);
-    expect(r.openMs / factor).toBeLessThan(2_000);
     const html = readFileSync(file, 'utf8');
     // Booleans: a failing match would print the whole 1 MB page.
     expect(/<noscript>[^<]*<p[^>]*>The charts of this page are drawn by JavaScript/.test(html)).toBe(true);

@@ -1,4 +1,4 @@
-import { formatCsv, parseCsv, parseNumber } from './csv';
+import { formatCsv, numberAt, parseCsv, parseNumber } from './csv';
 
 describe('run folder CSV', () => {
   it('round-trips numbers exactly, missing values as empty fields, and fields that need quotes', () => {
@@ -21,6 +21,16 @@ describe('run folder CSV', () => {
     expect(() => parseCsv('a,b\n1,2\n3\n', 'f.csv')).toThrow('f.csv, line 3: 1 fields, but the header has 2');
     expect(() => parseNumber('1.2.3', 'f.csv, line 4, column x')).toThrow('f.csv, line 4, column x: "1.2.3" is not a number');
     expect(() => parseCsv('', 'e.csv')).toThrow('empty file');
+  });
+
+  it('knows the line each row starts on, past blank lines and quoted line breaks, and reads numbers strictly', () => {
+    const t = parseCsv('\na,b\n1,"x\ny"\n\n2,z\r\n3,w', 'f.csv');
+    expect([t.headerLine, ...t.lines]).toEqual([2, 3, 6, 7]);
+    expect(() => parseCsv('a,b\n1,"x\ny"\n2\n', 'f.csv')).toThrow('f.csv, line 4: 1 fields, but the header has 2');
+    for (const bad of ['NaN', 'Infinity', '1e999', '0x10', ' 1', '1,5', '--1']) {
+      expect(() => numberAt(bad, { file: 'f.csv', line: 9, column: 'close' })).toThrow(`f.csv, line 9, column "close": expected a number, found "${bad}"`);
+    }
+    expect(['-0', '1e-300', '.5', '5.', '12345678901234567890'].map((v) => numberAt(v, { file: 'f' }))).toEqual([-0, 1e-300, 0.5, 5, 12345678901234567890]);
   });
 
   it('refuses a row whose length differs from the header when writing', () => {

@@ -2,11 +2,15 @@
  * The data files of a run folder: each is a pure function of the record (writing) or of the
  * file's text (reading), so the folder alone rebuilds the record the report was drawn from.
  */
-import { type ForecastRecord, type TrainingRecord, UserError } from '@backtest/core';
+import { type Stats, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { type ForecastRecord, InputError, quotedList, type TrainingRecord, UserError } from '@backtest/core';
 import { drawdownSeries, equityCurve } from '@backtest/metrics';
-import { type CsvTable, columnIndex, formatCsv, parseCsv, parseNumber } from './csv';
+import { type CsvTable, columnIndex, formatCsv, numberAt, parseCsv } from './csv';
 import type { FitRecord, RunRecord } from './run-record';
+import { arr, checkJson, keyPath, num, obj, oneOfStrings, optional, parseJsonFile, preview, str } from './schema';
 import type { RunSummary } from './summary';
+import { PERIOD_LABEL, RUN_SUMMARY_SCHEMA } from './summary-schema';
 
 export const SUMMARY_FILE = 'summary.json';
 export const RETURNS_FILE = 'returns.csv';
@@ -18,6 +22,41 @@ export const REPORT_FILE = 'report.html';
 export const MODELS_DIR = 'models';
 export const MODELS_INDEX_FILE = 'models/index.json';
 const MODELS_FORMAT = 'backtest-models';
+
+/** Largest file of a run folder read back, in MB (2^20 bytes): BACKTEST_MAX_FILE_MB, as for data files, or 256. */
+function maxRunFileBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.BACKTEST_MAX_FILE_MB;
+  const mb = text === undefined || text.trim() === '' ? 256 : Number(text);
+  if (!Number.isFinite(mb) || mb <= 0) throw new UserError(`BACKTEST_MAX_FILE_MB must be a positive number of megabytes, not ${JSON.stringify(text)}`);
+  return Math.floor(mb * 2 ** 20);
+}
+
+function kind(st: Stats): string {
+  return st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+}
+
+/**
+ * Checks, before anything is read, that each file of the run folder `dir` that exists
+ * (summary.json, the CSVs, models/index.json) is a regular file (not a directory, a FIFO or a
+ * device) no bigger than the cap: an InputError naming the file otherwise. Reading a FIFO
+ * would wait for ever, a device read without end, and a text past ~512 MB cannot be held.
+ */
+export function checkRunFolderFiles(dir: string): void {
+  const cap = maxRunFileBytes();
+  for (const name of [SUMMARY_FILE, RETURNS_FILE, POSITIONS_FILE, PREDICTIONS_FILE, TRAINING_FILE, MODELS_INDEX_FILE]) {
+    const file = path.join(dir, name);
+    let st: Stats;
+    try {
+      st = statSync(file);
+    } catch {
+      continue; // absent: readRunFolder says which are required
+    }
+    if (!st.isFile()) throw new InputError({ file }, `is ${kind(st)}; a run folder's files are regular files`);
+    if (st.size > cap) {
+      throw new InputError({ file }, `is ${(st.size / 2 ** 20).toFixed(1)} MB (${st.size} bytes), larger than the ${cap / 2 ** 20} MB a run folder's file may have (BACKTEST_MAX_FILE_MB)`);
+    }
+  }
+}
 
 /** The folder of fit `fit`'s model, relative to `models/`: `fit-000`, `fit-001`, ... (`fit-1000` past 999). */
 export function modelFolder(fit: number): string {
@@ -58,15 +97,29 @@ export function modelFiles(record: RunRecord): [string, string | Uint8Array][] {
   return files;
 }
 
-/** The fits of models/index.json. */
+const MODELS_INDEX_SCHEMA = obj({
+  format: oneOfStrings(MODELS_FORMAT),
+  fits: arr(
+    obj({
+      fit: num({ integer: true, min: 0 }),
+      kind: optional(str()),
+      dir: optional(str()),
+      files: optional(arr(str())),
+      decision: optional(PERIOD_LABEL),
+      trainFrom: optional(PERIOD_LABEL),
+      trainTo: optional(PERIOD_LABEL),
+      rows: optional(num({ integer: true, min: 0 })),
+    }),
+  ),
+});
+
+/** The fits of models/index.json, each checked against its schema. */
 export function parseModelsIndexJson(text: string, file: string): ModelsIndexEntry[] {
-  let doc: { format?: unknown; fits?: unknown };
-  try {
-    doc = JSON.parse(text) as typeof doc;
-  } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  const doc = parseJsonFile(text, file) as { format?: unknown; fits?: unknown };
+  if (doc === null || typeof doc !== 'object' || doc.format !== MODELS_FORMAT) {
+    throw new UserError(`${file}: not an index of saved models (format "${MODELS_FORMAT}")`);
   }
-  if (doc.format !== MODELS_FORMAT || !Array.isArray(doc.fits)) throw new UserError(`${file}: not an index of saved models (format "${MODELS_FORMAT}")`);
+  checkJson(doc, MODELS_INDEX_SCHEMA, file);
   return doc.fits as ModelsIndexEntry[];
 }
 
@@ -89,26 +142,36 @@ export function summaryJson(record: RunRecord): string {
 
 export type SummaryParts = Pick<RunRecord, 'summary' | 'config' | 'data' | 'version' | 'createdAt'>;
 
+/**
+ * summary.json of a run folder, checked against RUN_SUMMARY_SCHEMA (every key the report reads,
+ * with its type) and for the results of the strategy and of buy-and-hold: a UserError (exit 2)
+ * names the file, the key path, what was expected and what was found.
+ */
 export function parseSummaryJson(text: string, file: string): SummaryParts {
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  const doc = parseJsonFile(text, file);
+  if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && (doc as { command?: unknown }).command === 'compare') {
+    throw new UserError(`${file} is the summary of a compare, not of a run: backtest report rebuilds run folders`);
   }
-  const { config, data, version, createdAt, ...summary } = doc;
-  for (const key of ['strategy', 'frequency', 'period', 'results', 'params', 'seed', 'conventions', 'warnings']) {
-    if (!(key in summary)) throw new UserError(`${file}: no "${key}": not the summary of a backtest run`);
+  checkJson(doc, RUN_SUMMARY_SCHEMA, file);
+  const { config, data, version, createdAt, ...summary } = doc as Record<string, unknown>;
+  const s = summary as unknown as RunSummary;
+  for (const id of [s.strategy, BENCHMARK]) {
+    if (!Object.prototype.hasOwnProperty.call(s.results, id)) {
+      throw new UserError(`${file}: "${keyPath('results', id)}" (${id === BENCHMARK ? 'the benchmark' : 'the strategy'}'s metrics): expected an object, found nothing (the key is missing)`);
+    }
   }
-  const d = (data ?? {}) as { path?: unknown; sha256?: unknown };
+  const d = (data ?? {}) as { path?: string; sha256?: string };
   return {
-    summary: summary as unknown as RunSummary,
+    summary: s,
     config: (config ?? {}) as Record<string, unknown>,
-    data: { path: String(d.path ?? ''), sha256: String(d.sha256 ?? '') },
-    version: String(version ?? ''),
+    data: { path: d.path ?? '', sha256: d.sha256 ?? '' },
+    version: (version as string | undefined) ?? '',
     ...(typeof createdAt === 'string' ? { createdAt } : {}),
   };
 }
+
+/** The benchmark every run is compared with: its results sit beside the strategy's. */
+const BENCHMARK = 'buy-and-hold';
 
 /** returns.csv: one row per evaluation period, equity starting from 1 before the first. */
 export function returnsCsv(record: RunRecord): string {
@@ -184,41 +247,48 @@ export function trainingCsv(record: RunRecord): string {
   );
 }
 
-function labelColumn(table: CsvTable, file: string): number {
-  const i = table.header.findIndex((h) => h === 'month' || h === 'date');
-  if (i < 0) throw new UserError(`${file}: no "month" or "date" column`);
-  return i;
+/** The label column (`month` or `date`) and its labels, each checked: yyyy-MM under month, yyyy-MM-dd under date. */
+function labels(table: CsvTable, file: string): string[] {
+  const c = table.header.findIndex((h) => h === 'month' || h === 'date');
+  if (c < 0) throw new InputError({ file, line: table.headerLine }, `no "month" or "date" column (columns: ${quotedList(table.header, 20, 40)})`);
+  const name = table.header[c]!;
+  const pattern = name === 'month' ? /^\d{4}-(0[1-9]|1[0-2])$/ : /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+  return table.rows.map((r, k) => {
+    const label = r[c]!;
+    if (!pattern.test(label)) {
+      throw new InputError({ file, line: table.lines[k]!, column: name }, `expected a ${name === 'month' ? 'month (yyyy-MM)' : 'date (yyyy-MM-dd)'}, found ${preview(label)}`);
+    }
+    return label;
+  });
 }
 
 function numbers(table: CsvTable, name: string, file: string): Float64Array {
   const c = columnIndex(table, name, file);
-  return Float64Array.from(table.rows, (r, k) => parseNumber(r[c]!, `${file}, line ${k + 2}, column ${name}`));
+  return Float64Array.from(table.rows, (r, k) => numberAt(r[c]!, { file, line: table.lines[k]!, column: name }));
 }
 
 /** The price rows and the weights held, from positions.csv. */
 export function parsePositionsCsv(text: string, file: string): { prices: RunRecord['prices']; held: Map<string, number> } {
   const t = parseCsv(text, file);
-  const lc = labelColumn(t, file);
-  const labels = t.rows.map((r) => r[lc]!);
+  const rows = labels(t, file);
   const close = numbers(t, 'close', file);
   const weight = numbers(t, 'weight', file);
   const held = new Map<string, number>();
-  labels.forEach((l, i) => Number.isNaN(weight[i]!) || held.set(l, weight[i]!));
-  return { prices: { labels, close }, held };
+  rows.forEach((l, i) => Number.isNaN(weight[i]!) || held.set(l, weight[i]!));
+  return { prices: { labels: rows, close }, held };
 }
 
 /** The evaluation periods, from returns.csv and the weights of positions.csv. */
 export function parseReturnsCsv(text: string, file: string, held: Map<string, number>): RunRecord['periods'] {
   const t = parseCsv(text, file);
-  const lc = labelColumn(t, file);
-  const labels = t.rows.map((r) => r[lc]!);
-  const weights = Float64Array.from(labels, (l) => {
+  const periods = labels(t, file);
+  const weights = Float64Array.from(periods, (l, k) => {
     const w = held.get(l);
-    if (w === undefined) throw new UserError(`${file}: period ${l} has no weight in ${POSITIONS_FILE}`);
+    if (w === undefined) throw new InputError({ file, line: t.lines[k]! }, `period ${l} has no weight in ${POSITIONS_FILE}`);
     return w;
   });
   return {
-    labels,
+    labels: periods,
     assetReturns: numbers(t, 'asset_return', file),
     cashReturns: numbers(t, 'cash_return', file),
     weights,
@@ -229,7 +299,7 @@ export function parseReturnsCsv(text: string, file: string, held: Map<string, nu
 
 export function parsePredictionsCsv(text: string, file: string): ForecastRecord[] {
   const t = parseCsv(text, file);
-  const lc = labelColumn(t, file);
+  const at = labels(t, file);
   const features = t.header.map((h, c) => [h, c] as const).filter(([h]) => h.startsWith('feature_'));
   const close = numbers(t, 'close', file);
   const forecast = numbers(t, 'forecast', file);
@@ -237,10 +307,10 @@ export function parsePredictionsCsv(text: string, file: string): ForecastRecord[
   return t.rows.map((r, k) => {
     const f: Record<string, number> = {};
     for (const [h, c] of features) {
-      if (r[c] !== '') f[h.slice('feature_'.length)] = parseNumber(r[c]!, `${file}, line ${k + 2}, column ${h}`);
+      if (r[c] !== '') f[h.slice('feature_'.length)] = numberAt(r[c]!, { file, line: t.lines[k]!, column: h });
     }
     return {
-      label: r[lc]!,
+      label: at[k]!,
       close: close[k]!,
       forecast: forecast[k]!,
       ...(features.length ? { features: f } : {}),

@@ -48,7 +48,9 @@ export function best(values: number[], better: Better): number {
 
 /** A plain-text table: rows of labels, one right-aligned column per strategy. */
 export function renderTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  // A loop, not Math.max(...rows): a spread of many rows overflows the stack.
+  const widths = header.map((h) => h.length);
+  for (const r of rows) widths.forEach((w, c) => (widths[c] = Math.max(w, (r[c] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

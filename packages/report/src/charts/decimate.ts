@@ -1,6 +1,17 @@
 /** Series up to this many points are drawn whole (a 55-year monthly run has 665). */
-const DRAW_ALL = 1500;
-const BUCKETS = 500;
+export const DRAW_ALL = 1500;
+/** Longer ones are cut into this many buckets of equal length (see pointsToDraw). */
+export const BUCKETS = 500;
+
+/** The periods in each bucket of a series of `length` points that is drawn in buckets. */
+export function bucketSize(length: number): number {
+  return Math.ceil(length / BUCKETS);
+}
+
+/** Whether a series of `length` points is drawn in buckets rather than whole. */
+export function isDecimated(length: number): boolean {
+  return length > DRAW_ALL;
+}
 
 /**
  * Which points of long series to draw: a chart about 900 pixels wide cannot show 14,000 daily
@@ -10,8 +21,8 @@ const BUCKETS = 500;
  * Returns indices in order.
  */
 export function pointsToDraw(length: number, series: readonly ArrayLike<number>[]): number[] {
-  if (length <= DRAW_ALL) return Array.from({ length }, (_, i) => i);
-  const size = Math.ceil(length / BUCKETS);
+  if (!isDecimated(length)) return Array.from({ length }, (_, i) => i);
+  const size = bucketSize(length);
   const keep: number[] = [];
   for (let a = 0; a < length; a += size) {
     const b = Math.min(length, a + size);
@@ -27,7 +38,7 @@ export function pointsToDraw(length: number, series: readonly ArrayLike<number>[
       }
       if (lo >= 0) picked.add(lo).add(hi);
     }
-    keep.push(...[...picked].sort((x, y) => x - y));
+    for (const i of [...picked].sort((x, y) => x - y)) keep.push(i);
   }
   return keep;
 }

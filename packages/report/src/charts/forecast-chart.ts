@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
-import { CHART_CONFIG, CHART_HEIGHT, chartNumber, EXTRA_COLORS, STRATEGY_COLOR } from './theme';
+import { CHART_CONFIG, CHART_HEIGHT, chartNumber, EXTRA_COLORS, maxAbs, STRATEGY_COLOR } from './theme';
 import { timeSeriesChart } from './time-series';
 
 const MAX_POINTS = 2000;
@@ -43,8 +43,8 @@ export function forecastReturnChart(points: readonly ForecastPoint[]): TopLevelS
     .filter((v) => v.f !== null && v.a !== null);
   // Separate scales: forecasts move far less than prices do, and on the realised scale they
   // would collapse into a thin column. The diagonal still marks forecast = realised.
-  const xl = Math.max(0.005, ...values.map((v) => Math.abs(v.f!))) * 1.05;
-  const yl = Math.max(0.005, ...values.map((v) => Math.abs(v.a!))) * 1.05;
+  const xl = maxAbs(values.map((v) => v.f!), 0.005) * 1.05;
+  const yl = maxAbs(values.map((v) => v.a!), 0.005) * 1.05;
   const d = Math.min(xl, yl);
   const x = { field: 'f', type: 'quantitative' as const, title: 'Forecast return (forecast / close − 1)', axis: { format: xl > 0.03 ? '.0%' : '.1%', tickCount: 8 }, scale: { domain: [-xl, xl], nice: false } };
   const y = { field: 'a', type: 'quantitative' as const, title: 'Realised return (next close / close − 1)', axis: { format: '.0%' }, scale: { domain: [-yl, yl], nice: false } };

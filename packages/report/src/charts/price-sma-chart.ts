@@ -1,6 +1,7 @@
+import { groupDigits } from '@backtest/core';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
-import { pointsToDraw } from './decimate';
-import { CHART_CONFIG, CHART_HEIGHT, chartNumber, logTicks } from './theme';
+import { BUCKETS, bucketSize, isDecimated, pointsToDraw } from './decimate';
+import { CHART_CONFIG, CHART_HEIGHT, chartNumber, logTicks, positiveRange } from './theme';
 import { YEAR_AXIS } from './time-series';
 
 export interface PriceSmaOptions {
@@ -48,17 +49,51 @@ function positionSpans(labels: readonly string[], held: ReadonlyMap<string, numb
   return spans;
 }
 
-/** The close on a log scale with its SMA, and (for a strategy) the periods it held a position shaded. */
+/**
+ * A long run's positions as blocks: the periods cut into the buckets the lines are drawn in,
+ * each block one band shaded by the share of its periods the strategy held its more frequent
+ * position (long or short) over. Deterministic, and every period counts.
+ */
+function positionBlocks(labels: readonly string[], held: ReadonlyMap<string, number>) {
+  const blocks: { start: string; end: string; position: string; share: number | null }[] = [];
+  const size = bucketSize(labels.length);
+  for (let a = 1; a < labels.length; a += size) {
+    const b = Math.min(labels.length, a + size);
+    let long = 0;
+    let short = 0;
+    for (let i = a; i < b; i++) {
+      const w = held.get(labels[i]!);
+      if (w !== undefined && w > 0) long++;
+      else if (w !== undefined && w < 0) short++;
+    }
+    if (long + short === 0) continue;
+    blocks.push({ start: labels[a - 1]!, end: labels[b - 1]!, position: long >= short ? LONG : SHORT, share: chartNumber(Math.max(long, short) / (b - a)) });
+  }
+  return { blocks, size };
+}
+
+/**
+ * The close on a log scale with its SMA, and (for a strategy) the periods it held a position
+ * shaded. A long run (more rows than are drawn whole, and more position spans than buckets)
+ * shades blocks of periods by the share held instead (positionBlocks), and says so.
+ */
 export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
   const sma = simpleMovingAverage(o.close, o.window);
   const smaName = `${o.window}-${o.periodName ?? 'period'} SMA`;
   const values = pointsToDraw(o.labels.length, [o.close, sma]).map((i) => ({ t: o.labels[i]!, Close: chartNumber(o.close[i]!), [smaName]: chartNumber(sma[i]!) }));
-  const closes = Array.from(o.close).filter((v) => v > 0);
-  const min = Math.min(...closes);
-  const max = Math.max(...closes);
+  const { min, max } = positiveRange([o.close]);
   const x = { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: YEAR_AXIS } as const;
   const layers: unknown[] = [];
-  const spans = o.held ? positionSpans(o.labels, o.held) : [];
+  const exact = o.held ? positionSpans(o.labels, o.held) : [];
+  const inBlocks = o.held !== undefined && isDecimated(o.labels.length) && exact.length > BUCKETS;
+  const blocked = inBlocks ? positionBlocks(o.labels, o.held!) : undefined;
+  const spans = blocked ? blocked.blocks : exact;
+  let subtitle = spans.length ? 'Shaded: periods in which the strategy held a position' : '';
+  if (blocked) {
+    subtitle =
+      `Shaded: the share of each block of ${blocked.size} ${o.periodName ?? 'period'}s in which the strategy held a position ` +
+      `(its ${groupDigits(exact.length)} spans are too many to draw one by one)`;
+  }
   if (spans.length) {
     const kinds = [LONG, SHORT].filter((k) => spans.some((s) => s.position === k));
     layers.push({
@@ -73,6 +108,7 @@ export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
           scale: { domain: kinds, range: kinds.map((k) => (k === LONG ? '#d6ecd9' : '#f6d5d5')) },
           legend: { symbolType: 'square', title: null, symbolSize: 150 },
         },
+        ...(blocked ? { opacity: { field: 'share', type: 'quantitative', scale: { domain: [0, 1], range: [0, 0.5] }, legend: null } } : {}),
       },
     });
   }
@@ -103,7 +139,7 @@ export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
     },
   });
   return {
-    title: { text: o.title ?? `${o.asset} with its ${smaName}`, subtitle: spans.length ? 'Shaded: periods in which the strategy held a position' : '' },
+    title: { text: o.title ?? `${o.asset} with its ${smaName}`, subtitle },
     width: 'container',
     height: CHART_HEIGHT + 60,
     config: CHART_CONFIG,

@@ -74,3 +74,32 @@ export function logTicks(min: number, max: number, maxTicks = 12): number[] {
   const decades = all.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
   return decades.length >= 2 ? decades : all.filter((_, i) => i % Math.ceil(all.length / maxTicks) === 0);
 }
+
+/**
+ * The smallest and largest positive finite value of the series (a log axis' domain), in one loop:
+ * `Math.min(...values)` passes every value as an argument and overflows the stack past about
+ * 65,000 of them (a long daily run). Infinity and -Infinity when there is none.
+ */
+export function positiveRange(series: readonly ArrayLike<number>[]): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const s of series) {
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i]!;
+      if (!(v > 0) || v === Infinity) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { min, max };
+}
+
+/** The largest of `start` and the absolute values of `values`, in one loop (no spread: see positiveRange). */
+export function maxAbs(values: ArrayLike<number>, start = 0): number {
+  let m = start;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]!);
+    if (a > m) m = a;
+  }
+  return m;
+}

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { pointsToDraw } from './decimate';
-import { CHART_CONFIG, CHART_HEIGHT, chartNumber, fieldName, logTicks } from './theme';
+import { CHART_CONFIG, CHART_HEIGHT, chartNumber, fieldName, logTicks, positiveRange } from './theme';
 
 /** One line of a chart over time. */
 export interface TimeSeries {
@@ -50,9 +50,7 @@ export function timeSeriesChart(o: TimeSeriesChartOptions): TopLevelSpec {
   let yScale: Record<string, unknown> = { zero: o.y.zero ?? false };
   let yAxis: Record<string, unknown> = { title: o.y.title, format: o.y.format };
   if (o.y.log) {
-    const finite = o.series.flatMap((s) => Array.from(s.values)).filter((v) => Number.isFinite(v) && v > 0);
-    const min = Math.min(...finite);
-    const max = Math.max(...finite);
+    const { min, max } = positiveRange(o.series.map((s) => s.values));
     yScale = { type: 'log', domain: [min, max], nice: false };
     yAxis = { ...yAxis, values: logTicks(min, max) };
   }

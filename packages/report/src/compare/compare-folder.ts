@@ -3,11 +3,14 @@
  * `<dir>.partial` and renamed when complete, like a run folder, so a folder without the suffix
  * is always whole.
  */
+import { UserError } from '@backtest/core';
 import { writeFolderAtomically } from '../atomic-write';
 import { formatCsv } from '../csv';
 import { REPORT_FILE, RETURNS_FILE, SUMMARY_FILE, summaryJson } from '../run-files';
 import type { RunRecord } from '../run-record';
-import type { CompareRecord } from './compare-record';
+import { checkJson, parseJsonFile, preview } from '../schema';
+import { COMPARE_SUMMARY_SCHEMA } from '../summary-schema';
+import type { CompareRecord, CompareSummaryDoc } from './compare-record';
 import { compareReportBytes } from './compare-report';
 
 /** summary.json: the `--json` document of compare, plus the settings, the data file and its hash. */
@@ -15,6 +18,30 @@ export function compareSummaryJson(record: CompareRecord): string {
   // The run folder's writer reads only these five fields, which a compare record has too.
   const { summary, config, data, version, createdAt } = record;
   return summaryJson({ summary, config, data, version, ...(createdAt ? { createdAt } : {}) } as unknown as RunRecord);
+}
+
+/**
+ * summary.json of a compare folder, checked against COMPARE_SUMMARY_SCHEMA and for a result per
+ * configuration: a UserError (exit 2) names the file, the key path, what was expected and found.
+ */
+export function parseCompareSummaryJson(text: string, file: string): Pick<CompareRecord, 'summary' | 'config' | 'data' | 'version' | 'createdAt'> {
+  const doc = parseJsonFile(text, file);
+  checkJson(doc, COMPARE_SUMMARY_SCHEMA, file);
+  const { config, data, version, createdAt, ...summary } = doc as Record<string, unknown>;
+  const s = summary as unknown as CompareSummaryDoc;
+  s.configurations.forEach((label, i) => {
+    if (!Object.prototype.hasOwnProperty.call(s.results, label)) {
+      throw new UserError(`${file}: "configurations[${i}]" is ${preview(label)}, but "results" has no entry of that name`);
+    }
+  });
+  const d = (data ?? {}) as { path?: string; sha256?: string };
+  return {
+    summary: s,
+    config: (config ?? {}) as Record<string, unknown>,
+    data: { path: d.path ?? '', sha256: d.sha256 ?? '' },
+    version: (version as string | undefined) ?? '',
+    ...(typeof createdAt === 'string' ? { createdAt } : {}),
+  };
 }
 
 /**

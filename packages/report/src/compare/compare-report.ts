@@ -1,13 +1,14 @@
 import { type ChartPage, chartFigure, chartPageBytes, chartPageHtml, type PageChart } from '../html/chart-page';
-import { escapeHtml as h } from '../html/escape';
-import { headerLine, warningsBox } from '../html/page-header';
+import { type Html, html, joinHtml, trusted } from '../html/html';
+import { facts, headerLine, samplingNote, warningsBox } from '../html/page-header';
+import { paramsText } from '../html/report';
 import { BENCHMARK_NAME } from '../html/report-charts';
 import { compareEquityChart, sharpeDiffChart } from './compare-charts';
 import type { CompareRecord, CompareSummaryDoc } from './compare-record';
 import { compareTable } from './compare-table';
 
 /** What the report adds to the run report's stylesheet: a wide table scrolls, row groups stand out. */
-const COMPARE_CSS = `<style>
+const COMPARE_CSS = trusted`<style>
 .table-scroll { overflow-x: auto; }
 table.compare thead th { vertical-align: bottom; }
 table.compare thead th:last-child { white-space: nowrap; }
@@ -17,10 +18,6 @@ ul.verdicts { padding-left: 0; list-style: none; }
 ul.verdicts li { margin: 6px 0; padding: 8px 12px; border-left: 4px solid #9aa3ad; background: #f6f7f9; }
 ul.verdicts li.beats { border-left-color: #0b8a3e; background: #eef8f1; }
 </style>`;
-
-function facts(items: [string, string][]): string {
-  return `<dl class="facts">${items.map(([k, v]) => `<dt>${h(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
-}
 
 /** Readable names of the conventions compare records; others are shown under their key. */
 const CONVENTION_NAMES: Record<string, string> = {
@@ -37,40 +34,37 @@ const CONVENTION_NAMES: Record<string, string> = {
   dm: 'Diebold-Mariano',
 };
 
+/** Text: `facts` escapes it. */
 function conventionText(key: string, v: string | number): string {
   if (key === 'cashRate' && typeof v === 'number') return `${(v * 100).toFixed(2)}% a year, compounded to a per-period return; uninvested weight earns it`;
-  if (key === 'costBps') return `${h(String(v))} basis points per unit of weight change (entering from cash pays once; buy-and-hold pays its entry too)`;
-  if (key === 'periodsPerYear') return `${h(String(v))} periods a year`;
-  return h(String(v));
+  if (key === 'costBps') return `${v} basis points per unit of weight change (entering from cash pays once; buy-and-hold pays its entry too)`;
+  if (key === 'periodsPerYear') return `${v} periods a year`;
+  return String(v);
 }
 
-function conventions(s: CompareSummaryDoc): string {
+function conventions(s: CompareSummaryDoc): Html {
   const n = s.configurations.length;
   const prior = s.trials - n;
-  const items: [string, string][] = [
+  const items: [string, Html | string][] = [
     [
       'Evaluation period',
-      `${h(s.period.start)} .. ${h(s.period.end)}, ${s.period.periods} ${s.frequency === 'monthly' ? 'months' : 'periods'}, the same for every column: ` +
+      `${s.period.start} .. ${s.period.end}, ${s.period.periods} ${s.frequency === 'monthly' ? 'months' : 'periods'}, the same for every column: ` +
         'it starts where the configuration that needs the most history (or the latest test start) can first decide, and buy-and-hold is measured over exactly these periods.',
     ],
     [
       'Verdict',
       // The rule as the compare recorded it, then where its trial count comes from.
-      `A configuration ${h(String(s.conventions.verdict ?? ''))}. Trials: ${s.trials} = ${n} configuration${n === 1 ? '' : 's'} in this compare` +
-        (prior > 0 ? ` + ${prior} tried before (<code>--trials</code>)` : '') +
-        '; the DSR is deflated over the same count.',
+      html`A configuration ${String(s.conventions.verdict ?? '')}. Trials: ${s.trials} = ${n} configuration${n === 1 ? '' : 's'} in this compare${
+        prior > 0 ? html` + ${prior} tried before (<code>--trials</code>)` : ''
+      }; the DSR is deflated over the same count.`,
     ],
   ];
   for (const [k, v] of Object.entries(s.conventions)) if (k !== 'verdict') items.push([CONVENTION_NAMES[k] ?? k, conventionText(k, v)]);
   return facts(items);
 }
 
-function paramsList(s: CompareSummaryDoc): string {
-  const text = (params: Record<string, unknown>) => {
-    const e = Object.entries(params);
-    return e.length ? e.map(([k, v]) => `<code>${h(k)}=${h(JSON.stringify(v))}</code>`).join(', ') : 'none';
-  };
-  return facts(s.configurations.map((l) => [l, text(s.results[l]!.params)]));
+function paramsList(s: CompareSummaryDoc): Html {
+  return facts(s.configurations.map((l) => [l, paramsText(s.results[l]!.params)]));
 }
 
 /** The charts of a compare report, in reading order. */
@@ -93,7 +87,7 @@ export function compareCharts(record: CompareRecord): PageChart[] {
 /** The configurations by name, or by count when the names (grid labels) would fill lines. */
 function heading(s: CompareSummaryDoc): string {
   const names = s.configurations.join(', ');
-  return names.length <= 60 ? h(names) : `${s.configurations.length} configurations`;
+  return names.length <= 60 ? names : `${s.configurations.length} configurations`;
 }
 
 function comparePage(record: CompareRecord): ChartPage {
@@ -102,8 +96,8 @@ function comparePage(record: CompareRecord): ChartPage {
   const charts = compareCharts(record);
   const meta = headerLine(s, record, [`${s.trials} trial${s.trials === 1 ? '' : 's'}`]);
   const warnings = warningsBox(s.warnings);
-  const verdicts = s.verdicts.map((v) => `<li class="${v.beats ? 'beats' : 'not'}" data-configuration="${h(v.configuration)}">${h(v.text)}</li>`).join('\n');
-  const body = `${COMPARE_CSS}
+  const verdicts = joinHtml(s.verdicts.map((v) => html`<li class="${v.beats ? 'beats' : 'not'}" data-configuration="${v.configuration}">${v.text}</li>`), '\n');
+  const body = html`${COMPARE_CSS}
 <h1>${heading(s)} <span style="font-weight:normal;color:#5b6168">against ${BENCHMARK_NAME}</span></h1>
 <p class="lede">${meta}</p>
 ${warnings}
@@ -113,21 +107,22 @@ ${warnings}
 ${compareTable(s, BENCHMARK_NAME)}
 <p class="note">▲ marks the best value of a metric row where one direction is better. Returns are per period and total, annualised where marked; Sharpe, Sortino and alpha are over the cash return. Significance is of each configuration against buy-and-hold over the same periods; the interval is the 95% paired stationary-bootstrap interval of the Sharpe difference.</p>
 <h2>Charts</h2>
-${charts.map(chartFigure).join('\n')}
+${samplingNote(record.periods.labels.length, s.frequency === 'monthly' ? 'month' : 'day')}
+${joinHtml(charts.map(chartFigure), '\n')}
 <h2>Configurations</h2>
 ${paramsList(s)}
 <h2>Conventions</h2>
 ${conventions(s)}
 <h2>Data</h2>
 ${facts([
-  ['Dataset', h(s.dataset)],
-  ['File', `<code>${h(record.data.path)}</code>`],
-  ['SHA-256', `<code>${h(record.data.sha256)}</code>`],
+  ['Dataset', s.dataset],
+  ['File', html`<code>${record.data.path}</code>`],
+  ['SHA-256', html`<code>${record.data.sha256}</code>`],
   ['Warnings', s.warnings.length ? `${s.warnings.length} (listed at the top)` : 'none'],
 ])}
 <h2>Reproduce</h2>
 <p>The resolved settings and compare options of this run (also in <code>summary.json</code>, with the data file’s hash):</p>
-<pre>${h(JSON.stringify(record.config, null, 2))}</pre>`;
+<pre>${JSON.stringify(record.config, null, 2)}</pre>`;
   return { title: `compare: ${s.configurations.join(', ')} against ${BENCHMARK_NAME} on ${s.dataset}`, body, charts, generator: `backtest ${record.version}` };
 }
 

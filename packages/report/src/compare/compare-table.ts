@@ -1,4 +1,4 @@
-import { escapeHtml as h } from '../html/escape';
+import { type Html, html, joinHtml } from '../html/html';
 import { best, type Better, METRIC_ROWS, num, pct } from '../terminal-table';
 import type { CompareSummaryDoc } from './compare-record';
 
@@ -75,34 +75,36 @@ interface Column {
  * a reader or a test can check a cell against the file; a row a column has no number for
  * (significance of buy-and-hold, forecast quality of a rule) is a dash without data attributes.
  */
-function cell(col: Column, row: CompareRow, marked: boolean): string {
+const NONE = html`<td class="none">—<span class="mark"></span></td>`;
+
+function cell(col: Column, row: CompareRow, marked: boolean): Html {
   const value = row.benchmark || !col.benchmark ? valueAt(col.result, row.path) : undefined;
-  if (value === undefined) return '<td class="none">—<span class="mark"></span></td>';
+  if (value === undefined) return NONE;
   const n = typeof value === 'number' ? value : NaN;
   const raw = Number.isFinite(n) ? String(n) : 'null';
-  const cls = marked ? ' class="better" title="best of the row"' : '';
-  const bench = col.benchmark ? ' data-benchmark="true"' : '';
-  return `<td data-column="${h(col.name)}"${bench} data-metric="${h(row.path)}" data-value="${raw}"${cls}>${h(row.format(n))}<span class="mark" aria-hidden="true">${marked ? '▲' : ''}</span></td>`;
+  const cls = marked ? html` class="better" title="best of the row"` : '';
+  const bench = col.benchmark ? html` data-benchmark="true"` : '';
+  return html`<td data-column="${col.name}"${bench} data-metric="${row.path}" data-value="${raw}"${cls}>${row.format(n)}<span class="mark" aria-hidden="true">${marked ? '▲' : ''}</span></td>`;
 }
 
 /** The comparison table as plain HTML: one column per configuration, buy-and-hold last. */
-export function compareTable(s: CompareSummaryDoc, benchmarkName: string): string {
+export function compareTable(s: CompareSummaryDoc, benchmarkName: string): Html {
   const cols: Column[] = [
     ...s.configurations.map((l) => ({ name: l, benchmark: false, result: s.results[l] })),
     { name: benchmarkName, benchmark: true, result: s.benchmark },
   ];
-  const head = `<thead><tr><th scope="col">Metric</th>${cols.map((c) => `<th scope="col">${h(c.name)}</th>`).join('')}</tr></thead>`;
-  const body: string[] = [];
+  const head = html`<thead><tr><th scope="col">Metric</th>${cols.map((c) => html`<th scope="col">${c.name}</th>`)}</tr></thead>`;
+  const body: Html[] = [];
   let group: CompareRow['group'] | undefined;
   for (const row of compareRows(s)) {
     if (row.group !== group && group !== undefined) {
       const title = row.group === 'forecast' ? 'Forecast quality' : 'Significance against buy-and-hold';
-      body.push(`<tr class="group"><th scope="rowgroup" colspan="${cols.length + 1}">${title}</th></tr>`);
+      body.push(html`<tr class="group"><th scope="rowgroup" colspan="${cols.length + 1}">${title}</th></tr>`);
     }
     group = row.group;
     const values = cols.map((c) => valueAt(c.result, row.path));
     const b = row.benchmark ? best(values.map((v) => (typeof v === 'number' ? v : NaN)), row.better) : -1;
-    body.push(`<tr class="${row.group}"><th scope="row">${h(row.label)}</th>${cols.map((c, i) => cell(c, row, i === b)).join('')}</tr>`);
+    body.push(html`<tr class="${row.group}"><th scope="row">${row.label}</th>${cols.map((c, i) => cell(c, row, i === b))}</tr>`);
   }
-  return `<div class="table-scroll"><table class="metrics compare">${head}<tbody>${body.join('\n')}</tbody></table></div>`;
+  return html`<div class="table-scroll"><table class="metrics compare">${head}<tbody>${joinHtml(body, '\n')}</tbody></table></div>`;
 }

@@ -65,7 +65,7 @@ describe('compare folder', () => {
 describe('compare table and report', () => {
   const rec = record();
   const s = JSON.parse(JSON.stringify(rec.summary)) as CompareSummaryDoc;
-  const html = compareTable(s, 'buy-and-hold');
+  const html = compareTable(s, 'buy-and-hold').text;
 
   it('holds each number as summary.json has it, dashes where a column has none', () => {
     expect(html).toContain('<td data-column="half[x=1,2]" data-metric="significance.sharpeDiffPValue" data-value="0.0004">&lt;0.001');

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { chartRuntime } from './chart-runtime';
 import { detachData } from './detach-data';
-import { escapeHtml as h, scriptJson } from './escape';
+import { type Html, html, scriptJsonHtml } from './html';
 import { REPORT_CSS, RENDER_SCRIPT } from './page-assets';
 
 /** One figure of a page: its container id (letters, digits, dashes), the spec, and what a reader should take from it. */
@@ -12,15 +12,15 @@ export interface PageChart {
 }
 
 /** Where a chart goes in the page body: `chartFigure(chart)` gives its <figure>. */
-export function chartFigure(c: PageChart): string {
-  const caption = c.caption ? `<figcaption>${h(c.caption)}</figcaption>` : '';
-  return `<figure class="chart" id="chart-${h(c.id)}"><div class="vega" data-chart="${h(c.id)}"></div>${caption}</figure>`;
+export function chartFigure(c: PageChart): Html {
+  const caption = c.caption ? html`<figcaption>${c.caption}</figcaption>` : '';
+  return html`<figure class="chart" id="chart-${c.id}"><div class="vega" data-chart="${c.id}"></div>${caption}</figure>`;
 }
 
 export interface ChartPage {
   readonly title: string;
-  /** HTML of the page body (inside <main>): text, tables, and the figures from `chartFigure`. */
-  readonly body: string;
+  /** The page body (inside <main>), built with `html`: text, tables, and the figures from `chartFigure`. */
+  readonly body: Html;
   /** Every chart whose figure is in the body. */
   readonly charts: readonly PageChart[];
   /** Shown in <meta name="generator">. */
@@ -37,12 +37,12 @@ export function chartPageParts(page: ChartPage): (string | Buffer)[] {
   const datasets: Record<string, unknown[]> = {};
   const specs = Object.fromEntries(page.charts.map((c) => [c.id, detachData(c.spec, c.id, datasets)]));
   const runtime = chartRuntime();
-  const head = `<!DOCTYPE html>
+  const head = html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${page.generator ? `<meta name="generator" content="${h(page.generator)}">\n` : ''}<title>${h(page.title)}</title>
+${page.generator ? html`<meta name="generator" content="${page.generator}">\n` : ''}<title>${page.title}</title>
 <style>${REPORT_CSS}</style>
 </head>
 <body>
@@ -50,14 +50,14 @@ ${page.generator ? `<meta name="generator" content="${h(page.generator)}">\n` : 
 <noscript><p class="noscript">The charts of this page are drawn by JavaScript, which is turned off: the tables and text are complete without it.</p></noscript>
 ${page.body}
 </main>
-<script id="chart-specs" type="application/json">${scriptJson(specs)}</script>
-<script id="chart-data" type="application/json">${scriptJson(datasets)}</script>
-<script>`;
-  const tail = `</script>
+<script id="chart-specs" type="application/json">${scriptJsonHtml(specs)}</script>
+<script id="chart-data" type="application/json">${scriptJsonHtml(datasets)}</script>
+<script>`.text;
+  const tail = html`</script>
 <script>${RENDER_SCRIPT}</script>
 </body>
 </html>
-`;
+`.text;
   return [head, runtime.vega, '</script>\n<script>', runtime.vegaLite, tail];
 }
 

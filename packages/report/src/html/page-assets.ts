@@ -1,5 +1,7 @@
+import { trusted } from './html';
+
 /** The report's stylesheet: one column, readable on a laptop and in print. */
-export const REPORT_CSS = `
+export const REPORT_CSS = trusted`
 :root { color-scheme: light; --ink: #1d1d1f; --muted: #5b6168; --line: #e3e5e8; --accent: #1f5fbf; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #f6f7f9; }
@@ -41,7 +43,7 @@ pre { background: #f4f5f7; padding: 10px 12px; border-radius: 6px; overflow-x: a
  * data-charts-rendered with the number drawn, which tests wait for, and each chart leaves a
  * performance mark `chart:<id>` for anyone timing the page.
  */
-export const RENDER_SCRIPT = `
+export const RENDER_SCRIPT = trusted`
 (function () {
   var specs = JSON.parse(document.getElementById('chart-specs').textContent);
   var data = JSON.parse(document.getElementById('chart-data').textContent);

@@ -2,6 +2,7 @@ import { fixtureRecord } from '../__fixtures__/record';
 import { epochChart } from '../charts';
 import { chartFigure, chartPageHtml } from './chart-page';
 import { inlineScript } from './chart-runtime';
+import { html as tag } from './html';
 import { buildReport, reportBytes } from './report';
 
 /** `expect(html).toContain(...)` would print the whole 1 MB page on failure; this prints the needle. */
@@ -57,9 +58,9 @@ describe('inlineScript', () => {
 describe('chartPageHtml (pages of other commands, e.g. the study)', () => {
   const chart = { id: 'exp-1', spec: epochChart({ title: 'RMSE', series: [{ name: 'Training', values: [1.3, 0.9] }], yTitle: 'RMSE' }), caption: 'Falls <fast>.' };
   it('puts each chart where its figure is in the body, with its data detached, and checks ids', () => {
-    const html = chartPageHtml({ title: 'Study', body: `<h1>Study</h1>${chartFigure(chart)}`, charts: [chart] });
+    const html = chartPageHtml({ title: 'Study', body: tag`<h1>Study</h1>${chartFigure(chart)}`, charts: [chart] });
     expectIn(html, '<figure class="chart" id="chart-exp-1"><div class="vega" data-chart="exp-1"></div><figcaption>Falls &lt;fast&gt;.</figcaption></figure>');
     expectIn(html, '"exp-1__0":[{"epoch":1,"series":"Training","value":1.3}');
-    expect(() => chartPageHtml({ title: 't', body: '', charts: [{ ...chart, id: 'a b' }] })).toThrow('letters, digits and dashes');
+    expect(() => chartPageHtml({ title: 't', body: tag``, charts: [{ ...chart, id: 'a b' }] })).toThrow('letters, digits and dashes');
   });
 });

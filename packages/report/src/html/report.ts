@@ -1,52 +1,54 @@
 import type { RunRecord } from '../run-record';
 import type { RunSummary } from '../summary';
 import { type ChartPage, chartFigure, chartPageBytes, chartPageHtml } from './chart-page';
-import { escapeHtml as h } from './escape';
+import { type Html, html, joinHtml } from './html';
 import { metricsTable } from './metrics-table';
-import { headerLine, warningsBox } from './page-header';
+import { facts, headerLine, samplingNote, warningsBox } from './page-header';
 import { BENCHMARK_NAME, reportCharts } from './report-charts';
 
-function facts(items: [string, string][]): string {
-  return `<dl class="facts">${items.map(([k, v]) => `<dt>${h(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
-}
-
 function pctText(v: unknown): string {
-  return typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : h(String(v));
+  return typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : String(v);
 }
 
-function conventions(record: RunRecord, s: RunSummary): string {
+function conventions(record: RunRecord, s: RunSummary): Html {
   const c = s.conventions;
   const ppy = c.periodsPerYear;
   const labels = record.prices.labels;
   const firstDecision = labels[labels.indexOf(s.period.start) - 1];
   const known = new Set(['periodsPerYear', 'cashRate', 'cash', 'costBps', 'timing', 'sharpe']);
+  // Text only: `facts` escapes each value.
   const items: [string, string][] = [
     [
       'Evaluation period',
-      `${h(s.period.start)} .. ${h(s.period.end)}, ${s.period.periods} ${s.frequency === 'monthly' ? 'months' : 'periods'}` +
-        (firstDecision ? `; the first weight was decided at the close of ${h(firstDecision)}` : '') +
+      `${s.period.start} .. ${s.period.end}, ${s.period.periods} ${s.frequency === 'monthly' ? 'months' : 'periods'}` +
+        (firstDecision ? `; the first weight was decided at the close of ${firstDecision}` : '') +
         `. Buy-and-hold is measured over exactly the same periods.`,
     ],
-    ['Timing', h(String(c.timing ?? 'a weight decided at the close of period t is held over period t+1')) + '; a decision sees rows up to t only.'],
-    ['Annualisation', `${h(String(ppy))} periods a year: volatility = sd(r, n−1)·√${h(String(ppy))}; CAGR = ∏(1+r)^(${h(String(ppy))}/N) − 1`],
-    ['Sharpe, Sortino', h(String(c.sharpe ?? '')) + '; Sortino divides by √(Σ min(excess, 0)² / N)'],
+    ['Timing', String(c.timing ?? 'a weight decided at the close of period t is held over period t+1') + '; a decision sees rows up to t only.'],
+    ['Annualisation', `${ppy} periods a year: volatility = sd(r, n−1)·√${ppy}; CAGR = ∏(1+r)^(${ppy}/N) − 1`],
+    ['Sharpe, Sortino', String(c.sharpe ?? '') + '; Sortino divides by √(Σ min(excess, 0)² / N)'],
     [
       'Cash rate',
       typeof c.cashRate === 'number'
         ? `${pctText(c.cashRate)} a year, compounded to a per-period return; uninvested weight earns it`
-        : `${h(String(c.cash ?? c.cashRate))}; uninvested weight earns it, and Sharpe, Sortino and alpha are over it`,
+        : `${String(c.cash ?? c.cashRate)}; uninvested weight earns it, and Sharpe, Sortino and alpha are over it`,
     ],
-    ['Costs', `${h(String(c.costBps))} basis points per unit of weight change (entering from cash pays once; buy-and-hold pays its entry too)`],
+    ['Costs', `${c.costBps} basis points per unit of weight change (entering from cash pays once; buy-and-hold pays its entry too)`],
     ['Max drawdown', 'on the equity curve with a starting value of 1 prepended (a negative fraction); duration from peak to recovery, or to the end'],
-    ['Alpha, beta', `OLS of the strategy’s returns on buy-and-hold’s; alpha × ${h(String(ppy))}`],
+    ['Alpha, beta', `OLS of the strategy’s returns on buy-and-hold’s; alpha × ${ppy}`],
   ];
-  for (const [k, v] of Object.entries(c)) if (!known.has(k)) items.push([k, h(String(v))]);
+  for (const [k, v] of Object.entries(c)) if (!known.has(k)) items.push([k, String(v)]);
   return facts(items);
 }
 
-function paramsText(params: Record<string, unknown>): string {
+/** A parameter value as JSON (undefined, which JSON has not, as its name). */
+function jsonText(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
+}
+
+export function paramsText(params: Record<string, unknown>): Html {
   const entries = Object.entries(params);
-  return entries.length ? entries.map(([k, v]) => `<code>${h(k)}=${h(JSON.stringify(v))}</code>`).join(', ') : 'none';
+  return entries.length ? joinHtml(entries.map(([k, v]) => html`<code>${k}=${jsonText(v)}</code>`), ', ') : html`none`;
 }
 
 /**
@@ -71,26 +73,27 @@ function reportPage(record: RunRecord): ChartPage {
   const meta = headerLine(s, record);
   const warnings = warningsBox(s.warnings);
   const labels = record.prices.labels;
-  const body = `<h1>${h(s.strategy)} <span style="font-weight:normal;color:#5b6168">against ${BENCHMARK_NAME}</span></h1>
+  const body = html`<h1>${s.strategy} <span style="font-weight:normal;color:#5b6168">against ${BENCHMARK_NAME}</span></h1>
 <p class="lede">${meta}</p>
 ${warnings}
 <h2>Results</h2>
 ${metricsTable(s)}
 <p class="note">▲ marks the better value of a row where one direction is better. Returns are per period and total, annualised where marked; Sharpe, Sortino and alpha are over the cash return. Strategy parameters: ${paramsText(s.params)}.</p>
 <h2>Charts</h2>
-${charts.map(chartFigure).join('\n')}
+${samplingNote(labels.length, s.frequency === 'monthly' ? 'month' : 'day', { bands: true })}
+${joinHtml(charts.map(chartFigure), '\n')}
 <h2>Conventions</h2>
 ${conventions(record, s)}
 <h2>Data</h2>
 ${facts([
-  ['Dataset', h(s.dataset)],
-  ['File', `<code>${h(record.data.path)}</code>`],
-  ['SHA-256', `<code>${h(record.data.sha256)}</code>`],
-  ['Rows in the run’s range', `${labels.length} (${h(labels[0] ?? '')} .. ${h(labels[labels.length - 1] ?? '')}), warm-up included`],
+  ['Dataset', s.dataset],
+  ['File', html`<code>${record.data.path}</code>`],
+  ['SHA-256', html`<code>${record.data.sha256}</code>`],
+  ['Rows in the run’s range', `${labels.length} (${labels[0] ?? ''} .. ${labels[labels.length - 1] ?? ''}), warm-up included`],
   ['Warnings', s.warnings.length ? `${s.warnings.length} (listed at the top)` : 'none'],
 ])}
 <h2>Reproduce</h2>
 <p>The resolved settings of this run (also in <code>summary.json</code>, with the data file’s hash):</p>
-<pre>${h(JSON.stringify(record.config, null, 2))}</pre>`;
+<pre>${JSON.stringify(record.config, null, 2)}</pre>`;
   return { title: `${s.strategy} against ${BENCHMARK_NAME} on ${s.dataset}`, body, charts, generator: `backtest ${record.version}` };
 }

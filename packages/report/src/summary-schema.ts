@@ -1,0 +1,97 @@
+/**
+ * The schemas of summary.json: of a run folder (what `backtest report` rebuilds the page from)
+ * and of a compare folder. One schema per document, naming every key a report reads with the
+ * type it must have; numbers a run could not compute are null (JSON has no NaN).
+ */
+import { arr, bool, either, json, num, obj, oneOfStrings, optional, record, type Schema, str } from './schema';
+import { METRIC_ROWS } from './terminal-table';
+
+const metric = num({ nullable: true });
+
+/** Every metric of the table: a number, or null where it is undefined (no trades, zero variance). */
+export const METRICS_SCHEMA: Schema = obj(Object.fromEntries(METRIC_ROWS.map((r) => [String(r.key), metric])));
+
+const FORECAST_SCHEMA = obj({ rmse: metric, mae: metric, directionalAccuracy: metric, r2OutOfSample: metric, n: metric });
+
+/** One strategy's results: the metrics, and for forecast strategies their quality and the number of fits. */
+export const STRATEGY_RESULT_SCHEMA: Schema = obj({
+  ...fieldsOf(METRICS_SCHEMA),
+  forecast: optional(FORECAST_SCHEMA),
+  fits: optional(num({ integer: true, min: 0 })),
+});
+
+function fieldsOf(s: Schema) {
+  if (s.type !== 'object') throw new Error('internal: not an object schema');
+  return s.fields;
+}
+
+/** yyyy-MM (monthly runs) or yyyy-MM-dd (daily runs). */
+export const PERIOD_LABEL = str({ pattern: /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, what: 'a period label (yyyy-MM or yyyy-MM-dd)' });
+
+/** What a run and a compare summary share: the data, the period, the seed and the conventions. */
+const SHARED = {
+  dataset: str(),
+  frequency: oneOfStrings('monthly', 'daily'),
+  period: obj({
+    start: PERIOD_LABEL,
+    end: PERIOD_LABEL,
+    periods: num({ integer: true, min: 0 }),
+    months: optional(num({ integer: true, min: 0 })),
+  }),
+  seed: num({ integer: true }),
+  backend: optional(str()),
+  trainer: optional(str()),
+  // Shown as text, one fact each; the rates and counts the page computes with are numbers.
+  conventions: obj(
+    {
+      periodsPerYear: optional(num({ min: 1 })),
+      cashRate: optional(either(num(), str())),
+      costBps: optional(num()),
+    },
+    either(str(), num()),
+  ),
+  warnings: arr(str()),
+  // What reproduces the run: shown as JSON (config), as text (data, version, time).
+  config: optional(record(json())),
+  data: optional(obj({ path: optional(str()), sha256: optional(str()) })),
+  version: optional(str()),
+  createdAt: optional(str()),
+};
+
+/**
+ * summary.json of a run folder. Results must hold the strategy's and buy-and-hold's (one entry
+ * when the strategy is buy-and-hold): `checkRunSummary` checks those two keys by name.
+ */
+export const RUN_SUMMARY_SCHEMA: Schema = obj({
+  strategy: str(),
+  ...SHARED,
+  results: record(STRATEGY_RESULT_SCHEMA),
+  params: record(json()),
+});
+
+const SIGNIFICANCE_SCHEMA = obj({
+  sharpeDiff: metric,
+  sharpeDiffCI: arr(metric, 2),
+  sharpeDiffPValue: metric,
+  psr: optional(metric),
+  psrVsBenchmark: optional(metric),
+  dsr: optional(metric),
+  trials: optional(num({ integer: true, min: 0 })),
+  blockLength: optional(metric),
+  sharpePerPeriod: optional(metric),
+  skewness: optional(metric),
+  kurtosis: optional(metric),
+  ledoitWolf: optional(obj({ pValue: metric, standardError: metric })),
+  dm: optional(obj({ statistic: metric, pValue: metric })),
+});
+
+/** summary.json of a compare folder: each configuration's results with its significance, and the verdicts. */
+export const COMPARE_SUMMARY_SCHEMA: Schema = obj({
+  command: oneOfStrings('compare'),
+  ...SHARED,
+  configurations: arr(str()),
+  results: record(obj({ ...fieldsOf(STRATEGY_RESULT_SCHEMA), params: record(json()), significance: SIGNIFICANCE_SCHEMA })),
+  benchmark: METRICS_SCHEMA,
+  verdicts: arr(obj({ configuration: str(), beats: bool(), text: str() })),
+  trials: num({ integer: true, min: 1 }),
+});
