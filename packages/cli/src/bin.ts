@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { terminalSafe } from '@backtest/core';
 import { main } from './cli';
 
 main(process.argv.slice(2)).then(
@@ -6,7 +7,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`backtest: ${String(e)}\n`);
+    process.stderr.write(`backtest: ${terminalSafe(String(e))}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,5 +1,5 @@
 import yargs, { type MiddlewareFunction } from 'yargs';
-import { UserError } from '@backtest/core';
+import { MESSAGE_CHARACTERS, terminalSafe, UserError } from '@backtest/core';
 import { commands } from './commands';
 import { type CommandIO, processIO } from './commands/io';
 
@@ -25,10 +25,27 @@ const repeatedFlagsCheck = ((argv: Record<string, unknown>, y: { getOptions(): {
   rejectRepeatedFlags(argv, y.getOptions().array)) as unknown as MiddlewareFunction;
 
 /**
+ * What every command prints, made safe for a terminal as the last line of defence: messages
+ * quote file content through `printable` where they are made, but a plugin's error, a library's
+ * message or a warning that quotes a file name may still carry control characters. They are
+ * escaped (`\x1b`, `\u202e`) here, except the line feeds that separate a message's lines, and an
+ * error message or warning longer than MESSAGE_CHARACTERS is cut. Standard output is escaped the
+ * same way (JSON keeps its meaning: JSON.stringify already escapes C0, and `\u009b` is a JSON
+ * escape), but never cut.
+ */
+export function terminalSafeIO(io: CommandIO): CommandIO {
+  return {
+    out: (text) => io.out(terminalSafe(text)),
+    err: (text) => io.err(terminalSafe(text, MESSAGE_CHARACTERS)),
+  };
+}
+
+/**
  * Parse and run one command line. Returns the exit code instead of exiting, so the one place
  * that turns errors into messages and codes is here: 2 for bad usage or bad input, 1 otherwise.
  */
-export async function main(args: readonly string[], io: CommandIO = processIO): Promise<number> {
+export async function main(args: readonly string[], rawIO: CommandIO = processIO): Promise<number> {
+  const io = terminalSafeIO(rawIO);
   let usageError: string | undefined;
   const parser = yargs([...args])
     .scriptName('backtest')
@@ -57,9 +74,9 @@ export async function main(args: readonly string[], io: CommandIO = processIO): 
       if (usageError) io.err('Run "backtest --help" for usage.');
       return 2;
     }
-    const err = e as Error;
-    io.err(`backtest: ${err.message ?? String(e)}`);
-    if (process.env.BACKTEST_DEBUG) io.err(err.stack ?? '');
+    const err = e as Error | null | undefined;
+    io.err(`backtest: ${err?.message ?? String(e)}`);
+    if (process.env.BACKTEST_DEBUG) io.err(err?.stack ?? '');
     return 1;
   }
 }

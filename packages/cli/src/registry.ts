@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { Container, ContainerModule, didYouMean, StrategyPlugin, strategyPlugins, UserError } from '@backtest/core';
 import { findProjectRoot } from '@backtest/data';
 import { builtInFeatures, FeatureBuilder } from '@backtest/forecast';
@@ -9,7 +10,7 @@ import sma from '@backtest/strategy-sma';
 import { provideHostPackages } from './plugins/host-packages';
 import { type LoadedPlugin, loadPlugin } from './plugins/load-plugin';
 import { resolvePluginSpec } from './plugins/plugin-source';
-import { projectStrategies } from './plugins/project-strategies';
+import { type ProjectPackage, projectStrategies } from './plugins/project-strategies';
 
 /** The container modules of the strategies that ship with the tool. */
 export const builtInStrategyModules: readonly ContainerModule[] = [buyAndHold, sma, olsSma, nnSma, forecast];
@@ -24,13 +25,31 @@ export interface RegistryOptions {
   readonly projectRoot?: string;
   /** Where relative plugin paths and package names are looked up from. */
   readonly cwd?: string;
+  /**
+   * What to do with the packages in the project's strategies/ that no flag or config named:
+   * 'load' them (a run: they are the project's code, as docs/plugins.md says), or only
+   * 'describe' them from their package.json, running none of their code (`backtest list`).
+   * @default 'load'
+   */
+  readonly projectPackages?: 'load' | 'describe';
+}
+
+/** A file's real path (symlinks resolved), to tell whether two names are one plugin. */
+function realFile(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 /**
  * All strategy plugins, collected through the one multi-binding: the built-in ones, the
- * project's own strategy packages, and the plugins the user named. Modules load flat into one
- * container (nested loading would bind shared modules twice). Every plugin is checked first,
- * alone, so a bad one or a clash of ids gets an error that names it.
+ * project's own strategy packages (unless `projectPackages` is 'describe'), and the plugins the
+ * user named. Loading a plugin runs its code with the user's rights; nothing is loaded that is
+ * not one of these. Modules load flat into one container (nested loading would bind shared
+ * modules twice). Every plugin is checked first, alone, so a bad one or a clash of ids gets an
+ * error that names it.
  */
 export function loadStrategyRegistry(options: RegistryOptions = {}): StrategyRegistry {
   const projectRoot = options.projectRoot ?? findProjectRoot(__dirname);
@@ -38,6 +57,11 @@ export function loadStrategyRegistry(options: RegistryOptions = {}): StrategyReg
   const project = projectStrategies(projectRoot, BUILT_IN_PACKAGES);
   const named = (options.plugins ?? []).map((spec) => resolvePluginSpec(spec, cwd, projectRoot));
   if (named.length) provideHostPackages(projectRoot);
+  // A project package also named with --plugin loads once, under the name the user gave.
+  const namedFiles = new Set(named.map((s) => realFile(s.entry)));
+  const unnamed = project.packages.filter((p) => p.entry === undefined || !namedFiles.has(realFile(p.entry)));
+  const describeOnly = options.projectPackages === 'describe';
+  const projectSources = describeOnly ? [] : unnamed.flatMap((p) => (p.entry ? [{ label: p.label, entry: p.entry }] : []));
 
   const owners = new Map<string, string>();
   const builtIns = new Container();
@@ -46,7 +70,7 @@ export function loadStrategyRegistry(options: RegistryOptions = {}): StrategyReg
   for (const f of builtInFeatures) owners.set(`feature ${f.id}`, `the built-in feature "${f.id}"`);
 
   const loaded: LoadedPlugin[] = [];
-  for (const source of [...project.sources, ...named]) {
+  for (const source of [...projectSources, ...named]) {
     const plugin = loadPlugin(source);
     const claim = (kind: 'strategy' | 'feature', id: string): void => {
       const owner = owners.get(`${kind} ${id}`);
@@ -69,7 +93,7 @@ export function loadStrategyRegistry(options: RegistryOptions = {}): StrategyReg
         }),
     ),
   );
-  return new StrategyRegistry(strategyPlugins(container), project.unbuilt);
+  return new StrategyRegistry(strategyPlugins(container), project.unbuilt, describeOnly ? unnamed : []);
 }
 
 export class StrategyRegistry {
@@ -78,6 +102,8 @@ export class StrategyRegistry {
     plugins: readonly StrategyPlugin[],
     /** Project strategy packages that are not built yet, named when a lookup fails. */
     private readonly unbuilt: readonly string[] = [],
+    /** Project strategy packages described from their package.json and not loaded (`projectPackages: 'describe'`). */
+    readonly notLoaded: readonly ProjectPackage[] = [],
   ) {
     for (const p of plugins) {
       if (this.byId.has(p.id)) throw new UserError(`two strategy plugins share the id "${p.id}"`);

@@ -1,3 +1,5 @@
+import { printable, quoted } from './terminal-text';
+
 /**
  * Errors the CLI turns into a message and an exit code in one place. A `UserError` is the
  * user's to fix (bad flag, bad file, unknown name): exit code 2, no stack trace. Anything else
@@ -28,10 +30,17 @@ export class InputError extends UserError {
   }
 }
 
+/** Longest file name a location shows: file names come from the user, but may hold anything. */
+const SHOWN_FILE_CHARACTERS = 1024;
+
+/**
+ * `file, line 3, column "close"`. The file name and the column (a header cell, so file content)
+ * are made printable: control characters escaped, a huge header cell cut (see `printable`).
+ */
 export function formatLocation(loc: InputLocation): string {
-  let s = loc.file;
+  let s = printable(loc.file, SHOWN_FILE_CHARACTERS);
   if (loc.line !== undefined) s += `, line ${loc.line}`;
-  if (loc.column !== undefined) s += `, column "${loc.column}"`;
+  if (loc.column !== undefined) s += `, column ${quoted(loc.column)}`;
   return s;
 }
 

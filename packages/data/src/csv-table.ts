@@ -1,4 +1,4 @@
-import { InputError } from '@backtest/core';
+import { InputError, printable } from '@backtest/core';
 
 /** The records of a CSV file after its header, each with the 1-based line it sits on. */
 export interface CsvTable {
@@ -119,7 +119,8 @@ export function readWithCsvParse(text: string, file: string): CsvTable {
     });
   } catch (err) {
     const line = (err as { lines?: unknown }).lines;
-    const problem = `not readable as CSV: ${(err as Error).message}`;
+    // csv-parse's message may quote the file's text.
+    const problem = `not readable as CSV: ${printable((err as Error).message, 300)}`;
     throw new InputError({ file, ...(typeof line === 'number' ? { line } : {}) }, problem);
   }
   return {

@@ -1,4 +1,4 @@
-import { InputError, UserError } from '@backtest/core';
+import { InputError, printable, quoted, quotedList, UserError } from '@backtest/core';
 
 /** The CSV layouts recognised from their header. */
 export type LayoutName = 'plain' | 'yahoo' | 'shiller' | 'fred';
@@ -138,7 +138,9 @@ export function resolveLayout(
   header.forEach((h, i) => {
     const k = h.trim().toLowerCase();
     if (!position.has(k)) position.set(k, i);
-    repeats.set(k, [...(repeats.get(k) ?? []), i]);
+    const seen = repeats.get(k);
+    if (seen) seen.push(i);
+    else repeats.set(k, [i]);
   });
   const field = (key: string, headerName: string, kind: FieldKind): Field | undefined => {
     const wanted = headerName.trim().toLowerCase();
@@ -148,7 +150,7 @@ export function resolveLayout(
       // Reading the first and ignoring the rest would be a guess about which column is meant.
       throw new InputError(
         { ...where, column: header[all[0]!]! },
-        `the header names "${header[all[0]!]!.trim()}" ${all.length} times (columns ${all.map((i) => i + 1).join(', ')}); rename or remove all but one`,
+        `the header names ${quoted(header[all[0]!]!.trim())} ${all.length} times (columns ${all.slice(0, 20).map((i) => i + 1).join(', ')}${all.length > 20 ? ', ...' : ''}); rename or remove all but one`,
       );
     }
     return index === undefined ? undefined : { key, kind, index, header: header[index]! };
@@ -165,7 +167,7 @@ export function resolveLayout(
     return { name: def.name, date, close, extras, monthly: def.monthly };
   }
 
-  const found = header.map((h) => `"${h}"`).join(', ');
+  const found = quotedList(header);
   const expected = choice.forced ? candidates : LAYOUTS;
   // Name the column the user most likely has to fix: the date first, then the close (as the
   // plain layout names them, unless a layout was forced).
@@ -211,7 +213,7 @@ function mappedLayout(
     if (f) return f;
     throw new InputError(
       { ...where, column: headerName },
-      `column "${headerName}" (mapped to ${key}) is not in the header; found ${header.map((h) => `"${h}"`).join(', ')}`,
+      `column ${quoted(headerName)} (mapped to ${printable(key)}) is not in the header; found ${quotedList(header)}`,
     );
   };
   const extras: Field[] = [];
@@ -242,13 +244,13 @@ export function parseColumnMapping(spec: string): ColumnMapping {
     const key = pair.slice(0, eq).trim().toLowerCase();
     const headerName = pair.slice(eq + 1).trim();
     if (eq < 0 || key === '' || headerName === '') {
-      throw new UserError(`column mapping "${spec}": expected key=Header pairs such as date=Day,close=Last`);
+      throw new UserError(`column mapping ${quoted(spec)}: expected key=Header pairs such as date=Day,close=Last`);
     }
     entries[key] = headerName;
   }
   const { date, close } = entries;
   if (date === undefined || close === undefined) {
-    throw new UserError(`column mapping "${spec}" must name both date and close (for example date=Day,close=Last)`);
+    throw new UserError(`column mapping ${quoted(spec)} must name both date and close (for example date=Day,close=Last)`);
   }
   return { ...entries, date, close };
 }

@@ -1,4 +1,4 @@
-import type { PriceSeries } from '@backtest/core';
+import { type PriceSeries, printable } from '@backtest/core';
 import { formatISO } from 'date-fns/formatISO';
 import { isWeekend } from 'date-fns/isWeekend';
 import { lastDayOfMonth } from 'date-fns/lastDayOfMonth';
@@ -74,7 +74,7 @@ export function toMonthEnd(series: PriceSeries): { series: PriceSeries; warnings
       starts.pop();
       ends.pop();
       warnings.push(
-        `${series.source}: dropped the incomplete month ${lastRow.slice(0, 7)} ` +
+        `${printable(series.source)}: dropped the incomplete month ${lastRow.slice(0, 7)} ` +
           `(the data ends on ${lastRow}, before the month's last weekday ${monthEnd})`,
       );
     }

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { type Frequency, InputError, type PriceSeries, UserError } from '@backtest/core';
+import { type Frequency, InputError, type PriceSeries, printable, UserError } from '@backtest/core';
 import { readCsvTable } from './csv-table';
 import { type ColumnMapping, type LayoutName, type ResolvedLayout, resolveLayout } from './layout';
 import { type MissingPolicy, readPriceRows } from './price-rows';
@@ -128,7 +128,7 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
     const gaps = skippedMonths(series.dates);
     if (gaps.length > 0) {
       warnings.push(
-        `${series.source}: no rows for ${gaps.length} calendar month${gaps.length === 1 ? '' : 's'} ` +
+        `${printable(series.source)}: no rows for ${gaps.length} calendar month${gaps.length === 1 ? '' : 's'} ` +
           `(${gaps.slice(0, 5).join(', ')}${gaps.length > 5 ? ', ...' : ''}); the return across such a gap spans more than a month`,
       );
     }

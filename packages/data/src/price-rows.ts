@@ -1,4 +1,4 @@
-import { InputError } from '@backtest/core';
+import { InputError, printable, quoted } from '@backtest/core';
 import type { CsvTable } from './csv-table';
 import { readIsoDate } from './iso-date';
 import type { Field, ResolvedLayout } from './layout';
@@ -138,26 +138,26 @@ export function readPriceRows(
     const date = quick ? undefined : readIsoDate(dateText);
     const iso = quick ? dateText : date?.iso;
     if (iso === undefined) {
-      throw new InputError(at(layout.date, line), `"${dateText}" is not a date (expected yyyy-MM-dd, or yyyy-MM for months)`);
+      throw new InputError(at(layout.date, line), `${quoted(dateText)} is not a date (expected yyyy-MM-dd, or yyyy-MM for months)`);
     }
     const rowMonthOnly = date?.monthOnly ?? false;
     if (kept === 0) monthOnly = rowMonthOnly;
     else if (rowMonthOnly !== monthOnly) {
       const [given, earlier] = monthOnly ? ['yyyy-MM-dd', 'yyyy-MM'] : ['yyyy-MM', 'yyyy-MM-dd'];
-      throw new InputError(at(layout.date, line), `"${dateText}" is ${given} but the rows before are ${earlier}`);
+      throw new InputError(at(layout.date, line), `${quoted(dateText)} is ${given} but the rows before are ${earlier}`);
     }
     if (iso <= previousDate) {
       throw new InputError(
         at(layout.date, line),
         iso === previousDate
-          ? `date ${dateText} repeats the date on line ${previousLine}`
-          : `date ${dateText} is earlier than ${previousDate} on line ${previousLine}: rows must be in ascending date order`,
+          ? `date ${printable(dateText)} repeats the date on line ${previousLine}`
+          : `date ${printable(dateText)} is earlier than ${printable(previousDate)} on line ${previousLine}: rows must be in ascending date order`,
       );
     }
     const price = readNumber(closeText);
-    if (Number.isNaN(price)) throw new InputError(at(layout.close, line), `"${closeText}" is not a number`);
+    if (Number.isNaN(price)) throw new InputError(at(layout.close, line), `${quoted(closeText)} is not a number`);
     if (price <= 0 && closeIsPrice) {
-      throw new InputError(at(layout.close, line), `price must be positive, found ${closeText}${rateHint}`);
+      throw new InputError(at(layout.close, line), `price must be positive, found ${printable(closeText)}${rateHint}`);
     }
 
     dates.push(iso);
@@ -171,7 +171,7 @@ export function readPriceRows(
 
   const warnings: string[] = [];
   if (dropped.count > 0) {
-    warnings.push(`${label}: dropped ${rows(dropped.count)} with an empty field ${dropped.describeLines()}`);
+    warnings.push(`${printable(label)}: dropped ${rows(dropped.count)} with an empty field ${dropped.describeLines()}`);
   }
   const columns: Record<string, Float64Array> = {};
   let firstError: InputError | undefined;
@@ -216,10 +216,10 @@ function readExtraColumn(
     const v = readNumber(text);
     if (Number.isNaN(v) || (v < 0 && mustNotBeNegative)) {
       const problem = Number.isNaN(v)
-        ? `"${text}" is not a number`
+        ? `${quoted(text)} is not a number`
         : field.kind === 'price'
-          ? `price must be positive, found ${text}`
-          : `volume must not be negative, found ${text}`;
+          ? `price must be positive, found ${printable(text)}`
+          : `volume must not be negative, found ${printable(text)}`;
       return new InputError({ file, line: table.line(r), column: field.header }, problem);
     }
     if (v === 0 && zeroIsMissing) {
@@ -231,10 +231,10 @@ function readExtraColumn(
   }
   const warnings: string[] = [];
   if (empty.count > 0) {
-    warnings.push(`${label}: kept ${rows(empty.count)} with an empty ${field.header}, as no value there ${empty.describeLines()}`);
+    warnings.push(`${printable(label)}: kept ${rows(empty.count)} with an empty ${printable(field.header)}, as no value there ${empty.describeLines()}`);
   }
   if (zero.count > 0) {
-    warnings.push(`${label}: read 0 in ${field.header} as no value on ${rows(zero.count)} ${zero.describeLines()}`);
+    warnings.push(`${printable(label)}: read 0 in ${printable(field.header)} as no value on ${rows(zero.count)} ${zero.describeLines()}`);
   }
   return { values, warnings };
 }

@@ -1,4 +1,4 @@
-import { type PriceSeries, UserError } from '@backtest/core';
+import { printable, type PriceSeries, UserError } from '@backtest/core';
 
 /**
  * Adds a total-return index (dividends reinvested) to a monthly series with a `dividend` column
@@ -10,8 +10,8 @@ export function withTotalReturn(series: PriceSeries): { series: PriceSeries; war
   const dividend = series.columns.dividend;
   if (!dividend || series.frequency !== 'monthly') {
     throw new UserError(
-      `${series.source}: a total return needs monthly rows with a dividend column ` +
-        `(found ${series.frequency} rows with columns: ${Object.keys(series.columns).join(', ') || 'none'}); ` +
+      `${printable(series.source)}: a total return needs monthly rows with a dividend column ` +
+        `(found ${series.frequency} rows with columns: ${Object.keys(series.columns).map((c) => printable(c)).join(', ') || 'none'}); ` +
         'the sp500-shiller dataset has one',
     );
   }
@@ -29,7 +29,7 @@ export function withTotalReturn(series: PriceSeries): { series: PriceSeries; war
     missing.length === 0
       ? []
       : [
-          `${series.source}: no dividend for ${missing.length} month${missing.length === 1 ? '' : 's'} ` +
+          `${printable(series.source)}: no dividend for ${missing.length} month${missing.length === 1 ? '' : 's'} ` +
             `(${missing[0]}${missing.length > 1 ? ` .. ${missing[missing.length - 1]}` : ''}); ` +
             'the total return uses the price return there',
         ];

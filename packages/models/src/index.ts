@@ -9,5 +9,6 @@ export { fileIOHandler } from './nn/layers-format';
 export { DEFAULT_SEED, loadNetwork, networkFiles, type NnFitOptions, type NnFitResult, NnModel, type NnOptions, type Trainer } from './nn/nn-model';
 export type { Activation, DenseLayerSpec, NetworkSpec, OptimizerSpec } from './nn/spec';
 export type { EpochLog } from './nn/train-loop';
+export { checkFitSize, DIVERGENCE_FACTOR, type DivergenceDetails, type FitSize, fitSize, MAX_FIT_BYTES, NetworkDivergedError, NetworkTooLargeError } from './nn/fit-faults';
 // The fit pool loads TensorFlow.js only when a job runs (in this thread or a worker).
 export { type FitJob, type FitJobResult, type FitPoolOptions, fitNetworks, fitWorkerPath, type NnBatchResult, nnForecaster, type NnForecasterOptions, type PackedRows, runFitJob } from './pool';

@@ -1,4 +1,4 @@
-import { resolveParams, silentProgress } from '@backtest/core';
+import { createMarketView, type PriceSeries, resolveParams, silentProgress } from '@backtest/core';
 import { builtInFeatures, type FeatureBuilder } from '@backtest/forecast';
 import { composedForecastStrategy } from './forecast-plugin';
 
@@ -51,5 +51,42 @@ describe('presets', () => {
       'window', 'refit', 'trainWindow', 'minTrain', 'threshold', 'sizing', 'fullAt', 'short',
       'hidden', 'activation', 'epochs', 'optimizer', 'learningRate', 'batchSize', 'patience', 'validation', 'trainer',
     ]);
+  });
+});
+
+describe('model faults, said in the strategy\'s terms', () => {
+  const plugin = composedForecastStrategy(builtInFeatures);
+  const nn = (params: Record<string, string>) => resolveParams('forecast', plugin.params, { model: 'nn', ...params });
+
+  it('refuses a network too big for memory when the strategy is created, naming hidden and its weights', () => {
+    expect(() => plugin.create(nn({ hidden: '100000,100000' }), context)).toThrow(
+      /^strategy "forecast": parameter "hidden" \(100000,100000\): a 2-100000-100000-1 network has 10,000,500,001 weights: .* more than the 1 GB a fit may use; use fewer or smaller hidden layers$/,
+    );
+    expect(() => plugin.create(nn({ hidden: '300,100' }), context)).not.toThrow();
+  });
+
+  it('names the fit that diverged by its refit month, and its regressor by its fit number', async () => {
+    // Five years of a trending, cycling monthly close from 2000-01.
+    const n = 60;
+    const series: PriceSeries = {
+      source: 'in-code',
+      frequency: 'monthly',
+      dates: Array.from({ length: n }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-28`),
+      close: Float64Array.from({ length: n }, (_, t) => 100 * Math.exp(0.01 * t + 0.1 * Math.sin(t / 3))),
+      columns: {},
+    };
+    const p = nn({ learningRate: '1.5', minTrain: '12', refit: '12' });
+    const strategy = plugin.create(p, context);
+    const views = Array.from({ length: n - strategy.minHistory + 1 }, (_, k) => createMarketView(series, strategy.minHistory - 1 + k));
+    // The first decision, 2002-07 (the warm-up and minTrain rows before it), is fit 0's refit.
+    const message = /^strategy "forecast": fit 0 \(refit at 2002-07\) diverged at epoch \d+ \(training loss [^)]+\): lower learningRate \(now 1\.5\)$/;
+    expect(views[0]!.label).toBe('2002-07');
+    await expect(strategy.prepare!(views)).rejects.toThrow(message);
+    // One fit at a time, the regressor names its fit.
+    const { nnPart } = jest.requireActual('./models') as typeof import('./models');
+    const part = nnPart(p, 2, context, 'forecast');
+    expect(() => part.regressor(0).fit({ rows: 24, cols: 2, data: Float64Array.from({ length: 48 }, (_, i) => Math.sin(i)) }, Float64Array.from({ length: 24 }, (_, i) => Math.cos(i)))).toThrow(
+      /^fit 0 diverged at epoch/,
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   type StrategyPlugin,
   UserError,
 } from '@backtest/core';
+import { NetworkDivergedError } from '@backtest/models';
 import { composeFeatures, createForecastStrategy, type FeatureBuilder, sizingFrom, trainingWindowFrom } from '@backtest/forecast';
 import { type ModelPart, nnPart, olsPart } from './models';
 import { composedParams } from './params';
@@ -51,8 +52,8 @@ export function composedForecastStrategy(features: readonly FeatureBuilder[]): S
 /** The strategy of a model on chosen features (the composition itself, shared with the presets). */
 function composedStrategy(id: string, p: ParamValues<typeof composedParams>, chosen: readonly FeatureBuilder[], context: StrategyContext): Strategy {
   const featureSet = composeFeatures(chosen, p.window);
-  const model: ModelPart = p.model === 'nn' ? nnPart(p, featureSet.names.length, context) : olsPart();
-  return createForecastStrategy({
+  const model: ModelPart = p.model === 'nn' ? nnPart(p, featureSet.names.length, context, id) : olsPart();
+  const strategy = createForecastStrategy({
     id,
     features: featureSet,
     model: model.regressor,
@@ -66,6 +67,43 @@ function composedStrategy(id: string, p: ParamValues<typeof composedParams>, cho
     ...(model.fitBatch ? { fitBatch: model.fitBatch } : {}),
     info: () => ({ ...model.info(), features: featureSet.names.join(',') }),
   });
+  return namingFits(strategy, id, p.refit);
+}
+
+/**
+ * The strategy, with a fit that diverged named as the user sees the walk: the strategy, the
+ * fit's number and the period it was refitted at (`strategy "nn-sma": fit 3 (refit at
+ * 1994-01) diverged at epoch 2 ...`). Batched, fit j was trained at the j-th refit view, one
+ * every `refit` views; sequentially, in the `decide` of its refit view.
+ */
+function namingFits(strategy: Strategy, id: string, refit: number): Strategy {
+  const named = (e: unknown, label: (fit: number | undefined) => string | undefined): unknown => {
+    if (!(e instanceof NetworkDivergedError)) return e;
+    const at = label(e.details.fit);
+    return e.withContext({ strategy: id, ...(at !== undefined ? { refit: at } : {}) });
+  };
+  const prepare = strategy.prepare?.bind(strategy);
+  return {
+    ...strategy,
+    ...(prepare
+      ? {
+          async prepare(views: Parameters<NonNullable<Strategy['prepare']>>[0]) {
+            try {
+              await prepare(views);
+            } catch (e) {
+              throw named(e, (fit) => (fit === undefined ? undefined : views[fit * refit]?.label));
+            }
+          },
+        }
+      : {}),
+    decide(view) {
+      try {
+        return strategy.decide(view);
+      } catch (e) {
+        throw named(e, () => view.label);
+      }
+    },
+  };
 }
 
 const NN_ONLY = ['hidden', 'activation', 'epochs', 'optimizer', 'learningRate', 'batchSize', 'patience', 'validation', 'trainer'] as const;

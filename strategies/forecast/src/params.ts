@@ -16,7 +16,7 @@ export const composedParams = defineParams({
     description: 'model inputs besides close, by name',
   },
   ...forecastParams,
-  hidden: { type: 'integer-list', default: [10], min: 1, description: 'nn: units of each hidden layer, e.g. 300,100' },
+  hidden: { type: 'integer-list', default: [10], min: 1, description: 'nn: units of each hidden layer, e.g. 300,100; a fit may use at most 1 GB (weights, gradients, optimizer state, a batch: about 35 million weights with SGD, 22 million with Adam)' },
   activation: { type: 'enum', values: ['relu', 'tanh', 'sigmoid', 'linear'], default: 'relu', description: 'nn: activation of the hidden layers' },
   epochs: { type: 'integer', default: 20, min: 1, max: 10_000, description: 'nn: training epochs per fit (the maximum, with early stopping)' },
   optimizer: { type: 'enum', values: ['sgd', 'adam'], default: 'sgd', description: 'nn: SGD (Keras default learning rate 0.01) or Adam (0.001)' },

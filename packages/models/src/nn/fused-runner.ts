@@ -30,6 +30,7 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
   readonly #grads: Float64Array[];
   readonly #row: Float64Array;
   readonly #moments: { m: Float64Array[]; v: Float64Array[]; step: number } | undefined;
+  #initialLoss: number | undefined;
 
   constructor(spec: ResolvedNetwork, initial: readonly Float32Array[], optimizer: ResolvedOptimizer, train: DenseData, validation: DenseData | undefined, batchSize: number) {
     this.#spec = spec;
@@ -69,6 +70,7 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
         sse += diff * diff;
         delta[r] = ((2 * diff) / rows) * slope(this.#activations[L - 1] as Activation, out[r] as number);
       }
+      if (start === 0 && this.#initialLoss === undefined) this.#initialLoss = sse / rows;
       this.#backward(rows);
       this.#update();
     }
@@ -91,6 +93,10 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
   }
 
   release(): void {}
+
+  initialLoss(): number {
+    return this.#initialLoss ?? Number.NaN;
+  }
 
   currentWeights(): Float32Array[] {
     return this.weights.map((w) => Float32Array.from(w));

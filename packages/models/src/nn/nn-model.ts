@@ -5,6 +5,7 @@ import type { FeatureMatrix, Features, FitResult, Model, ModelFiles, Parameters,
 import { loadTf, type Tf } from '../tf';
 import { DenseNetwork, weightName, weightShapes } from './dense-network';
 import { EarlyStoppingRule, type EarlyStoppingOptions } from './early-stopping';
+import { checkFitSize, NetworkDivergedError } from './fit-faults';
 import { layersModelFiles, readLayersModel, writeLayersModel } from './layers-format';
 import { glorotUniform, STREAM, uniform } from './seeded-random';
 import {
@@ -20,7 +21,7 @@ import { FusedRunner } from './fused-runner';
 import { simdAvailable } from './simd/kernels';
 import { SimdRunner } from './simd/simd-runner';
 import { meanSquaredError, TfjsRunner } from './tfjs-runner';
-import { type EpochLog, type EpochRunner, type LoopResult, type LoopSettings, trainLoop } from './train-loop';
+import { type EpochLog, type EpochRunner, type LoopResult, type LoopSettings, TrainingDiverged, trainLoop } from './train-loop';
 
 export interface NnOptions {
   readonly network: NetworkSpec;
@@ -75,12 +76,15 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
   readonly kind = 'nn';
   readonly network: ResolvedNetwork;
   readonly optimizer: ResolvedOptimizer;
+  /** No learning rate was given: the optimizer's default is in use (divergence messages say so). */
+  readonly #defaultLearningRate: boolean;
   #net: DenseNetwork | undefined;
   #inTraining: (() => Float32Array[]) | undefined;
 
   constructor(options: NnOptions) {
     this.network = resolveNetwork(options.network);
     this.optimizer = resolveOptimizer(options.optimizer);
+    this.#defaultLearningRate = options.optimizer === undefined || typeof options.optimizer === 'string' || options.optimizer.learningRate === undefined;
   }
 
   fit(x: Features, y: Target, options: NnFitOptions = {}): NnFitResult {
@@ -101,6 +105,11 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     const valY = validation && toTarget(validation.y, validation.x.rows, 'validation target');
     if (validation?.x.rows === 0) throw new UserError('nn: validation data has no rows');
     const rule = options.earlyStopping && new EarlyStoppingRule(options.earlyStopping);
+    // Before anything is allocated: a network too big for memory is the user's to shrink.
+    checkFitSize(this.network, { optimizer: this.optimizer.name, batchRows: Math.min(batchSize, trainX.rows), earlyStopping: rule !== undefined });
+    let targetMeanSquare = 0;
+    for (let i = 0; i < trainY.length; i++) targetMeanSquare += (trainY[i] as number) ** 2;
+    targetMeanSquare /= trainY.length;
 
     const tf = loadTf();
     this.#net?.dispose();
@@ -117,6 +126,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
       shuffle: options.shuffle ?? true,
       seed,
       hasValidation: validation !== undefined,
+      targetMeanSquare,
       ...(rule && options.earlyStopping ? { earlyStopping: { rule, restoreBestWeights: options.earlyStopping.restoreBestWeights } } : {}),
       ...(options.checkpoint ? { onNewBest: this.checkpointWriter(options.checkpoint.dir, seed, monitor) } : {}),
       ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
@@ -126,7 +136,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
       const data = (m: FeatureMatrix, t: Float64Array) => ({ rows: m.rows, x: Float32Array.from(m.data), y: Float32Array.from(t) });
       const args = [this.network, initial, this.optimizer, data(trainX, trainY), validation && valY && data(validation.x, valY), batchSize] as const;
       const runner: EpochRunner<unknown> & { readonly weights: Float32Array[] } = trainer === 'fused' ? new FusedRunner(...args) : new SimdRunner(...args);
-      result = this.trainWithoutTf(runner, settings);
+      result = this.diverging(() => this.trainWithoutTf(runner, settings));
       this.#net = new DenseNetwork(tf, this.network, runner.currentWeights());
     } else {
       const net = new DenseNetwork(tf, this.network, initial);
@@ -136,7 +146,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
       const runner = new TfjsRunner(tf, net, this.optimizer, { x: tensors[0] as Tensor2D, y: tensors[1] as Tensor2D },
         valTensors.length ? { x: valTensors[0] as Tensor2D, y: valTensors[1] as Tensor2D } : undefined, batchSize);
       try {
-        result = trainLoop(runner, settings);
+        result = this.diverging(() => trainLoop(runner, settings));
       } finally {
         runner.dispose();
         tf.dispose([...tensors, ...valTensors]);
@@ -146,6 +156,8 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     const trainTensors = [toTensor(tf, trainX), column(tf, trainY)] as const;
     const trainMse = meanSquaredError(tf, net, trainTensors[0], trainTensors[1]);
     tf.dispose([...trainTensors]);
+    // Every epoch's loss was finite, but the last update may still have made the weights NaN.
+    if (!Number.isFinite(trainMse)) throw this.diverged(new TrainingDiverged(result.epochsRun, 'training loss', trainMse, Number.NaN));
     return {
       history: { loss: result.loss, ...(result.valLoss ? { valLoss: result.valLoss } : {}) },
       trainMse,
@@ -215,6 +227,30 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     const model = new NnModel({ network: saved.spec, ...(notes.optimizer ? { optimizer: notes.optimizer } : {}) });
     model.#net = new DenseNetwork(loadTf(), model.network, saved.weights);
     return model;
+  }
+
+  /** `train()`, with a divergence turned into the error that says which setting to change. */
+  private diverging(train: () => LoopResult): LoopResult {
+    try {
+      return train();
+    } catch (e) {
+      if (e instanceof TrainingDiverged) throw this.diverged(e);
+      throw e;
+    }
+  }
+
+  private diverged(d: TrainingDiverged): NetworkDivergedError {
+    this.#net?.dispose();
+    this.#net = undefined;
+    return new NetworkDivergedError({
+      epoch: d.epoch,
+      monitor: d.monitor,
+      value: d.value,
+      ...(Number.isFinite(d.before) ? { before: d.before } : {}),
+      optimizer: this.optimizer.name,
+      learningRate: this.optimizer.learningRate,
+      defaultLearningRate: this.#defaultLearningRate,
+    });
   }
 
   /** Trains with a runner that makes no TensorFlow.js calls and holds its weights as float32 arrays. */

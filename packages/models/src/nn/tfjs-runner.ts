@@ -20,6 +20,7 @@ export class TfjsRunner implements EpochRunner<Tensor[]> {
   readonly #perSize: Map<number, BatchConstants>;
   readonly #optimizer: Optimizer | undefined;
   readonly #explicitTranspose: boolean;
+  #initialLoss: number | undefined;
 
   constructor(
     tf: Tf,
@@ -73,6 +74,8 @@ export class TfjsRunner implements EpochRunner<Tensor[]> {
     }
     const sum = tf.addN(batchSse);
     const sse = sum.dataSync()[0] as number;
+    // The first batch's loss, read once per fit (the sum above has computed it already).
+    if (this.#initialLoss === undefined && batchSse.length > 0) this.#initialLoss = (batchSse[0]!.dataSync()[0] as number) / Math.min(this.#batchSize, n);
     tf.dispose([sum, ...batchSse, xs, ys]);
     return sse;
   }
@@ -88,6 +91,10 @@ export class TfjsRunner implements EpochRunner<Tensor[]> {
 
   restore(snapshot: Tensor[]): void {
     this.#net.restore(snapshot);
+  }
+
+  initialLoss(): number {
+    return this.#initialLoss ?? Number.NaN;
   }
 
   release(snapshot: Tensor[]): void {

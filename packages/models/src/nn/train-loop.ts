@@ -1,4 +1,5 @@
 import type { EarlyStoppingRule } from './early-stopping';
+import { DIVERGENCE_FACTOR } from './fit-faults';
 import { shuffleInPlace, STREAM, uniform } from './seeded-random';
 
 export interface EpochLog {
@@ -25,6 +26,25 @@ export interface EpochRunner<Snapshot> {
   release(snapshot: Snapshot): void;
   /** Current weights (kernel, bias per layer), for checkpoints. */
   currentWeights(): Float32Array[];
+  /**
+   * Mean squared error of the first batch of the first epoch, before its update: the untrained
+   * network's loss, the scale divergence is judged against. NaN before the first epoch.
+   */
+  initialLoss(): number;
+}
+
+/** Thrown by `trainLoop` when training diverges (see DIVERGENCE_FACTOR); the model adds its optimizer and says which setting to change. */
+export class TrainingDiverged extends Error {
+  constructor(
+    readonly epoch: number,
+    readonly monitor: 'training loss' | 'validation loss',
+    readonly value: number,
+    /** The untrained network's loss (its first batch's), NaN when unknown. */
+    readonly before: number,
+  ) {
+    super(`training diverged at epoch ${epoch} (${monitor} ${value})`);
+    this.name = 'TrainingDiverged';
+  }
 }
 
 export interface LoopSettings {
@@ -33,6 +53,8 @@ export interface LoopSettings {
   readonly shuffle: boolean;
   readonly seed: number;
   readonly hasValidation: boolean;
+  /** Mean square of the training targets (the loss of forecasting 0), a floor of the divergence scale. @default 0 */
+  readonly targetMeanSquare?: number;
   readonly earlyStopping?: { readonly rule: EarlyStoppingRule; readonly restoreBestWeights: boolean };
   /** Called when the monitored loss reaches a new minimum (strictly lower), before the next epoch. */
   readonly onNewBest?: (epoch: number, value: number, weights: () => Float32Array[]) => void;
@@ -52,7 +74,10 @@ export interface LoopResult {
 /**
  * Keras-style epochs: reshuffle (seeded), train, evaluate, early-stop, checkpoint. The epoch loss
  * is the SSE summed over batches divided by the rows, which is Keras' batch-size-weighted mean
- * of batch losses.
+ * of batch losses. An epoch whose training loss is not finite or has grown DIVERGENCE_FACTOR
+ * times past the loss before training, or whose validation loss is not finite, throws
+ * `TrainingDiverged`: the losses are computed anyway, so the check costs nothing, and it stops a
+ * fit whose forecasts would be NaN or nonsense.
  */
 export function trainLoop<S>(runner: EpochRunner<S>, settings: LoopSettings): LoopResult {
   const order = Int32Array.from({ length: settings.rows }, (_, i) => i);
@@ -69,8 +94,12 @@ export function trainLoop<S>(runner: EpochRunner<S>, settings: LoopSettings): Lo
       epoch += 1;
       if (settings.shuffle) shuffleInPlace(order, draw);
       const epochLoss = runner.runEpoch(order) / settings.rows;
+      const before = runner.initialLoss();
+      const scale = Math.max(settings.targetMeanSquare ?? 0, before);
+      if (!Number.isFinite(epochLoss) || epochLoss > DIVERGENCE_FACTOR * scale) throw new TrainingDiverged(epoch, 'training loss', epochLoss, before);
       loss.push(epochLoss);
       const epochValLoss = valLoss ? runner.validationLoss() : undefined;
+      if (epochValLoss !== undefined && !Number.isFinite(epochValLoss)) throw new TrainingDiverged(epoch, 'validation loss', epochValLoss, before);
       if (epochValLoss !== undefined) valLoss?.push(epochValLoss);
       const monitored = epochValLoss ?? epochLoss;
       if (monitored < bestValue) {

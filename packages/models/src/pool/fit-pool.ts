@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '@backtest/core';
 import { type BackendRequest, initBackend } from '../backend';
+import { faultFromDetails, NetworkDivergedError } from '../nn/fit-faults';
 import { type FitJob, type FitJobResult, fitWork, runFitJob } from './fit-job';
 import type { FromWorker, ToWorker } from './messages';
 
@@ -20,7 +21,10 @@ export interface FitPoolOptions {
  * the results in job order. Each job carries its own seed and data and each thread initialises
  * the same backend, so the results are the same for every thread count and schedule.
  * Workers are terminated before this returns or throws; a failure in one (a bad job, a backend
- * that does not load, a crash) rejects with an error that names the fit.
+ * that does not load, a crash) rejects with an error that names the fit. When several fits fail,
+ * the error is the first one's in job order, on every thread count (the fits before it are run
+ * to the end first), and a fit fault (`NetworkDivergedError` with `details.fit` the job's index,
+ * `NetworkTooLargeError`) is the same error here and on a worker.
  */
 export async function fitNetworks(jobs: readonly FitJob[], options: FitPoolOptions): Promise<FitJobResult[]> {
   const backend = options.backend ?? 'auto';
@@ -29,7 +33,12 @@ export async function fitNetworks(jobs: readonly FitJob[], options: FitPoolOptio
   if (threads <= 1) {
     await initBackend(backend);
     return jobs.map((job, index) => {
-      const result = runFitJob(job);
+      let result: FitJobResult;
+      try {
+        result = runFitJob(job);
+      } catch (e) {
+        throw e instanceof NetworkDivergedError ? e.withContext({ fit: index }) : e;
+      }
       options.onResult?.(index, result);
       return result;
     });
@@ -59,6 +68,9 @@ function runOnWorkers(jobs: readonly FitJob[], threads: number, backend: Backend
   const workers: Worker[] = [];
   let next = 0;
   let done = 0;
+  /** Jobs finished, with a result or an error; and the failed job first in job order. */
+  const ended = new Array<boolean>(jobs.length).fill(false);
+  let failed: { index: number; error: Error } | undefined;
   return new Promise<FitJobResult[]>((resolve, reject) => {
     let settled = false;
     const finish = (err?: Error): void => {
@@ -67,10 +79,23 @@ function runOnWorkers(jobs: readonly FitJob[], threads: number, backend: Backend
       // Terminate before settling, so no thread outlives the call and the process can exit.
       void Promise.all(workers.map((w) => w.terminate())).then(() => (err ? reject(err) : resolve(results as FitJobResult[])));
     };
+    /** After a failure, only the jobs before it in job order still run: the first failure is the one reported. */
+    const settleIfFailed = (): void => {
+      if (failed && ended.slice(0, failed.index).every(Boolean)) finish(failed.error);
+    };
     const dispatch = (worker: Worker): void => {
-      if (next >= order.length) return;
-      const index = order[next++] as number;
-      worker.postMessage({ type: 'job', index, job: jobs[index] as FitJob } satisfies ToWorker);
+      while (next < order.length) {
+        const index = order[next++] as number;
+        if (failed && index > failed.index) continue;
+        worker.postMessage({ type: 'job', index, job: jobs[index] as FitJob } satisfies ToWorker);
+        return;
+      }
+    };
+    const jobFailed = (index: number, error: Error, worker: Worker): void => {
+      ended[index] = true;
+      if (!failed || index < failed.index) failed = { index, error };
+      settleIfFailed();
+      if (!settled) dispatch(worker);
     };
     for (let t = 0; t < threads; t++) {
       const worker = new Worker(path);
@@ -80,15 +105,24 @@ function runOnWorkers(jobs: readonly FitJob[], threads: number, backend: Backend
         if (message.type === 'ready') dispatch(worker);
         else if (message.type === 'result') {
           results[message.index] = message.result;
+          ended[message.index] = true;
           onResult?.(message.index, message.result);
           if (++done === jobs.length) finish();
-          else dispatch(worker);
+          else if (failed) {
+            settleIfFailed();
+            if (!settled) dispatch(worker);
+          } else dispatch(worker);
+        } else if (message.fault && message.index !== undefined) {
+          const fault = faultFromDetails(message.fault);
+          jobFailed(message.index, fault instanceof NetworkDivergedError ? fault.withContext({ fit: message.index }) : fault, worker);
         } else {
           const where = message.index === undefined ? `worker thread ${t + 1} could not start` : `network fit ${message.index + 1} of ${jobs.length} failed in worker thread ${t + 1}`;
           const text = `${where}: ${message.message}`;
-          const err = message.name === 'UserError' ? new UserError(text) : new Error(text);
-          if (message.name !== 'UserError' && message.stack) err.stack = `${text}\n-- in the worker --\n${message.stack}`;
-          finish(err);
+          const user = message.name === 'UserError' || message.exitCode === 2;
+          const err = user ? new UserError(text) : new Error(text);
+          if (!user && message.stack) err.stack = `${text}\n-- in the worker --\n${message.stack}`;
+          if (message.index === undefined) finish(err);
+          else jobFailed(message.index, err, worker);
         }
       });
       worker.on('error', (err) => finish(new Error(`fit worker thread ${t + 1} crashed: ${err.message}`)));

@@ -1,16 +1,39 @@
 import type { BackendRequest } from '../backend';
+import { type FaultDetails, faultDetails } from '../nn/fit-faults';
 import type { FitJob, FitJobResult } from './fit-job';
 
 /** Main thread -> worker. */
 export type ToWorker = { readonly type: 'init'; readonly backend: BackendRequest } | { readonly type: 'job'; readonly index: number; readonly job: FitJob };
 
-/** Worker -> main thread. An error carries its name so a UserError stays a UserError. */
+/**
+ * Worker -> main thread. An error carries its name and exit code so a UserError stays a
+ * UserError, and a fit fault (divergence, a network too big) its details, so that the main
+ * thread rebuilds the very error the fit would have thrown there.
+ */
 export type FromWorker =
   | { readonly type: 'ready'; readonly backend: string }
   | { readonly type: 'result'; readonly index: number; readonly result: FitJobResult }
-  | { readonly type: 'error'; readonly index?: number; readonly name: string; readonly message: string; readonly stack?: string };
+  | {
+      readonly type: 'error';
+      readonly index?: number;
+      readonly name: string;
+      readonly message: string;
+      readonly stack?: string;
+      readonly exitCode?: number;
+      readonly fault?: FaultDetails;
+    };
 
 export function errorMessage(err: unknown, index?: number): FromWorker {
   const e = err instanceof Error ? err : new Error(String(err));
-  return { type: 'error', ...(index === undefined ? {} : { index }), name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+  const exitCode = (e as { exitCode?: unknown }).exitCode;
+  const fault = faultDetails(err);
+  return {
+    type: 'error',
+    ...(index === undefined ? {} : { index }),
+    name: e.name,
+    message: e.message,
+    ...(e.stack ? { stack: e.stack } : {}),
+    ...(typeof exitCode === 'number' ? { exitCode } : {}),
+    ...(fault ? { fault } : {}),
+  };
 }

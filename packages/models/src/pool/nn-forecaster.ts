@@ -1,5 +1,6 @@
 import { UserError } from '@backtest/core';
 import { type BackendRequest, initBackend } from '../backend';
+import { checkFitSize, NetworkDivergedError } from '../nn/fit-faults';
 import { networkFiles, NnModel, type NnFitOptions, type Trainer } from '../nn/nn-model';
 import type { ModelFiles } from '../model';
 import { type NetworkSpec, type OptimizerSpec, type ResolvedNetwork, type ResolvedOptimizer, resolveNetwork, resolveOptimizer } from '../nn/spec';
@@ -46,10 +47,20 @@ export interface NnForecasterOptions {
  * The walk-forward network of the forecast strategies, in both shapes the forecast building
  * block takes: one regressor per fit (sequential) and every fit at once on the fit pool
  * (`fitBatch`). Both build a fit from the same `jobFor`, so they train identical networks.
+ *
+ * A network too big for one fit's memory (`NetworkTooLargeError`) is refused here, before any
+ * fit, and again with each fit's batch before it runs; a fit that diverges throws a
+ * `NetworkDivergedError` whose `details.fit` is the fit's number, on either path.
  */
 export function nnForecaster(o: NnForecasterOptions) {
   let backend = '';
   let trainer = '';
+  const optimizerName = typeof o.optimizer === 'string' ? o.optimizer : o.optimizer.name;
+  const sizeOf = (batchRows: number) =>
+    checkFitSize(o.network, { optimizer: optimizerName === 'adam' ? 'adam' : 'sgd', batchRows, earlyStopping: o.patience > 0 });
+  sizeOf(0);
+  /** A fit's fault with the fit's number; other errors unchanged. */
+  const named = (e: unknown, fit: number): unknown => (e instanceof NetworkDivergedError ? e.withContext({ fit }) : e);
 
   /** Fit `fit` on (x, y): the latest `validation` fraction of rows held out, as Keras' validation_split does. */
   function jobFor(fit: number, x: PackedRows, y: Float64Array, predict: PackedRows, keepWeights = false): FitJob {
@@ -89,7 +100,13 @@ export function nnForecaster(o: NnForecasterOptions) {
         fit(x: PackedRows, y: Float64Array) {
           const job = jobFor(fit, x, y, { rows: 0, cols: x.cols, data: new Float64Array(0) });
           const options: NnFitOptions = { ...job.options, seed: job.seed, ...(job.validation ? { validation: job.validation } : {}) };
-          const r = net.fit(job.x, job.y, options);
+          sizeOf(Math.min(o.batchSize, job.x.rows));
+          let r;
+          try {
+            r = net.fit(job.x, job.y, options);
+          } catch (e) {
+            throw named(e, fit);
+          }
           backend = r.backend;
           trainer = r.trainer;
           return r;
@@ -113,7 +130,14 @@ export function nnForecaster(o: NnForecasterOptions) {
       // Worker threads only where they pay (WORKER_MIN_WORK); numbers are the same either way.
       const keep = options.keepModels === true;
       const jobs = fits.map((f) => jobFor(f.fit, f.x, f.y, f.predict, keep));
-      const results = await fitNetworks(jobs, { threads: threadsFor(jobs, o.threads), backend: o.backend, onResult: () => done() });
+      for (const job of jobs) sizeOf(Math.min(o.batchSize, job.x.rows));
+      let results: FitJobResult[];
+      try {
+        results = await fitNetworks(jobs, { threads: threadsFor(jobs, o.threads), backend: o.backend, onResult: () => done() });
+      } catch (e) {
+        // The pool names a job by its index in `jobs`; the walk names it by its fit number.
+        throw e instanceof NetworkDivergedError ? e.withContext({ fit: fits[e.details.fit ?? -1]?.fit ?? e.details.fit }) : e;
+      }
       if (results.length > 0) ({ backend, trainer } = results[0]!);
       if (!keep) return results;
       return results.map((r, i) => {

@@ -35,6 +35,7 @@ export class SimdRunner implements EpochRunner<Float32Array> {
   readonly #validation: DenseData | undefined;
   readonly #batchSize: number;
   readonly #optimizer: ResolvedOptimizer;
+  #initialLoss: number | undefined;
 
   constructor(spec: ResolvedNetwork, initial: readonly Float32Array[], optimizer: ResolvedOptimizer, train: DenseData, validation: DenseData | undefined, batchSize: number) {
     this.#dims = [spec.inputSize, ...spec.layers.map((l) => l.units)];
@@ -96,6 +97,7 @@ export class SimdRunner implements EpochRunner<Float32Array> {
         sse += diff * diff;
         delta[r] = (2 * diff) / rows;
       }
+      if (start === 0 && this.#initialLoss === undefined) this.#initialLoss = sse / rows;
       this.#k.slopeMul(outAct, delta.byteOffset, out.byteOffset, rows);
       this.#backward(rows);
       this.#update();
@@ -119,6 +121,10 @@ export class SimdRunner implements EpochRunner<Float32Array> {
   }
 
   release(): void {}
+
+  initialLoss(): number {
+    return this.#initialLoss ?? Number.NaN;
+  }
 
   currentWeights(): Float32Array[] {
     return this.weights.map((w) => w.slice());
