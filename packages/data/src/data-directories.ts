@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { UserError } from '@backtest/core';
 import { datasetRegistry } from './registry';
@@ -47,6 +47,12 @@ export interface DataDirectorySources {
  */
 export function dataDirectories(sources: DataDirectorySources): string[] {
   const fromEnv = (sources.env ?? '').split(delimiter).filter((d) => d.trim() !== '');
+  // A directory the user named that exists as something else is a mistake, not an empty directory.
+  const check = (d: string, from: string) => {
+    if (existsSync(d) && !statSync(d).isDirectory()) throw new UserError(`${from} ${d} is not a directory`);
+  };
+  for (const d of sources.flag ?? []) check(resolve(d), '--data-dir');
+  for (const d of fromEnv) check(resolve(d), 'BACKTEST_DATA_DIR names');
   const defaults = sources.defaults ?? datasetRegistry(sources.projectRoot).dataDirs;
   const all = [
     ...(sources.flag ?? []).map((d) => resolve(d)),
