@@ -1,22 +1,18 @@
 /**
  * `--cash-rate` with a yield series: Sharpe ratios of sma and buy-and-hold recomputed here from
- * the raw files (lines split by hand, each month's last close, the cash convention of the README:
- * (1 + y_t/100)^(1/12) - 1 earned over month t+1), sharing no code with the product.
+ * the raw files (lines split by hand, each month's last close: the daily files where a data
+ * directory has them, else the embedded month-end extracts, by `monthEndRows` of ./helpers; the
+ * cash convention of the README: (1 + y_t/100)^(1/12) - 1 earned over month t+1), sharing no code
+ * with the product.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { backtest, sharedDataFile } from './helpers';
+import { backtest, monthEndRows } from './helpers';
 
-/** Month -> last close of the month, from a date,open,close,volume file. */
-function monthEnds(file: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
-    const cells = line.trim().split(',');
-    if (cells.length < 3 || cells[2] === '') continue;
-    out.set(cells[0]!.slice(0, 7), Number(cells[2]));
-  }
-  return out;
+/** Month -> last close of the month of a dataset, read by hand. */
+function monthEnds(dataset: string): Map<string, number> {
+  return new Map(monthEndRows(dataset).rows.map(({ date, close }) => [date.slice(0, 7), close]));
 }
 
 const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
@@ -28,7 +24,7 @@ const sharpe = (excess: number[]) => {
 
 /** sma(10) and buy-and-hold Sharpe over the cash the yields give, months 1970-01 .. 2020-12. */
 function plainSharpes(yieldOf: (month: string) => number): { sma: number; bnh: number } {
-  const closes = [...monthEnds(sharedDataFile('gspc-daily.csv'))].filter(([m]) => m >= '1970-01' && m <= '2020-12');
+  const closes = [...monthEnds('sp500')].filter(([m]) => m >= '1970-01' && m <= '2020-12');
   const s: number[] = [];
   const b: number[] = [];
   for (let t = 9; t < closes.length - 1; t++) {
@@ -52,7 +48,7 @@ function runSharpes(args: string[]): { sma: number; bnh: number; doc: Record<str
 
 describe('a yield series as cash', () => {
   it('--cash-rate tnx: month t earns the 10-year yield of month t, compounded monthly', () => {
-    const tnx = monthEnds(sharedDataFile('tnx-daily.csv'));
+    const tnx = monthEnds('tnx');
     const plain = plainSharpes((m) => tnx.get(m)!);
     const got = runSharpes(['--cash-rate', 'tnx']);
     expect(Math.abs(got.sma - plain.sma)).toBeLessThan(1e-9);

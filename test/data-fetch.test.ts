@@ -16,7 +16,7 @@ import {
   TB3MS_CSV,
   yahooChart,
 } from '../packages/data/src/fetch/__fixtures__/sources-server';
-import { backtest, bin, type CliResult, root, runsDir, sharedDataFile } from './helpers';
+import { backtest, bin, type CliResult, describeWithRealData, itWithRealData, root, runsDir, sharedDataFile } from './helpers';
 
 let server: SourcesServer;
 beforeAll(async () => {
@@ -54,10 +54,16 @@ function expectFailure(r: CliResult, dir: string, pattern: RegExp): void {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-describe('backtest data fetch --source stooq: the S&P 500', () => {
-  const daily = readFileSync(sharedDataFile('gspc-daily.csv'), 'utf8');
-  const sharedDir = path.dirname(sharedDataFile('gspc-daily.csv'));
-  const rows = daily.trim().split('\n').length - 1;
+// Serves the daily file of ../shared/data as Stooq's answer.
+describeWithRealData('backtest data fetch --source stooq: the S&P 500', () => {
+  let daily: string;
+  let sharedDir: string;
+  let rows: number;
+  beforeAll(() => {
+    daily = readFileSync(sharedDataFile('gspc-daily.csv'), 'utf8');
+    sharedDir = path.dirname(sharedDataFile('gspc-daily.csv'));
+    rows = daily.trim().split('\n').length - 1;
+  });
   const stooqUrl = () => `${server.base}/q/d/l/?s=%5Espx&i=d`;
   beforeEach(() => {
     const body = asStooqCsv(daily);
@@ -116,7 +122,10 @@ describe('backtest data fetch --source fred and yahoo', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ source: 'fred', symbol: 'TB3MS', rows: 23, first: '2020-01-01', last: '2021-12-01', layout: 'fred', path: path.join(dir, 'tb3ms.csv') });
-    expect(doc.warnings).toEqual(['tb3ms.csv: dropped 1 row with an empty field (line 7)']);
+    expect(doc.warnings).toEqual([
+      'tb3ms.csv: dropped 1 row with an empty field (line 7)',
+      'tb3ms: no rows for 1 calendar month (2020-06); the return across such a gap spans more than a month',
+    ]);
     expect(readFileSync(path.join(dir, 'tb3ms.csv'), 'utf8')).toBe(TB3MS_CSV);
     // The file is the dataset tb3ms.
     const data = backtest(['data', 'tb3ms', '--data-dir', dir, '--json']);
@@ -223,10 +232,14 @@ describe('backtest data fetch: failures exit 2, name the source and URL, and lea
 });
 
 describe('backtest data without fetch is unchanged', () => {
-  it('backtest data NAME and backtest data --json', () => {
+  // sp500-daily is the daily file (no extract serves a dataset daily).
+  itWithRealData('backtest data NAME', () => {
     const named = backtest(['data', 'sp500-daily', '--json']);
     expect(named.code).toBe(0);
     expect(JSON.parse(named.stdout)).toMatchObject({ dataset: 'sp500-daily', fileFrequency: 'daily' });
+  });
+
+  it('backtest data --json', () => {
     const configured = backtest(['data', '--json']);
     expect(configured.code).toBe(0);
     expect(JSON.parse(configured.stdout)).toMatchObject({ dataset: 'sp500', frequency: 'monthly' });

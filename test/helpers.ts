@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -27,12 +27,174 @@ export function backtest(args: string[], options: { cwd?: string; env?: NodeJS.P
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A file of the shared market data, found through the configured data directories. */
-export function sharedDataFile(name: string): string {
+/**
+ * The directories the command searches for data files when it is given no --data-dir:
+ * BACKTEST_DATA_DIR (path-separated), then config/defaults.json's dataDirs (`data/`, then
+ * ../shared/data), absolute, without repeats.
+ */
+export function dataDirs(): string[] {
   const defaults = JSON.parse(readFileSync(path.join(root, 'config/defaults.json'), 'utf8')) as { dataDirs: string[] };
-  for (const d of defaults.dataDirs) {
-    const p = path.resolve(root, d, name);
-    if (existsSync(p)) return p;
+  const env = (process.env.BACKTEST_DATA_DIR ?? '').split(path.delimiter).filter((d) => d.trim() !== '');
+  return [...new Set([...env.map((d) => path.resolve(d)), ...defaults.dataDirs.map((d) => path.resolve(root, d))])];
+}
+
+/** A file of the market data in the first data directory that has it, or undefined. */
+export function findDataFile(name: string): string | undefined {
+  for (const dir of dataDirs()) {
+    const p = path.join(dir, name);
+    if (existsSync(p) && statSync(p).isFile()) return p;
   }
-  throw new Error(`${name} is in none of the configured data directories (${defaults.dataDirs.join(', ')})`);
+  return undefined;
+}
+
+/** A file of the shared market data, found through the data directories; an error where it is not. */
+export function sharedDataFile(name: string): string {
+  const p = findDataFile(name);
+  if (p === undefined) throw new Error(`${name} is in none of the data directories (${dataDirs().join(', ')})`);
+  return p;
+}
+
+interface RegistryEntry {
+  readonly file: string;
+  readonly frequency: 'monthly' | 'daily';
+  readonly layout: string;
+}
+
+/** config/datasets.json's datasets: name -> file, frequency, layout (read as data, not through the product). */
+function registry(): Record<string, RegistryEntry> {
+  return (JSON.parse(readFileSync(path.join(root, 'config/datasets.json'), 'utf8')) as { datasets: Record<string, RegistryEntry> }).datasets;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests that need the files of ../shared/data (the daily files: daily runs, the comparisons of a
+// fresh clone or of the embedded extracts with them, fetching them). A clone with nothing beside
+// it skips them, saying why; BACKTEST_REQUIRE_REAL_DATA=1 (set by .ci/run) makes them fail
+// instead, so that CI can never skip them silently. packages/data's own tests have the same gate
+// in packages/data/src/__fixtures__/real-data.ts.
+
+const REQUIRE_ENV = 'BACKTEST_REQUIRE_REAL_DATA';
+
+function requiredByEnv(): boolean {
+  const v = process.env[REQUIRE_ENV];
+  if (v === undefined || v === '' || v === '0') return false;
+  if (v === '1') return true;
+  throw new Error(`${REQUIRE_ENV} must be 1 (the tests that need ../shared/data fail where it is absent) or 0, not ${JSON.stringify(v)}`);
+}
+
+/** Whether every file the dataset registry names is in the data directories, and which are not. */
+function realDataStatus() {
+  const files = [...new Set(Object.values(registry()).map((d) => d.file))];
+  const missing = files.filter((f) => findDataFile(f) === undefined);
+  return { present: missing.length === 0, files, missing, required: requiredByEnv() };
+}
+
+export const realData = realDataStatus();
+
+/** What the name of a skipped test adds: why it was skipped. */
+export const REAL_DATA_ABSENT =
+  realData.missing.length === realData.files.length || realData.present
+    ? '(needs ../shared/data: absent here)'
+    : `(needs ../shared/data: ${realData.missing.join(', ')} absent here)`;
+
+function missingError(): Error {
+  return new Error(
+    `${REQUIRE_ENV}=1, but ${realData.missing.join(', ')} ${realData.missing.length === 1 ? 'is' : 'are'} in none of the data directories ` +
+      `(${dataDirs().join(', ')}). This test needs the files of ../shared/data (see its README.md): put them there, ` +
+      `or unset ${REQUIRE_ENV} to skip the tests that need them.`,
+  );
+}
+
+/** `it` for a test that needs ../shared/data: skipped (its name says why) where it is absent, failing there under BACKTEST_REQUIRE_REAL_DATA=1. */
+export function itWithRealData(name: string, fn: jest.ProvidesCallback, timeout?: number): void {
+  if (realData.present) {
+    it(name, fn, timeout);
+  } else if (realData.required) {
+    it(name, () => {
+      throw missingError();
+    });
+  } else {
+    it.skip(`${name} ${REAL_DATA_ABSENT}`, fn, timeout);
+  }
+}
+
+/**
+ * `describe` for tests that all need ../shared/data, gated as `itWithRealData` (under
+ * BACKTEST_REQUIRE_REAL_DATA=1, each of its tests fails). Where the data is absent the block's
+ * body still runs to collect its tests, so it must not read the data itself:
+ * read it in `beforeAll` or in the tests.
+ */
+export function describeWithRealData(name: string, fn: () => void): void {
+  if (realData.present) {
+    describe(name, fn);
+  } else if (realData.required) {
+    describe(name, () => {
+      beforeAll(() => {
+        throw missingError(); // fails every test of the block
+      });
+      fn();
+    });
+  } else {
+    describe.skip(`${name} ${REAL_DATA_ABSENT}`, fn);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** One month of a dataset read by hand: the last trading day's date and close. */
+export interface MonthEndRow {
+  readonly date: string;
+  readonly close: number;
+}
+
+/** Last weekday of a month (month 1-12), by UTC arithmetic. */
+function lastWeekday(year: number, month: number): string {
+  let day = new Date(Date.UTC(year, month, 0)); // day 0 of the next month
+  while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day = new Date(day.getTime() - 86_400_000);
+  return day.toISOString().slice(0, 10);
+}
+
+/** Each month's last row with a date and a close, from a CSV with `date` and `close` columns (found by the header). */
+function lastOfEachMonth(file: string): MonthEndRow[] {
+  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const header = lines[0]!.split(',');
+  const [d, c] = [header.indexOf('date'), header.indexOf('close')];
+  if (d < 0 || c < 0) throw new Error(`${file}: no date and close columns in the header ${lines[0]}`);
+  const months = new Map<string, MonthEndRow>();
+  let previous = '';
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',');
+    const [date, close] = [cells[d], cells[c]];
+    if (!date || !close) continue; // an empty date or close: a gap in the source
+    if (date <= previous) throw new Error(`${file}: dates out of order at ${date}`);
+    previous = date;
+    months.set(date.slice(0, 7), { date, close: Number(close) });
+  }
+  return [...months.values()];
+}
+
+/**
+ * The month-end rows (date, close) of a registered dataset of plain layout, read by hand, with
+ * none of the product's code: from its daily file when a data directory has it (each month's last
+ * row with a close; a last month the file does not complete, one whose last row is before the
+ * month's last weekday, left out), else from its embedded month-end extract
+ * (packages/data/embedded, through its index.json), whose rows are those very months. Either way
+ * the same rows and closes, which is what the command serves as `--dataset NAME`.
+ * `{ embedded: true }` reads the extract even where the daily file is.
+ */
+export function monthEndRows(dataset: string, options: { embedded?: boolean } = {}): { file: string; rows: MonthEndRow[] } {
+  const entry = registry()[dataset];
+  if (entry === undefined || entry.layout !== 'plain') throw new Error(`monthEndRows: "${dataset}" is not a registered dataset of plain layout`);
+  const daily = options.embedded ? undefined : findDataFile(entry.file);
+  if (daily !== undefined) {
+    const rows = lastOfEachMonth(daily);
+    const last = rows.at(-1)!;
+    if (last.date < lastWeekday(Number(last.date.slice(0, 4)), Number(last.date.slice(5, 7)))) rows.pop();
+    return { file: daily, rows };
+  }
+  const embedded = path.join(root, 'packages/data/embedded');
+  const index = JSON.parse(readFileSync(path.join(embedded, 'index.json'), 'utf8')) as Record<string, { file: string }>;
+  const extract = index[dataset];
+  if (extract === undefined) throw new Error(`monthEndRows: ${entry.file} is in none of the data directories (${dataDirs().join(', ')}) and "${dataset}" has no embedded extract`);
+  const file = path.join(embedded, extract.file);
+  return { file, rows: lastOfEachMonth(file) };
 }

@@ -1,12 +1,14 @@
 /**
  * `backtest --strategy sma` against a second, plain implementation of the same conventions,
- * written here from the raw file: split lines by hand, take each month's last close, a 10-month
- * mean, weights, returns and the metric formulas of MISSION.md. Shares no code with the product.
+ * written here from the raw file: split lines by hand, take each month's last close (the daily
+ * file where a data directory has it, else the embedded month-end extract: `monthEndRows` of
+ * ./helpers), a 10-month mean, weights, returns and the metric formulas of MISSION.md. Shares no
+ * code with the product.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { backtest, sharedDataFile } from './helpers';
+import { backtest, itWithRealData, monthEndRows } from './helpers';
 
 interface Plain {
   [k: string]: number;
@@ -72,13 +74,10 @@ function expectSignificant(actual: number, expected: number, label: string): voi
 
 describe('sma on the real month-end S&P 500, recomputed independently', () => {
   it('agrees to at least 6 significant digits', () => {
-    const text = readFileSync(sharedDataFile('gspc-daily.csv'), 'utf8');
     const lastOfMonth = new Map<string, number>();
-    for (const line of text.split('\n').slice(1)) {
-      const cells = line.trim().split(',');
-      if (cells.length < 3 || cells[2] === '') continue;
-      const month = cells[0]!.slice(0, 7);
-      if (month >= '1970-01' && month <= '2020-12') lastOfMonth.set(month, Number(cells[2]));
+    for (const { date, close } of monthEndRows('sp500').rows) {
+      const month = date.slice(0, 7);
+      if (month >= '1970-01' && month <= '2020-12') lastOfMonth.set(month, close);
     }
     const months = [...lastOfMonth.keys()].sort();
     const close = months.map((m) => lastOfMonth.get(m)!);
@@ -107,6 +106,18 @@ describe('sma on the real month-end S&P 500, recomputed independently', () => {
     for (const k of ['totalReturn', 'cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown', 'calmar', 'hitRate']) {
       expectSignificant(doc.results['buy-and-hold'][k], bench[k]!, `buy-and-hold.${k}`);
     }
+  });
+});
+
+describe('the month-end rows the recomputation reads', () => {
+  // A clone with nothing beside it recomputes from the embedded extract: the same months and closes.
+  itWithRealData('are the same from the daily file and from the embedded extract', () => {
+    const daily = monthEndRows('sp500');
+    const embedded = monthEndRows('sp500', { embedded: true });
+    expect(path.basename(daily.file)).toBe('gspc-daily.csv');
+    expect(path.basename(embedded.file)).toBe('sp500-month-end.csv');
+    expect(embedded.rows).toEqual(daily.rows);
+    expect(daily.rows).toHaveLength(675);
   });
 });
 
