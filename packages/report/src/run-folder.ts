@@ -10,6 +10,7 @@ import { UserError } from '@backtest/core';
 import { type FolderClaim, PARTIAL_SUFFIX, writeFileAtomic, writeFolderAtomically } from './atomic-write';
 import { reportBytes } from './html/report';
 import {
+  checkRunFolderFiles,
   MODELS_INDEX_FILE,
   modelFiles,
   parseModelsIndexJson,
@@ -63,7 +64,8 @@ export function runFolderFiles(record: RunRecord): [string, string | Uint8Array]
   ];
   if (record.forecasts?.length) files.push([PREDICTIONS_FILE, predictionsCsv(record)]);
   if (record.training?.length) files.push([TRAINING_FILE, trainingCsv(record)]);
-  files.push(...modelFiles(record));
+  // One at a time: fits x files can outgrow the argument list of a spread.
+  for (const f of modelFiles(record)) files.push(f);
   files.push([REPORT_FILE, reportBytes(record)]);
   return files;
 }
@@ -94,6 +96,8 @@ export function readRunFolder(dir: string): RunRecord {
     const hint = existsSync(abs + PARTIAL_SUFFIX) ? ` (only ${dir}${PARTIAL_SUFFIX}, an interrupted run, exists)` : '';
     throw new UserError(`no run folder ${dir}${hint}`);
   }
+  // Every file regular and under the size cap before any is read (no FIFO, device or giant file).
+  checkRunFolderFiles(dir);
   const summaryText = readText(abs, SUMMARY_FILE);
   if (summaryText === undefined) throw new UserError(`${dir} is not a run folder: it has no ${SUMMARY_FILE}`);
   const where = (name: string) => path.join(dir, name);

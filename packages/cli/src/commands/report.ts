@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { checkRunFolderFiles, rebuildReport } from '@backtest/report';
+import { rebuildReport } from '@backtest/report';
 import type { CommandIO } from './io';
 
 interface ReportFlags {
@@ -23,7 +23,6 @@ export function reportCommand(io: CommandIO): CommandModule<object, ReportFlags>
         .positional('run-dir', { type: 'string', demandOption: true, describe: 'a run folder written by "backtest --strategy ..."' })
         .example('$0 report runs/20260101-120000-sma', 'redraw that run\'s report'),
     handler: (argv) => {
-      checkRunFolderFiles(argv.runDir);
       io.out(rebuildReport(argv.runDir));
     },
   };
