@@ -13,20 +13,14 @@ import {
   asStooqCsv,
   closedPort,
   SourcesServer,
+  useSourcesServer,
   TB3MS_CSV,
   yahooChart,
 } from '../packages/data/src/fetch/__fixtures__/sources-server';
 import { backtest, bin, type CliResult, describeWithRealData, itWithRealData, root, runsDir, sharedDataFile } from './helpers';
 
 let server: SourcesServer;
-beforeAll(async () => {
-  server = await SourcesServer.start();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.answer = () => undefined;
-  server.requests.length = 0;
-});
+useSourcesServer((s) => (server = s));
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'bt-fetch-e2e-'));
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { realDataGate } from '../packages/data/src/__fixtures__/real-data-gate';
 
 export const root = path.resolve(__dirname, '..');
 export const bin = path.join(root, 'packages/cli/bin/backtest.js');
@@ -69,78 +70,17 @@ function registry(): Record<string, RegistryEntry> {
 // Tests that need the files of ../shared/data (the daily files: daily runs, the comparisons of a
 // fresh clone or of the embedded extracts with them, fetching them). A clone with nothing beside
 // it skips them, saying why; BACKTEST_REQUIRE_REAL_DATA=1 (set by .ci/run) makes them fail
-// instead, so that CI can never skip them silently. packages/data's own tests have the same gate
-// in packages/data/src/__fixtures__/real-data.ts.
+// instead, so that CI can never skip them silently. One gate serves these and packages/data's
+// own tests (packages/data/src/__fixtures__/real-data-gate.ts: jest helpers, no product code).
 
-const REQUIRE_ENV = 'BACKTEST_REQUIRE_REAL_DATA';
-
-function requiredByEnv(): boolean {
-  const v = process.env[REQUIRE_ENV];
-  if (v === undefined || v === '' || v === '0') return false;
-  if (v === '1') return true;
-  throw new Error(`${REQUIRE_ENV} must be 1 (the tests that need ../shared/data fail where it is absent) or 0, not ${JSON.stringify(v)}`);
-}
-
-/** Whether every file the dataset registry names is in the data directories, and which are not. */
-function realDataStatus() {
+/** Whether every file the dataset registry names is in the data directories, and the gate of the tests that need them. */
+export const realData = (() => {
   const files = [...new Set(Object.values(registry()).map((d) => d.file))];
-  const missing = files.filter((f) => findDataFile(f) === undefined);
-  return { present: missing.length === 0, files, missing, required: requiredByEnv() };
-}
+  return realDataGate(files, files.filter((f) => findDataFile(f) === undefined), dataDirs());
+})();
+export const itWithRealData = realData.it;
+export const describeWithRealData = realData.describe;
 
-export const realData = realDataStatus();
-
-/** What the name of a skipped test adds: why it was skipped. */
-export const REAL_DATA_ABSENT =
-  realData.missing.length === realData.files.length || realData.present
-    ? '(needs ../shared/data: absent here)'
-    : `(needs ../shared/data: ${realData.missing.join(', ')} absent here)`;
-
-function missingError(): Error {
-  return new Error(
-    `${REQUIRE_ENV}=1, but ${realData.missing.join(', ')} ${realData.missing.length === 1 ? 'is' : 'are'} in none of the data directories ` +
-      `(${dataDirs().join(', ')}). This test needs the files of ../shared/data (see its README.md): put them there, ` +
-      `or unset ${REQUIRE_ENV} to skip the tests that need them.`,
-  );
-}
-
-/** `it` for a test that needs ../shared/data: skipped (its name says why) where it is absent, failing there under BACKTEST_REQUIRE_REAL_DATA=1. */
-export function itWithRealData(name: string, fn: jest.ProvidesCallback, timeout?: number): void {
-  if (realData.present) {
-    it(name, fn, timeout);
-  } else if (realData.required) {
-    it(name, () => {
-      throw missingError();
-    });
-  } else {
-    it.skip(`${name} ${REAL_DATA_ABSENT}`, fn, timeout);
-  }
-}
-
-/**
- * `describe` for tests that all need ../shared/data, gated as `itWithRealData` (under
- * BACKTEST_REQUIRE_REAL_DATA=1, each of its tests fails). Where the data is absent the block's
- * body still runs to collect its tests, so it must not read the data itself:
- * read it in `beforeAll` or in the tests.
- */
-export function describeWithRealData(name: string, fn: () => void): void {
-  if (realData.present) {
-    describe(name, fn);
-  } else if (realData.required) {
-    describe(name, () => {
-      beforeAll(() => {
-        throw missingError(); // fails every test of the block
-      });
-      fn();
-    });
-  } else {
-    describe.skip(`${name} ${REAL_DATA_ABSENT}`, fn);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/** One month of a dataset read by hand: the last trading day's date and close. */
 export interface MonthEndRow {
   readonly date: string;
   readonly close: number;

@@ -160,9 +160,22 @@ export function parseSummaryJson(text: string, file: string): SummaryParts {
       throw new UserError(`${file}: "${keyPath('results', id)}" (${id === BENCHMARK ? 'the benchmark' : 'the strategy'}'s metrics): expected an object, found nothing (the key is missing)`);
     }
   }
+  return { summary: s, ...folderProvenance(doc) };
+}
+
+/**
+ * What a folder's summary.json records besides the document `--json` printed: the resolved
+ * settings, the data file and its hash, the version and the time (run and compare folders alike).
+ */
+export function folderProvenance(doc: unknown): {
+  config: Record<string, unknown>;
+  data: { path: string; sha256: string };
+  version: string;
+  createdAt?: string;
+} {
+  const { config, data, version, createdAt } = doc as Record<string, unknown>;
   const d = (data ?? {}) as { path?: string; sha256?: string };
   return {
-    summary: s,
     config: (config ?? {}) as Record<string, unknown>,
     data: { path: d.path ?? '', sha256: d.sha256 ?? '' },
     version: (version as string | undefined) ?? '',

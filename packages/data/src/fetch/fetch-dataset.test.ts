@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InputError, UserError } from '@backtest/core';
 import { findProjectRoot } from '../data-directories';
 import { loadCsvFile } from '../load';
-import { closedPort, SourcesServer, TB3MS_CSV, YAHOO_NOT_FOUND, yahooChart } from './__fixtures__/sources-server';
+import { closedPort, SourcesServer, TB3MS_CSV, useSourcesServer, YAHOO_NOT_FOUND, yahooChart } from './__fixtures__/sources-server';
 import { FetchError } from './fetch-error';
 import { type FetchOptions, fetchDataset } from './fetch-dataset';
 
@@ -14,14 +14,7 @@ const now = new Date('2026-04-11T08:30:00.000Z');
 const STOOQ = 'Date,Open,High,Low,Close,Volume\n2024-01-02,100,101,99,100.5,1000\n2024-01-03,100.5,102,100,101.5,1100\n2024-01-04,101.5,103,101,102,900\n';
 
 let server: SourcesServer;
-beforeAll(async () => {
-  server = await SourcesServer.start();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.answer = () => undefined;
-  server.requests.length = 0;
-});
+useSourcesServer((s) => (server = s));
 
 const env = () => ({ BACKTEST_STOOQ_URL: server.base, BACKTEST_FRED_URL: `${server.base}/`, BACKTEST_YAHOO_URL: server.base });
 const tempDir = () => mkdtempSync(join(tmpdir(), 'bt-fetch-'));

@@ -6,7 +6,7 @@
 import { UserError } from '@backtest/core';
 import { writeFolderAtomically } from '../atomic-write';
 import { formatCsv } from '../csv';
-import { REPORT_FILE, RETURNS_FILE, SUMMARY_FILE, summaryJson } from '../run-files';
+import { folderProvenance, REPORT_FILE, RETURNS_FILE, SUMMARY_FILE, summaryJson } from '../run-files';
 import type { RunRecord } from '../run-record';
 import { checkJson, parseJsonFile, preview } from '../schema';
 import { COMPARE_SUMMARY_SCHEMA } from '../summary-schema';
@@ -34,14 +34,7 @@ export function parseCompareSummaryJson(text: string, file: string): Pick<Compar
       throw new UserError(`${file}: "configurations[${i}]" is ${preview(label)}, but "results" has no entry of that name`);
     }
   });
-  const d = (data ?? {}) as { path?: string; sha256?: string };
-  return {
-    summary: s,
-    config: (config ?? {}) as Record<string, unknown>,
-    data: { path: d.path ?? '', sha256: d.sha256 ?? '' },
-    version: (version as string | undefined) ?? '',
-    ...(typeof createdAt === 'string' ? { createdAt } : {}),
-  };
+  return { summary: s, ...folderProvenance(doc) };
 }
 
 /**

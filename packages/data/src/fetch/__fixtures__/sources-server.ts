@@ -53,6 +53,23 @@ export class SourcesServer {
 }
 
 /** A port nobody listens on: bound by a server of ours, noted, and closed again. */
+/**
+ * The jest hooks of a test file that fetches from a SourcesServer: one server for the file,
+ * handed to `started`, closed at the end, and reset (no answers, no requests) before each test.
+ */
+export function useSourcesServer(started: (server: SourcesServer) => void): void {
+  let server: SourcesServer | undefined;
+  beforeAll(async () => {
+    server = await SourcesServer.start();
+    started(server);
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => {
+    server!.answer = () => undefined;
+    server!.requests.length = 0;
+  });
+}
+
 export async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
