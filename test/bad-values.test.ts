@@ -130,8 +130,15 @@ describe('ambiguous files and frequencies', () => {
     ['date,close,close\n2020-01-31,1,2\n2020-02-29,1,2\n', 'line 1, column "close": the header names "close" 2 times (columns 2, 3); rename or remove all but one'],
     ['Date,Close,close\n2020-01-31,1,2\n2020-02-29,1,2\n', 'the header names "Close" 2 times (columns 2, 3)'],
     ['date,date,close\n2020-01-31,2020-01-31,2\n2020-02-29,2020-02-29,2\n', 'the header names "date" 2 times (columns 1, 2)'],
-    ['date,open,close,open\n2020-01-31,1,2,1\n2020-02-29,1,2,1\n', 'the header names "open" 2 times (columns 2, 4)'],
   ])('%j', (csv, message) => expectRefused(['--strategy', 'sma', '--data', file(`dup-${csv.length}-${csv.charCodeAt(6)}.csv`, csv)], message));
+
+  it('a repeated column the run does not read is no ambiguity (sma reads the close only)', () => {
+    const csv = 'date,open,close,volume,volume\n' + Array.from({ length: 14 }, (_, i) => `20${String(10 + Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}-15,1,${100 + i},5,6`).join('\n') + '\n';
+    expect(backtest(['--strategy', 'sma', '--param', 'window=2', '--data', file('volumes.csv', csv), '--no-save']).code).toBe(0);
+    expectRefused(['data', '--data', file('volumes.csv', csv)], 'the header names "volume" 2 times (columns 4, 5)');
+    const opens = file('opens.csv', 'date,open,close,open\n2020-01-31,1,2,1\n2020-02-29,1,2,1\n');
+    expectRefused(['data', '--data', opens], 'the header names "open" 2 times (columns 2, 4)');
+  });
 
   it('an unused repeated column is no ambiguity', () => {
     const csv = 'date,close,note,note\n' + Array.from({ length: 14 }, (_, i) => `20${String(10 + Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}-15,${100 + i},a,b`).join('\n') + '\n';

@@ -5,10 +5,10 @@
  * cash convention of the README: (1 + y_t/100)^(1/12) - 1 earned over month t+1), sharing no code
  * with the product.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { backtest, monthEndRows } from './helpers';
+import { backtest, itWithRealData, monthEndRows } from './helpers';
 
 /** Month -> last close of the month of a dataset, read by hand. */
 function monthEnds(dataset: string): Map<string, number> {
@@ -78,6 +78,24 @@ describe('a yield series as cash', () => {
     }
   });
 
+  itWithRealData("a daily run earns, each day, the previous month's value of a monthly series (a month's value is known once it has ended)", () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'cash-daily-')), 'run');
+    const r = backtest(['--strategy', 'buy-and-hold', '--dataset', 'sp500-daily', '--from', '2020-01', '--to', '2020-03', '--cash-rate', path.join(dir, 'tb3ms.csv'), '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [header, ...lines] = readFileSync(path.join(out, 'returns.csv'), 'utf8').trimEnd().split('\n');
+    const cashColumn = header!.split(',').indexOf('cash_return');
+    // Row k earns day L_k with the weight decided at the close of the trading day before it.
+    const days = readFileSync(path.join(out, 'positions.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',')[0]!);
+    lines.forEach((line) => {
+      const earned = line.split(',')[0]!;
+      const decided = days[days.indexOf(earned) - 1]!;
+      const before = months[months.indexOf(decided.slice(0, 7)) - 1]!;
+      expect(Number(line.split(',')[cashColumn])).toBeCloseTo(Math.pow(1 + tb3ms.get(before)! / 100, 1 / 252) - 1, 15);
+    });
+    expect(lines.length).toBeGreaterThan(50);
+  });
+
   it('a month without a yield is an error naming the month, not a zero', () => {
     const r = backtest(['--strategy', 'sma', '--from', '1970-01', '--to', '2020-12', '--no-save', '--cash-rate', path.join(dir, 'gappy.csv')]);
     expect(r.code).toBe(2);
@@ -87,6 +105,7 @@ describe('a yield series as cash', () => {
   it.each([
     [['--cash-rate', '2'], /--cash-rate must be an annual rate as a fraction, at most 1 \(100% a year\): for 2% a year write 0\.02/],
     [['--cash-rate', 'no-such-series'], /unknown dataset "no-such-series"/],
+    [['--cash-rate', 'sp500'], /the cash series sp500 has [\d.]+ on \d{4}-\d{2}-\d{2}, which is no annual yield in percent \(expected -20 to 100\)/],
     [['--cash-rate', 'tnx', '--dataset', 'sp500-shiller', '--from', '1960-01'], /the cash series tnx has no yield for month 1960-10/],
   ])('%j exits 2 with a message naming what is wrong', (args, message) => {
     const r = backtest(['--strategy', 'sma', '--no-save', ...args]);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { terminalSafe } from '@backtest/core';
 import { type ClaimOptions, claimFolder, defaultRunDir, type FolderClaim, releaseClaimedFolders, REPORT_FILE, runRecordFrom, writeRunFolder } from '@backtest/report';
 import type { RunOutcome } from './run-job';
 import type { RunSettings } from './settings';
@@ -49,7 +50,8 @@ function guardSignals(): void {
   const onSignal = (signal: NodeJS.Signals) => {
     const removed = releaseClaimedFolders();
     if (process.stderr.isTTY) process.stderr.write('\x1b[?25h'); // a progress bar hides the cursor
-    process.stderr.write(`\nbacktest: interrupted (${signal})${removed.length ? `; removed the unfinished ${removed.join(', ')}` : ''}\n`);
+    // Paths come from --out: escaped like every other message (cli.ts guards the rest).
+    process.stderr.write(terminalSafe(`\nbacktest: interrupted (${signal})${removed.length ? `; removed the unfinished ${removed.join(', ')}` : ''}`) + '\n');
     process.exit(SIGNAL_EXIT[signal] ?? 1);
   };
   for (const signal of Object.keys(SIGNAL_EXIT) as NodeJS.Signals[]) process.on(signal, onSignal);

@@ -49,30 +49,39 @@ export function loadData(settings: RunSettings, projectRoot: string, columns?: r
 
 /**
  * The risk-free yield series `--cash-rate` names (a dataset or a CSV file of yields in percent a
- * year), or undefined for a constant rate. Its loader warnings join `warnings`. A daily run reads
- * the series daily where its file has days, else at month-end (each day then takes the latest
- * month-end yield, see cashFromYields).
+ * year), or undefined for a constant rate. Its loader warnings join `warnings`. A monthly run
+ * reads it at month-end; a daily run reads it daily where its file has days, and as the monthly
+ * series it is otherwise (a month's value then serves the days of the next month: cashFromYields).
  */
 export function loadCashYields(settings: RunSettings, projectRoot: string, warnings: string[], frequency: Frequency): YieldSeries | undefined {
   const spec = settings.cashRate;
   if (typeof spec === 'number') return undefined;
-  const read = (frequency: 'monthly' | 'daily'): LoadedData => {
-    const load = { values: 'rate' as const, onMissing: settings.onMissing, frequency, keepColumns: [] };
+  const read = (served: Frequency): LoadedData => {
+    const load = { values: 'rate' as const, onMissing: settings.onMissing, frequency: served, keepColumns: [] };
     return isPath(spec) ? loadCsvFile(spec, load) : loadDataset(spec, { ...load, dataDirs: settings.dataDirs, projectRoot });
   };
-  let data: LoadedData;
-  if (frequency === 'daily') {
-    try {
-      data = read('daily');
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      data = read('monthly');
-    }
-  } else {
-    data = read('monthly');
-  }
+  const monthly = read('monthly');
+  const data = frequency === 'daily' && monthly.fileFrequency === 'daily' ? read('daily') : monthly;
   warnings.push(...data.warnings);
-  return { source: isPath(spec) ? basename(spec) : spec, dates: data.series.dates, values: data.series.close };
+  return { source: isPath(spec) ? basename(spec) : spec, frequency: data.series.frequency, dates: data.series.dates, values: data.series.close };
+}
+
+/** What every walk of a command starts from: the data, the rows in range, the cash, and the warnings so far. */
+export interface PreparedRun {
+  readonly data: LoadedData;
+  readonly series: PriceSeries;
+  /** A constant annual rate, or the yield series --cash-rate names. */
+  readonly cash: number | YieldSeries;
+  readonly warnings: string[];
+}
+
+/** Loads the data (with the extra `columns` the strategies need), restricts it to --from/--to, and loads the cash. */
+export function prepareRun(settings: RunSettings, projectRoot: string, columns: readonly string[]): PreparedRun {
+  const data = loadData(settings, projectRoot, columns);
+  const warnings = [...data.warnings];
+  const series = restrictToRange(data.series, settings.from, settings.to);
+  const yields = loadCashYields(settings, projectRoot, warnings, series.frequency);
+  return { data, series, cash: yields ?? (settings.cashRate as number), warnings };
 }
 
 /** Forecast and actual returns of each decision, aligned, with the historical-mean forecast. */
@@ -125,8 +134,8 @@ export interface ConfigurationOptions {
   readonly warnings: string[];
   /** Overrides settings.testStart (compare aligns every configuration on one start). */
   readonly testStart?: string;
-  /** The cash yield series, when --cash-rate names one (loadCashYields). */
-  readonly cashYields?: YieldSeries;
+  /** The cash: a constant annual rate or a yield series (PreparedRun.cash). */
+  readonly cash: number | YieldSeries;
   /** Also decide at the last row (the position to hold next: `walk.next`). */
   readonly decideLast?: boolean;
 }
@@ -156,7 +165,7 @@ export async function runConfiguration(
   const walk = await walkForward(series, strategy, {
     ...(testStart !== undefined ? { testStart } : {}),
     costBps: settings.costBps,
-    ...(o.cashYields ? { cashYields: o.cashYields } : { cashRate: settings.cashRate as number }),
+    ...(typeof o.cash === 'number' ? { cashRate: o.cash } : { cashYields: o.cash }),
     ...(o.decideLast ? { decideLast: true } : {}),
     strategyId: plugin.id,
   });
@@ -188,7 +197,7 @@ export const CONVENTIONS = (ppy: number, settings: RunSettings) => ({
   cash:
     typeof settings.cashRate === 'number'
       ? `a constant annual rate r compounded to each period: (1 + r)^(1/${ppy}) - 1`
-      : `from the yield series ${isPath(settings.cashRate) ? basename(settings.cashRate) : settings.cashRate} (percent a year): the cash return over period t+1 is (1 + y_t/100)^(1/${ppy}) - 1, y_t the last yield known at period t's close${ppy === 12 ? ' (the yield of month t)' : ''}`,
+      : `from the yield series ${isPath(settings.cashRate) ? basename(settings.cashRate) : settings.cashRate} (percent a year): the cash return over period t+1 is (1 + y_t/100)^(1/${ppy}) - 1, y_t the last yield known at period t's close${ppy === 12 ? ' (the yield of month t)' : " (the latest daily yield on or before day t; of a monthly series, the previous month's)"}`,
   costBps: settings.costBps,
   timing: 'a weight decided at the close of period t is held over period t+1',
   sharpe: 'mean(excess) / sd(excess, n-1) * sqrt(periodsPerYear), excess over the cash return',
@@ -211,11 +220,8 @@ export async function runJob(
   progress: ProgressReporter,
 ): Promise<RunOutcome> {
   const plugin = registry.get(settings.strategy);
-  const data = loadData(settings, projectRoot, plugin.needs?.columns ?? []);
-  const warnings = [...data.warnings];
-  const series = restrictToRange(data.series, settings.from, settings.to);
-  const cashYields = loadCashYields(settings, projectRoot, warnings, series.frequency);
-  const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings, ...(cashYields ? { cashYields } : {}) });
+  const { data, series, cash, warnings } = prepareRun(settings, projectRoot, plugin.needs?.columns ?? []);
+  const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings, cash });
   const { walk } = run;
   const output: StrategyOutput = walk.output;
   const results: RunSummary['results'] = { [plugin.id]: { ...run.metrics } };

@@ -66,7 +66,8 @@ const paramMap: Check = (v) =>
     ? undefined
     : 'an object of parameter values';
 
-const SCHEMA: Record<keyof RunSettings, Check> = {
+// saveModels is the run command's --save-models flag only (signal and compare write no models).
+const SCHEMA: Record<Exclude<keyof RunSettings, 'saveModels'>, Check> = {
   strategy: isString,
   dataset: isString,
   data: isString,
@@ -86,7 +87,6 @@ const SCHEMA: Record<keyof RunSettings, Check> = {
   backend: oneOf('auto', 'tensorflow', 'wasm', 'cpu'),
   params: paramMap,
   plugins: stringList,
-  saveModels: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
 };
 
 /** A cash series given as a file rather than a dataset name: it has a path separator or ends in .csv. */
@@ -112,7 +112,7 @@ export function validateSettings(raw: unknown, file: string): Partial<RunSetting
   for (const [key, value] of Object.entries(raw)) {
     if (key.startsWith('$')) continue;
     // Own keys only: "__proto__" or "toString" names no setting.
-    const check = Object.hasOwn(SCHEMA, key) ? SCHEMA[key as keyof RunSettings] : undefined;
+    const check = Object.hasOwn(SCHEMA, key) ? SCHEMA[key as keyof typeof SCHEMA] : undefined;
     if (!check) {
       throw new UserError(`${file}: unknown setting "${key}"${didYouMean(key, Object.keys(SCHEMA))}; known settings: ${Object.keys(SCHEMA).join(', ')}`);
     }
@@ -155,7 +155,7 @@ export function resolveSettings(projectRoot: string, configFile: string | undefi
   const merged = { ...defaults, ...user } as RunSettings;
   for (const [k, v] of Object.entries(flags)) {
     if (v === undefined) continue;
-    const check = FLAG_CHECKED.has(k) ? SCHEMA[k as keyof RunSettings] : undefined;
+    const check = FLAG_CHECKED.has(k) ? SCHEMA[k as keyof typeof SCHEMA] : undefined;
     const problem = check?.(v);
     if (problem) {
       const given = typeof v === 'number' && Number.isNaN(v) ? 'something that is not a number' : JSON.stringify(v);

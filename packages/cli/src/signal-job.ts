@@ -1,7 +1,6 @@
 import type { FitRecord, ProgressReporter } from '@backtest/core';
-import { restrictToRange } from '@backtest/engine';
 import type { StrategyRegistry } from './registry';
-import { loadCashYields, loadData, runConfiguration } from './run-job';
+import { prepareRun, runConfiguration } from './run-job';
 import type { RunSettings } from './settings';
 
 /** The document `backtest signal --json` prints: the position to hold from the end of the data on, and why. */
@@ -40,17 +39,8 @@ export async function signalJob(
   progress: ProgressReporter,
 ): Promise<SignalDocument> {
   const plugin = registry.get(settings.strategy);
-  const data = loadData(settings, projectRoot, plugin.needs?.columns ?? []);
-  const warnings = [...data.warnings];
-  const series = restrictToRange(data.series, settings.from, settings.to);
-  const cashYields = loadCashYields(settings, projectRoot, warnings, series.frequency);
-  const run = await runConfiguration(plugin, settings.params, series, {
-    settings,
-    progress,
-    warnings,
-    decideLast: true,
-    ...(cashYields ? { cashYields } : {}),
-  });
+  const { data, series, cash, warnings } = prepareRun(settings, projectRoot, plugin.needs?.columns ?? []);
+  const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings, cash, decideLast: true });
   const next = run.walk.next;
   if (!next) throw new Error(`internal: the walk of ${plugin.id} made no decision at the last row`);
   const last = series.close.length - 1;

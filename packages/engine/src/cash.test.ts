@@ -10,7 +10,12 @@ const prices = (dates: string[], frequency: 'monthly' | 'daily' = 'monthly'): Pr
   close: Float64Array.from(dates.map((_, i) => 100 + 10 * i * (i % 2 ? -1 : 1))),
   columns: {},
 });
-const yields = (dates: string[], values: number[]): YieldSeries => ({ source: 'TB3MS', dates, values: Float64Array.from(values) });
+const yields = (dates: string[], values: number[], frequency: 'monthly' | 'daily' = 'monthly'): YieldSeries => ({
+  source: 'TB3MS',
+  frequency,
+  dates,
+  values: Float64Array.from(values),
+});
 // FRED dates a monthly series on the 1st of its month.
 const tb3ms = yields(['2020-01-01', '2020-02-01', '2020-03-01', '2020-04-01', '2020-05-01'], [1.52, 1.52, 0.29, 0.14, 0.13]);
 
@@ -29,14 +34,32 @@ describe('cashFromYields', () => {
     expect(c[2]).toBe(Math.pow(1.02, 1 / 12) - 1);
   });
 
-  it('daily: the latest yield on or before the day, at 252 a year, if at most 31 days old', () => {
-    const days = ['2020-01-02', '2020-01-03', '2020-01-06', '2020-02-20'];
-    const c = cashFromYields(prices(days, 'daily'), yields(['2020-01-01', '2020-01-03', '2020-01-10'], [4, 5, 6]));
+  it('daily run, daily yields: the latest yield on or before the day, at 252 a year, from its month or the month before', () => {
+    const days = ['2020-01-02', '2020-01-03', '2020-01-06', '2020-02-20', '2020-03-02'];
+    const c = cashFromYields(prices(days, 'daily'), yields(['2020-01-01', '2020-01-03', '2020-01-10'], [4, 5, 6], 'daily'));
     const r = (y: number) => Math.pow(1 + y / 100, 1 / 252) - 1;
     expect(c[0]).toBe(r(4));
     expect(c[1]).toBe(r(5)); // dated that very day: known at its close
     expect(c[2]).toBe(r(5)); // the 10th is not known on the 6th
-    expect(Number.isNaN(c[3]!)).toBe(true); // 41 days after the last yield
+    expect(c[3]).toBe(r(6)); // January's last yield, in February
+    expect(Number.isNaN(c[4]!)).toBe(true); // nothing from February or March
+  });
+
+  it("daily run, monthly yields: a month's value (FRED dates it on the 1st) is used only once the month has ended", () => {
+    const days = ['2020-01-02', '2020-01-31', '2020-02-03', '2020-02-28', '2020-03-02'];
+    const c = cashFromYields(prices(days, 'daily'), tb3ms);
+    const r = (y: number) => Math.pow(1 + y / 100, 1 / 252) - 1;
+    // January's average (dated 2020-01-01) is not known on 2 January, nor on the 31st before the close.
+    expect(Number.isNaN(c[0]!)).toBe(true);
+    expect(Number.isNaN(c[1]!)).toBe(true);
+    expect([c[2], c[3], c[4]]).toEqual([r(1.52), r(1.52), r(1.52)]);
+  });
+
+  it('a value that is no yield in percent (a price) is refused, naming its date', () => {
+    expect(() => cashFromYields(prices(monthEnds), yields(['2020-01-01', '2020-02-01'], [1.5, 3225.5]))).toThrow(
+      'the cash series TB3MS has 3225.5 on 2020-02-01, which is no annual yield in percent (expected -20 to 100)',
+    );
+    expect(() => cashFromYields(prices(monthEnds), yields(['2020-01-01'], [-0.5]))).not.toThrow();
   });
 });
 

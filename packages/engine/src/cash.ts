@@ -4,38 +4,50 @@ import { PERIODS_PER_YEAR, periodLabel, type PriceSeries, UserError } from '@bac
 export interface YieldSeries {
   /** Its name, for messages and the report. */
   readonly source: string;
+  /**
+   * `monthly`: one value a month, the month's (a month-end value, or a monthly average that
+   * FRED dates on the 1st): known at the month's close. `daily`: one value a day, known at that
+   * day's close.
+   */
+  readonly frequency: 'monthly' | 'daily';
   /** ISO dates, ascending. */
   readonly dates: readonly string[];
   /** Annual yields in percent (5.2 = 5.2% a year). */
   readonly values: Float64Array;
 }
 
-/** How old the last yield may be at a daily decision (a monthly series dated the 1st is at most 31 days old). */
-const DAILY_STALENESS_DAYS = 31;
+/** Yields outside this range (percent a year) are not a cash rate: most likely a price series named by mistake. */
+export const YIELD_RANGE = { min: -20, max: 100 } as const;
 
-const dayNumber = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
+const monthIndex = (iso: string): number => Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7)) - 1;
 
 /**
  * The cash return earned over the period after each row of `series`:
- * (1 + y_t / 100)^(1 / periodsPerYear) - 1, with y_t the yield known at row t's close. Monthly
- * runs take the yield series' value for month t (its month-end value when the series is served
- * at month-end, the month's value when it is a monthly series dated in the month). Daily runs
- * take the latest yield dated on or before day t, if it is at most 31 days old. Rows without a
- * yield are NaN; the walk-forward refuses them where it needs them.
+ * (1 + y_t / 100)^(1 / periodsPerYear) - 1, with y_t the yield known at row t's close.
+ * - Monthly runs take the yield series' value for month t (known at month t's close).
+ * - Daily runs on a monthly series take the value of the month before day t's month (a month's
+ *   value is known only once the month has ended).
+ * - Daily runs on a daily series take the latest yield dated on or before day t, from day t's
+ *   month or the month before.
+ * Rows without a yield are NaN; the walk-forward refuses them where it needs them. A yield
+ * outside YIELD_RANGE is an error naming its date.
  *
- * @example cashFromYields(monthlySp500, { source: 'tb3ms', dates: ['2020-01-01'], values: Float64Array.of(1.52) })
+ * @example cashFromYields(monthlySp500, { source: 'tb3ms', frequency: 'monthly', dates: ['2020-01-01'], values: Float64Array.of(1.52) })
  * // row 2020-01: (1.0152)^(1/12) - 1 = 0.001258...; every other row NaN
  */
 export function cashFromYields(series: PriceSeries, yields: YieldSeries): Float64Array {
+  checkYieldRange(yields);
   const n = series.dates.length;
   const ppy = PERIODS_PER_YEAR[series.frequency];
   const out = new Float64Array(n).fill(NaN);
   const toReturn = (y: number) => Math.pow(1 + y / 100, 1 / ppy) - 1;
-  if (series.frequency === 'monthly') {
-    const byMonth = new Map<string, number>();
-    yields.dates.forEach((d, i) => byMonth.set(d.slice(0, 7), yields.values[i]!));
+  if (yields.frequency === 'monthly') {
+    const byMonth = new Map<number, number>();
+    yields.dates.forEach((d, i) => byMonth.set(monthIndex(d), yields.values[i]!));
+    // A monthly run decides at the month's close, when its value is known; a daily run decides within the month.
+    const lag = series.frequency === 'monthly' ? 0 : 1;
     for (let t = 0; t < n; t++) {
-      const y = byMonth.get(series.dates[t]!.slice(0, 7));
+      const y = byMonth.get(monthIndex(series.dates[t]!) - lag);
       if (y !== undefined && Number.isFinite(y)) out[t] = toReturn(y);
     }
     return out;
@@ -46,15 +58,32 @@ export function cashFromYields(series: PriceSeries, yields: YieldSeries): Float6
     while (j + 1 < yields.dates.length && yields.dates[j + 1]! <= day) j++;
     if (j < 0) continue;
     const y = yields.values[j]!;
-    if (Number.isFinite(y) && dayNumber(day) - dayNumber(yields.dates[j]!) <= DAILY_STALENESS_DAYS) out[t] = toReturn(y);
+    if (Number.isFinite(y) && monthIndex(day) - monthIndex(yields.dates[j]!) <= 1) out[t] = toReturn(y);
   }
   return out;
+}
+
+function checkYieldRange(yields: YieldSeries): void {
+  for (let i = 0; i < yields.values.length; i++) {
+    const y = yields.values[i]!;
+    if (y < YIELD_RANGE.min || y > YIELD_RANGE.max) {
+      throw new UserError(
+        `the cash series ${yields.source} has ${y} on ${yields.dates[i]}, which is no annual yield in percent ` +
+          `(expected ${YIELD_RANGE.min} to ${YIELD_RANGE.max}): --cash-rate takes a series of yields such as TB3MS, not prices`,
+      );
+    }
+  }
 }
 
 /** The error for a decision row whose cash return is unknown. */
 export function missingYield(series: PriceSeries, yields: YieldSeries, row: number): UserError {
   const label = (i: number) => periodLabel(series.dates[i]!, series.frequency);
-  const when = series.frequency === 'monthly' ? `month ${label(row)}` : `${series.dates[row]} (or the ${DAILY_STALENESS_DAYS} days before)`;
+  const when =
+    series.frequency === 'monthly'
+      ? `month ${label(row)}`
+      : yields.frequency === 'monthly'
+        ? `the month before ${series.dates[row]} (a month's value is known once the month has ended)`
+        : `${series.dates[row]} (nor earlier in its month or the month before)`;
   return new UserError(
     `the cash series ${yields.source} has no yield for ${when}, which the cash return over ${label(row + 1)} needs ` +
       `(${yields.source} covers ${yields.dates[0] ?? 'nothing'} .. ${yields.dates[yields.dates.length - 1] ?? ''}); ` +

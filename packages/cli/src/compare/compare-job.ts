@@ -1,8 +1,8 @@
 import { createMarketView, periodLabel, type ProgressReporter, resolveParams, UserError } from '@backtest/core';
-import { firstRowAtOrAfter, restrictToRange } from '@backtest/engine';
+import { firstRowAtOrAfter } from '@backtest/engine';
 import type { CompareResultDoc, CompareSummaryDoc } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
-import { CONVENTIONS, type ConfigurationRun, loadCashYields, loadData, periodOf, runConfiguration } from '../run-job';
+import { CONVENTIONS, type ConfigurationRun, periodOf, prepareRun, runConfiguration } from '../run-job';
 import type { RunSettings } from '../settings';
 import { type Configuration, configurations } from './grid';
 import { type Significance, significance, verdict } from './significance';
@@ -45,10 +45,7 @@ export async function runCompare(
   const configs = configurations(options.strategies, options.grids, Object.fromEntries(Object.entries(settings.params).map(([k, v]) => [k, String(v)])));
   const plugins = configs.map((c) => registry.get(c.id));
   configs.forEach((c, i) => resolveParams(`strategy "${c.id}" (${c.label})`, plugins[i]!.params, c.params));
-  const data = loadData(settings, projectRoot, [...new Set(plugins.flatMap((p) => p.needs?.columns ?? []))]);
-  const warnings = [...data.warnings];
-  const series = restrictToRange(data.series, settings.from, settings.to);
-  const cashYields = loadCashYields(settings, projectRoot, warnings, series.frequency);
+  const { data, series, cash, warnings } = prepareRun(settings, projectRoot, [...new Set(plugins.flatMap((p) => p.needs?.columns ?? []))]);
 
   // The common first decision row.
   let first = 0;
@@ -74,7 +71,7 @@ export async function runCompare(
 
   const runs: ConfigurationRun[] = [];
   for (let i = 0; i < configs.length; i++) {
-    runs.push(await runConfiguration(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart, ...(cashYields ? { cashYields } : {}) }));
+    runs.push(await runConfiguration(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart, cash }));
     progress.stop();
   }
   const base = runs[0]!.walk;
