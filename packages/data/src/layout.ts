@@ -111,11 +111,25 @@ const LAYOUTS: readonly LayoutDefinition[] = [
     date: 'observation_date',
     close: { position: 1 },
     width: 2,
-    dateFirst: (h) => h.toLowerCase() === 'observation_date' || h === 'DATE',
+    dateFirst: isFredDateHeader,
     extras: [],
     monthly: false,
   },
 ];
+
+/** Whether a first column's name (trimmed) is FRED's date: `observation_date` in any case, or `DATE` in capitals as older files have it. */
+function isFredDateHeader(header: string): boolean {
+  return header.toLowerCase() === 'observation_date' || header === 'DATE';
+}
+
+/**
+ * Whether a header (its fields, unquoted) is FRED's fredgraph.csv header: the date, then one
+ * column named after the series (the `fred` layout's width and date test). The one test of it,
+ * for the layout here and for what `backtest data fetch --source fred` accepts as FRED's answer.
+ */
+export function isFredHeader(header: readonly string[]): boolean {
+  return header.length === 2 && isFredDateHeader(header[0]!.trim());
+}
 
 export const LAYOUT_NAMES: readonly LayoutName[] = LAYOUTS.map((l) => l.name);
 
@@ -134,25 +148,12 @@ export function resolveLayout(
   choice: { mapping?: ColumnMapping; forced?: LayoutName } = {},
 ): ResolvedLayout {
   const position = new Map<string, number>();
-  const repeats = new Map<string, number[]>();
   header.forEach((h, i) => {
     const k = h.trim().toLowerCase();
     if (!position.has(k)) position.set(k, i);
-    const seen = repeats.get(k);
-    if (seen) seen.push(i);
-    else repeats.set(k, [i]);
   });
   const field = (key: string, headerName: string, kind: FieldKind): Field | undefined => {
-    const wanted = headerName.trim().toLowerCase();
-    const index = position.get(wanted);
-    const all = repeats.get(wanted) ?? [];
-    if (all.length > 1) {
-      // Reading the first and ignoring the rest would be a guess about which column is meant.
-      throw new InputError(
-        { ...where, column: header[all[0]!]! },
-        `the header names ${quoted(header[all[0]!]!.trim())} ${all.length} times (columns ${all.slice(0, 20).map((i) => i + 1).join(', ')}${all.length > 20 ? ', ...' : ''}); rename or remove all but one`,
-      );
-    }
+    const index = position.get(headerName.trim().toLowerCase());
     return index === undefined ? undefined : { key, kind, index, header: header[index]! };
   };
 
@@ -230,6 +231,30 @@ function mappedLayout(
     extras,
     monthly: false,
   };
+}
+
+/**
+ * Refuses a header that names a column the layout reads more than once (two `close` columns):
+ * reading the first and ignoring the rest would be a guess about which one is meant. Columns
+ * nobody reads may repeat.
+ */
+export function checkRepeatedColumns(layout: ResolvedLayout, header: readonly string[], where: { file: string; line: number }): void {
+  const counts = new Map<string, number[]>();
+  header.forEach((h, i) => {
+    const k = h.trim().toLowerCase();
+    const seen = counts.get(k);
+    if (seen) seen.push(i);
+    else counts.set(k, [i]);
+  });
+  for (const f of [layout.date, layout.close, ...layout.extras]) {
+    const all = counts.get(f.header.trim().toLowerCase()) ?? [];
+    if (all.length > 1) {
+      throw new InputError(
+        { ...where, column: f.header },
+        `the header names ${quoted(f.header.trim())} ${all.length} times (columns ${all.slice(0, 20).map((i) => i + 1).join(', ')}${all.length > 20 ? ', ...' : ''}); rename or remove all but one`,
+      );
+    }
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { type Frequency, InputError, type PriceSeries, printable, UserError } from '@backtest/core';
 import { readCsvTable } from './csv-table';
-import { type ColumnMapping, type LayoutName, type ResolvedLayout, resolveLayout } from './layout';
+import { checkRepeatedColumns, type ColumnMapping, type LayoutName, type ResolvedLayout, resolveLayout } from './layout';
 import { type MissingPolicy, readPriceRows } from './price-rows';
 import { toMonthEnd } from './month-end';
 import { withTotalReturn } from './total-return';
@@ -84,6 +84,7 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
     throw new UserError(`the values option must be "price" or "rate", not "${String(values)}"`);
   }
   const kept = keepOnly(layout, options, file);
+  checkRepeatedColumns(kept, table.header, { file, line: table.headerLine });
   const rows = readPriceRows(table, file, label, values === 'rate' ? asRates(kept) : kept, onMissing);
   if (rows.dates.length === 0) {
     throw new InputError(
