@@ -23,7 +23,10 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefi
 const cases = [
   { name: 'cli: backtest --strategy sma --json', argv: ['--strategy', 'sma', '--json'], target: 0.5 },
   { name: 'cli: backtest --strategy sma --from 1970-01 --to 2020-12 --json', argv: ['--strategy', 'sma', '--from', '1970-01', '--to', '2020-12', '--json'], target: 0.5 },
+  { name: 'cli: backtest --strategy sma --json, embedded extract (no data directory)', argv: ['--strategy', 'sma', '--json', '--config', path.join(__dirname, 'embedded-data.json')], target: 0.5 },
   { name: 'cli: backtest --strategy ols-sma --json', argv: ['--strategy', 'ols-sma', '--json'] },
+  { name: 'cli: backtest signal --strategy nn-sma --json', argv: ['signal', '--strategy', 'nn-sma', '--json'], runs: 3 },
+  { name: 'cli: backtest --strategy sma --cash-rate tnx --json', argv: ['--strategy', 'sma', '--cash-rate', 'tnx', '--json'] },
   { name: 'cli: backtest --strategy nn-sma --json (refit 12)', argv: ['--strategy', 'nn-sma', '--json'], runs: 3 },
   { name: 'cli: nn-sma refit=1 1970-01..2020-12', argv: ['--strategy', 'nn-sma', '--param', 'refit=1', '--from', '1970-01', '--to', '2020-12', '--json'], runs: 3, target: 4 },
   { name: 'cli: nn-sma hidden=300,100 epochs=100 refit=12', argv: ['--strategy', 'nn-sma', '--param', 'hidden=300,100', '--param', 'epochs=100', '--param', 'refit=12', '--from', '1970-01', '--to', '2020-12', '--json'], runs: 3, target: 12 },

@@ -426,8 +426,8 @@ describe('wrong types in a run folder are exit 2 naming the file and the key, ne
   it('models/index.json, and files that are not regular files, are refused by name without hanging', () => {
     const cases: [string, (dir: string) => void, string][] = [
       ['index', (dir) => (mkdirSync(path.join(dir, 'models')), writeFileSync(path.join(dir, 'models/index.json'), '{"format":"backtest-models","fits":[{"fit":"0"}]}')), 'models/index.json: "fits[0].fit": expected a whole number (0 or more), found the text "0"'],
-      ['summary dir', (dir) => (rmSync(path.join(dir, S)), mkdirSync(path.join(dir, S))), `${S}: is a directory; a run folder's files are regular files`],
-      ['returns fifo', (dir) => (rmSync(path.join(dir, 'returns.csv')), spawnSync('mkfifo', [path.join(dir, 'returns.csv')])), 'returns.csv: is a FIFO (named pipe); a run folder\'s files are regular files'],
+      ['summary dir', (dir) => (rmSync(path.join(dir, S)), mkdirSync(path.join(dir, S))), `${S}: is a directory, not a JSON file`],
+      ['returns fifo', (dir) => (rmSync(path.join(dir, 'returns.csv')), spawnSync('mkfifo', [path.join(dir, 'returns.csv')])), 'returns.csv: is a FIFO (named pipe), not a regular file: a run folder\'s file must be a file on disk'],
     ];
     for (const [name, change, message] of cases) {
       const r = reportOn(`file-${name.replace(/\W+/g, '-')}`, change);

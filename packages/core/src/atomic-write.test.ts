@@ -56,7 +56,10 @@ describe('writeFileAtomic', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('{"new": true}');
   });
 
-  it('symlinks at every predictable temporary name (the old writers\') never get their targets written', () => {
+  // A regression check only: the names are the old writers', which the random-name writer never
+  // draws, so it fails only if a writer goes back to a pid or clock name. What protects the
+  // temporary file is its exclusive open, checked by the tests below.
+  it('regression: the old writers\' predictable temporary names (pid, clock) are not used, so links planted there keep their targets', () => {
     const v = victim();
     const file = path.join(tmp, 'returns.csv');
     const now = Date.now();
@@ -80,8 +83,10 @@ describe('writeFileAtomic', () => {
     const file = path.join(tmp, 'positions.csv');
     const real = fsModule.openSync;
     const opened: string[] = [];
+    const flagsSeen: number[] = [];
     jest.spyOn(fsModule, 'openSync').mockImplementation(((p: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
       opened.push(String(p));
+      flagsSeen.push(Number(flags));
       // The first two names get a link planted between the choice of the name and the open:
       // one to an existing file, one dangling (O_CREAT alone would create its target).
       if (opened.length === 1) fs.symlinkSync(v.file, String(p));
@@ -95,6 +100,30 @@ describe('writeFileAtomic', () => {
     expect(fs.existsSync(dangling)).toBe(false);
     expect(fs.readFileSync(file, 'utf8')).toBe('date,close\n');
     expect(fs.readlinkSync(opened[0]!)).toBe(v.file);
+    // Every open creates exclusively and follows no link (either flag alone stops a symlink on Linux: both are asked for).
+    const { O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+    const required = O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0);
+    expect(flagsSeen.map((f) => f & required)).toEqual([required, required, required]);
+  });
+
+  it('a hard link to a file elsewhere planted at the very temporary name is not written into: only O_EXCL stops it', () => {
+    // O_NOFOLLOW does not see a hard link (it is a plain name of the same file): opened without
+    // O_EXCL, the victim itself would be written and then renamed into the folder.
+    const v = victim();
+    const file = path.join(tmp, 'summary.json');
+    const real = fsModule.openSync;
+    const opened: string[] = [];
+    jest.spyOn(fsModule, 'openSync').mockImplementation(((p: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+      opened.push(String(p));
+      if (opened.length === 1) fs.linkSync(v.file, String(p)); // same file system: both folders are in os.tmpdir()
+      return real(p, flags as fs.OpenMode, mode);
+    }) as typeof fs.openSync);
+    writeFileAtomic(file, '{"new": true}');
+    expect(opened).toHaveLength(2);
+    v.check();
+    expect(fs.statSync(v.file).nlink).toBe(2); // the planted name is left as it is
+    expect(fs.statSync(file).ino).not.toBe(fs.statSync(v.file).ino);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"new": true}');
   });
 
   it('gives up, writing nothing through a link, when every name drawn is taken', () => {

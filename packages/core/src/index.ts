@@ -1,6 +1,7 @@
 export { type CsvCell, formatCsv } from './csv-format';
 export { makeDirectory, pathExists, temporaryName, writeFileAtomic, type WriteFileAtomicOptions } from './atomic-write';
 export { closestMatch, didYouMean, editDistance } from './did-you-mean';
+export { DEFAULT_MAX_FILE_MB, fileText, maxFileBytes, megabytes, readRegularFile, type ReadRegularFileOptions } from './read-file';
 export { formatLocation, InputError, type InputLocation, LookAheadError, UserError } from './errors';
 export { groupDigits, MESSAGE_CHARACTERS, printable, quoted, quotedList, SHOWN_CHARACTERS, terminalSafe } from './terminal-text';
 export { createMarketView, type MarketView } from './market-view';

@@ -6,6 +6,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { makeDirectory, writeFileAtomic } = require('@backtest/core');
 const { dataDirectories, datasetRegistry, embeddedDir, findProjectRoot, makeExtract, EMBEDDED_INDEX } = require('../dist');
 
 const check = process.argv.includes('--check');
@@ -28,6 +29,7 @@ for (const entry of datasetRegistry(root).datasets) {
 files[EMBEDDED_INDEX] = JSON.stringify(index, null, 2) + '\n';
 
 let stale = 0;
+if (!check) makeDirectory(out);
 for (const [file, bytes] of Object.entries(files)) {
   const target = path.join(out, file);
   const same = fs.existsSync(target) && fs.readFileSync(target, 'utf8') === bytes;
@@ -35,10 +37,9 @@ for (const [file, bytes] of Object.entries(files)) {
     if (!same) (stale += 1), console.error(`make-extracts: ${target} differs from its regenerated version`);
     continue;
   }
-  fs.mkdirSync(out, { recursive: true });
-  const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, target);
+  // The project's one atomic writer (an exclusively created temporary file of unpredictable
+  // name, renamed into place); an unchanged file is left as it is.
+  if (!same) writeFileAtomic(target, bytes);
   console.log(`${same ? 'unchanged' : 'wrote    '} ${path.relative(root, target)}`);
 }
 process.exit(stale ? 1 : 0);

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { didYouMean, UserError } from '@backtest/core';
 import { embeddedDir, loadEmbedded, readEmbeddedIndex } from './embedded';
+import { DATASET_NAME } from './fetch/names';
 import { publishedHeader } from './layout';
 import { type LoadedData, loadCsvFile } from './load';
 import type { LoadOptions } from './parse-csv';
@@ -21,9 +22,6 @@ export interface DatasetListing extends DatasetEntry {
   readonly embedded: string | undefined;
 }
 
-/** A name that can be a file name: no separators, no leading dot. */
-const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 function locate(file: string, dataDirs: readonly string[]): string | undefined {
   for (const dir of dataDirs) {
     const candidate = join(dir, file);
@@ -36,7 +34,7 @@ function unknownDataset(name: string, projectRoot: string): UserError {
   const names = datasetRegistry(projectRoot).datasets.map((d) => d.name);
   return new UserError(
     `unknown dataset "${name}"${didYouMean(name, names)}. Known datasets: ${names.join(', ')}; ` +
-      `a file NAME.csv in a data directory is the dataset NAME (\`backtest data fetch SYMBOL --source stooq|fred|yahoo --name ${FILE_NAME.test(name) ? name : 'NAME'}\` downloads one)`,
+      `a file NAME.csv in a data directory is the dataset NAME (\`backtest data fetch SYMBOL --source stooq|fred|yahoo --name ${DATASET_NAME.test(name) ? name : 'NAME'}\` downloads one)`,
   );
 }
 
@@ -69,7 +67,7 @@ export function loadDataset(name: string, options: DatasetLocation & LoadOptions
   const { dataDirs, projectRoot, embeddedDir: dir, ...load } = options;
   const entry = datasetRegistry(projectRoot).datasets.find((d) => d.name === name);
   if (!entry) {
-    const path = FILE_NAME.test(name) ? locate(`${name}.csv`, dataDirs) : undefined;
+    const path = DATASET_NAME.test(name) ? locate(`${name}.csv`, dataDirs) : undefined;
     if (path === undefined) throw unknownDataset(name, projectRoot);
     return { ...loadCsvFile(path, { ...load, name }), origin: 'data directory' };
   }

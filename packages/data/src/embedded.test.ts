@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '@backtest/core';
 import { dataDirectories, findProjectRoot } from './data-directories';
 import { listDatasets, loadDataset } from './datasets';
 import { embeddedDir, makeExtract, readEmbeddedIndex } from './embedded';
@@ -117,5 +118,69 @@ describe('resolving a dataset', () => {
       rmSync(join(dir, '..', 'escape.csv'), { force: true });
     }
     expect(() => loadDataset('nothere', { dataDirs: [dir], projectRoot })).toThrow(/--name nothere/);
+  });
+});
+
+describe('a broken embedded directory is said to be broken', () => {
+  let dir: string;
+  beforeEach(() => {
+    // A copy of the embedded directory: its index and the S&P 500 extract.
+    dir = mkdtempSync(join(tmpdir(), 'embedded-'));
+    copyFileSync(join(embeddedDir(), 'index.json'), join(dir, 'index.json'));
+    copyFileSync(join(embeddedDir(), index.sp500!.file), join(dir, index.sp500!.file));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const load = () => loadDataset('sp500', { dataDirs: [], projectRoot, embeddedDir: dir });
+  /** The UserError `fn` throws. */
+  function userError(fn: () => unknown): UserError {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      return e as UserError;
+    }
+    throw new Error('expected a UserError, nothing was thrown');
+  }
+  const changed = (file: string, found: string) =>
+    `the embedded extract of dataset "sp500", ${file}, was changed: its SHA-256 is ${found}, not the ${index.sp500!.sha256} its index.json records. ` +
+    'Restore the file as committed, or make the extracts again from the daily files with `npm run build && npm run extracts -w @backtest/data` ' +
+    "(or put the dataset's own file in a data directory)";
+  const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+  it('the copy loads as the package\'s own does', () => {
+    const r = load();
+    expect(r.origin).toBe('embedded');
+    expect(r.sha256).toBe(index.sp500!.sha256);
+  });
+
+  it('no index.json (ENOENT) is no extracts: the dataset needs its file', () => {
+    rmSync(join(dir, 'index.json'));
+    expect(readEmbeddedIndex(dir)).toEqual({});
+    expect(userError(load).message).toMatch(/^dataset "sp500" needs the file gspc-daily\.csv, which is in none of the data directories/);
+  });
+
+  it('an index.json that is a directory (EISDIR) is an error naming it, not "no extracts"', () => {
+    rmSync(join(dir, 'index.json'));
+    mkdirSync(join(dir, 'index.json'));
+    expect(userError(() => readEmbeddedIndex(dir)).message).toBe(`${join(dir, 'index.json')}: is a directory, not a JSON file`);
+    expect(userError(load).message).toBe(`${join(dir, 'index.json')}: is a directory, not a JSON file`);
+  });
+
+  it('an index.json that is not JSON is an error naming it', () => {
+    writeFileSync(join(dir, 'index.json'), '{"sp500": ');
+    expect(userError(load).message).toMatch(new RegExp(`^${join(dir, 'index.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON: `));
+  });
+
+  it('an extract changed after it was made (a close edited) is refused, with how to make it again', () => {
+    const file = join(dir, index.sp500!.file);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('1970-01-30,85.02,', '1970-01-30,85.03,'));
+    expect(userError(load).message).toBe(changed(file, sha(file)));
+  });
+
+  it('an extract changed so that it no longer loads is called changed too, not malformed', () => {
+    const file = join(dir, index.sp500!.file);
+    writeFileSync(file, 'date,close\n1970-01-30,abc\n');
+    expect(userError(load).message).toBe(changed(file, sha(file)));
   });
 });

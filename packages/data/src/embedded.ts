@@ -8,9 +8,9 @@
  * and the warnings that loading the daily file gave are kept in the index and repeated.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { formatCsv, periodLabel, UserError } from '@backtest/core';
+import { formatCsv, periodLabel, readRegularFile, UserError } from '@backtest/core';
 import { type LoadedData, loadCsvFile } from './load';
 import { type LoadOptions, parseCsvText } from './parse-csv';
 import type { DatasetEntry } from './registry';
@@ -49,18 +49,27 @@ export function embeddedDir(): string {
 
 const sha256 = (bytes: string | Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-/** Reads `index.json` of `dir`; an empty index when the directory has none. */
+/** How to make the extracts again (from the daily files, ../shared/data), for messages. */
+const REGENERATE = '`npm run build && npm run extracts -w @backtest/data`';
+
+/**
+ * Reads `index.json` of `dir`; an empty index only when there is no such file (ENOENT). Any
+ * other trouble (a directory of that name, no permission to read it, not JSON) is a UserError
+ * naming the file, rather than extracts that silently do not exist.
+ */
 export function readEmbeddedIndex(dir: string = embeddedDir()): EmbeddedIndex {
-  let text: string;
+  const file = join(dir, EMBEDDED_INDEX);
   try {
-    text = readFileSync(join(dir, EMBEDDED_INDEX), 'utf8');
-  } catch {
-    return {};
+    statSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    // Anything else is read below, and refused there by name.
   }
+  const text = readRegularFile(file, { what: 'the index of the embedded extracts', notDirectory: 'a JSON file' }).toString('utf8');
   try {
     return JSON.parse(text) as EmbeddedIndex;
   } catch (err) {
-    throw new UserError(`${join(dir, EMBEDDED_INDEX)} is not valid JSON: ${(err as Error).message}`);
+    throw new UserError(`${file} is not valid JSON: ${(err as Error).message}`);
   }
 }
 
@@ -103,7 +112,9 @@ export function makeExtract(entry: DatasetEntry, sourcePath: string): { file: st
 /**
  * Loads the embedded extract of dataset `name` (served monthly). Warnings: those the source
  * gave, then any of the extract's own that are new. With `onMissing: 'error'` an extract whose
- * source had dropped rows is refused, as the source itself would be.
+ * source had dropped rows is refused, as the source itself would be. The file must be the one
+ * its index record describes (its sha256): a changed extract is a UserError saying so and how
+ * to make it again, also when the change made it unreadable as CSV.
  */
 export function loadEmbedded(name: string, extract: EmbeddedExtract, options: LoadOptions, dir: string = embeddedDir()): LoadedData {
   if (options.frequency === 'daily') {
@@ -115,7 +126,37 @@ export function loadEmbedded(name: string, extract: EmbeddedExtract, options: Lo
         'which --on-missing error forbids; put the daily file in a data directory to read it under that policy',
     );
   }
-  const loaded = loadCsvFile(join(dir, extract.file), { ...options, name, frequency: 'monthly' });
+  const path = join(dir, extract.file);
+  let loaded: LoadedData;
+  try {
+    loaded = loadCsvFile(path, { ...options, name, frequency: 'monthly' });
+  } catch (err) {
+    // A file that no longer loads may be one that was edited: say that, if it is so.
+    const now = changedHash(path, extract);
+    if (now !== undefined) throw changedExtract(name, path, extract, now);
+    throw err;
+  }
+  if (loaded.sha256 !== extract.sha256) throw changedExtract(name, path, extract, loaded.sha256);
   const warnings = [...extract.warnings, ...loaded.warnings.filter((w) => !extract.warnings.includes(w))];
   return { ...loaded, warnings, origin: 'embedded' };
+}
+
+/** The sha256 of the file at `path` when it can be read and differs from the record's; else undefined. */
+function changedHash(path: string, extract: EmbeddedExtract): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFile(path, { what: 'an embedded extract' });
+  } catch {
+    return undefined;
+  }
+  const now = sha256(bytes);
+  return now === extract.sha256 ? undefined : now;
+}
+
+function changedExtract(name: string, path: string, extract: EmbeddedExtract, found: string): UserError {
+  return new UserError(
+    `the embedded extract of dataset "${name}", ${path}, was changed: its SHA-256 is ${found}, ` +
+      `not the ${extract.sha256} its ${EMBEDDED_INDEX} records. Restore the file as committed, or make the extracts again ` +
+      `from the daily files with ${REGENERATE} (or put the dataset's own file in a data directory)`,
+  );
 }

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, UserError } from '@backtest/core';
-import { DEFAULT_MAX_FILE_MB, loadCsvFile, maxFileBytes } from './load';
+import { DEFAULT_MAX_FILE_MB, InputError, maxFileBytes, UserError } from '@backtest/core';
+import { loadCsvFile } from './load';
 
 let dir: string;
 beforeAll(() => {

@@ -2,6 +2,7 @@
  * The one interface every forecasting model implements, so strategies and the walk-forward
  * engine can refit and query an OLS regression and a neural network the same way.
  */
+import type { ModelFiles } from '@backtest/core';
 
 /**
  * Feature rows. `number[][]` is rows x features; a bare `Float64Array` is a single feature (one
@@ -34,8 +35,8 @@ export interface FitResult {
   readonly trainMse: number;
 }
 
-/** A saved model's files by name (`ols.json`; `weights.bin` + `model.json`), in the order `save` writes them. */
-export type ModelFiles = Readonly<Record<string, string | Uint8Array>>;
+/** A saved model's files by name (`ols.json`; `weights.bin` + `model.json`), in the order `save` writes them: @backtest/core's type. */
+export type { ModelFiles };
 
 /** Named parameters: a scalar (an intercept, a bias of one unit) or a vector/matrix of weights. */
 export type Parameters = Readonly<Record<string, number | readonly number[] | readonly (readonly number[])[]>>;

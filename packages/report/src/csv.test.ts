@@ -1,4 +1,4 @@
-import { formatCsv, numberAt, parseCsv, parseNumber } from './csv';
+import { formatCsv, numberAt, parseCsv } from './csv';
 
 describe('run folder CSV', () => {
   it('round-trips numbers exactly, missing values as empty fields, and fields that need quotes', () => {
@@ -13,13 +13,13 @@ describe('run folder CSV', () => {
     const t = parseCsv(text, 'x.csv');
     expect(t.header).toEqual(['name', 'value', 'missing']);
     expect(t.rows.map((r) => r[0])).toEqual(['a, "quoted" one', 'multi\nline', 'plain', 'tiny', 'third']);
-    expect(t.rows.map((r) => parseNumber(r[1]!, 'x'))).toEqual(values);
+    expect(t.rows.map((r, k) => numberAt(r[1]!, { file: 'x.csv', line: t.lines[k]!, column: 'value' }))).toEqual(values);
     expect(t.rows.map((r) => r[2])).toEqual(['', '', '3', '', '0']);
   });
 
   it('names the file and line of a malformed row', () => {
     expect(() => parseCsv('a,b\n1,2\n3\n', 'f.csv')).toThrow('f.csv, line 3: 1 fields, but the header has 2');
-    expect(() => parseNumber('1.2.3', 'f.csv, line 4, column x')).toThrow('f.csv, line 4, column x: "1.2.3" is not a number');
+    expect(() => numberAt('1.2.3', { file: 'f.csv', line: 4, column: 'x' })).toThrow('f.csv, line 4, column "x": expected a number, found "1.2.3"');
     expect(() => parseCsv('', 'e.csv')).toThrow('empty file');
   });
 

@@ -81,14 +81,6 @@ export function numberAt(text: string, where: InputLocation): number {
   return v;
 }
 
-/** A number field: empty is NaN (a missing value), anything else must parse completely. */
-export function parseNumber(text: string, where: string): number {
-  if (text === '') return NaN;
-  const v = NUMBER.test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(v)) throw new UserError(`${where}: ${cellText(text)} is not a number`);
-  return v;
-}
-
 /** The index of a required column, or an error that names the file and the column. */
 export function columnIndex(table: CsvTable, name: string, file: string): number {
   const i = table.header.indexOf(name);

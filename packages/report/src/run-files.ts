@@ -2,9 +2,8 @@
  * The data files of a run folder: each is a pure function of the record (writing) or of the
  * file's text (reading), so the folder alone rebuilds the record the report was drawn from.
  */
-import { type Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ForecastRecord, InputError, quotedList, type TrainingRecord, UserError } from '@backtest/core';
+import { fileText, type ForecastRecord, InputError, quotedList, readRegularFile, type TrainingRecord, UserError } from '@backtest/core';
 import { drawdownSeries, equityCurve } from '@backtest/metrics';
 import { type CsvTable, columnIndex, formatCsv, numberAt, parseCsv } from './csv';
 import type { FitRecord, RunRecord } from './run-record';
@@ -23,39 +22,27 @@ export const MODELS_DIR = 'models';
 export const MODELS_INDEX_FILE = 'models/index.json';
 const MODELS_FORMAT = 'backtest-models';
 
-/** Largest file of a run folder read back, in MB (2^20 bytes): BACKTEST_MAX_FILE_MB, as for data files, or 256. */
-function maxRunFileBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.BACKTEST_MAX_FILE_MB;
-  const mb = text === undefined || text.trim() === '' ? 256 : Number(text);
-  if (!Number.isFinite(mb) || mb <= 0) throw new UserError(`BACKTEST_MAX_FILE_MB must be a positive number of megabytes, not ${JSON.stringify(text)}`);
-  return Math.floor(mb * 2 ** 20);
-}
-
-function kind(st: Stats): string {
-  return st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
-}
+/** The data files of a run folder, read back by `readRunFolderFiles` (report.html and the models are not). */
+const READ_BACK = [SUMMARY_FILE, RETURNS_FILE, POSITIONS_FILE, PREDICTIONS_FILE, TRAINING_FILE, MODELS_INDEX_FILE] as const;
 
 /**
- * Checks, before anything is read, that each file of the run folder `dir` that exists
- * (summary.json, the CSVs, models/index.json) is a regular file (not a directory, a FIFO or a
- * device) no bigger than the cap: an InputError naming the file otherwise. Reading a FIFO
- * would wait for ever, a device read without end, and a text past ~512 MB cannot be held.
+ * The text of each data file of the run folder `dir` that exists (summary.json, the CSVs,
+ * models/index.json), by name; an absent one is left out (readRunFolder says which are
+ * required). Each is read once by @backtest/core's `readRegularFile`: a regular file (not a
+ * directory, a FIFO or a device, checked on what was opened, so one swapped in after a check is
+ * refused too and never waited for) no bigger than the cap (BACKTEST_MAX_FILE_MB, as for data
+ * files), and any other refusal (permission denied) is an InputError naming the file. Every file
+ * is read before any is parsed.
  */
-export function checkRunFolderFiles(dir: string): void {
-  const cap = maxRunFileBytes();
-  for (const name of [SUMMARY_FILE, RETURNS_FILE, POSITIONS_FILE, PREDICTIONS_FILE, TRAINING_FILE, MODELS_INDEX_FILE]) {
+export function readRunFolderFiles(dir: string): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const name of READ_BACK) {
     const file = path.join(dir, name);
-    let st: Stats;
-    try {
-      st = statSync(file);
-    } catch {
-      continue; // absent: readRunFolder says which are required
-    }
-    if (!st.isFile()) throw new InputError({ file }, `is ${kind(st)}; a run folder's files are regular files`);
-    if (st.size > cap) {
-      throw new InputError({ file }, `is ${(st.size / 2 ** 20).toFixed(1)} MB (${st.size} bytes), larger than the ${cap / 2 ** 20} MB a run folder's file may have (BACKTEST_MAX_FILE_MB)`);
-    }
+    const notDirectory = name.endsWith('.json') ? 'a JSON file' : 'a CSV file';
+    const bytes = readRegularFile(file, { what: "a run folder's file", notDirectory, optional: true });
+    if (bytes !== undefined) texts.set(name, fileText(bytes, file));
   }
+  return texts;
 }
 
 /** The folder of fit `fit`'s model, relative to `models/`: `fit-000`, `fit-001`, ... (`fit-1000` past 999). */

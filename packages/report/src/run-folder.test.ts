@@ -195,6 +195,151 @@ describe('atomic run folders', () => {
   });
 });
 
+describe('reading a run folder back: every file through the one reader, every refusal exit 2 naming the file', () => {
+  const fsModule = require('node:fs') as typeof fs;
+  afterEach(() => {
+    delete process.env.BACKTEST_MAX_FILE_MB;
+  });
+  /** The UserError (exit 2) `f` throws; anything else fails the test. */
+  const exit2 = (f: () => unknown): UserError => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof UserError && e.exitCode === 2) return e;
+      throw e;
+    }
+    throw new Error('no error thrown');
+  };
+  const folder = (name: string, o: Parameters<typeof fixtureRecord>[0] = {}) => {
+    const dir = path.join(tmp, name);
+    writeRunFolder(fixtureRecord(o), dir);
+    return dir;
+  };
+  const mkfifo = (p: string) => require('node:child_process').spawnSync('mkfifo', [p]).status === 0;
+  /** openSync as it is, except that opening one of `fifos` without O_NONBLOCK fails at once instead of waiting for ever. */
+  const guardOpen = (fifos: string[]) => {
+    const real = fsModule.openSync;
+    jest.spyOn(fsModule, 'openSync').mockImplementation(((p: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+      if (fifos.includes(String(p)) && !(Number(flags) & fs.constants.O_NONBLOCK)) throw new Error(`${String(p)}: a blocking open of a FIFO`);
+      return real(p, flags as fs.OpenMode, mode);
+    }) as typeof fs.openSync);
+  };
+
+  it('a FIFO, a directory or a device in place of a file is refused by name, never waited for', () => {
+    const dir = folder('odd', { forecast: true });
+    const returns = path.join(dir, 'returns.csv');
+    fs.rmSync(returns);
+    if (mkfifo(returns)) {
+      guardOpen([returns]);
+      expect(exit2(() => readRunFolder(dir)).message).toBe(`${returns}: is a FIFO (named pipe), not a regular file: a run folder's file must be a file on disk`);
+      jest.restoreAllMocks();
+      fs.rmSync(returns);
+    }
+    fs.mkdirSync(returns);
+    expect(exit2(() => readRunFolder(dir)).message).toBe(`${returns}: is a directory, not a CSV file`);
+    fs.rmdirSync(returns);
+    const summary = path.join(dir, 'summary.json');
+    fs.renameSync(summary, summary + '.bak');
+    fs.mkdirSync(summary);
+    expect(exit2(() => readRunFolder(dir)).message).toBe(`${summary}: is a directory, not a JSON file`);
+    fs.rmdirSync(summary);
+    fs.renameSync(summary + '.bak', summary);
+    if (fs.existsSync('/dev/zero')) {
+      const predictions = path.join(dir, 'predictions.csv');
+      fs.rmSync(predictions);
+      fs.symlinkSync('/dev/zero', predictions);
+      expect(exit2(() => readRunFolder(dir)).message).toBe(`${predictions}: is a character device (such as /dev/zero), not a regular file: a run folder's file must be a file on disk`);
+    }
+  });
+
+  it('a FIFO swapped in after the check by path is opened without blocking and refused on what was opened', () => {
+    const dir = folder('swap');
+    const positions = path.join(dir, 'positions.csv');
+    const regular = fsModule.statSync(positions);
+    fs.rmSync(positions);
+    if (!mkfifo(positions)) return;
+    // The check by path sees the regular file that was there; the open meets the FIFO.
+    const realStat = fsModule.statSync;
+    jest.spyOn(fsModule, 'statSync').mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) => (String(p) === positions ? regular : realStat(p, o))) as typeof fs.statSync);
+    guardOpen([positions]);
+    expect(exit2(() => readRunFolder(dir)).message).toBe(`${positions}: is a FIFO (named pipe), not a regular file: a run folder's file must be a file on disk`);
+  });
+
+  it('a file over the cap (BACKTEST_MAX_FILE_MB, as for data files) is refused naming its size; a bad cap is refused by name', () => {
+    const dir = folder('capped');
+    process.env.BACKTEST_MAX_FILE_MB = '0.001';
+    expect(exit2(() => readRunFolder(dir)).message).toMatch(/\.(json|csv): is [\d.]+ MB \(\d+ bytes\), larger than the 0\.001 MB \(1048 bytes\) a run folder's file may have; set BACKTEST_MAX_FILE_MB to raise the limit/);
+    process.env.BACKTEST_MAX_FILE_MB = 'lots';
+    expect(exit2(() => readRunFolder(dir)).message).toBe('BACKTEST_MAX_FILE_MB must be a positive number of megabytes, not "lots"');
+    process.env.BACKTEST_MAX_FILE_MB = '64';
+    expect(readRunFolder(dir).summary.strategy).toBe('sma');
+  });
+
+  it('a file that cannot be read (permission denied) is refused naming it, not an internal error', () => {
+    const dir = folder('locked');
+    const summary = path.join(dir, 'summary.json');
+    if (process.getuid?.() !== 0) {
+      // Root reads anything: a file without permissions stops everyone else.
+      fs.chmodSync(summary, 0);
+      try {
+        expect(exit2(() => readRunFolder(dir)).message).toBe(`${summary}: cannot be read: permission denied`);
+      } finally {
+        fs.chmodSync(summary, 0o644);
+      }
+    }
+    const real = fsModule.openSync;
+    jest.spyOn(fsModule, 'openSync').mockImplementation(((p: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+      if (String(p) === summary) throw Object.assign(new Error(`EACCES: permission denied, open '${summary}'`), { code: 'EACCES' });
+      return real(p, flags as fs.OpenMode, mode);
+    }) as typeof fs.openSync);
+    expect(exit2(() => rebuildReport(dir)).message).toBe(`${summary}: cannot be read: permission denied`);
+  });
+
+  it('a path through a regular file (ENOTDIR): no run folder there, and a models "folder" that is a file is no saved models', () => {
+    const file = path.join(tmp, 'plain');
+    fs.writeFileSync(file, 'x');
+    expect(exit2(() => readRunFolder(path.join(file, 'run'))).message).toBe(`no run folder ${path.join(file, 'run')}`);
+    expect(exit2(() => readRunFolder(file)).message).toBe(`${file} is not a run folder: it has no summary.json`);
+    const dir = folder('models-file');
+    fs.writeFileSync(path.join(dir, 'models'), 'not a folder');
+    expect(readRunFolder(dir).models).toBeUndefined();
+  });
+
+  it('rebuildReport: a write the place refuses is exit 2 naming report.html; a failing disk names it too (exit 1); no temporary file stays', () => {
+    const dir = folder('unwritable');
+    const report = path.join(dir, 'report.html');
+    fs.rmSync(report);
+    fs.mkdirSync(report);
+    fs.writeFileSync(path.join(report, 'inside'), 'x');
+    expect(exit2(() => rebuildReport(dir)).message).toBe(`cannot write ${report}: it is a directory`);
+    fs.rmSync(report, { recursive: true });
+    // Not writable: chmod stops a normal user, not root, so the refusal is simulated.
+    const real = fsModule.openSync;
+    const refuse = (code: string) =>
+      jest.spyOn(fsModule, 'openSync').mockImplementation(((p: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+        if (path.basename(String(p)).startsWith('.report.html.')) throw Object.assign(new Error(`${code}: simulated, open '${String(p)}'`), { code });
+        return real(p, flags as fs.OpenMode, mode);
+      }) as typeof fs.openSync);
+    refuse('EACCES');
+    const denied = exit2(() => rebuildReport(dir)).message;
+    expect({ starts: denied.startsWith(`cannot write ${report}: ${dir} is not writable (EACCES: simulated, open '${path.join(dir, '.report.html.')}`), denied }).toEqual({ starts: true, denied });
+    jest.restoreAllMocks();
+    refuse('ENOSPC');
+    let err: unknown;
+    try {
+      rebuildReport(dir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).not.toBeInstanceOf(UserError);
+    expect((err as Error).message.startsWith(`cannot write ${report}: ENOSPC: simulated`)).toBe(true);
+    jest.restoreAllMocks();
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+    expect(rebuildReport(dir)).toBe(report);
+    expect(fs.readFileSync(report, 'utf8')).toBe(buildReport(readRunFolder(dir)));
+  });
+});
+
 describe('claimFolder: the folder is ours from the claim to the publication', () => {
   const fsModule = require('node:fs') as typeof fs;
   const marker = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir + '.partial', PARTIAL_MARKER), 'utf8')) as { pid: number; token: string };
@@ -359,26 +504,25 @@ describe('claimFolder: the folder is ours from the claim to the publication', ()
     expect(fs.existsSync(dir + '.partial')).toBe(false);
   });
 
-  it('links planted in our partial folder at every file name and old predictable temporary name never get their targets written', () => {
+  // The temporary names are random and opened exclusively: @backtest/core's atomic-write.test.ts
+  // plants links at the very name drawn. Here: the final names, which the writer renames over.
+  it('links planted in our partial folder at every file name are replaced by the files, their target never written', () => {
     const dir = path.join(tmp, 'planted');
     const claim = claimFolder(dir);
     const names = ['summary.json', 'returns.csv', 'positions.csv', 'report.html'];
-    for (const n of names) {
-      const p = path.join(dir + '.partial', n);
-      for (const trap of [p, `${p}.tmp-${process.pid}`, path.join(dir + '.partial', `.${n}.${process.pid}.${Date.now()}.tmp`)]) fs.symlinkSync(victim, trap);
-    }
+    for (const n of names) fs.symlinkSync(victim, path.join(dir + '.partial', n));
     writeRunFolder(fixtureRecord(), claim);
     for (const n of names) expect(fs.lstatSync(path.join(dir, n)).isFile()).toBe(true);
     expect(readRunFolder(dir).summary.strategy).toBe('sma');
   });
 
-  it('rebuildReport in a crafted folder: links at report.html and at its predictable temporary names are not written through', () => {
+  it('rebuildReport in a crafted folder: a link at report.html is replaced by the report, its target never written', () => {
     const dir = path.join(tmp, 'crafted');
     writeRunFolder(fixtureRecord(), dir);
     const report = path.join(dir, 'report.html');
     const expected = fs.readFileSync(report, 'utf8');
     fs.rmSync(report);
-    for (const trap of [report, `${report}.tmp-${process.pid}`, path.join(dir, `.report.html.${process.pid}.${Date.now()}.tmp`)]) fs.symlinkSync(victim, trap);
+    fs.symlinkSync(victim, report);
     rebuildReport(dir);
     expect(fs.lstatSync(report).isFile()).toBe(true);
     expect(fs.readFileSync(report, 'utf8')).toBe(expected);

@@ -4,13 +4,12 @@
  * leaves at most a `.partial` folder that nothing reads. The writing is atomic-write.ts's
  * (`claimFolder`, `writeFolderAtomically`): its comment lists the guarantees.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '@backtest/core';
 import { type FolderClaim, PARTIAL_SUFFIX, writeFileAtomic, writeFolderAtomically } from './atomic-write';
 import { reportBytes } from './html/report';
 import {
-  checkRunFolderFiles,
   MODELS_INDEX_FILE,
   modelFiles,
   parseModelsIndexJson,
@@ -23,6 +22,7 @@ import {
   positionsCsv,
   PREDICTIONS_FILE,
   predictionsCsv,
+  readRunFolderFiles,
   REPORT_FILE,
   RETURNS_FILE,
   returnsCsv,
@@ -81,11 +81,6 @@ export function writeRunFolder(record: RunRecord, dir: string | FolderClaim): Wr
   return writeFolderAtomically(dir, runFolderFiles(record), 'run folder');
 }
 
-function readText(dir: string, name: string): string | undefined {
-  const file = path.join(dir, name);
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-}
-
 /** The record of a complete run folder, from its summary.json and CSV files alone. */
 export function readRunFolder(dir: string): RunRecord {
   const abs = path.resolve(dir);
@@ -96,24 +91,25 @@ export function readRunFolder(dir: string): RunRecord {
     const hint = existsSync(abs + PARTIAL_SUFFIX) ? ` (only ${dir}${PARTIAL_SUFFIX}, an interrupted run, exists)` : '';
     throw new UserError(`no run folder ${dir}${hint}`);
   }
-  // Every file regular and under the size cap before any is read (no FIFO, device or giant file).
-  checkRunFolderFiles(dir);
-  const summaryText = readText(abs, SUMMARY_FILE);
+  // Each file read once, refused by name unless it is a regular file under the size cap (no FIFO,
+  // device or giant file, not even one swapped in meanwhile), and all read before any is parsed.
+  const texts = readRunFolderFiles(dir);
+  const summaryText = texts.get(SUMMARY_FILE);
   if (summaryText === undefined) throw new UserError(`${dir} is not a run folder: it has no ${SUMMARY_FILE}`);
   const where = (name: string) => path.join(dir, name);
   const need = (name: string) => {
-    const text = readText(abs, name);
+    const text = texts.get(name);
     if (text === undefined) throw new UserError(`run folder ${dir} has no ${name}`);
     return text;
   };
   const head = parseSummaryJson(summaryText, where(SUMMARY_FILE));
   const { prices, held } = parsePositionsCsv(need(POSITIONS_FILE), where(POSITIONS_FILE));
   const periods = parseReturnsCsv(need(RETURNS_FILE), where(RETURNS_FILE), held);
-  const predictions = readText(abs, PREDICTIONS_FILE);
-  const training = readText(abs, TRAINING_FILE);
+  const predictions = texts.get(PREDICTIONS_FILE);
+  const training = texts.get(TRAINING_FILE);
   const forecasts = predictions === undefined ? [] : parsePredictionsCsv(predictions, where(PREDICTIONS_FILE));
   const epochs = training === undefined ? [] : parseTrainingCsv(training, where(TRAINING_FILE));
-  const index = readText(abs, MODELS_INDEX_FILE);
+  const index = texts.get(MODELS_INDEX_FILE);
   // The fit records only: the models themselves stay in their folders (loadModel reads one).
   const models = index === undefined ? [] : fitRecords(parseModelsIndexJson(index, where(MODELS_INDEX_FILE)));
   return {
@@ -135,10 +131,39 @@ function fitRecords(entries: readonly ModelsIndexEntry[]): FitRecord[] {
   );
 }
 
-/** Rebuilds `<dir>/report.html` from the folder's files; returns the report's path. */
+/**
+ * Rebuilds `<dir>/report.html` from the folder's files; returns the report's path. A write the
+ * place refuses (a folder not writable, a directory at report.html) is a UserError naming the
+ * file; a failing disk (full, I/O error) an Error naming it (exit 1), as for every writer.
+ */
 export function rebuildReport(dir: string): string {
   const html = reportBytes(readRunFolder(dir));
   const file = path.join(path.resolve(dir), REPORT_FILE);
-  writeFileAtomic(file, html);
+  try {
+    writeFileAtomic(file, html);
+  } catch (err) {
+    throw cannotWrite(file, err);
+  }
   return file;
+}
+
+/** A failed write of `file` as an error naming it: the user's to fix (exit 2) unless the disk failed. */
+function cannotWrite(file: string, err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code !== 'string') return err as Error; // not a refusal of the system: a bug, as it is
+  const reason = e.message;
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new UserError(`cannot write ${file}: ${path.dirname(file)} is not writable (${reason})`);
+    case 'EISDIR':
+      return new UserError(`cannot write ${file}: it is a directory`);
+    case 'ENOSPC':
+    case 'EDQUOT':
+    case 'EIO':
+      return Object.assign(new Error(`cannot write ${file}: ${reason}`), { code: e.code });
+    default:
+      return new UserError(`cannot write ${file}: ${reason}`);
+  }
 }

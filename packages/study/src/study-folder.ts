@@ -5,7 +5,7 @@
  * comment lists the guarantees).
  */
 import * as path from 'node:path';
-import { claimFolder, type FolderClaim } from '@backtest/report';
+import { asClaim, type FolderClaim } from '@backtest/report';
 import { architectureSvg } from './figures/architecture-svg';
 import { studyCharts } from './figures/study-charts';
 import { buildStudyPage } from './figures/study-page';
@@ -114,6 +114,6 @@ export function studyFolderFiles(r: StudyResult, folder?: string): [string, stri
  * create alone (a UserError names it), and a failure removes what it wrote.
  */
 export function writeStudyFolder(result: StudyResult, dir: string | FolderClaim): WrittenStudyFolder {
-  const claim = typeof dir === 'string' ? claimFolder(dir, { what: 'study folder' }) : dir;
+  const claim = asClaim(dir, 'study folder');
   return claim.publish(studyFolderFiles(result, claim.dir));
 }

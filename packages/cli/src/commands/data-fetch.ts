@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { groupDigits } from '@backtest/core';
 import { FETCH_SOURCE_NAMES, type FetchSourceName, fetchDataset, findProjectRoot } from '@backtest/data';
 import { settingsFromFlags } from '../flags-to-settings';
 import type { CommandIO } from './io';
@@ -12,9 +13,6 @@ interface FetchFlags {
   config?: string;
   json?: boolean;
 }
-
-/** 14123 -> "14,123". */
-const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** `backtest data fetch SYMBOL --source stooq|fred|yahoo`: download a series into the first data directory. */
 export function dataFetchCommand(io: CommandIO): CommandModule<object, FetchFlags> {
@@ -54,7 +52,7 @@ export function dataFetchCommand(io: CommandIO): CommandModule<object, FetchFlag
       }
       io.out(
         [
-          `fetched ${fetched.name} from ${p.source}: ${grouped(p.rows)} ${fetched.fileFrequency} rows ${p.first} .. ${p.last} -> ${fetched.path}`,
+          `fetched ${fetched.name} from ${p.source}: ${groupDigits(p.rows)} ${fetched.fileFrequency} rows ${p.first} .. ${p.last} -> ${fetched.path}`,
           ...fetched.warnings.map((w) => `  warning  ${w}`),
         ].join('\n'),
       );

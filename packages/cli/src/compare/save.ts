@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { claimFolder, compareFolderFiles, compareRecordFrom, type FolderClaim, REPORT_FILE } from '@backtest/report';
+import { compareFolderFiles, compareRecordFrom, type FolderClaim, REPORT_FILE, writeFolderAtomically } from '@backtest/report';
 import { packageVersion } from '../run-folder';
 import type { RunSettings } from '../settings';
 import type { CompareOptions, CompareOutcome } from './compare-job';
@@ -21,7 +21,6 @@ export function saveCompare(
     version: packageVersion(),
     createdAt: new Date(),
   });
-  const claim = typeof dir === 'string' ? claimFolder(dir, { what: 'compare folder' }) : dir;
-  const written = claim.publish(compareFolderFiles(record));
+  const written = writeFolderAtomically(dir, compareFolderFiles(record), 'compare folder');
   return { dir: written.dir, report: path.join(written.dir, REPORT_FILE) };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, UserError } from '@backtest/core';
@@ -282,6 +282,148 @@ describe('fetchDataset: Yahoo', () => {
     expect(e.location).toMatchObject({ line: 3, column: 'Date' });
     expect(e.message).toContain('yahoo response from');
     expect(e.message).toContain('(as CSV), line 3, column "Date": date 2024-04-01 is earlier than 2024-04-03 on line 2');
+  });
+});
+
+/** A Stooq answer of `rows` daily rows from 2000-01-03 on (one a calendar day: dates only need to ascend). */
+function stooqRows(rows: number): string {
+  const lines = ['Date,Open,High,Low,Close,Volume'];
+  for (let i = 0; i < rows; i++) {
+    const date = new Date(Date.UTC(2000, 0, 3 + i)).toISOString().slice(0, 10);
+    lines.push(`${date},100,101,99,100.5,1000`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('fetchDataset: the size of the answer', () => {
+  const body = stooqRows(200); // 6,632 bytes
+  const capped = (mb: string) => ({ ...env(), BACKTEST_MAX_FILE_MB: mb });
+  const fetchCapped = (dir: string, mb: string) => fetchDataset({ source: 'stooq', symbol: '^spx', env: capped(mb), now, dataDirs: [dir], projectRoot });
+  const url = () => `${server.base}/q/d/l/?s=%5Espx&i=d`;
+
+  it('a body longer than BACKTEST_MAX_FILE_MB, by its Content-Length, is refused before it is read', async () => {
+    server.answer = () => ({ body });
+    const dir = tempDir();
+    const e = (await failure(fetchCapped(dir, '0.001'))) as FetchError;
+    expect(e).toBeInstanceOf(FetchError);
+    expect(e.exitCode).toBe(2);
+    expect(e.failure).toBe('body');
+    expect(e.message).toBe(
+      `stooq: ${url()} sent a Content-Length of 0.006 MB (${body.length} bytes), more than the 0.001 MB (1048 bytes) a data file may have, ` +
+        'and the download was stopped; set BACKTEST_MAX_FILE_MB to raise the limit',
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a body sent without a Content-Length is streamed, and stopped once it passes the cap', async () => {
+    server.answer = () => ({ body, chunked: 100 });
+    const dir = tempDir();
+    const e = (await failure(fetchCapped(dir, '0.001'))) as FetchError;
+    expect(e).toBeInstanceOf(FetchError);
+    expect(e.failure).toBe('body');
+    expect(e.message).toBe(
+      `stooq: ${url()} sent more than the 0.001 MB (1048 bytes) a data file may have, and the download was stopped; set BACKTEST_MAX_FILE_MB to raise the limit`,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.each([false, true])('a body of exactly the cap is fetched, one byte more is not (chunked: %s)', async (chunked) => {
+    const mb = String(body.length / 2 ** 20); // exactly body.length bytes
+    server.answer = () => ({ body, ...(chunked ? { chunked: 1000 } : {}) });
+    const dir = tempDir();
+    const r = await fetchCapped(dir, mb);
+    expect(readFileSync(r.path, 'utf8')).toBe(body);
+    expect(r.provenance.rows).toBe(200);
+    server.answer = () => ({ body: `${body}\n`, ...(chunked ? { chunked: 1000 } : {}) });
+    const e = (await failure(fetchCapped(dir, mb))) as FetchError;
+    expect(e.failure).toBe('body');
+    expect(e.message).toContain(`a data file may have, and the download was stopped`);
+    expect(readFileSync(r.path, 'utf8')).toBe(body);
+  });
+
+  it.each([false, true])('an HTTP error\'s body past the cap is cut, not refused: the status and its words are reported (chunked: %s)', async (chunked) => {
+    // Yahoo's words, then a megabyte of spaces: the first 1048 bytes still parse.
+    server.answer = () => ({ status: 404, body: YAHOO_NOT_FOUND.padEnd(1 << 20), contentType: 'application/json', ...(chunked ? { chunked: 1 << 16 } : {}) });
+    const e = (await failure(fetchDataset({ source: 'yahoo', symbol: 'NOPE', env: capped('0.001'), now, dataDirs: [tempDir()], projectRoot }))) as FetchError;
+    expect(e.failure).toBe('http');
+    expect(e.status).toBe(404);
+    expect(e.message).toMatch(/answered HTTP 404 Not Found \(Not Found: No data found, symbol may be delisted\)$/);
+  });
+
+  it('a bad BACKTEST_MAX_FILE_MB is refused before any request', async () => {
+    const e = await failure(fetchCapped(tempDir(), 'lots'));
+    expect(e).toBeInstanceOf(UserError);
+    expect(e.message).toBe('BACKTEST_MAX_FILE_MB must be a positive number of megabytes, not "lots"');
+    expect(server.requests).toEqual([]);
+  });
+});
+
+describe('fetchDataset: writing the files', () => {
+  /** The UserError (exit code 2, not a raw system error) a fetch into `dir` fails with. */
+  async function writeFailure(dir: string): Promise<UserError> {
+    server.answer = () => ({ body: STOOQ });
+    const e = await failure(fetchDataset({ source: 'stooq', symbol: '^spx', env: env(), now, dataDirs: [dir], projectRoot }));
+    expect(e).toBeInstanceOf(UserError);
+    expect(e).not.toBeInstanceOf(FetchError);
+    expect((e as UserError).exitCode).toBe(2);
+    return e as UserError;
+  }
+
+  it('a data directory below a regular file (ENOTDIR) is an error naming the file in the way', async () => {
+    const file = join(tempDir(), 'notes.txt');
+    writeFileSync(file, 'x');
+    const dir = join(file, 'data');
+    expect((await writeFailure(dir)).message).toBe(`cannot create the data directory ${dir}: ${file} is not a directory`);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+    // The data directory itself a file: the same.
+    expect((await writeFailure(file)).message).toBe(`cannot create the data directory ${file}: ${file} is not a directory`);
+  });
+
+  (process.platform === 'linux' ? it : it.skip)('a data directory under /proc is an error, not a mkdir retried for ever (linux)', async () => {
+    const dir = `/proc/backtest-no-such-dir-${process.pid}/data`;
+    expect((await writeFailure(dir)).message).toMatch(
+      new RegExp(`^cannot create the data directory ${escape(dir)}: the file system refused it \\(ENOENT: `),
+    );
+  });
+
+  it('a directory where the CSV goes is an error naming it; nothing is written', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'spx.csv'));
+    expect((await writeFailure(dir)).message).toBe(`cannot write ${join(dir, 'spx.csv')}: a directory of that name is in the way`);
+    expect(readdirSync(dir)).toEqual(['spx.csv']);
+    expect(statSync(join(dir, 'spx.csv')).isDirectory()).toBe(true);
+  });
+
+  it('a provenance that cannot be written puts the previous CSV back: the old pair stays, as it was', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spx.csv'), 'old');
+    const before = statSync(join(dir, 'spx.csv'));
+    mkdirSync(join(dir, 'spx.provenance.json')); // planted: no file can be renamed over it
+    writeFileSync(join(dir, 'spx.provenance.json', 'inside'), 'kept');
+    expect((await writeFailure(dir)).message).toBe(`cannot write ${join(dir, 'spx.provenance.json')}: a directory of that name is in the way`);
+    // No temporary file left, the old CSV itself back (the same file), the directory untouched.
+    expect(readdirSync(dir).sort()).toEqual(['spx.csv', 'spx.provenance.json']);
+    expect(readFileSync(join(dir, 'spx.csv'), 'utf8')).toBe('old');
+    expect(statSync(join(dir, 'spx.csv')).ino).toBe(before.ino);
+    expect(readdirSync(join(dir, 'spx.provenance.json'))).toEqual(['inside']);
+  });
+
+  it('a provenance that cannot be written on a first download leaves no CSV either', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'spx.provenance.json'));
+    expect((await writeFailure(dir)).message).toBe(`cannot write ${join(dir, 'spx.provenance.json')}: a directory of that name is in the way`);
+    expect(readdirSync(dir)).toEqual(['spx.provenance.json']);
+  });
+
+  it('a successful download replaces both files and leaves no kept copy behind', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spx.csv'), 'old');
+    writeFileSync(join(dir, 'spx.provenance.json'), '{"old": true}');
+    server.answer = () => ({ body: STOOQ });
+    const r = await fetchInto(dir, { source: 'stooq', symbol: '^spx' });
+    expect(readdirSync(dir).sort()).toEqual(['spx.csv', 'spx.provenance.json']);
+    expect(readFileSync(r.path, 'utf8')).toBe(STOOQ);
+    expect(JSON.parse(readFileSync(r.provenancePath, 'utf8')).sha256).toBe(createHash('sha256').update(STOOQ).digest('hex'));
   });
 });
 

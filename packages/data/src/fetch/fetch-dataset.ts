@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { formatLocation, type Frequency, InputError, UserError, writeFileAtomic } from '@backtest/core';
+import { constants, copyFileSync, linkSync, lstatSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { formatLocation, type Frequency, InputError, makeDirectory, maxFileBytes, temporaryName, UserError, writeFileAtomic } from '@backtest/core';
 import type { LayoutName } from '../layout';
 import { type CloseValues, type LoadOptions, type ParsedData, parseCsvText } from '../parse-csv';
 import { type DatasetEntry, datasetRegistry } from '../registry';
@@ -77,14 +77,19 @@ export function provenanceFile(csvFile: string): string {
 
 /**
  * Downloads a series from a public source into the first data directory as `<file>.csv`, with
- * `<file>.provenance.json` beside it (see `Provenance`). The body is validated first, every row
- * by `parseCsvText` with the loader's messages (in the registry's layout for a registered name,
- * closes checked as `values` says); then both files are written atomically, so an existing file
- * is replaced only by one that loads, and a failure leaves nothing behind.
+ * `<file>.provenance.json` beside it (see `Provenance`). The body is read up to the cap on a
+ * data file (`BACKTEST_MAX_FILE_MB`, 256 MB) and validated first, every row by `parseCsvText`
+ * with the loader's messages (in the registry's layout for a registered name, closes checked as
+ * `values` says); then the two files are written as a pair (`writePair`): after a success both
+ * are the new ones, after any failure both are the old ones, exactly as they were (an existing
+ * file is replaced only by one that loads, and a first download that fails leaves nothing).
  *
- * Failures are `UserError`s (exit code 2) naming the source and the URL: `FetchError` for no
- * answer, an HTTP error or a body that is not the source's CSV (Stooq answers an unknown symbol
- * with 200 and "No data"); `InputError` with the line and column for CSV that does not load.
+ * Failures are `UserError`s (exit code 2): `FetchError` naming the source and the URL for no
+ * answer, an HTTP error, a body longer than the cap or one that is not the source's CSV (Stooq
+ * answers an unknown symbol with 200 and "No data"); `InputError` with the line and column for
+ * CSV that does not load; a `UserError` naming the directory or file that could not be
+ * written (a file in the data directory's path, no permission, a read-only file system, a full
+ * disk, a directory where a file goes, a place such as /proc that holds no directories).
  *
  * @example await fetchDataset({ source: 'stooq', symbol: '^spx', name: 'sp500-daily', dataDirs, projectRoot })
  * // writes <dataDirs[0]>/gspc-daily.csv and gspc-daily.provenance.json
@@ -109,7 +114,7 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchedData> 
   const provenancePath = resolve(dir, provenanceFile(file));
 
   const url = source.url(sourceBase(source, env), symbol, now);
-  const body = await download(source.name, url, fetchTimeout(env), source.explain);
+  const body = await download(source.name, url, { timeoutMs: fetchTimeout(env), maxBytes: maxFileBytes(env), explain: source.explain });
   let csv: string;
   try {
     csv = source.toCsv(body);
@@ -138,15 +143,7 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchedData> 
     last: dates[dates.length - 1]!,
     layout: parsed.layout,
   };
-  mkdirSync(dir, { recursive: true });
-  writeFileAtomic(path, bytes);
-  try {
-    writeFileAtomic(provenancePath, `${JSON.stringify(provenance, null, 2)}\n`);
-  } catch (e) {
-    // The CSV is already the new one: an old provenance file beside it would describe another download.
-    rmSync(provenancePath, { force: true });
-    throw e;
-  }
+  writePair(dir, path, bytes, provenancePath, `${JSON.stringify(provenance, null, 2)}\n`);
 
   const warnings = [...parsed.warnings];
   if (entry?.fetch && (entry.fetch.source !== source.name || source.spell(entry.fetch.symbol) !== symbol)) {
@@ -155,6 +152,156 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchedData> 
     );
   }
   return { name, entry, path, provenancePath, provenance, fileFrequency: rowFrequency(dates), warnings };
+}
+
+/**
+ * Writes the CSV file `csvPath` and its provenance `provenancePath` (both in `dir`, created
+ * first by `makeDirectory`) so that they stay a pair:
+ * - after it returns, both are the new ones;
+ * - after it throws, both are as they were: the old CSV and the old provenance, or the old CSV
+ *   alone, or nothing, whatever was there before. The previous CSV is kept under a hidden
+ *   temporary name (a hard link, or a copy where the file system has none) until the
+ *   provenance is written; if that write fails, it is renamed back over the new CSV (or the new
+ *   CSV is removed when there was none), and the old provenance was never touched
+ *   (`writeFileAtomic` replaces a file only by a complete one).
+ * Each file is written by `writeFileAtomic`, so a reader never sees half of one. Not covered: a
+ * process killed between the two renames (the new CSV then stands beside the old provenance,
+ * whose sha256 no longer matches it; a hidden `.<file>.<hex>.tmp` may be left too), and a
+ * failure of the rename that puts the old CSV back, which the error then says.
+ * Errors of the place are `UserError`s naming the directory or the file (`placeError`).
+ */
+function writePair(dir: string, csvPath: string, csv: Uint8Array, provenancePath: string, provenance: string): void {
+  try {
+    makeDirectory(dir);
+  } catch (e) {
+    throw placeError(e, 'create the data directory', resolve(dir));
+  }
+  let previous: string | undefined;
+  try {
+    previous = keepPrevious(csvPath);
+  } catch (e) {
+    throw placeError(e, 'write', csvPath);
+  }
+  try {
+    try {
+      writeFileAtomic(csvPath, csv);
+    } catch (e) {
+      throw placeError(e, 'write', csvPath);
+    }
+    try {
+      writeFileAtomic(provenancePath, provenance);
+    } catch (e) {
+      const error = placeError(e, 'write', provenancePath);
+      const notRestored = putBack(previous, csvPath);
+      if (notRestored === undefined || !(error instanceof Error)) throw error;
+      throw new UserError(
+        `${error.message}; and ${csvPath} could not be put back as it was (${notRestored}): it holds the new download, which ${provenancePath} does not describe`,
+      );
+    }
+  } finally {
+    // Gone already when it was put back (ENOENT); a leftover hidden file is all a failure here can cost.
+    if (previous !== undefined) {
+      try {
+        unlinkSync(previous);
+      } catch {
+        // gone, or not ours to remove
+      }
+    }
+  }
+}
+
+/** Hard links are not everywhere (FAT, some network file systems): then the previous file is copied. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK', 'ENOSYS']);
+
+/**
+ * Keeps what is at `path` (a file, or a link: not followed) under a new hidden name in the same
+ * directory, created exclusively (`temporaryName`: unpredictable; link(2) and an exclusive copy
+ * fail on anything already there, a planted link included, and another name is drawn). Returns
+ * that name, or undefined when nothing is at `path` (or a directory, which the write then refuses).
+ */
+function keepPrevious(path: string): string | undefined {
+  try {
+    if (lstatSync(path).isDirectory()) return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  for (let attempt = 0; ; attempt++) {
+    const kept = temporaryName(path);
+    try {
+      try {
+        linkSync(path, kept);
+      } catch (e) {
+        if (!NO_LINKS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+        copyFileSync(path, kept, constants.COPYFILE_EXCL);
+      }
+      return kept;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 7) throw e;
+    }
+  }
+}
+
+/**
+ * Puts the previous file kept by `keepPrevious` back at `path` (or removes `path` when there was
+ * none): undefined when done, else what went wrong.
+ */
+function putBack(previous: string | undefined, path: string): string | undefined {
+  try {
+    if (previous === undefined) rmSync(path, { force: true });
+    else renameSync(previous, path);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** The first existing component of `path`, going up, that is not a directory (what ENOTDIR met). */
+function fileInTheWay(path: string): string | undefined {
+  for (let p = resolve(path); ; p = dirname(p)) {
+    try {
+      if (!lstatSync(p).isDirectory()) return p;
+    } catch {
+      // missing, or below a file: go up
+    }
+    if (dirname(p) === p) return undefined;
+  }
+}
+
+/**
+ * A system error of creating or writing `target` as a `UserError` (exit code 2) saying
+ * `cannot <action> <target>: <why>`; a UserError, or an error without a system code, as it is.
+ */
+function placeError(e: unknown, action: string, target: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof UserError || typeof err?.code !== 'string') return e;
+  // The path the system refused (a parent, a temporary file beside the target), else the target.
+  const at = dirname(resolve(err.path ?? target));
+  let why: string;
+  switch (err.code) {
+    case 'ENOTDIR':
+      why = `${fileInTheWay(err.path ?? target) ?? at} is not a directory`;
+      break;
+    case 'EISDIR':
+      why = 'a directory of that name is in the way';
+      break;
+    case 'EACCES':
+    case 'EPERM':
+      why = `${at} is not writable (${err.code})`;
+      break;
+    case 'EROFS':
+      why = `${at} is on a read-only file system (EROFS)`;
+      break;
+    case 'ENOSPC':
+      why = 'no space left on the device (ENOSPC)';
+      break;
+    case 'EDQUOT':
+      why = 'the disk quota is exhausted (EDQUOT)';
+      break;
+    default:
+      why = `the file system refused it (${err.message})`;
+  }
+  return new UserError(`cannot ${action} ${target}: ${why}`);
 }
 
 /** True when no two data lines of the CSV text start in the same month (its first column holds ISO dates). */

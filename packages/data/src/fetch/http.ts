@@ -1,4 +1,4 @@
-import { UserError } from '@backtest/core';
+import { megabytes, UserError } from '@backtest/core';
 import { FetchError } from './fetch-error';
 
 /** How long a download may take, connection to last byte, unless BACKTEST_FETCH_TIMEOUT_MS says otherwise. */
@@ -19,32 +19,101 @@ export function fetchTimeout(env: NodeJS.ProcessEnv): number {
 // Some hosts (Yahoo's among them) refuse clients that do not say who they are.
 const HEADERS = { 'user-agent': 'Mozilla/5.0 (compatible; backtest data fetch)', accept: '*/*' };
 
+/** How much of an HTTP error's body is read for `explain` (the rest is not downloaded). */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+export interface DownloadOptions {
+  /** No complete answer (the whole body included) within this many milliseconds is a `network` failure. */
+  readonly timeoutMs: number;
+  /**
+   * The largest body accepted, in bytes (@backtest/core's `maxFileBytes`: the cap on a data
+   * file, which the download becomes). A longer one is not read to its end: a `body` failure.
+   */
+  readonly maxBytes: number;
+  /** What an HTTP error body says, when the source explains its errors. */
+  readonly explain?: (body: string) => string | undefined;
+}
+
+/** The body is longer than the cap (thrown inside `readBody`, reported as a FetchError by `download`). */
+class TooLarge extends Error {
+  /** The Content-Length, when that is what said so (before any of the body was read). */
+  constructor(readonly declared?: number) {
+    super('body too large');
+  }
+}
+
 /**
- * The body of a GET of `url` as text. Fails with a `FetchError` naming `source` and the URL when
- * there is no answer within `timeoutMs` (the whole body included), the connection or the name
- * lookup fails, or the status is not 2xx (`explain` may turn the error body into words).
+ * The body of a GET of `url` as text (UTF-8, a BOM dropped, as `Response.text()` decodes it).
+ * Fails with a `FetchError` naming `source` and the URL when there is no answer within the
+ * timeout (the whole body included), the connection or the name lookup fails, the status is not
+ * 2xx (`explain` may turn the first 64 KB of the error body into words), or the body is longer
+ * than `maxBytes`: it is streamed, and the download stops as soon as it passes the cap (at once
+ * when the Content-Length says so), so a body of any size never fills the memory.
  */
-export async function download(
-  source: string,
-  url: string,
-  timeoutMs: number,
-  explain?: (body: string) => string | undefined,
-): Promise<string> {
+export async function download(source: string, url: string, options: DownloadOptions): Promise<string> {
+  const { timeoutMs, maxBytes } = options;
   const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   let body: string;
   try {
     response = await fetch(url, { signal, headers: HEADERS, redirect: 'follow' });
-    body = await response.text();
+    if (response.ok) {
+      body = await readBody(response, maxBytes, 'refuse');
+    } else {
+      body = await readBody(response, Math.min(maxBytes, ERROR_BODY_BYTES), 'truncate');
+    }
   } catch (err) {
+    if (err instanceof TooLarge) {
+      const sent = err.declared === undefined ? 'more than' : `a Content-Length of ${megabytes(err.declared)}, more than`;
+      throw new FetchError(
+        source,
+        url,
+        'body',
+        `${url} sent ${sent} the ${megabytes(maxBytes)} a data file may have, and the download was stopped; ` +
+          'set BACKTEST_MAX_FILE_MB to raise the limit',
+      );
+    }
     throw new FetchError(source, url, 'network', `cannot download ${url}: ${networkProblem(err, timeoutMs)}`);
   }
   if (!response.ok) {
-    const said = explain?.(body);
+    const said = options.explain?.(body);
     const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
     throw new FetchError(source, url, 'http', `${url} answered HTTP ${status}${said ? ` (${said})` : ''}`, response.status);
   }
   return body;
+}
+
+/**
+ * The response's body, read chunk by chunk up to `maxBytes`. Past the cap the rest is cancelled
+ * (not downloaded): `refuse` throws `TooLarge`, `truncate` keeps the first `maxBytes`. A
+ * Content-Length above the cap (of a body sent as it is, not compressed) refuses it before any of it is read.
+ */
+async function readBody(response: Response, maxBytes: number, over: 'refuse' | 'truncate'): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (over === 'refuse' && !response.headers.has('content-encoding') && Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new TooLarge(declared);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (total + value.byteLength > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        if (over === 'refuse') throw new TooLarge();
+        chunks.push(value.subarray(0, maxBytes - total));
+        total = maxBytes;
+        break;
+      }
+      chunks.push(value);
+      total += value.byteLength;
+    }
+  }
+  // Response.text()'s decoding: UTF-8, a leading BOM dropped, malformed bytes as U+FFFD.
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks, total));
 }
 
 const CODES: Readonly<Record<string, string>> = {

@@ -3,7 +3,8 @@ import { UserError } from '@backtest/core';
 /**
  * A dataset name that is safe as a file name in a data directory: letters, digits, `-`, `_` and
  * `.`, starting with a letter or digit (so no `..`, no hidden file, no path), as `--dataset NAME`
- * finds `NAME.csv`.
+ * finds `NAME.csv`. The one rule for both: `backtest data fetch --name` and the loader's
+ * `NAME.csv` for an unregistered dataset (datasets.ts).
  */
 export const DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const MAX_NAME = 100;

@@ -1,5 +1,5 @@
 import { UserError } from '@backtest/core';
-import type { LayoutName } from '../layout';
+import { isFredHeader, type LayoutName } from '../layout';
 import { ChartFormatError, yahooChartError, yahooChartToCsv } from './yahoo-chart';
 
 /** The public sources `fetchDataset` downloads from. */
@@ -44,7 +44,9 @@ function csvBody(body: string, isHeader: (line: string) => boolean, header: stri
   );
 }
 
-const fields = (line: string) => line.split(',').map((f) => f.trim().replace(/^"|"$/g, '').toLowerCase());
+/** A header field as written, without surrounding spaces or quotes. */
+const unquoted = (field: string) => field.trim().replace(/^"|"$/g, '');
+const fields = (line: string) => line.split(',').map((f) => unquoted(f).toLowerCase());
 
 export const FETCH_SOURCES: Readonly<Record<FetchSourceName, FetchSource>> = {
   stooq: {
@@ -70,11 +72,7 @@ export const FETCH_SOURCES: Readonly<Record<FetchSourceName, FetchSource>> = {
     header: 'observation_date,SERIES_ID',
     spell: (symbol) => symbol.toUpperCase(),
     url: (base, symbol) => `${base}/graph/fredgraph.csv?id=${encodeURIComponent(symbol)}`,
-    toCsv: (body) =>
-      csvBody(body, (line) => {
-        const f = line.split(',');
-        return f.length === 2 && (f[0]!.trim().toLowerCase() === 'observation_date' || f[0]!.trim() === 'DATE');
-      }, 'observation_date,SERIES_ID'),
+    toCsv: (body) => csvBody(body, (line) => isFredHeader(line.split(',').map(unquoted)), 'observation_date,SERIES_ID'),
   },
   yahoo: {
     name: 'yahoo',

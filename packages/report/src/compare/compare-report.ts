@@ -26,7 +26,7 @@ const CONVENTION_NAMES: Record<string, string> = {
   periodsPerYear: 'Annualisation',
   sharpe: 'Sharpe ratio',
   cashRate: 'Cash rate',
-  cash: 'Cash return',
+  cash: 'Cash rate',
   costBps: 'Costs',
   psr: 'PSR',
   dsr: 'DSR',
@@ -59,7 +59,12 @@ function conventions(s: CompareSummaryDoc): Html {
       }; the DSR is deflated over the same count.`,
     ],
   ];
-  for (const [k, v] of Object.entries(s.conventions)) if (k !== 'verdict') items.push([CONVENTION_NAMES[k] ?? k, conventionText(k, v)]);
+  // One cash row: a constant rate says itself; a yield series is said by the `cash` rule.
+  const cashSeries = typeof s.conventions.cashRate === 'string';
+  for (const [k, v] of Object.entries(s.conventions)) {
+    if (k === 'verdict' || (k === 'cash' && !cashSeries) || (k === 'cashRate' && cashSeries)) continue;
+    items.push([CONVENTION_NAMES[k] ?? k, conventionText(k, v)]);
+  }
   return facts(items);
 }
 

@@ -1,5 +1,5 @@
 import { groupDigits } from '@backtest/core';
-import { bucketSize, BUCKETS, isDecimated } from '../charts/decimate';
+import { bucketSize, isDecimated } from '../charts/decimate';
 import { type Html, html, joinHtml } from './html';
 
 /** What the header line of a report says about a run or a compare. */
@@ -52,6 +52,10 @@ export function facts(items: readonly (readonly [string, Html | string])[]): Htm
  */
 export function samplingNote(rows: number, periodName: string, o: { bands?: boolean } = {}): Html {
   if (!isDecimated(rows)) return html``;
+  // As pointsToDraw cuts them: blocks of `size` rows from the first, so up to BUCKETS of them, the last maybe shorter.
   const size = bucketSize(rows);
-  return html`<p class="note sampling">These series have ${groupDigits(rows)} ${periodName}s, more than a chart can show one by one, so the charts draw them in ${BUCKETS} blocks of ${size} ${periodName}s: each line keeps every block’s first and last point and its lowest and highest, so peaks, troughs and the deepest drawdown stay where they are${o.bands ? ', and the position bands of the price chart are per block' : ''}. The tables, the metrics and the CSV files use every ${periodName}.</p>`;
+  const blocks = Math.ceil(rows / size);
+  const last = rows - (blocks - 1) * size;
+  const lastNote = last === size ? '' : ` (the last of ${groupDigits(last)})`;
+  return html`<p class="note sampling">These series have ${groupDigits(rows)} ${periodName}s, more than a chart can show one by one, so the charts draw them in ${groupDigits(blocks)} blocks of ${groupDigits(size)} ${periodName}s${lastNote}: each line keeps every block’s first and last point and its lowest and highest, so peaks, troughs and the deepest drawdown stay where they are${o.bands ? ', and the position bands of the price chart are per block' : ''}. The tables, the metrics and the CSV files use every ${periodName}.</p>`;
 }

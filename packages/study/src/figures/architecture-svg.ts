@@ -1,3 +1,4 @@
+import { type Html, html } from '@backtest/report';
 import type { StudyNetwork } from '../networks';
 
 /** Most nodes drawn in one layer (the 10-unit layer in full); a wider layer shows 4 + 3 nodes around an ellipsis. */
@@ -7,8 +8,6 @@ const HEIGHT = 330;
 const TOP = 48;
 const BOTTOM = 250;
 const RADIUS = 9;
-
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 interface Column {
   readonly x: number;
@@ -60,41 +59,40 @@ function columns(net: StudyNetwork): Column[] {
 /**
  * A network as an SVG diagram: nodes in columns, every drawn pair of adjacent nodes connected,
  * each layer named with its size and activation. Layers wider than eight nodes draw seven and an
- * ellipsis with the true count, so a 300-unit layer stays readable.
+ * ellipsis with the true count, so a 300-unit layer stays readable. Built with @backtest/report's
+ * `html` tag (every value escaped), as it goes into the study page as it is.
  */
-export function architectureSvg(net: StudyNetwork): string {
+export function architectureSvgHtml(net: StudyNetwork): Html {
   const cols = columns(net);
-  const parts: string[] = [];
+  const parts: Html[] = [];
   for (let i = 0; i + 1 < cols.length; i++) {
     const a = cols[i]!;
     const b = cols[i + 1]!;
-    for (const ya of a.ys) for (const yb of b.ys) parts.push(`<line x1="${a.x + RADIUS}" y1="${ya.toFixed(1)}" x2="${b.x - RADIUS}" y2="${yb.toFixed(1)}"/>`);
+    for (const ya of a.ys) for (const yb of b.ys) parts.push(html`<line x1="${a.x + RADIUS}" y1="${ya.toFixed(1)}" x2="${b.x - RADIUS}" y2="${yb.toFixed(1)}"/>`);
   }
-  const edges = `<g class="edges" stroke="#9aa5b1" stroke-opacity="${cols.some((c) => c.gapAt !== undefined) ? 0.28 : 0.6}" stroke-width="1">${parts.join('')}</g>`;
-  const nodes: string[] = [];
+  const edges = html`<g class="edges" stroke="#9aa5b1" stroke-opacity="${cols.some((c) => c.gapAt !== undefined) ? 0.28 : 0.6}" stroke-width="1">${parts}</g>`;
+  const nodes: Html[] = [];
   for (const c of cols) {
     c.ys.forEach((y, i) => {
-      nodes.push(`<circle cx="${c.x}" cy="${y.toFixed(1)}" r="${RADIUS}" fill="${c.fill}" stroke="#44505c" stroke-width="1.2"/>`);
+      nodes.push(html`<circle cx="${c.x}" cy="${y.toFixed(1)}" r="${RADIUS}" fill="${c.fill}" stroke="#44505c" stroke-width="1.2"/>`);
       const label = c.nodeLabels?.[i];
       if (label) {
         const left = c === cols[0];
-        nodes.push(`<text x="${left ? c.x - RADIUS - 6 : c.x + RADIUS + 6}" y="${(y + 4).toFixed(1)}" text-anchor="${left ? 'end' : 'start'}" font-size="12" fill="#333">${esc(label)}</text>`);
+        nodes.push(html`<text x="${left ? c.x - RADIUS - 6 : c.x + RADIUS + 6}" y="${(y + 4).toFixed(1)}" text-anchor="${left ? 'end' : 'start'}" font-size="12" fill="#333">${label}</text>`);
       }
     });
     if (c.gapAt !== undefined) {
       const y = (c.ys[c.gapAt - 1]! + c.ys[c.gapAt]!) / 2;
-      nodes.push(`<text x="${c.x}" y="${(y + 6).toFixed(1)}" text-anchor="middle" font-size="20" fill="#44505c">⋮</text>`);
-      nodes.push(`<text x="${c.x + 14}" y="${(y + 4).toFixed(1)}" font-size="11" fill="#44505c">${c.units - c.ys.length} more</text>`);
+      nodes.push(html`<text x="${c.x}" y="${(y + 6).toFixed(1)}" text-anchor="middle" font-size="20" fill="#44505c">⋮</text>`);
+      nodes.push(html`<text x="${c.x + 14}" y="${(y + 4).toFixed(1)}" font-size="11" fill="#44505c">${c.units - c.ys.length} more</text>`);
     }
-    nodes.push(`<text x="${c.x}" y="${BOTTOM + 38}" text-anchor="middle" font-size="13" font-weight="600" fill="#222">${esc(c.name)}</text>`);
-    nodes.push(`<text x="${c.x}" y="${BOTTOM + 56}" text-anchor="middle" font-size="12" fill="#444">${esc(c.detail)}</text>`);
+    nodes.push(html`<text x="${c.x}" y="${BOTTOM + 38}" text-anchor="middle" font-size="13" font-weight="600" fill="#222">${c.name}</text>`);
+    nodes.push(html`<text x="${c.x}" y="${BOTTOM + 56}" text-anchor="middle" font-size="12" fill="#444">${c.detail}</text>`);
   }
-  const title = `Network ${net.title}`;
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" ` +
-    `font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" data-network="${net.id}">` +
-    `<title>${esc(title)}</title>` +
-    `<text x="12" y="22" font-size="14" font-weight="600" fill="#222">${esc(net.title)}</text>` +
-    `${edges}<g class="nodes">${nodes.join('')}</g></svg>`
-  );
+  return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" data-network="${net.id}"><title>${`Network ${net.title}`}</title><text x="12" y="22" font-size="14" font-weight="600" fill="#222">${net.title}</text>${edges}<g class="nodes">${nodes}</g></svg>`;
+}
+
+/** The diagram as the text of an .svg file (see architectureSvgHtml). */
+export function architectureSvg(net: StudyNetwork): string {
+  return architectureSvgHtml(net).text;
 }

@@ -1,5 +1,7 @@
+import { trusted } from '@backtest/report';
+
 /** The study page's stylesheet: one readable column, like the run report's. */
-export const STUDY_CSS = `
+export const STUDY_CSS = trusted`
 :root { color-scheme: light; --ink: #1d1d1f; --muted: #5b6168; --line: #e3e5e8; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #f6f7f9; }
@@ -35,7 +37,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
  * still draw; when all are done <body> gets data-charts-rendered with the number drawn, which
  * tests wait for.
  */
-export const RENDER_SCRIPT = `
+export const RENDER_SCRIPT = trusted`
 (function () {
   var specs = JSON.parse(document.getElementById('chart-specs').textContent);
   var boxes = document.querySelectorAll('[data-chart]');

@@ -1,29 +1,29 @@
+import { type Html, html, joinHtml, scriptJsonHtml } from '@backtest/report';
 import { STUDY_NETWORKS } from '../networks';
 import { SPLIT } from '../prepare';
 import type { Coefficients } from '../regression';
 import type { StudyResult } from '../run-study';
-import { architectureSvg } from './architecture-svg';
+import { architectureSvgHtml } from './architecture-svg';
 import { chartRuntime } from './chart-runtime';
 import { RENDER_SCRIPT, STUDY_CSS } from './page-assets';
 import { type StudyChart, studyCharts } from './study-charts';
 
-const h = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-/** JSON safe inside <script>: no `</script>` or `<!--` can appear in it. */
-const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+// Markup is made only with @backtest/report's `html` tag, which escapes every value (so a value
+// can never become markup), and the figures' specs go in with its `scriptJsonHtml`.
 const n4 = (v: number) => v.toFixed(4);
 
-function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const th = head.map((c) => `<th>${h(c)}</th>`).join('');
-  const body = rows.map(([first, ...rest]) => `<tr><th>${h(first ?? '')}</th>${rest.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`).join('');
-  return `<table class="numbers"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+function table(head: readonly string[], rows: readonly (readonly string[])[]): Html {
+  const th = head.map((c) => html`<th>${c}</th>`);
+  const body = rows.map(([first, ...rest]) => html`<tr><th>${first ?? ''}</th>${rest.map((c) => html`<td>${c}</td>`)}</tr>`);
+  return html`<table class="numbers"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function facts(items: readonly [string, string][]): string {
-  return `<dl class="facts">${items.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl>`;
+function facts(items: readonly [string, string][]): Html {
+  return html`<dl class="facts">${items.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }
 
-function chartFigure(c: StudyChart): string {
-  return `<figure class="chart" id="figure-${c.id}"><div class="vega" data-chart="${c.id}"></div><figcaption>${h(c.caption)} Data: <code>${h(c.dataFile)}</code>.</figcaption></figure>`;
+function chartFigure(c: StudyChart): Html {
+  return html`<figure class="chart" id="figure-${c.id}"><div class="vega" data-chart="${c.id}"></div><figcaption>${c.caption} Data: <code>${c.dataFile}</code>.</figcaption></figure>`;
 }
 
 const coefficientCells = (c: Coefficients) => [n4(c.intercept), n4(c.close), n4(c.sma)];
@@ -42,9 +42,9 @@ export function buildStudyPage(r: StudyResult): string {
   const reg = r.regression;
   const es = e.earlyStopping;
   const leak = r.leak;
-  const diagrams = STUDY_NETWORKS.map((net) => `<div class="diagram" data-network="${net.id}">${architectureSvg(net)}</div>`).join('');
-  const meta = [`S&P 500 (^GSPC) month-end closes ${r.from} .. ${r.to}`, `seed ${r.seed}`, `backend ${r.backend}`, `${r.seconds['total']!.toFixed(1)} s`].map(h).join(' · ');
-  return `<!DOCTYPE html>
+  const diagrams = STUDY_NETWORKS.map((net) => html`<div class="diagram" data-network="${net.id}">${architectureSvgHtml(net)}</div>`);
+  const meta = joinHtml([`S&P 500 (^GSPC) month-end closes ${r.from} .. ${r.to}`, `seed ${r.seed}`, `backend ${r.backend}`, `${r.seconds['total']!.toFixed(1)} s`], ' · ');
+  const head = html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -56,7 +56,7 @@ export function buildStudyPage(r: StudyResult): string {
 <main>
 <h1>Study “seed”: neural networks for investing, re-run</h1>
 <p class="lede">${meta}</p>
-<div class="leak" role="note"><strong>This study leaks the future.</strong> ${h(leak.note)} See <a href="#leak">the leak, measured</a>.</div>
+<div class="leak" role="note"><strong>This study leaks the future.</strong> ${leak.note} See <a href="#leak">the leak, measured</a>.</div>
 <noscript><p class="noscript">The charts are drawn by JavaScript, which is turned off; the tables, diagrams and text are complete without it.</p></noscript>
 
 <h2>Data</h2>
@@ -108,10 +108,10 @@ ${facts([
 ])}
 
 <h2>Conclusions (computed from this run)</h2>
-<ul class="conclusions">${r.conclusions.statements.map((s) => `<li>${h(s)}</li>`).join('')}</ul>
+<ul class="conclusions">${r.conclusions.statements.map((s) => html`<li>${s}</li>`)}</ul>
 
 <h2 id="leak">The leak, measured</h2>
-<p>${h(leak.note)}</p>
+<p>${leak.note}</p>
 ${table(
   ['Target scaled by', 'Intercept', 'Close', 'SMA', 'Train RMSE (own units)', 'Valid RMSE (own units)', 'Price error, train (%)', 'Price error, valid (%)'],
   [
@@ -120,16 +120,18 @@ ${table(
     ['no-change forecast (next close = this close)', '', '', '', '', '', n4(leak.noChangePctRmse.train), n4(leak.noChangePctRmse.valid)],
   ],
 )}
-<p class="note">The same OLS of the scaled target on normalised close and SMA, fitted on the training rows. RMSEs in standardised units are not comparable between the two scalings; the price error (RMSE of the forecast’s percentage error against next month’s close, after undoing each scaling with the statistics that made it) is. ${h(leak.verdict)} Data: <code>leak.csv</code>.</p>
+<p class="note">The same OLS of the scaled target on normalised close and SMA, fitted on the training rows. RMSEs in standardised units are not comparable between the two scalings; the price error (RMSE of the forecast’s percentage error against next month’s close, after undoing each scaling with the statistics that made it) is. ${leak.verdict} Data: <code>leak.csv</code>.</p>
 
 <h2>Files</h2>
 <p class="note"><code>study.json</code> (every number above), <code>data.csv</code> (the prepared rows and their split), <code>prices.csv</code>, <code>architectures.json</code> and <code>architecture-*.svg</code>, <code>experiment1.csv</code> … <code>experiment5.csv</code>, <code>coefficients.csv</code>, <code>leak.csv</code>, <code>figures.json</code> (every chart’s Vega-Lite spec), <code>checkpoint/</code> (experiment 3’s best model, TensorFlow.js layers format).</p>
 </main>
-<script id="chart-specs" type="application/json">${scriptJson(specs)}</script>
-<script>${runtime.vega}</script>
-<script>${runtime.vegaLite}</script>
+<script id="chart-specs" type="application/json">${scriptJsonHtml(specs)}</script>
+<script>`;
+  const tail = html`</script>
 <script>${RENDER_SCRIPT}</script>
 </body>
 </html>
 `;
+  // The two runtimes are the packages' own scripts (made safe inside <script> by chartRuntime), not values: they go in between.
+  return [head.text, runtime.vega, '</script>\n<script>', runtime.vegaLite, tail.text].join('');
 }

@@ -11,6 +11,8 @@ export interface Answer {
   readonly contentType?: string;
   /** Accept the request and never answer (for timeouts). */
   readonly hang?: boolean;
+  /** Send the body in chunks of this many bytes, without a Content-Length (chunked transfer encoding); else at once, with one. */
+  readonly chunked?: number;
 }
 
 export class SourcesServer {
@@ -42,8 +44,17 @@ export class SourcesServer {
       contentType: 'text/html',
     };
     if (answer.hang) return;
-    res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'text/csv' });
-    res.end(answer.body ?? '');
+    const bytes = Buffer.from(answer.body ?? '');
+    const length = answer.chunked === undefined ? { 'content-length': String(bytes.length) } : {};
+    res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'text/csv', ...length });
+    if (answer.chunked === undefined) {
+      res.end(bytes);
+      return;
+    }
+    // A client that stops reading closes the connection: what is still queued then goes nowhere.
+    res.on('error', () => undefined);
+    for (let at = 0; at < bytes.length; at += answer.chunked) res.write(bytes.subarray(at, at + answer.chunked));
+    res.end();
   }
 
   async close(): Promise<void> {
@@ -52,7 +63,6 @@ export class SourcesServer {
   }
 }
 
-/** A port nobody listens on: bound by a server of ours, noted, and closed again. */
 /**
  * The jest hooks of a test file that fetches from a SourcesServer: one server for the file,
  * handed to `started`, closed at the end, and reset (no answers, no requests) before each test.
@@ -70,6 +80,7 @@ export function useSourcesServer(started: (server: SourcesServer) => void): void
   });
 }
 
+/** A port nobody listens on: bound by a server of ours, noted, and closed again. */
 export async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
