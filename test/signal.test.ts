@@ -60,6 +60,10 @@ describe('backtest signal', () => {
     const r = backtest(['signal', '--strategy', 'sma', '--to', '2020-06']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sma: hold (cash|100% long) \(weight [01]\) over the month after 2020-06, decided at its close \(sp500 2020-06-30 close 3100\.29\)\n$/);
+    const ols = backtest(['signal', '--strategy', 'ols-sma', '--to', '2020-06']);
+    expect(ols.stdout).toMatch(
+      /^ols-sma: hold (cash|100% long) \(weight [01]\) over the month after 2020-06, decided at its close \(sp500 2020-06-30 close 3100\.29\)\n  forecast next close [\d.]+ \([+-]\d+\.\d\d%\) by fit 29 of 30 \(numbered from 0\), ols, refitted at 2020-01 on \d+ rows 1971-07 \.\. 2019-12\n$/,
+    );
     const bad = backtest(['signal', '--strategy', 'smaa']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/did you mean "sma"/);

@@ -89,7 +89,7 @@ export function signalText(doc: SignalDocument): string {
     const m = doc.model;
     lines.push(
       `  forecast next close ${doc.forecast.price.toPrecision(6)} (${percent(doc.forecast.impliedReturn, 2)})` +
-        (m ? ` by fit ${m.fit + 1} of ${m.fits}${m.kind ? ` (${m.kind})` : ''}, refitted at ${m.decision} on ${m.rows} rows ${m.trainFrom} .. ${m.trainTo}` : ''),
+        (m ? ` by fit ${m.fit} of ${m.fits} (numbered from 0)${m.kind ? `, ${m.kind}` : ''}, refitted at ${m.decision} on ${m.rows} rows ${m.trainFrom} .. ${m.trainTo}` : ''),
     );
   }
   return lines.join('\n');
