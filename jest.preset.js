@@ -11,6 +11,6 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@backtest/strategy-([a-z0-9-]+)$': path.join(root, 'strategies/$1/src/index.ts'),
-    '^@backtest/(core|data|engine|metrics|models|forecast|report|cli)$': path.join(root, 'packages/$1/src/index.ts'),
+    '^@backtest/(core|data|engine|metrics|models|forecast|report|api|cli)$': path.join(root, 'packages/$1/src/index.ts'),
   },
 };

@@ -3,7 +3,7 @@
  * never changes a decision made at or before t (the property itself: look-ahead-property.ts).
  */
 import type { StrategyPlugin } from '@backtest/core';
-import { loadStrategyRegistry } from '@backtest/cli';
+import { loadStrategyRegistry } from '@backtest/api';
 import { assertNoLookAhead } from './look-ahead-property';
 
 /** Small, fast settings for the expensive strategies; the property does not depend on size. */

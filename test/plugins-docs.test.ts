@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { forecastSource, forecastTestSource } from '../packages/cli/src/plugins/template-forecast';
-import { ruleSource, ruleTestSource } from '../packages/cli/src/plugins/template-rule';
+import { forecastSource, forecastTestSource, ruleSource, ruleTestSource } from '@backtest/cli';
 import { root } from './helpers';
 
 const guide = readFileSync(path.join(root, 'docs/plugins.md'), 'utf8');

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadStrategyRegistry } from '@backtest/cli';
+import { loadStrategyRegistry } from '@backtest/api';
 import { root, runsDir } from './helpers';
 import { outsideDir } from './plugins-scaffold';
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { StrategyPlugin } from '@backtest/core';
 import { builtInFeatures } from '@backtest/forecast';
-import { loadStrategyRegistry } from '@backtest/cli';
+import { loadStrategyRegistry } from '@backtest/api';
 import { composedForecastStrategy } from '@backtest/strategy-forecast';
 import { backtest, root } from './helpers';
 import { assertNoLookAhead } from './look-ahead-property';

@@ -6,8 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadStrategyRegistry } from '@backtest/cli';
-import { scaffoldPlugin } from '../packages/cli/src/plugins/scaffold';
+import { loadStrategyRegistry } from '@backtest/api';
+import { scaffoldPlugin } from '@backtest/cli';
 import { root } from './helpers';
 import { outsideDir } from './plugins-scaffold';
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, openOffline } from './browser';
 import { silentProgress } from '@backtest/core';
-import { loadStrategyRegistry, resolveSettings, runJob } from '@backtest/cli';
+import { loadStrategyRegistry, resolveSettings, runJob } from '@backtest/api';
 import { METRIC_ROWS, runRecordFrom, writeRunFolder } from '@backtest/report';
 import { root } from './helpers';
 

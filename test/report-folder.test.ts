@@ -7,9 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import yargs from 'yargs';
 import { silentProgress, UserError } from '@backtest/core';
-import { loadStrategyRegistry, resolveSettings, runJob } from '@backtest/cli';
+import { loadStrategyRegistry, resolveSettings, runJob } from '@backtest/api';
 import { buildReport, readRunFolder, runRecordFrom, writeRunFolder } from '@backtest/report';
-import { reportCommand } from '../packages/cli/src/commands/report';
+import { reportCommand } from '@backtest/cli';
 import { backtest, root } from './helpers';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'report-folder-'));

@@ -10,7 +10,7 @@ const { resolveParams, silentProgress } = require(path.join(root, 'packages/core
 const { loadDataset, dataDirectories } = require(path.join(root, 'packages/data/dist/index.js'));
 const { restrictToRange, walkForward } = require(path.join(root, 'packages/engine/dist/index.js'));
 const { sharpeRatio } = require(path.join(root, 'packages/metrics/dist/index.js'));
-const { loadStrategyRegistry } = require(path.join(root, 'packages/cli/dist/index.js'));
+const { loadStrategyRegistry } = require(path.join(root, 'packages/api/dist/index.js'));
 
 (async () => {
   const threads = Number(process.env.BENCH_THREADS ?? 1);

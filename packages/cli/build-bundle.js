@@ -1,5 +1,5 @@
 // Bundles the compiled CLI into dist/backtest.bundle.js for a fast start. TensorFlow.js stays
-// external (it loads lazily, only for strategies that train networks), and so do modules
+// external (it loads lazily, only for strategies that train networks), and so do zod and modules
 // loaded only on a terminal.
 'use strict';
 const path = require('node:path');
@@ -16,6 +16,7 @@ require('esbuild').buildSync({
   minifySyntax: true,
   // The fit pool finds its worker script beside the models package at run time.
   // The data package's embedded extracts are found beside its package.json the same way.
-  external: ['@tensorflow/*', 'cli-progress', '@backtest/models/package.json', '@backtest/data/package.json'],
+  // zod (the settings schema) loads only when a value is to be checked: outside, it costs a run nothing.
+  external: ['@tensorflow/*', 'cli-progress', 'zod', '@backtest/models/package.json', '@backtest/data/package.json'],
   logLevel: 'warning',
 });

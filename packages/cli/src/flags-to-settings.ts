@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { dataDirectories } from '@backtest/data';
 import type { RunFlags } from './options';
 import { parseParamFlags } from './options';
-import { isPath, resolveSettings, type RunSettings } from './settings';
+import { isPath, resolveSettings, type RunSettings } from '@backtest/api';
 
 const ENV_DATA_DIR = 'BACKTEST_DATA_DIR';
 

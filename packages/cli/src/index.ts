@@ -1,4 +1,5 @@
 export { main } from './cli';
-export { loadStrategyRegistry, StrategyRegistry } from './registry';
-export { runJob, type RunOutcome } from './run-job';
-export { resolveSettings, type RunSettings, validateSettings } from './settings';
+export { reportCommand } from './commands/report';
+export { scaffoldPlugin } from './plugins/scaffold';
+export { forecastSource, forecastTestSource } from './plugins/template-forecast';
+export { ruleSource, ruleTestSource } from './plugins/template-rule';

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { UserError } from '@backtest/core';
-import type { RunSettings } from './settings';
+import type { RunSettings } from '@backtest/api';
 
 /** Options shared by every command that runs a backtest (`backtest`, `compare`). */
 export function withRunOptions<T>(y: Argv<T>) {

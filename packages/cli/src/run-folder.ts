@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { terminalSafe } from '@backtest/core';
-import { type ClaimOptions, claimFolder, defaultRunDir, type FolderClaim, releaseClaimedFolders, REPORT_FILE, runRecordFrom, writeRunFolder } from '@backtest/report';
-import type { RunOutcome } from './run-job';
-import type { RunSettings } from './settings';
+import { type ClaimOptions, claimFolder, defaultRunDir, type FolderClaim, releaseClaimedFolders } from '@backtest/report';
 
 /** Where default folders go: `$BACKTEST_RUNS_DIR`, else `<project>/runs`. */
 export function runsBase(projectRoot: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -95,34 +92,4 @@ export async function withClaimedFolder<T, S>(
   } finally {
     claim.release(); // a no-op once published
   }
-}
-
-export function packageVersion(): string {
-  // The CLI runs from dist/ (or the bundle in dist/): its package.json is one level up.
-  for (const rel of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(path.join(__dirname, rel), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === '@backtest/cli' && pkg.version) return pkg.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return 'unknown';
-}
-
-/**
- * Writes the run folder (data files, the saved models when the strategy kept them, and
- * report.html) into `dir`, a claim made before the run (or a name, claimed now); returns its
- * path, the report's, and the number of models saved.
- */
-export function saveRun(outcome: RunOutcome, settings: RunSettings, dir: string | FolderClaim): { dir: string; report: string; models: number } {
-  const record = runRecordFrom(outcome, { config: { ...settings }, version: packageVersion(), createdAt: new Date() });
-  const written = writeRunFolder(record, dir);
-  return { dir: written.dir, report: path.join(written.dir, REPORT_FILE), models: record.savedModels?.length ?? 0 };
-}
-
-/** The warning of a `--save-models` run that kept no model (a rule strategy such as sma), or undefined. */
-export function noModelsWarning(outcome: RunOutcome): string | undefined {
-  if (outcome.walk.output.savedModels?.length) return undefined;
-  return `--save-models: strategy "${outcome.summary.strategy}" kept no trained models, so the run folder has no models/ folder`;
 }

@@ -1,13 +1,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UserError } from '@backtest/core';
+import { compareOptions, compareResolved, loadStrategyRegistry, saveCompare } from '@backtest/api';
 import { findProjectRoot } from '@backtest/data';
-import { type CompareOptions, runCompare } from '../compare/compare-job';
-import { saveCompare } from '../compare/save';
 import { formatCompareTable } from '../compare/table';
 import { settingsFromFlags } from '../flags-to-settings';
 import { type RunFlags, withRunOptions } from '../options';
 import { createProgress } from '../progress';
-import { loadStrategyRegistry } from '../registry';
 import { claimRunFolder, withClaimedFolder } from '../run-folder';
 import type { CommandIO } from './io';
 
@@ -27,34 +24,29 @@ export function compareCommand(io: CommandIO): CommandModule<object, CompareFlag
     describe: 'Compare strategies over the same months, with significance against buy-and-hold',
     builder: (y: Argv) =>
       withRunOptions(y)
-        .option('strategies', { type: 'string', describe: 'comma-separated strategy ids', default: 'sma,ols-sma,nn-sma' })
+        .option('strategies', { type: 'string', describe: 'comma-separated strategy ids (default sma,ols-sma,nn-sma)' })
         .option('grid', { type: 'string', array: true, describe: 'a parameter grid, e.g. "nn-sma:hidden=10|300,100;epochs=20|100" (repeatable)' })
-        .option('trials', { type: 'number', default: 0, describe: 'configurations tried in earlier runs, added to the deflation' })
+        .option('trials', { type: 'number', describe: 'configurations tried in earlier runs, added to the deflation (default 0)' })
         .option('block', { type: 'number', describe: 'expected block length of the stationary bootstrap (default: automatic)' })
-        .option('samples', { type: 'number', default: 2000, describe: 'bootstrap resamples' })
+        .option('samples', { type: 'number', describe: 'bootstrap resamples (default 2000)' })
         .option('out', { type: 'string', describe: 'folder to write (default runs/<UTC time>-compare)' })
         .option('save', { type: 'boolean', default: true, describe: 'write the folder and report.html (--no-save: print only)' })
         .example('$0 compare --strategies sma,ols-sma,nn-sma', 'the three built-in strategies against buy-and-hold')
         .example('$0 compare --strategies sma --grid "nn-sma:hidden=10|300,100;epochs=20|100" --json', 'a grid, deflated over its size') as Argv<CompareFlags>,
     handler: async (argv: ArgumentsCamelCase<CompareFlags>) => {
-      const trials = argv.trials ?? 0;
-      if (!Number.isInteger(trials) || trials < 0 || trials > 1e9) throw new UserError(`--trials must be an integer from 0 to 1000000000, got ${String(argv.trials)}`);
-      const samples = argv.samples ?? 2000;
-      // Each resample keeps a statistic per configuration: a million is already minutes of work.
-      if (!Number.isInteger(samples) || samples < 100 || samples > 1e6) throw new UserError(`--samples must be an integer from 100 to 1000000, got ${String(argv.samples)}`);
-      if (argv.block !== undefined && !(argv.block >= 1 && argv.block <= 1e6)) throw new UserError(`--block must be a number from 1 to 1000000, got ${String(argv.block)}`);
+      const strategies = argv.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const comparison = { strategies, grids: argv.grid, trials: argv.trials, samples: argv.samples, block: argv.block };
+      const options = compareOptions(comparison, 'flags');
       const root = findProjectRoot(__dirname);
       const settings = settingsFromFlags(argv, root);
       const registry = loadStrategyRegistry({ plugins: settings.plugins, projectRoot: root });
-      const strategies = (argv.strategies ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-      const options: CompareOptions = { strategies, grids: argv.grid ?? [], priorTrials: trials, samples, ...(argv.block !== undefined ? { blockLength: argv.block } : {}) };
       // Claimed before the work, as a run folder: a taken or unwritable --out fails at once.
       const claim = argv.save === false ? undefined : claimRunFolder('compare', root, argv.out, 'compare folder');
       const { result: outcome, saved } = await withClaimedFolder(
         claim,
         async () => {
           const progress = createProgress(!argv.json);
-          const outcome = await runCompare(settings, options, registry, root, progress);
+          const { outcome } = await compareResolved(settings, options, { registry, progress, projectRoot: root });
           progress.stop();
           return outcome;
         },

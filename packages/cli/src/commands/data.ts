@@ -3,7 +3,7 @@ import { periodLabel } from '@backtest/core';
 import { findProjectRoot } from '@backtest/data';
 import { settingsFromFlags } from '../flags-to-settings';
 import type { RunFlags } from '../options';
-import { loadData } from '../run-job';
+import { loadData } from '@backtest/api';
 import { dataFetchCommand } from './data-fetch';
 import type { CommandIO } from './io';
 

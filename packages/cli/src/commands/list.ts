@@ -3,7 +3,7 @@ import { describeParams, printable } from '@backtest/core';
 import { findProjectRoot, listDatasets } from '@backtest/data';
 import { settingsFromFlags } from '../flags-to-settings';
 import type { RunFlags } from '../options';
-import { loadStrategyRegistry } from '../registry';
+import { loadStrategyRegistry } from '@backtest/api';
 import type { CommandIO } from './io';
 
 export function listCommand(io: CommandIO): CommandModule<object, RunFlags> {

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { findProjectRoot } from '@backtest/data';
 import { scaffoldPlugin } from '../plugins/scaffold';
-import { loadStrategyRegistry } from '../registry';
+import { loadStrategyRegistry } from '@backtest/api';
 import type { CommandIO } from './io';
 
 interface NewFlags {

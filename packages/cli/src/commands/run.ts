@@ -2,14 +2,13 @@ import * as path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { periodLabel, UserError } from '@backtest/core';
 import { findProjectRoot } from '@backtest/data';
+import { loadStrategyRegistry, noModelsWarning, runResolved, saveRun } from '@backtest/api';
 import { formatRunTable } from '@backtest/report';
 import { settingsFromFlags } from '../flags-to-settings';
 import { type RunFlags, withRunOptions } from '../options';
 import { writePredictions } from '../predictions';
 import { createProgress } from '../progress';
-import { loadStrategyRegistry } from '../registry';
-import { claimRunFolder, noModelsWarning, saveRun, withClaimedFolder } from '../run-folder';
-import { runJob } from '../run-job';
+import { claimRunFolder, withClaimedFolder } from '../run-folder';
 import type { CommandIO } from './io';
 
 type RunCommandFlags = RunFlags & { out?: string; save?: boolean; 'save-models'?: boolean; predictions?: string };
@@ -40,7 +39,7 @@ export function runCommand(io: CommandIO): CommandModule<object, RunCommandFlags
         claim,
         async () => {
           const progress = createProgress(!argv.json);
-          const outcome = await runJob(settings, registry, root, progress);
+          const { outcome } = await runResolved(settings, { registry, progress, projectRoot: root });
           progress.stop();
           const noModels = settings.saveModels ? noModelsWarning(outcome) : undefined;
           if (noModels) outcome.summary.warnings.push(noModels);

@@ -1,10 +1,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { loadStrategyRegistry, signalResolved } from '@backtest/api';
 import { findProjectRoot } from '@backtest/data';
 import { settingsFromFlags } from '../flags-to-settings';
 import { type RunFlags, withRunOptions } from '../options';
 import { createProgress } from '../progress';
-import { loadStrategyRegistry } from '../registry';
-import { signalJob, signalText } from '../signal-job';
+import { signalText } from '../signal-text';
 import type { CommandIO } from './io';
 
 /** `backtest signal`: the position to hold from the last complete period of the data on. */
@@ -21,7 +21,7 @@ export function signalCommand(io: CommandIO): CommandModule<object, RunFlags> {
       const settings = settingsFromFlags(argv, root);
       const registry = loadStrategyRegistry({ plugins: settings.plugins, projectRoot: root });
       const progress = createProgress(!argv.json);
-      const doc = await signalJob(settings, registry, root, progress);
+      const doc = await signalResolved(settings, { registry, progress, projectRoot: root });
       progress.stop();
       if (argv.json) {
         io.out(JSON.stringify(doc, null, 2));

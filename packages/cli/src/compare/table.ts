@@ -1,5 +1,5 @@
 import { METRIC_ROWS, renderTable } from '@backtest/report';
-import type { CompareSummary } from './compare-job';
+import type { CompareSummary } from '@backtest/api';
 
 const pct = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '');
 const num = (v: number | undefined, d = 3) => (v !== undefined && Number.isFinite(v) ? v.toFixed(d) : '');

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '@backtest/core';
 import { claimFolder } from '@backtest/report';
-import { type PluginKind, type Placement, packageFiles } from './package-layout';
+import { type Placement, type PluginKind, packageFiles } from '@backtest/api';
 import { forecastSource, forecastTestSource } from './template-forecast';
 import { ruleSource, ruleTestSource } from './template-rule';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { compareFolderFiles, compareRecordFrom, type FolderClaim, REPORT_FILE, writeFolderAtomically } from '@backtest/report';
-import { packageVersion } from '../run-folder';
+import { packageVersion } from '../save-run';
 import type { RunSettings } from '../settings';
 import type { CompareOptions, CompareOutcome } from './compare-job';
 

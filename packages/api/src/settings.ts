@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { didYouMean, type RawParamValue, UserError } from '@backtest/core';
+import type { z as Zod } from 'zod';
 
 /** Every run setting, after defaults, the config file and flags are merged (flags win). */
 export interface RunSettings {
@@ -42,52 +43,94 @@ const MAX_CONFIG_BYTES = 1 << 20;
 /** More worker threads than this only costs memory (each holds its own kernels). */
 const MAX_THREADS = 256;
 
-type Check = (value: unknown) => string | undefined;
-const isString: Check = (v) => (typeof v === 'string' ? undefined : 'a string');
+/** Every setting a config file (or the library's options) may hold, in the order messages list them. */
+export const SETTING_KEYS = [
+  'strategy', 'dataset', 'data', 'dataDirs', 'columns', 'totalReturn', 'frequency', 'onMissing', 'from', 'to', 'testStart',
+  'costBps', 'cashRate', 'seed', 'threads', 'backend', 'params', 'plugins',
+] as const satisfies readonly Exclude<keyof RunSettings, 'saveModels'>[];
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
 /** `YYYY-MM` or `YYYY-MM-DD` naming a real month (01-12) and day (2020-02-30 is no date). */
-const isLabel: Check = (v) => {
-  const bad = 'a real month like "2020-01" (or a day like "2020-01-31")';
-  if (typeof v !== 'string') return bad;
+function isRealLabel(v: string): boolean {
   const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(v);
-  if (!m) return bad;
+  if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2]), m[3] === undefined ? 1 : Number(m[3])];
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth ? undefined : bad;
-};
-const oneOf = (...values: string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.join(', ')}`);
-const number = (min: number, max: number, integer = false, why = ''): Check => (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v))
-    ? undefined
-    : `${integer ? 'an integer' : 'a number'} from ${min} to ${max}${why}`;
-const stringList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'a list of strings');
-const paramMap: Check = (v) =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) &&
-  Object.values(v).every((x) => ['string', 'number', 'boolean'].includes(typeof x) || (Array.isArray(x) && x.every((n) => typeof n === 'number')))
-    ? undefined
-    : 'an object of parameter values';
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth;
+}
 
-// saveModels is the run command's --save-models flag only (signal and compare write no models).
-const SCHEMA: Record<Exclude<keyof RunSettings, 'saveModels'>, Check> = {
-  strategy: isString,
-  dataset: isString,
-  data: isString,
-  dataDirs: stringList,
-  columns: isString,
-  totalReturn: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
-  frequency: oneOf('monthly', 'daily'),
-  onMissing: oneOf('drop', 'error'),
-  from: isLabel,
-  to: isLabel,
-  testStart: isLabel,
-  costBps: number(0, 10_000, false, ' (basis points of the traded weight: 10000 is the whole position)'),
-  cashRate: (v) => (typeof v === 'string' && v.trim() !== '' ? undefined : cashRateProblem(v)),
-  // Seeds are 32-bit: a larger one would be used modulo 2^32 while the record showed it as given.
-  seed: number(0, 2 ** 32 - 1, true),
-  threads: (v) => (v === 'auto' ? undefined : number(1, MAX_THREADS, true)(v) && `an integer from 1 to ${MAX_THREADS}, or "auto"`),
-  backend: oneOf('auto', 'tensorflow', 'wasm', 'cpu'),
-  params: paramMap,
-  plugins: stringList,
-};
+/**
+ * The one schema of every setting, whether it comes from a config file, a flag or the library's
+ * options. It holds no defaults (those are config/defaults.json's). Each message completes
+ * "must be ...": problemOf turns zod's first issue into it, and the caller says where the value
+ * came from. Built on first use: zod is loaded only when there is a value to check, so a run
+ * without a config file or checked flags does not pay for it at start.
+ */
+function buildSettingsSchema(z: typeof Zod) {
+  const expected = (text: string) => ({ error: text });
+  const LABEL = 'a real month like "2020-01" (or a day like "2020-01-31")';
+  const label = z.string(expected(LABEL)).refine(isRealLabel, expected(LABEL));
+  const text = z.string(expected('a string'));
+  const oneOf = <T extends readonly [string, ...string[]]>(...values: T) => z.enum(values, expected(`one of ${values.join(', ')}`));
+  const stringList = z.array(z.string(expected('a list of strings')), expected('a list of strings'));
+  const PARAMS = expected('an object of parameter values');
+  const paramValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.number(PARAMS), PARAMS)], PARAMS);
+  const cashMessage = (issue: { input?: unknown }) => cashRateProblem(issue.input) ?? 'a number (an annual rate as a fraction) or the name of a yield series';
+  const cash = { error: cashMessage };
+  const THREADS = expected(`an integer from 1 to ${MAX_THREADS}, or "auto"`);
+  return {
+    strategy: text,
+    dataset: text,
+    data: text,
+    dataDirs: stringList,
+    columns: text,
+    totalReturn: z.boolean(expected('true or false')),
+    frequency: oneOf('monthly', 'daily'),
+    onMissing: oneOf('drop', 'error'),
+    from: label,
+    to: label,
+    testStart: label,
+    costBps: range(z, 0, 10_000, false, ' (basis points of the traded weight: 10000 is the whole position)'),
+    cashRate: z.union([z.string(cash).trim().min(1, cash), z.number(cash).refine((v) => cashRateProblem(v) === undefined, cash)], cash),
+    // Seeds are 32-bit: a larger one would be used modulo 2^32 while the record showed it as given.
+    seed: range(z, 0, 2 ** 32 - 1, true),
+    threads: z.union([z.literal('auto', THREADS), z.number(THREADS).int(THREADS).min(1, THREADS).max(MAX_THREADS, THREADS)], THREADS),
+    backend: oneOf('auto', 'tensorflow', 'wasm', 'cpu'),
+    params: z.record(z.string(), paramValue, PARAMS),
+    plugins: stringList,
+  } satisfies Record<SettingKey, Zod.ZodType>;
+}
+
+/** A number in [min, max] (an integer if asked), every failure worded as the range. */
+export function range(z: typeof Zod, min: number, max: number, integer = false, why = '') {
+  const m = { error: `${integer ? 'an integer' : 'a number'} from ${min} to ${max}${why}` };
+  const n = z.number(m).min(min, m).max(max, m);
+  return integer ? n.int(m) : n;
+}
+
+/** zod, loaded on first use (see buildSettingsSchema). */
+export function zod(): typeof Zod {
+  return (require('zod') as typeof import('zod')).z;
+}
+
+let settingsSchema: ReturnType<typeof buildSettingsSchema> | undefined;
+/** The schema of one setting. */
+export function settingSchema(key: SettingKey): Zod.ZodType {
+  settingsSchema ??= buildSettingsSchema(zod());
+  return settingsSchema[key];
+}
+
+/** What a value of `key` must be, completing "must be ..." (undefined: accepted). The one place zod's issues become our messages. */
+export function problemOf(schema: Zod.ZodType, value: unknown): string | undefined {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? undefined : parsed.error.issues[0]?.message;
+}
+
+/** The flag of a setting: the kebab-case of its key (`costBps`: `--cost-bps`). */
+export const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** How a refused value is quoted: as JSON, except a flag's NaN (yargs' reading of "abc" as a number). */
+export const given = (v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? 'something that is not a number' : JSON.stringify(v));
 
 /** A cash series given as a file rather than a dataset name: it has a path separator or ends in .csv. */
 export function isPath(name: string): boolean {
@@ -112,12 +155,11 @@ export function validateSettings(raw: unknown, file: string): Partial<RunSetting
   for (const [key, value] of Object.entries(raw)) {
     if (key.startsWith('$')) continue;
     // Own keys only: "__proto__" or "toString" names no setting.
-    const check = Object.hasOwn(SCHEMA, key) ? SCHEMA[key as keyof typeof SCHEMA] : undefined;
-    if (!check) {
-      throw new UserError(`${file}: unknown setting "${key}"${didYouMean(key, Object.keys(SCHEMA))}; known settings: ${Object.keys(SCHEMA).join(', ')}`);
+    if (!(SETTING_KEYS as readonly string[]).includes(key)) {
+      throw new UserError(`${file}: unknown setting "${key}"${didYouMean(key, [...SETTING_KEYS])}; known settings: ${SETTING_KEYS.join(', ')}`);
     }
     if (value === null) continue;
-    const problem = check(value);
+    const problem = problemOf(settingSchema(key as SettingKey), value);
     if (problem) throw new UserError(`${file}: setting "${key}" must be ${problem}, got ${JSON.stringify(value)}`);
     out[key] = value;
   }
@@ -145,22 +187,28 @@ export function readSettingsFile(file: string): Partial<RunSettings> {
   return validateSettings(json, file);
 }
 
+/**
+ * config/defaults.json, the one place of the defaults. It is the project's own file, checked
+ * against the schema by settings.test.ts, so reading it needs no schema (nor zod) at run time.
+ */
+export function readDefaults(projectRoot: string): Partial<RunSettings> {
+  const file = path.join(projectRoot, 'config', 'defaults.json');
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(json).filter(([key]) => !key.startsWith('$'))) as Partial<RunSettings>;
+}
+
 /** Flags checked by the settings schema as they are given (params and plugins have checks of their own). */
 const FLAG_CHECKED = new Set(['from', 'to', 'testStart', 'costBps', 'cashRate', 'seed', 'threads']);
 
 /** Defaults from config/defaults.json, then the user's config file, then flags. */
 export function resolveSettings(projectRoot: string, configFile: string | undefined, flags: Partial<RunSettings>): RunSettings {
-  const defaults = readSettingsFile(path.join(projectRoot, 'config', 'defaults.json'));
+  const defaults = readDefaults(projectRoot);
   const user = configFile ? readSettingsFile(configFile) : {};
   const merged = { ...defaults, ...user } as RunSettings;
   for (const [k, v] of Object.entries(flags)) {
     if (v === undefined) continue;
-    const check = FLAG_CHECKED.has(k) ? SCHEMA[k as keyof typeof SCHEMA] : undefined;
-    const problem = check?.(v);
-    if (problem) {
-      const given = typeof v === 'number' && Number.isNaN(v) ? 'something that is not a number' : JSON.stringify(v);
-      throw new UserError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be ${problem}, got ${given}`);
-    }
+    const problem = FLAG_CHECKED.has(k) ? problemOf(settingSchema(k as SettingKey), v) : undefined;
+    if (problem) throw new UserError(`${flagName(k)} must be ${problem}, got ${given(v)}`);
     (merged as unknown as Record<string, unknown>)[k] = v;
   }
   if ((merged.threads as unknown) === 'auto') merged.threads = availableParallelism();

@@ -1,0 +1,170 @@
+import * as path from 'node:path';
+import { type ProgressReporter, silentProgress, UserError } from '@backtest/core';
+import { dataDirectories, findProjectRoot } from '@backtest/data';
+import type { RunSummary } from '@backtest/report';
+import { type CompareOptions, type CompareOutcome, type CompareSummary, runCompare } from './compare/compare-job';
+import { loadStrategyRegistry, type StrategyRegistry } from './registry';
+import { runJob, type RunOutcome } from './run-job';
+import { flagName, given, isPath, problemOf, range, resolveSettings, type RunSettings, validateSettings, zod } from './settings';
+import { type SignalDocument, signalJob } from './signal-job';
+
+/**
+ * What `runBacktest` and `signal` take: the settings of a config file, by the same names, each
+ * optional (config/defaults.json fills the rest). Relative paths are relative to `cwd`.
+ */
+export type BacktestOptions = Partial<Omit<RunSettings, 'threads'>> & { threads?: number | 'auto' };
+
+/** What `compare` takes: the run options plus the comparison's own. */
+export interface CompareRunOptions extends BacktestOptions {
+  /** @default ['sma', 'ols-sma', 'nn-sma'] */
+  strategies?: readonly string[];
+  /** Parameter grids, `"nn-sma:hidden=10|300,100;epochs=20|100"`. @default [] */
+  grids?: readonly string[];
+  /** Configurations tried before this compare, added to the deflation. @default 0 */
+  trials?: number;
+  /** Bootstrap resamples. @default 2000 */
+  samples?: number;
+  /** Expected block length of the stationary bootstrap (default: automatic). */
+  block?: number;
+}
+
+/** How a call runs: none of it changes the numbers. */
+export interface RunContext {
+  /** The project whose config/defaults.json, datasets and strategies/ are used (default: the one this package is in). */
+  readonly projectRoot?: string;
+  /** Where relative paths in the options are resolved (default: process.cwd()). */
+  readonly cwd?: string;
+  /** Progress of long trainings (default: none). */
+  readonly progress?: ProgressReporter;
+  /** Strategies to resolve `strategy` in (default: the built-in ones, the project's and `plugins`). */
+  readonly registry?: StrategyRegistry;
+  /** Environment read for BACKTEST_DATA_DIR (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The comparison's own options (options of no config file): their schema, and their defaults' one place. */
+function buildCompareSchema(z: ReturnType<typeof zod>) {
+  const ids = { error: 'a list of strategy ids' };
+  const specs = { error: 'a list of grid specs' };
+  return {
+    strategies: z.array(z.string(ids), ids).default(['sma', 'ols-sma', 'nn-sma']),
+    grids: z.array(z.string(specs), specs).default([]),
+    trials: range(z, 0, 1e9, true).default(0),
+    // Each resample keeps a statistic per configuration: a million is already minutes of work.
+    samples: range(z, 100, 1e6, true).default(2000),
+    block: range(z, 1, 1e6).optional(),
+  };
+}
+let compareSchema: ReturnType<typeof buildCompareSchema> | undefined;
+const COMPARE_KEYS = ['strategies', 'grids', 'trials', 'samples', 'block'] as const;
+type CompareKey = (typeof COMPARE_KEYS)[number];
+
+/**
+ * The comparison's options, checked and with their defaults. `source` names where a refused
+ * value came from: 'flags' gives `--samples must be ...`, else `<source>: setting "samples" must be ...`.
+ */
+export function compareOptions(given_: Partial<Record<CompareKey, unknown>>, source = 'options'): CompareOptions {
+  compareSchema ??= buildCompareSchema(zod());
+  const out: Record<string, unknown> = {};
+  for (const key of COMPARE_KEYS) {
+    const v = given_[key];
+    const problem = problemOf(compareSchema[key], v);
+    if (problem) throw new UserError(source === 'flags' ? `${flagName(key)} must be ${problem}, got ${given(v)}` : `${source}: setting "${key}" must be ${problem}, got ${JSON.stringify(v)}`);
+    out[key] = compareSchema[key].parse(v);
+  }
+  return {
+    strategies: out.strategies as string[],
+    grids: out.grids as string[],
+    priorTrials: out.trials as number,
+    samples: out.samples as number,
+    ...(out.block !== undefined ? { blockLength: out.block as number } : {}),
+  };
+}
+
+/**
+ * Run settings from library options: checked by the settings schema (messages name `options`),
+ * over config/defaults.json.
+ */
+export function settingsFromOptions(options: BacktestOptions, context: RunContext = {}): RunSettings {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new UserError('options: expected an object of settings');
+  const projectRoot = context.projectRoot ?? findProjectRoot(__dirname);
+  const cwd = context.cwd ?? process.cwd();
+  const { saveModels, ...rest } = options;
+  const checked = validateSettings(rest, 'options');
+  const abs = (p: string) => path.resolve(cwd, p);
+  const flags: Partial<RunSettings> = {
+    ...checked,
+    ...(checked.data !== undefined ? { data: abs(checked.data) } : {}),
+    ...(checked.dataDirs !== undefined ? { dataDirs: checked.dataDirs.map(abs) } : {}),
+    ...(typeof checked.cashRate === 'string' && isPath(checked.cashRate) ? { cashRate: abs(checked.cashRate) } : {}),
+    ...(checked.plugins !== undefined ? { plugins: checked.plugins.map((p) => (p.startsWith('.') || p.startsWith('/') ? abs(p) : p)) } : {}),
+    ...(saveModels ? { saveModels: true } : {}),
+  };
+  const settings = resolveSettings(projectRoot, undefined, flags);
+  if (checked.dataDirs === undefined) {
+    const env = (context.env ?? process.env)['BACKTEST_DATA_DIR'];
+    settings.dataDirs = dataDirectories({ ...(env !== undefined ? { env } : {}), projectRoot, defaults: settings.dataDirs });
+  }
+  return settings;
+}
+
+function withContext(settings: RunSettings, context: RunContext) {
+  const projectRoot = context.projectRoot ?? findProjectRoot(__dirname);
+  const registry = context.registry ?? loadStrategyRegistry({ plugins: settings.plugins, projectRoot, ...(context.cwd ? { cwd: context.cwd } : {}) });
+  return { projectRoot, settings, registry, progress: context.progress ?? silentProgress };
+}
+
+/** A run: the document `backtest --json` prints, and what saveRun needs to write its folder. */
+export interface BacktestRun {
+  readonly document: RunSummary;
+  readonly outcome: RunOutcome;
+  readonly settings: RunSettings;
+}
+
+/** Backtest one strategy walk-forward against buy-and-hold (`backtest`). */
+export async function runBacktest(options: BacktestOptions = {}, context: RunContext = {}): Promise<BacktestRun> {
+  return runResolved(settingsFromOptions(options, context), context);
+}
+
+/**
+ * `runBacktest` of settings already checked and complete (from resolveSettings or
+ * settingsFromOptions: the CLI's), so that they are not checked twice.
+ */
+export async function runResolved(resolved: RunSettings, context: RunContext = {}): Promise<BacktestRun> {
+  const { projectRoot, settings, registry, progress } = withContext(resolved, context);
+  const outcome = await runJob(settings, registry, projectRoot, progress);
+  return { document: outcome.summary, outcome, settings };
+}
+
+/** A comparison: the document `backtest compare --json` prints, and what saveCompare needs. */
+export interface CompareRun {
+  readonly document: CompareSummary;
+  readonly outcome: CompareOutcome;
+  readonly settings: RunSettings;
+  readonly options: CompareOptions;
+}
+
+/** Every strategy and grid point over the same months, with significance against buy-and-hold (`backtest compare`). */
+export async function compare(options: CompareRunOptions = {}, context: RunContext = {}): Promise<CompareRun> {
+  const { strategies, grids, trials, samples, block, ...run } = options;
+  const compareOpts = compareOptions({ strategies, grids, trials, samples, block });
+  return compareResolved(settingsFromOptions(run, context), compareOpts, context);
+}
+
+/** `compare` of settings and comparison options already checked (the CLI's). */
+export async function compareResolved(resolved: RunSettings, options: CompareOptions, context: RunContext = {}): Promise<CompareRun> {
+  const { projectRoot, settings, registry, progress } = withContext(resolved, context);
+  const outcome = await runCompare(settings, options, registry, projectRoot, progress);
+  return { document: outcome.summary, outcome, settings, options };
+}
+
+/** The position to hold from the last complete period of the data on, and why (`backtest signal`). */
+export async function signal(options: BacktestOptions = {}, context: RunContext = {}): Promise<SignalDocument> {
+  return signalResolved(settingsFromOptions(options, context), context);
+}
+
+/** `signal` of settings already checked and complete (the CLI's). */
+export async function signalResolved(resolved: RunSettings, context: RunContext = {}): Promise<SignalDocument> {
+  const { projectRoot, settings, registry, progress } = withContext(resolved, context);
+  return signalJob(settings, registry, projectRoot, progress);
+}
