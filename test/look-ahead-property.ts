@@ -1,10 +1,11 @@
 /**
  * The no-look-ahead property, shared by the tests of every strategy and feature: for random
  * moving prices and a random decision row t, rewriting every row after t with random shocks
- * must leave every decision up to t unchanged.
+ * must leave every decision up to t unchanged, and every value up to t of each indicator the
+ * strategy declares (`Strategy.indicators`).
  */
 import fc from 'fast-check';
-import { type PriceSeries, resolveParams, type StrategyPlugin, silentProgress } from '@backtest/core';
+import { createMarketView, type PriceSeries, resolveParams, type StrategyPlugin, silentProgress } from '@backtest/core';
 import { walkForward } from '@backtest/engine';
 
 export function monthly(closes: number[]): PriceSeries {
@@ -15,8 +16,10 @@ export function monthly(closes: number[]): PriceSeries {
 export async function decisions(plugin: StrategyPlugin, params: Record<string, string>, closes: number[]) {
   const resolved = resolveParams(plugin.id, plugin.params, params);
   const strategy = plugin.create(resolved, { frequency: 'monthly', seed: 7, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} });
-  const r = await walkForward(monthly(closes), strategy, { testStart: '2000-01' });
-  return { labels: r.decisionLabels, weights: r.weights };
+  const series = monthly(closes);
+  const r = await walkForward(series, strategy, { testStart: '2000-01' });
+  const indicators = strategy.indicators?.(createMarketView(series, closes.length - 1)) ?? [];
+  return { labels: r.decisionLabels, weights: r.weights, indicators };
 }
 
 // Prices that move every month: on a flat stretch a feature's trailing deviation is zero, so
@@ -51,6 +54,8 @@ export async function assertNoLookAhead(plugin: StrategyPlugin, params: Record<s
         expect(other.labels[j]).toBe(base.labels[j]);
         expect(other.weights[j]).toBe(base.weights[j]);
       }
+      expect(other.indicators.map((i) => i.name)).toEqual(base.indicators.map((i) => i.name));
+      base.indicators.forEach((b, n) => expect(Array.from(other.indicators[n]!.values.subarray(0, t + 1))).toEqual(Array.from(b.values.subarray(0, t + 1))));
     }),
     { numRuns, seed: 20261126 },
   );

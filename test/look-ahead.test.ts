@@ -1,6 +1,7 @@
 /**
  * No look-ahead, as a property: for every registered strategy, changing any rows after month t
- * never changes a decision made at or before t (the property itself: look-ahead-property.ts).
+ * never changes a decision made at or before t, nor a value at or before t of an indicator it
+ * declares (the property itself: look-ahead-property.ts).
  */
 import type { StrategyPlugin } from '@backtest/core';
 import { loadStrategyRegistry } from '@backtest/api';
@@ -23,6 +24,25 @@ describe.each(plugins.map((p) => [p.id, p] as const))('%s never looks ahead', (i
 
 it('covers the built-in strategies', () => {
   expect(plugins.map((p) => p.id)).toEqual(expect.arrayContaining(['buy-and-hold', 'sma', 'ols-sma', 'nn-sma', 'forecast']));
+});
+
+it('catches an indicator that looks ahead', async () => {
+  // A cheat: its decisions are honest, but its "indicator" is the next row's close.
+  const cheat: StrategyPlugin = {
+    id: 'cheat-indicator',
+    description: 'leaks',
+    kind: 'rule',
+    params: {},
+    create: () => ({
+      minHistory: 1,
+      decide: () => 1,
+      indicators: (view) => {
+        const c = view.closes();
+        return [{ name: 'next close', pane: 'price', values: Float64Array.from(c, (_, t) => c[t + 1] ?? NaN) }];
+      },
+    }),
+  };
+  await expect(assertNoLookAhead(cheat, {}, 30)).rejects.toThrow('Property failed');
 });
 
 it('catches a strategy that leaks the future through prepare()', async () => {

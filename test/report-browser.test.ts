@@ -38,6 +38,8 @@ interface OpenedReport {
   consoleErrors: string[];
   blocked: string[];
   charts: { id: string; rendered: boolean; marks: number; svg: boolean }[];
+  /** The price chart's text (title, legend, axes). */
+  priceText: string;
   cells: { strategy: string; metric: string; value: string; text: string }[];
 }
 
@@ -52,6 +54,7 @@ async function openReport(file: string, screenshot: string): Promise<OpenedRepor
       marks: b.querySelectorAll('svg .role-mark path, svg .role-mark rect, svg .role-mark line').length,
     })),
   );
+  const priceText = await page.$eval('[data-chart="price"]', (b) => b.textContent ?? '');
   const cells = await page.$$eval('table.metrics td[data-metric]', (tds) =>
     tds.map((td) => ({
       strategy: td.getAttribute('data-strategy')!,
@@ -62,7 +65,7 @@ async function openReport(file: string, screenshot: string): Promise<OpenedRepor
   );
   await page.screenshot({ path: screenshot, fullPage: true });
   await page.close();
-  return { consoleErrors, blocked, charts, cells };
+  return { consoleErrors, blocked, charts, priceText, cells };
 }
 
 function expectTableMatchesSummary(cells: OpenedReport['cells'], summaryFile: string) {
@@ -93,6 +96,9 @@ describe('HTML report in a browser', () => {
     expect(r.consoleErrors).toEqual([]);
     expect(r.blocked).toEqual([]);
     expect(r.charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'heatmap']);
+    // The SMA the strategy declared, named in the legend.
+    expect(r.priceText).toContain('sp500 with its 10-month SMA');
+    expect(r.priceText).toContain('10-month SMA');
     for (const c of r.charts) expect({ id: c.id, rendered: c.rendered, svg: c.svg, drawn: c.marks > 0 }).toEqual({ id: c.id, rendered: true, svg: true, drawn: true });
     // Every metric of both columns: 15 rows x 2 strategies.
     expect(expectTableMatchesSummary(r.cells, path.join(dir, 'summary.json'))).toBe(METRIC_ROWS.length * 2);
@@ -122,6 +128,8 @@ describe('HTML report in a browser', () => {
     const r = await openReport(path.join(dir, 'report.html'), path.join(out, 'report-nn-sma.png'));
     expect(r.consoleErrors).toEqual([]);
     expect(r.blocked).toEqual([]);
+    // nn-sma's feature SMA is drawn over the price.
+    expect(r.priceText).toContain('10-month SMA');
     const training = r.charts.find((c) => c.id === 'training');
     expect(training).toEqual({ id: 'training', rendered: true, svg: true, marks: expect.any(Number) });
     expect(training!.marks).toBeGreaterThan(2);

@@ -33,6 +33,8 @@ describe('backtest report <run-dir>', () => {
     const file = path.join(dir, 'report.html');
     const original = readFileSync(file, 'utf8');
     expect(original).toContain('12-month SMA');
+    // The strategy's declared SMA is stored with the rows it belongs to, and read back.
+    expect(readFileSync(path.join(dir, 'positions.csv'), 'utf8').split('\n')[0]).toBe('month,close,weight,price:12-month SMA');
     writeFileSync(file, '');
     expect(await report(['report', dir])).toEqual([file]);
     expect(readFileSync(file, 'utf8')).toBe(original);
@@ -42,6 +44,23 @@ describe('backtest report <run-dir>', () => {
     expect(back.data.sha256).toBe(outcome.data.sha256);
     expect(back.prices.labels.length).toBe(outcome.series.close.length);
     expect(readdirSync(tmp)).toEqual(['sma']);
+  });
+
+  it('buy-and-hold declares no indicator: its report draws the price alone, and rebuilds byte for byte', async () => {
+    const settings = resolveSettings(root, undefined, { strategy: 'buy-and-hold' });
+    const outcome = await runJob(settings, loadStrategyRegistry(), root, silentProgress);
+    expect(outcome.indicators).toEqual([]);
+    const dir = path.join(tmp, 'buy-and-hold');
+    writeRunFolder(runRecordFrom(outcome, { config: { ...settings }, version: '0.1.0', createdAt: new Date() }), dir);
+    const file = path.join(dir, 'report.html');
+    const original = readFileSync(file, 'utf8');
+    expect(original.includes('SMA')).toBe(false);
+    expect(original.includes('sp500 close')).toBe(true);
+    expect(readFileSync(path.join(dir, 'positions.csv'), 'utf8').split('\n')[0]).toBe('month,close,weight');
+    writeFileSync(file, '');
+    await report(['report', dir]);
+    expect(readFileSync(file, 'utf8') === original).toBe(true);
+    rmSync(dir, { recursive: true });
   });
 
   it('refuses an interrupted (.partial) folder and a folder that is not a run', async () => {

@@ -29,7 +29,7 @@ const { loadStrategyRegistry } = require(path.join(root, 'packages/api/dist/inde
       extra: {
         threads,
         fits: walk.output.fits,
-        backend: walk.output.info && walk.output.info.backend,
+        backend: walk.output.model && walk.output.model.backend,
         sharpe: sharpeRatio(walk.strategyReturns, walk.periodsPerYear),
         loadSeconds: +((t1 - t0) / 1000).toFixed(4),
       },

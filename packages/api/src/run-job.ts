@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
 import {
   assetReturns,
+  createMarketView,
   type ForecastRecord,
+  type Indicator,
   type Frequency,
   type PriceSeries,
   type ProgressReporter,
@@ -25,6 +27,8 @@ export interface RunOutcome {
   data: LoadedData;
   series: PriceSeries;
   walk: WalkForwardResult;
+  /** What the strategy declared for the report to draw (`Strategy.indicators`), one value per row of `series`. */
+  indicators: readonly Indicator[];
 }
 
 /**
@@ -122,6 +126,8 @@ export interface ConfigurationRun {
   readonly plugin: StrategyPlugin;
   readonly params: Record<string, unknown>;
   readonly walk: WalkForwardResult;
+  /** The strategy's indicators over every row of the series (`Strategy.indicators`). */
+  readonly indicators: readonly Indicator[];
   readonly metrics: Metrics;
   readonly benchmarkMetrics: Metrics;
   readonly forecast?: ForecastSeries;
@@ -184,11 +190,24 @@ export async function runConfiguration(
     cash: walk.cashReturns,
     periodsPerYear: ppy,
   });
+  const indicators = strategyIndicators(plugin.id, strategy.indicators?.(createMarketView(series, series.close.length - 1)) ?? [], series);
   const records = walk.output.forecasts;
-  if (!records || records.length === 0) return { plugin, params: { ...params }, walk, metrics, benchmarkMetrics };
+  if (!records || records.length === 0) return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics };
   const fs = forecastSeries(records, walk, series);
   const fm = forecastMetrics({ predicted: fs.predicted, actual: fs.actual, benchmark: fs.historicalMean });
-  return { plugin, params: { ...params }, walk, metrics, benchmarkMetrics, forecast: fs, forecastMetrics: fm };
+  return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics, forecast: fs, forecastMetrics: fm };
+}
+
+/** A strategy's declared indicators, checked: one value per row, a unique non-empty name each. */
+function strategyIndicators(id: string, indicators: readonly Indicator[], series: PriceSeries): readonly Indicator[] {
+  const names = new Set<string>();
+  for (const i of indicators) {
+    if (!i.name.trim() || names.has(i.name)) throw new Error(`strategy "${id}": indicator names must be unique and non-empty, found "${i.name}" ${names.has(i.name) ? 'twice' : ''}`.trimEnd());
+    if (i.pane !== 'price' && i.pane !== 'own') throw new Error(`strategy "${id}": indicator "${i.name}" has pane "${String(i.pane)}", not price or own`);
+    if (i.values.length !== series.close.length) throw new Error(`strategy "${id}": indicator "${i.name}" has ${i.values.length} values for ${series.close.length} rows`);
+    names.add(i.name);
+  }
+  return indicators;
 }
 
 export const CONVENTIONS = (ppy: number, settings: RunSettings) => ({
@@ -236,10 +255,10 @@ export async function runJob(
     results,
     params: run.params,
     seed: settings.seed,
-    ...(typeof output.info?.backend === 'string' ? { backend: output.info.backend } : {}),
-    ...(typeof output.info?.trainer === 'string' ? { trainer: output.info.trainer } : {}),
+    ...(output.model?.backend !== undefined ? { backend: output.model.backend } : {}),
+    ...(output.model?.trainer !== undefined ? { trainer: output.model.trainer } : {}),
     conventions: CONVENTIONS(walk.periodsPerYear, settings),
     warnings,
   };
-  return { summary, data, series, walk };
+  return { summary, data, series, walk, indicators: run.indicators };
 }

@@ -47,7 +47,7 @@ export async function signalJob(
   const output = run.walk.output;
   const record = output.forecasts?.find((f) => f.label === next.label);
   const fit = record?.fit !== undefined ? output.models?.find((m) => m.fit === record.fit) : undefined;
-  const kind = typeof output.info?.model === 'string' ? output.info.model : undefined;
+  const kind = output.model?.kind;
   if (plugin.kind === 'forecast' && !record) {
     // A forecast strategy that stayed in cash for want of features at the last row says so.
     warnings.push(`${plugin.id}: no forecast at ${next.label} (its features are undefined there); the weight is ${next.weight}`);

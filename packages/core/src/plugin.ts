@@ -12,7 +12,10 @@
  *     in parallel); each view still shows only its own rows.
  *  2. `decide(view)`: once per decision row, in order. Returns the weight.
  *  3. `finish()` (optional): once, after the walk, for the strategy's own outputs (forecasts,
- *     model fits, training histories) that reports and JSON include.
+ *     model fits, training histories, the model it used) that reports and JSON include.
+ *  4. `indicators(view)` (optional): once, after `finish`, with the view of every row of the
+ *     run's range, for what the report draws beside the price (see `Indicator`). A strategy
+ *     declaring none gets the price alone.
  */
 import type { MarketView } from './market-view';
 import type { ParamSpecs, ParamValues } from './params';
@@ -80,6 +83,45 @@ export interface Strategy {
   prepare?(views: readonly MarketView[]): Promise<void>;
   decide(view: MarketView): number;
   finish?(): StrategyOutput;
+  /**
+   * What the strategy's decisions look at, for the report to draw: one `Indicator` per series,
+   * each with a value for every row of `view` (the run's whole range). A value at row t must
+   * come from rows 0..t only, as a decision at t would see them: changing rows after t never
+   * changes it (test/look-ahead.test.ts checks this of every registered strategy).
+   *
+   * ```ts
+   * indicators: (view) => [{ name: '10-month SMA', pane: 'price', values: trailingSma(view.closes(), 10) }]
+   * // -> values [NaN x 9, mean of closes 0..9, mean of closes 1..10, ...], drawn over the close
+   * ```
+   */
+  indicators?(view: MarketView): readonly Indicator[];
+}
+
+/**
+ * A series the strategy computes from the data, drawn by the report and stored in the run
+ * folder (a column `<pane>:<name>` of positions.csv).
+ */
+export interface Indicator {
+  /** Legend text, unique within the strategy, e.g. `10-month SMA`. */
+  readonly name: string;
+  /** `price`: a level drawn over the close (an SMA); `own`: a chart of its own below it (an RSI). */
+  readonly pane: 'price' | 'own';
+  /** One value per row of the view, aligned with its rows; NaN where undefined (the warm-up). */
+  readonly values: Float64Array;
+}
+
+/** What a strategy's model is, for the summary and the JSON (`backend`, `trainer`) and `backtest signal` (`kind`). */
+export interface ModelInfo {
+  /** `ols`, `nn`, or a plugin's own. */
+  readonly kind: string;
+  /** The TensorFlow.js backend the fits ran on (`tensorflow`, `wasm`, `cpu`). */
+  readonly backend?: string;
+  /** The training loop used (`simd`, `fused`, `tfjs`). */
+  readonly trainer?: string;
+  /** Layer sizes from the inputs to the output, e.g. `2-10-1`. */
+  readonly layers?: string;
+  /** The model's inputs, comma-separated, e.g. `close,sma`. */
+  readonly features?: string;
 }
 
 /** One forecast made at decision row t, for row t+1. */
@@ -144,8 +186,8 @@ export interface StrategyOutput {
   readonly models?: readonly FitRecord[];
   /** Every fit's fitted model, in fit order; only when `StrategyContext.saveModels` asked for them. */
   readonly savedModels?: readonly SavedModel[];
-  /** Anything else worth reporting (backend used, model parameters...). */
-  readonly info?: Readonly<Record<string, unknown>>;
+  /** Forecast strategies: what the model is, and what it ran on. */
+  readonly model?: ModelInfo;
 }
 
 /** Helper for plugin authors: keeps the parameter types of `params` in `create`. */

@@ -1,5 +1,5 @@
 import { EMA, MACD, RSI, SMA } from 'technicalindicators';
-import { alignTail, type FeatureBuilder, trailingZScore } from './feature-builder';
+import { alignTail, type FeatureBuilder, periods, trailingZScore } from './feature-builder';
 
 /**
  * The feature builders that ship with the tool. Every one is a trailing indicator of close
@@ -13,12 +13,24 @@ export const smaFeature: FeatureBuilder = {
   description: 'N-period simple moving average of close',
   warmup: (w) => 2 * w - 2,
   build(closes, w) {
-    const n = closes.length;
-    const sma = new Float64Array(n).fill(NaN);
-    if (n >= w) sma.set(SMA.calculate({ period: w, values: Array.from(closes) }), w - 1);
-    return trailingZScore(sma, w);
+    return trailingZScore(trailingSma(closes, w), w);
   },
+  indicator: (closes, w, frequency) => ({ name: `${periods(w, frequency)} SMA`, pane: 'price', values: trailingSma(closes, w) }),
 };
+
+function trailingSma(closes: Float64Array, w: number): Float64Array {
+  const sma = new Float64Array(closes.length).fill(NaN);
+  if (closes.length >= w) sma.set(SMA.calculate({ period: w, values: Array.from(closes) }), w - 1);
+  return sma;
+}
+
+function trailingEma(closes: Float64Array, w: number): Float64Array {
+  return alignTail(closes.length >= w ? EMA.calculate({ period: w, values: Array.from(closes) }) : [], closes.length);
+}
+
+function wilderRsi(closes: Float64Array, w: number): Float64Array {
+  return alignTail(closes.length > w ? RSI.calculate({ period: w, values: Array.from(closes) }) : [], closes.length);
+}
 
 /** N-period exponential moving average of close, seeded (as usual) by the first N-period SMA. */
 export const emaFeature: FeatureBuilder = {
@@ -27,9 +39,9 @@ export const emaFeature: FeatureBuilder = {
   description: 'N-period exponential moving average of close',
   warmup: (w) => 2 * w - 2,
   build(closes, w) {
-    const raw = closes.length >= w ? EMA.calculate({ period: w, values: Array.from(closes) }) : [];
-    return trailingZScore(alignTail(raw, closes.length), w);
+    return trailingZScore(trailingEma(closes, w), w);
   },
+  indicator: (closes, w, frequency) => ({ name: `${periods(w, frequency)} EMA`, pane: 'price', values: trailingEma(closes, w) }),
 };
 
 /** Wilder's N-period relative strength index (0..100). */
@@ -39,9 +51,9 @@ export const rsiFeature: FeatureBuilder = {
   description: "Wilder's N-period relative strength index",
   warmup: (w) => 2 * w - 1,
   build(closes, w) {
-    const raw = closes.length > w ? RSI.calculate({ period: w, values: Array.from(closes) }) : [];
-    return trailingZScore(alignTail(raw, closes.length), w);
+    return trailingZScore(wilderRsi(closes, w), w);
   },
+  indicator: (closes, w, frequency) => ({ name: `${periods(w, frequency)} RSI`, pane: 'own', values: wilderRsi(closes, w) }),
 };
 
 /** N-period momentum: close[t] / close[t-N] - 1. */

@@ -1,3 +1,4 @@
+import type { Frequency, Indicator } from '@backtest/core';
 import { trailingMeanSd } from './rolling';
 
 /** The inversify service identifier that collects every feature builder (a multi-binding). */
@@ -25,6 +26,17 @@ export interface FeatureBuilder {
   warmup(window: number): number;
   /** The scaled feature of every row; `window` is the strategy's SMA and scaling length. */
   build(closes: Float64Array, window: number): Float64Array;
+  /**
+   * The unscaled indicator behind the feature, for the report to draw (a strategy using the
+   * feature declares it: `Strategy.indicators`), when it has a meaning a reader can see: an SMA
+   * on the price pane, an RSI on its own. Row t from closes[0..t] only, like `build`.
+   */
+  indicator?(closes: Float64Array, window: number, frequency: Frequency): Indicator;
+}
+
+/** `10-month`, `200-day`: an indicator's length in the data's periods, for its legend name. */
+export function periods(window: number, frequency: Frequency): string {
+  return `${window}-${frequency === 'monthly' ? 'month' : 'day'}`;
 }
 
 /**

@@ -1,8 +1,10 @@
 import type {
   FitRecord,
   ForecastRecord,
+  Indicator,
   MarketView,
   ModelFiles,
+  ModelInfo,
   SavedModel,
   Strategy,
   StrategyContext,
@@ -63,8 +65,10 @@ export interface ForecastStrategyOptions {
   readonly defaultTestStart?: string;
   /** Asynchronous set-up before the first sequential fit (for example choosing a TensorFlow.js backend); a `fitBatch` sets up its own threads. */
   readonly setup?: () => Promise<void>;
-  /** Extra information for the report (model kind, backend...). */
-  readonly info?: () => Record<string, unknown>;
+  /** What the model is, asked in `finish` (after the fits: the backend is known then). */
+  readonly modelInfo?: () => ModelInfo;
+  /** The strategy's indicators (`Strategy.indicators`), typically its features' unscaled indicators. */
+  readonly indicators?: (view: MarketView) => readonly Indicator[];
   readonly context: StrategyContext;
   readonly id: string;
 }
@@ -209,6 +213,7 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   return {
     minHistory,
     ...(o.defaultTestStart ? { defaultTestStart: o.defaultTestStart } : {}),
+    ...(o.indicators ? { indicators: o.indicators } : {}),
     async prepare(views) {
       if (o.fitBatch) return prepareBatch(views, o.fitBatch);
       await o.setup?.();
@@ -253,7 +258,7 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
         trainTo: labels[f.to]!,
         rows: f.rows,
       }));
-      return { forecasts, training, fits, models, ...(keepModels ? { savedModels } : {}), info: o.info?.() ?? {} };
+      return { forecasts, training, fits, models, ...(keepModels ? { savedModels } : {}), ...(o.modelInfo ? { model: o.modelInfo() } : {}) };
     },
   };
 }

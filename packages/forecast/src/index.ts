@@ -7,7 +7,7 @@ export {
   smaFeature,
   volatilityFeature,
 } from './builtin-features';
-export { alignTail, FeatureBuilder, trailingZScore } from './feature-builder';
+export { alignTail, FeatureBuilder, periods, trailingZScore } from './feature-builder';
 export { featureModule } from './feature-module';
 export { closeAndSmaFeatures, composeFeatures, type FeatureRows, type FeatureSet } from './features';
 export { createForecastStrategy, type ForecastStrategyOptions, type Regressor } from './forecast-strategy';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { fileText, type ForecastRecord, InputError, quotedList, readRegularFile, type TrainingRecord, UserError } from '@backtest/core';
 import { drawdownSeries, equityCurve } from '@backtest/metrics';
 import { type CsvTable, columnIndex, formatCsv, numberAt, parseCsv } from './csv';
-import type { FitRecord, RunRecord } from './run-record';
+import type { FitRecord, IndicatorSeries, RunRecord } from './run-record';
 import { arr, checkJson, keyPath, num, obj, oneOfStrings, optional, parseJsonFile, preview, str } from './schema';
 import type { RunSummary } from './summary';
 import { PERIOD_LABEL, RUN_SUMMARY_SCHEMA } from './summary-schema';
@@ -205,13 +205,24 @@ export function returnsCsv(record: RunRecord): string {
   return formatCsv(header, rows);
 }
 
-/** positions.csv: every row of the run's range; weight is the one held over that period, empty before the first. */
+/** The column of a declared indicator in positions.csv: `price:10-month SMA`, `own:14-month RSI`. */
+export function indicatorColumn(i: { readonly pane: string; readonly name: string }): string {
+  return `${i.pane}:${i.name}`;
+}
+
+const INDICATOR_COLUMN = /^(price|own):(.+)$/;
+
+/**
+ * positions.csv: every row of the run's range; weight is the one held over that period, empty
+ * before the first; then one column per declared indicator (`<pane>:<name>`), empty where undefined.
+ */
 export function positionsCsv(record: RunRecord): string {
   const held = new Map(record.periods.labels.map((l, k) => [l, record.periods.weights[k]!]));
   const { labels, close } = record.prices;
+  const indicators = record.indicators ?? [];
   return formatCsv(
-    [periodColumn(record.summary), 'close', 'weight'],
-    labels.map((l, i) => [l, close[i], held.get(l)]),
+    [periodColumn(record.summary), 'close', 'weight', ...indicators.map(indicatorColumn)],
+    labels.map((l, i) => [l, close[i], held.get(l), ...indicators.map((d) => d.values[i])]),
   );
 }
 
@@ -267,15 +278,27 @@ function numbers(table: CsvTable, name: string, file: string): Float64Array {
   return Float64Array.from(table.rows, (r, k) => numberAt(r[c]!, { file, line: table.lines[k]!, column: name }));
 }
 
-/** The price rows and the weights held, from positions.csv. */
-export function parsePositionsCsv(text: string, file: string): { prices: RunRecord['prices']; held: Map<string, number> } {
+/** The price rows, the weights held and the declared indicators, from positions.csv. */
+export function parsePositionsCsv(text: string, file: string): { prices: RunRecord['prices']; held: Map<string, number>; indicators: IndicatorSeries[] } {
   const t = parseCsv(text, file);
   const rows = labels(t, file);
   const close = numbers(t, 'close', file);
   const weight = numbers(t, 'weight', file);
   const held = new Map<string, number>();
   rows.forEach((l, i) => Number.isNaN(weight[i]!) || held.set(l, weight[i]!));
-  return { prices: { labels: rows, close }, held };
+  const indicators: IndicatorSeries[] = [];
+  t.header.forEach((h, c) => {
+    if (h === 'month' || h === 'date' || h === 'close' || h === 'weight') return;
+    const m = INDICATOR_COLUMN.exec(h);
+    if (!m || t.header.indexOf(h) !== c) {
+      throw new InputError(
+        { file, line: t.headerLine, column: h },
+        m ? 'a second column of this name' : 'an indicator column must be named "price:<name>" or "own:<name>"',
+      );
+    }
+    indicators.push({ name: m[2]!, pane: m[1] as IndicatorSeries['pane'], values: numbers(t, h, file) });
+  });
+  return { prices: { labels: rows, close }, held, indicators };
 }
 
 /** The evaluation periods, from returns.csv and the weights of positions.csv. */

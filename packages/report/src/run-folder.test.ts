@@ -24,6 +24,7 @@ function expectSameRecord(back: RunRecord, rec: RunRecord) {
     expect(arr(back.periods[k])).toEqual(arr(rec.periods[k]));
   }
   expect(back.periods.labels).toEqual(rec.periods.labels);
+  expect(back.indicators?.map((i) => ({ ...i, values: arr(i.values) }))).toEqual(rec.indicators?.map((i) => ({ ...i, values: arr(i.values) })));
   expect(back.forecasts).toEqual(rec.forecasts);
   expect(back.training).toEqual(rec.training);
   expect(back.config).toEqual(rec.config);
@@ -44,6 +45,38 @@ describe('writeRunFolder / readRunFolder', () => {
     const back = readRunFolder(dir);
     expectSameRecord(back, rec);
     expect(buildReport(back)).toBe(fs.readFileSync(path.join(dir, 'report.html'), 'utf8'));
+  });
+
+  it('stores declared indicators as <pane>:<name> columns of positions.csv, and reads them back to the same report', () => {
+    const rec = fixtureRecord({ indicators: true });
+    const dir = path.join(tmp, 'ind');
+    writeRunFolder(rec, dir);
+    const lines = fs.readFileSync(path.join(dir, 'positions.csv'), 'utf8').split('\n');
+    expect(lines[0]).toBe('month,close,weight,price:3-month SMA,own:oscillator');
+    // Undefined values (the warm-up) are empty cells.
+    expect(lines[1]!.split(',').slice(3)).toEqual(['', '']);
+    const back = readRunFolder(dir);
+    expectSameRecord(back, rec);
+    expect(buildReport(back)).toBe(fs.readFileSync(path.join(dir, 'report.html'), 'utf8'));
+    // A rule strategy without indicators keeps the three columns.
+    writeRunFolder(fixtureRecord(), path.join(tmp, 'none'));
+    expect(fs.readFileSync(path.join(tmp, 'none', 'positions.csv'), 'utf8').split('\n')[0]).toBe('month,close,weight');
+    expect(readRunFolder(path.join(tmp, 'none')).indicators).toBeUndefined();
+  });
+
+  it('refuses an indicator column that names no pane, or names one twice, and a value that is not a number', () => {
+    const dir = path.join(tmp, 'bad');
+    writeRunFolder(fixtureRecord({ indicators: true }), dir);
+    const file = path.join(dir, 'positions.csv');
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.replace('own:oscillator', 'oscillator'));
+    expect(() => readRunFolder(dir)).toThrow(/positions\.csv.*oscillator.*an indicator column must be named "price:<name>" or "own:<name>"/);
+    fs.writeFileSync(file, text.replace('own:oscillator', 'price:3-month SMA'));
+    expect(() => readRunFolder(dir)).toThrow(/a second column of this name/);
+    const rows = text.split('\n');
+    rows[5] = rows[5]!.replace(/,[^,]*$/, ',high');
+    fs.writeFileSync(file, rows.join('\n'));
+    expect(() => readRunFolder(dir)).toThrow(/positions\.csv.*line 6.*own:oscillator.*expected a number, found "high"/);
   });
 
   it('writes predictions.csv and training.csv for a forecast strategy, and they round-trip', () => {

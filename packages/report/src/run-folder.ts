@@ -103,7 +103,7 @@ export function readRunFolder(dir: string): RunRecord {
     return text;
   };
   const head = parseSummaryJson(summaryText, where(SUMMARY_FILE));
-  const { prices, held } = parsePositionsCsv(need(POSITIONS_FILE), where(POSITIONS_FILE));
+  const { prices, held, indicators } = parsePositionsCsv(need(POSITIONS_FILE), where(POSITIONS_FILE));
   const periods = parseReturnsCsv(need(RETURNS_FILE), where(RETURNS_FILE), held);
   const predictions = texts.get(PREDICTIONS_FILE);
   const training = texts.get(TRAINING_FILE);
@@ -115,6 +115,7 @@ export function readRunFolder(dir: string): RunRecord {
   return {
     ...head,
     prices,
+    ...(indicators.length ? { indicators } : {}),
     periods,
     ...(forecasts.length ? { forecasts } : {}),
     ...(epochs.length ? { training: epochs } : {}),

@@ -1,4 +1,4 @@
-import { type FitRecord, type ForecastRecord, periodLabel, type PriceSeries, type SavedModel, type StrategyOutput, type TrainingRecord } from '@backtest/core';
+import { type FitRecord, type ForecastRecord, type Indicator, periodLabel, type PriceSeries, type SavedModel, type StrategyOutput, type TrainingRecord } from '@backtest/core';
 import type { RunSummary } from './summary';
 
 /** A numeric series: `Float64Array` from the engine, plain arrays from tests. */
@@ -24,6 +24,12 @@ export interface RunRecord {
   readonly createdAt?: string;
   /** Every row of the run's range (warm-up included): period labels and closes. */
   readonly prices: { readonly labels: readonly string[]; readonly close: Values };
+  /**
+   * What the strategy declared for the report to draw beside the price (`Strategy.indicators`),
+   * each with one value per row of `prices` (NaN where undefined); none for buy-and-hold.
+   * Stored as columns `<pane>:<name>` of positions.csv.
+   */
+  readonly indicators?: readonly IndicatorSeries[];
   /** The evaluation periods, aligned: the weight is the one held over each period. */
   readonly periods: {
     readonly labels: readonly string[];
@@ -49,11 +55,20 @@ export interface RunRecord {
   readonly savedModels?: readonly SavedModel[];
 }
 
+/** A declared indicator as the record holds it: `Indicator`, with values from a run or a folder. */
+export interface IndicatorSeries {
+  readonly name: string;
+  readonly pane: Indicator['pane'];
+  readonly values: Values;
+}
+
 /** What `runRecordFrom` reads of a run (the CLI's `RunOutcome` has this shape). */
 export interface RunParts {
   readonly summary: RunSummary;
   readonly data: { readonly path: string; readonly sha256: string };
   readonly series: PriceSeries;
+  /** The strategy's declared indicators, one value per row of `series`. */
+  readonly indicators?: readonly Indicator[];
   readonly walk: {
     readonly labels: readonly string[];
     readonly assetReturns: Values;
@@ -81,6 +96,7 @@ export function runRecordFrom(
     version: extra.version,
     ...(extra.createdAt ? { createdAt: extra.createdAt.toISOString() } : {}),
     prices: { labels: series.dates.map((d) => periodLabel(d, series.frequency)), close: series.close },
+    ...(run.indicators && run.indicators.length ? { indicators: run.indicators.map(({ name, pane, values }) => ({ name, pane, values })) } : {}),
     periods: {
       labels: walk.labels,
       assetReturns: walk.assetReturns,

@@ -21,4 +21,8 @@ describe('buy-and-hold', () => {
     const growth = walk.strategyReturns.reduce((g, r) => g * (1 + r), 1);
     expect(growth).toBeCloseTo(120 / 100, 14);
   });
+
+  it('declares no indicators: its report draws the price alone', () => {
+    expect(buyAndHold.create({}, ctx).indicators).toBeUndefined();
+  });
 });

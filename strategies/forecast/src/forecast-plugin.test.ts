@@ -20,6 +20,29 @@ describe('the composed forecast strategy', () => {
     expect(resolveParams('forecast', plugin.params, {})).toMatchObject({ model: 'ols', features: 'sma', window: 10, hidden: [10], epochs: 20 });
   });
 
+  it('declares the unscaled indicators behind its features: SMA and EMA on the price pane, RSI on its own, none for the others', () => {
+    const n = 40;
+    const series: PriceSeries = {
+      source: 'in-code',
+      frequency: 'monthly',
+      dates: Array.from({ length: n }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-28`),
+      close: Float64Array.from({ length: n }, (_, t) => 100 + t + 5 * Math.sin(t)),
+      columns: {},
+    };
+    const p = resolveParams('forecast', plugin.params, { features: 'sma,momentum,ema,rsi', window: '4' });
+    const declared = plugin.create(p, context).indicators!(createMarketView(series, n - 1));
+    expect(declared.map((i) => [i.name, i.pane])).toEqual([['4-month SMA', 'price'], ['4-month EMA', 'price'], ['4-month RSI', 'own']]);
+    const sma = declared[0]!.values;
+    expect(sma.length).toBe(n);
+    expect(sma[2]).toBeNaN();
+    for (const t of [3, 17, n - 1]) expect(sma[t]).toBeCloseTo((series.close[t]! + series.close[t - 1]! + series.close[t - 2]! + series.close[t - 3]!) / 4, 10);
+    const rsi = declared[2]!.values;
+    expect(Array.from(rsi.slice(5)).every((v) => v >= 0 && v <= 100)).toBe(true);
+    // A plugin feature without an indicator declares nothing.
+    const own = resolveParams('forecast', plugin.params, { features: 'extra', window: '4' });
+    expect(plugin.create(own, context).indicators!(createMarketView(series, n - 1))).toEqual([]);
+  });
+
   it('needs the warm-up of its slowest feature', () => {
     const p = resolveParams('forecast', plugin.params, { features: 'sma,macd', window: '4', minTrain: '8' });
     // macd's warm-up (25 + 3 rows) + 8 training rows + the decision row.

@@ -65,7 +65,8 @@ function composedStrategy(id: string, p: ParamValues<typeof composedParams>, cho
     context,
     ...(model.setup ? { setup: model.setup } : {}),
     ...(model.fitBatch ? { fitBatch: model.fitBatch } : {}),
-    info: () => ({ ...model.info(), features: featureSet.names.join(',') }),
+    modelInfo: () => ({ ...model.info(), features: featureSet.names.join(',') }),
+    indicators: (view) => chosen.flatMap((f) => (f.indicator ? [f.indicator(view.closes(), p.window, context.frequency)] : [])),
   });
   return namingFits(strategy, id, p.refit);
 }

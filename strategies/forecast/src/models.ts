@@ -1,4 +1,4 @@
-import { type ParamValues, type StrategyContext, UserError } from '@backtest/core';
+import { type ModelInfo, type ParamValues, type StrategyContext, UserError } from '@backtest/core';
 import type { ForecastStrategyOptions, Regressor } from '@backtest/forecast';
 import { type Activation, type BackendRequest, NetworkTooLargeError, nnForecaster, OlsModel, type Trainer } from '@backtest/models';
 import type { composedParams } from './params';
@@ -8,7 +8,7 @@ type Params = ParamValues<typeof composedParams>;
 /** A model part: a fresh regressor per fit, and what the report says about the model. */
 export interface ModelPart {
   readonly regressor: (fit: number) => Regressor;
-  readonly info: () => Record<string, unknown>;
+  readonly info: () => ModelInfo;
   /** Every fit at once, on the run's worker threads (see ForecastStrategyOptions.fitBatch). */
   readonly fitBatch?: ForecastStrategyOptions['fitBatch'];
   /** Work before the first fit (choosing the TensorFlow.js backend). */
@@ -17,10 +17,9 @@ export interface ModelPart {
 
 /** Least squares with an intercept on the features. */
 export function olsPart(): ModelPart {
-  let last: OlsModel | undefined;
   return {
-    regressor: () => (last = new OlsModel()),
-    info: () => ({ model: 'ols', lastCoefficients: last?.parameters() }),
+    regressor: () => new OlsModel(),
+    info: () => ({ kind: 'ols' }),
   };
 }
 
@@ -67,7 +66,7 @@ export function nnPart(p: Params, inputs: number, context: StrategyContext, id =
       }
     },
     setup: nn.setup,
-    info: () => ({ model: 'nn', backend: nn.backend(), trainer: nn.trainer(), layers: [inputs, ...p.hidden, 1].join('-') }),
+    info: () => ({ kind: 'nn', backend: nn.backend(), trainer: nn.trainer(), layers: [inputs, ...p.hidden, 1].join('-') }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { type PriceSeries, resolveParams, silentProgress } from '@backtest/core';
+import { createMarketView, type PriceSeries, resolveParams, silentProgress } from '@backtest/core';
 import { walkForward } from '@backtest/engine';
 import { nnSma } from './index';
 
@@ -16,12 +16,24 @@ async function run(seed: number, params: Record<string, string>) {
 }
 
 describe('nn-sma', () => {
+  it('declares its feature SMA on the price pane', () => {
+    const ctx = { frequency: 'monthly' as const, seed: 1, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} };
+    const strategy = nnSma.create(resolveParams('nn-sma', nnSma.params, { window: '5' }), ctx);
+    const [sma, ...rest] = strategy.indicators!(createMarketView(monthly(closes), closes.length - 1));
+    expect(rest).toEqual([]);
+    expect({ name: sma!.name, pane: sma!.pane }).toEqual({ name: '5-month SMA', pane: 'price' });
+    expect(sma!.values[3]).toBeNaN();
+    expect(sma!.values[50]).toBeCloseTo(closes.slice(46, 51).reduce((x, y) => x + y, 0) / 5, 10);
+  });
+
   it('trains one network per refit, records its epochs and backend, and reproduces from the seed', async () => {
     const a = await run(42, {});
     expect(a.output.fits).toBe(Math.ceil(a.weights.length / 12));
     expect(a.output.training!.length).toBe(a.output.fits! * 5);
-    expect(a.output.info?.backend).toBe('cpu');
-    expect(a.output.info?.layers).toBe('2-10-1');
+    expect(a.output.model?.backend).toBe('cpu');
+    expect(a.output.model?.layers).toBe('2-10-1');
+    expect(a.output.model?.kind).toBe('nn');
+    expect(a.output.model?.features).toBe('close,sma');
     const b = await run(42, {});
     expect([...b.weights]).toEqual([...a.weights]);
     expect(b.output.forecasts!.map((f) => f.forecast)).toEqual(a.output.forecasts!.map((f) => f.forecast));
@@ -31,7 +43,7 @@ describe('nn-sma', () => {
 
   it('builds the network the parameters describe and stops early with a validation split', async () => {
     const deep = await run(42, { hidden: '6,4', epochs: '50', patience: '2', validation: '0.2' });
-    expect(deep.output.info?.layers).toBe('2-6-4-1');
+    expect(deep.output.model?.layers).toBe('2-6-4-1');
     const byFit = new Map<number, number>();
     for (const r of deep.output.training!) {
       expect(r.valLoss).toEqual(expect.any(Number));
@@ -52,8 +64,8 @@ describe('nn-sma', () => {
   it("defaults to the SIMD trainer ('auto')", async () => {
     const auto = await run(42, {});
     const simd = await run(42, { trainer: 'simd' });
-    expect(auto.output.info?.trainer).toBe('simd');
-    expect((await run(42, { trainer: 'fused' })).output.info?.trainer).toBe('fused');
+    expect(auto.output.model?.trainer).toBe('simd');
+    expect((await run(42, { trainer: 'fused' })).output.model?.trainer).toBe('fused');
     expect(auto.output.forecasts!.map((f) => f.forecast)).toEqual(simd.output.forecasts!.map((f) => f.forecast));
   });
 });

@@ -1,4 +1,4 @@
-import { type PriceSeries, resolveParams, silentProgress } from '@backtest/core';
+import { createMarketView, type PriceSeries, resolveParams, silentProgress } from '@backtest/core';
 import { walkForward } from '@backtest/engine';
 import { olsSma } from './index';
 
@@ -22,6 +22,19 @@ describe('ols-sma', () => {
     const out = walk.output;
     expect(out.fits).toBe(Math.ceil(walk.weights.length / 6));
     for (const f of out.forecasts!) expect(f.forecast).toBeGreaterThan(f.close);
+  });
+
+  it('says its model is OLS on close and SMA, and declares its feature SMA on the price pane', async () => {
+    const p = resolveParams('ols-sma', olsSma.params, { refit: '6' });
+    const strategy = olsSma.create(p, ctx);
+    const walk = await walkForward(monthly(closes), strategy, { testStart: '1994-01' });
+    expect(walk.output.model).toEqual({ kind: 'ols', features: 'close,sma' });
+    const [sma, ...rest] = strategy.indicators!(createMarketView(monthly(closes), closes.length - 1));
+    expect(rest).toEqual([]);
+    expect({ name: sma!.name, pane: sma!.pane }).toEqual({ name: '10-month SMA', pane: 'price' });
+    expect(sma!.values[8]).toBeNaN();
+    expect(sma!.values[9]).toBeCloseTo(closes.slice(0, 10).reduce((a, b) => a + b, 0) / 10, 10);
+    expect(sma!.values[119]).toBeCloseTo(closes.slice(110).reduce((a, b) => a + b, 0) / 10, 10);
   });
 
   it('goes to cash when the forecast does not beat the threshold', async () => {

@@ -1,4 +1,4 @@
-import { type PriceSeries, silentProgress } from '@backtest/core';
+import { createMarketView, type PriceSeries, silentProgress } from '@backtest/core';
 import { evaluateWeights, walkForward } from '@backtest/engine';
 import { smaStrategy, smaWeights } from './index';
 
@@ -10,6 +10,21 @@ function series(closes: number[]): PriceSeries {
 const ctx = { frequency: 'daily' as const, seed: 1, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} };
 
 describe('sma', () => {
+  it('declares its N-period SMA on the price pane, NaN before the window is full (hand-computed)', () => {
+    const s = series([1, 2, 3, 1, 2, 5]);
+    const [sma, ...rest] = smaStrategy.create({ window: 3, short: false }, ctx).indicators!(createMarketView(s, 5));
+    expect(rest).toEqual([]);
+    expect({ name: sma!.name, pane: sma!.pane }).toEqual({ name: '3-day SMA', pane: 'price' });
+    // (1+2+3)/3, (2+3+1)/3, (3+1+2)/3, (1+2+5)/3
+    const expected = [NaN, NaN, 2, 2, 2, 8 / 3];
+    expect(sma!.values.length).toBe(6);
+    expected.forEach((e, t) => (Number.isNaN(e) ? expect(sma!.values[t]).toBeNaN() : expect(sma!.values[t]).toBeCloseTo(e, 12)));
+    const monthly = smaStrategy.create({ window: 10, short: false }, { ...ctx, frequency: 'monthly' });
+    expect(monthly.indicators!(createMarketView(s, 5))[0]!.name).toBe('10-month SMA');
+    // Fewer rows than the window: every value undefined.
+    expect(Array.from(monthly.indicators!(createMarketView(s, 5))[0]!.values).every(Number.isNaN)).toBe(true);
+  });
+
   it('is long only when the close is above the average of the last `window` closes (hand-checked)', async () => {
     // window 3: t=2 mean(1,2,3)=2, 3>2 long; t=3 mean(2,3,1)=2, 1<2 cash; t=4 mean(3,1,2)=2, 2=2 cash.
     const s = series([1, 2, 3, 1, 2, 5]);

@@ -1,4 +1,4 @@
-import { defineParams, defineStrategy, strategyModule } from '@backtest/core';
+import { defineParams, defineStrategy, type Frequency, strategyModule } from '@backtest/core';
 import { SMA } from 'technicalindicators';
 
 const params = defineParams({
@@ -15,8 +15,9 @@ export const smaStrategy = defineStrategy({
   description: 'Long when close > its N-period simple moving average, else cash',
   kind: 'rule',
   params,
-  create: ({ window, short }) => ({
+  create: ({ window, short }, context) => ({
     minHistory: window,
+    indicators: (view) => [{ name: smaName(window, context.frequency), pane: 'price', values: trailingSma(view.closes(), window) }],
     decide(view) {
       const [sma] = SMA.calculate({ period: window, values: Array.from(view.closes(window)) });
       if (sma === undefined) throw new Error(`sma: no average from ${window} closes at ${view.label}`);
@@ -24,6 +25,18 @@ export const smaStrategy = defineStrategy({
     },
   }),
 });
+
+/** The legend name of an N-period SMA: `10-month SMA` (monthly data), `200-day SMA` (daily). */
+export function smaName(window: number, frequency: Frequency): string {
+  return `${window}-${frequency === 'monthly' ? 'month' : 'day'} SMA`;
+}
+
+/** The SMA of the last `window` closes at every row (row t from rows t-window+1..t), NaN before row window-1. */
+export function trailingSma(close: Float64Array, window: number): Float64Array {
+  const out = new Float64Array(close.length).fill(NaN);
+  if (close.length >= window) out.set(SMA.calculate({ period: window, values: Array.from(close) }), window - 1);
+  return out;
+}
 
 /** Running sums of close, with a leading 0: the sum of rows i..j-1 is prefix[j] - prefix[i]. */
 export function closePrefixSums(close: Float64Array): Float64Array {

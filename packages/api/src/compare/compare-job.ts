@@ -108,7 +108,7 @@ export async function runCompare(
       params: r.params,
       significance: sig,
     };
-    if (typeof r.walk.output.info?.backend === 'string') backend = r.walk.output.info.backend;
+    if (r.walk.output.model?.backend !== undefined) backend = r.walk.output.model.backend;
     verdicts.push({ configuration: label, ...verdict(label, sig, r.metrics.sharpe, r.benchmarkMetrics.sharpe) });
   });
   const summary: CompareSummary = {

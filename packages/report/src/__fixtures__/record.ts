@@ -19,7 +19,7 @@ function monthLabel(i: number, startYear = 1990): string {
  * A small run record shaped like a real one: `rows` monthly closes, an SMA(3)-like rule from
  * row 3, returns that follow from them, and (for a forecast strategy) forecasts and training.
  */
-export function fixtureRecord(o: { rows?: number; forecast?: boolean; fits?: number; epochs?: number } = {}): RunRecord {
+export function fixtureRecord(o: { rows?: number; forecast?: boolean; fits?: number; epochs?: number; indicators?: boolean } = {}): RunRecord {
   const rows = o.rows ?? 48;
   const close = walk(rows, 7);
   const labels = close.map((_, i) => monthLabel(i));
@@ -83,6 +83,15 @@ export function fixtureRecord(o: { rows?: number; forecast?: boolean; fits?: num
       benchmarkReturns: Float64Array.from(bench),
     },
     ...(o.forecast ? { forecasts, training } : {}),
+    // What the rule looks at: its 3-month SMA over the price, and a made-up oscillator of its own.
+    ...(o.indicators
+      ? {
+          indicators: [
+            { name: '3-month SMA', pane: 'price' as const, values: Float64Array.from(close, (_, t) => (t < 2 ? NaN : (close[t]! + close[t - 1]! + close[t - 2]!) / 3)) },
+            { name: 'oscillator', pane: 'own' as const, values: Float64Array.from(close, (_, t) => (t < 1 ? NaN : close[t]! / close[t - 1]! - 1)) },
+          ],
+        }
+      : {}),
   };
 }
 

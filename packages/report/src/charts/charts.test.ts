@@ -80,6 +80,31 @@ describe('chart specs', () => {
     expect(logTicks(1, 1e9)).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]);
   });
 
+  it('draws the indicators a strategy declares, and a strategy declaring none gets the price alone', () => {
+    const price = (rec: ReturnType<typeof fixtureRecord>) => reportCharts(rec).find((c) => c.id === 'price')!.spec as unknown as AnySpec & { title: { text: string } };
+    const domain = (spec: AnySpec) => (spec.layer[spec.layer.length - 1] as unknown as { encoding: { color: { scale: { domain: string[] } } } }).encoding.color.scale.domain;
+    const none = price(fixtureRecord());
+    expect(none.title.text).toBe('fixture close');
+    expect(domain(none)).toEqual(['Close']);
+    expect(JSON.stringify(none)).not.toContain('SMA');
+    const rec = fixtureRecord({ indicators: true });
+    const withSma = price(rec);
+    expect(withSma.title.text).toBe('fixture with its 3-month SMA');
+    expect(domain(withSma)).toEqual(['Close', '3-month SMA']);
+    const rows = withSma.layer[withSma.layer.length - 1]!.data!.values;
+    expect(rows[1]!['3-month SMA']).toBeNull();
+    expect(rows[5]!['3-month SMA']).toBe(chartNumber(rec.indicators![0]!.values[5]!));
+    // The own-pane one gets a chart of its own, right below the price.
+    const ids = reportCharts(rec).map((c) => c.id);
+    expect(ids.slice(ids.indexOf('price'), ids.indexOf('price') + 2)).toEqual(['price', 'indicators']);
+    expect(reportCharts(fixtureRecord()).map((c) => c.id)).not.toContain('indicators');
+    const out = render({ price: withSma, indicators: reportCharts(rec).find((c) => c.id === 'indicators')!.spec });
+    expect(out.price!.error).toBeUndefined();
+    expect(out.price!.svg).toContain('3-month SMA');
+    expect(out.indicators!.error).toBeUndefined();
+    expect(out.indicators!.svg).toContain('oscillator');
+  });
+
   it('shades the periods held, each from the close before it to its own close', () => {
     const labels = ['2000-01', '2000-02', '2000-03', '2000-04', '2000-05', '2000-06'];
     const held = new Map([['2000-02', 0], ['2000-03', 1], ['2000-04', 1], ['2000-05', 0], ['2000-06', -1]]);

@@ -9,7 +9,7 @@ export { equityChart } from './equity-chart';
 export { forecastLevelChart, forecastReturnChart, type ForecastPoint } from './forecast-chart';
 export { monthlyHeatmap, monthlyReturns } from './monthly-heatmap';
 export { type NetworkLayer, networkDiagram } from './network-diagram';
-export { priceSmaChart, type PriceSmaOptions, simpleMovingAverage } from './price-sma-chart';
+export { indicatorChart, priceChart, type PriceChartOptions, priceSmaChart, type PriceSmaOptions, simpleMovingAverage } from './price-sma-chart';
 export { rollingSharpeChart, type RollingSharpeOptions, rollingSharpeSeries } from './rolling-sharpe-chart';
 export { CHART_CONFIG, logTicks } from './theme';
 export { timeSeriesChart, type TimeSeries, type TimeSeriesChartOptions } from './time-series';

@@ -1,22 +1,30 @@
 import { groupDigits } from '@backtest/core';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { BUCKETS, bucketSize, isDecimated, pointsToDraw } from './decimate';
-import { CHART_CONFIG, CHART_HEIGHT, chartNumber, logTicks, positiveRange } from './theme';
-import { YEAR_AXIS } from './time-series';
+import { CHART_CONFIG, CHART_HEIGHT, chartNumber, fieldName, logTicks, positiveRange } from './theme';
+import { timeSeriesChart, YEAR_AXIS } from './time-series';
 
-export interface PriceSmaOptions {
+export interface PriceChartOptions {
   readonly title?: string;
   /** What the price is (for the axis title), e.g. `sp500`. */
   readonly asset: string;
   readonly labels: readonly string[];
   readonly close: ArrayLike<number>;
-  /** SMA length in periods. */
-  readonly window: number;
-  /** Word for one period in the legend (`month`, `day`). */
+  /** Levels drawn over the close (a strategy's price-pane indicators), one value per label, NaN where undefined. */
+  readonly lines?: readonly { readonly name: string; readonly values: ArrayLike<number> }[];
+  /** Word for one period (`month`, `day`). */
   readonly periodName?: string;
   /** Weight held over each period, by the period's label; shades where the strategy was long or short. */
   readonly held?: ReadonlyMap<string, number>;
 }
+
+export interface PriceSmaOptions extends Omit<PriceChartOptions, 'lines'> {
+  /** SMA length in periods. */
+  readonly window: number;
+}
+
+/** Colours of the lines over the close, in order. */
+const LINE_COLORS = ['#c0392b', '#2e9e5b', '#7b5ea7', '#b8336a', '#5c6b73'];
 
 const LONG = 'Strategy long';
 const SHORT = 'Strategy short';
@@ -72,15 +80,26 @@ function positionBlocks(labels: readonly string[], held: ReadonlyMap<string, num
   return { blocks, size };
 }
 
-/**
- * The close on a log scale with its SMA, and (for a strategy) the periods it held a position
- * shaded. A long run (more rows than are drawn whole, and more position spans than buckets)
- * shades blocks of periods by the share held instead (positionBlocks), and says so.
- */
+/** The close with its `window`-period SMA (the study's figure): `priceChart` with one line. */
 export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
-  const sma = simpleMovingAverage(o.close, o.window);
-  const smaName = `${o.window}-${o.periodName ?? 'period'} SMA`;
-  const values = pointsToDraw(o.labels.length, [o.close, sma]).map((i) => ({ t: o.labels[i]!, Close: chartNumber(o.close[i]!), [smaName]: chartNumber(sma[i]!) }));
+  const { window, ...rest } = o;
+  return priceChart({ ...rest, lines: [{ name: `${window}-${o.periodName ?? 'period'} SMA`, values: simpleMovingAverage(o.close, window) }] });
+}
+
+/**
+ * The close on a log scale with the given lines over it (a strategy's price-pane indicators;
+ * none: the close alone), and (for a strategy) the periods it held a position shaded. A long
+ * run (more rows than are drawn whole, and more position spans than buckets) shades blocks of
+ * periods by the share held instead (positionBlocks), and says so.
+ */
+export function priceChart(o: PriceChartOptions): TopLevelSpec {
+  const lines = o.lines ?? [];
+  const names = ['Close', ...lines.map((l) => l.name)];
+  const values = pointsToDraw(o.labels.length, [o.close, ...lines.map((l) => l.values)]).map((i) => {
+    const row: Record<string, string | number | null> = { t: o.labels[i]!, Close: chartNumber(o.close[i]!) };
+    for (const l of lines) row[l.name] = chartNumber(l.values[i]!);
+    return row;
+  });
   const { min, max } = positiveRange([o.close]);
   const x = { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: YEAR_AXIS } as const;
   const layers: unknown[] = [];
@@ -114,7 +133,7 @@ export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
   }
   layers.push({
     data: { values },
-    transform: [{ fold: ['Close', smaName], as: ['series', 'value'] }, { filter: 'isValid(datum.value)' }],
+    transform: [{ fold: names.map(fieldName), as: ['series', 'value'] }, { filter: 'isValid(datum.value)' }],
     mark: { type: 'line' },
     encoding: {
       x,
@@ -128,7 +147,7 @@ export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
         field: 'series',
         type: 'nominal',
         title: null,
-        scale: { domain: ['Close', smaName], range: ['#222', '#c0392b'] },
+        scale: { domain: names, range: ['#222', ...lines.map((_, k) => LINE_COLORS[k % LINE_COLORS.length]!)] },
         legend: { symbolType: 'stroke', symbolStrokeWidth: 3 },
       },
       tooltip: [
@@ -139,11 +158,31 @@ export function priceSmaChart(o: PriceSmaOptions): TopLevelSpec {
     },
   });
   return {
-    title: { text: o.title ?? `${o.asset} with its ${smaName}`, subtitle },
+    title: { text: o.title ?? (lines.length ? `${o.asset} with its ${listed(lines.map((l) => l.name))}` : `${o.asset} close`), subtitle },
     width: 'container',
     height: CHART_HEIGHT + 60,
     config: CHART_CONFIG,
     layer: layers,
     resolve: { scale: { x: 'shared' } },
   } as TopLevelSpec;
+}
+
+/**
+ * A strategy's own-pane indicators (an RSI: not a price level) over the run's rows, on a linear
+ * axis of their own, to read below the price chart.
+ */
+export function indicatorChart(o: { readonly labels: readonly string[]; readonly lines: readonly { readonly name: string; readonly values: ArrayLike<number> }[] }): TopLevelSpec {
+  return timeSeriesChart({
+    title: `The strategy’s ${listed(o.lines.map((l) => l.name))}`,
+    labels: o.labels,
+    // Colours after the price chart's first lines, so an own-pane line is not mistaken for one of them.
+    series: o.lines.map((l, k) => ({ name: l.name, values: l.values, color: LINE_COLORS[(k + 2) % LINE_COLORS.length]! })),
+    y: { title: 'Value', format: ',.2~f' },
+    height: Math.round(CHART_HEIGHT * 0.6),
+  });
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

@@ -5,7 +5,8 @@ import {
   forecastReturnChart,
   type ForecastPoint,
   monthlyHeatmap,
-  priceSmaChart,
+  indicatorChart,
+  priceChart,
   rollingSharpeChart,
   trainingLossChart,
 } from '../charts';
@@ -17,11 +18,6 @@ export const BENCHMARK_NAME = 'buy-and-hold';
 
 /** One figure of the report: its container id, the spec, and what a reader should take from it. */
 export type ReportChart = PageChart & { readonly caption: string };
-
-function smaWindow(params: Record<string, unknown>): number {
-  const w = params.window;
-  return typeof w === 'number' && Number.isInteger(w) && w >= 1 ? w : 10;
-}
 
 /** Forecasts paired with the close that followed them (the last forecast of a run may have none). */
 export function forecastPoints(record: RunRecord): ForecastPoint[] {
@@ -51,12 +47,24 @@ export function reportCharts(record: RunRecord): ReportChart[] {
     { id: 'drawdown', spec: drawdownChart(c), caption: 'Drawdown is the equity curve’s fall below its highest earlier value; the deepest point is the max drawdown of the table.' },
   ];
   const held = new Map(p.labels.map((l, k) => [l, p.weights[k]!]));
-  const window = smaWindow(s.params);
+  // What the strategy declared (Strategy.indicators): price-pane lines over the close, the others below it.
+  const indicators = record.indicators ?? [];
+  const lines = indicators.filter((i) => i.pane === 'price');
+  const own = indicators.filter((i) => i.pane === 'own');
   charts.push({
     id: 'price',
-    spec: priceSmaChart({ asset: s.dataset, labels: record.prices.labels, close: record.prices.close, window, periodName, held }),
-    caption: 'The run’s whole range, warm-up included. A band covers each period the strategy was invested over (decided at the close before it).',
+    spec: priceChart({ asset: s.dataset, labels: record.prices.labels, close: record.prices.close, lines, periodName, held }),
+    caption:
+      'The run’s whole range, warm-up included. A band covers each period the strategy was invested over (decided at the close before it).' +
+      (lines.length ? ' The lines over the close are the ones the strategy declared, each from the rows up to its own only.' : ''),
   });
+  if (own.length) {
+    charts.push({
+      id: 'indicators',
+      spec: indicatorChart({ labels: record.prices.labels, lines: own }),
+      caption: 'Indicators the strategy declared that are not price levels, over the same rows as the price chart.',
+    });
+  }
   const rollingPeriods = Math.round(3 * ppy);
   if (p.labels.length > rollingPeriods) {
     charts.push({
