@@ -90,6 +90,7 @@ export function settingsFromOptions(options: BacktestOptions, context: RunContex
   const projectRoot = context.projectRoot ?? findProjectRoot(__dirname);
   const cwd = context.cwd ?? process.cwd();
   const { saveModels, ...rest } = options;
+  if (saveModels !== undefined && typeof saveModels !== 'boolean') throw new UserError(`options: setting "saveModels" must be true or false, got ${JSON.stringify(saveModels)}`);
   const checked = validateSettings(rest, 'options');
   const abs = (p: string) => path.resolve(cwd, p);
   const flags: Partial<RunSettings> = {
@@ -101,10 +102,9 @@ export function settingsFromOptions(options: BacktestOptions, context: RunContex
     ...(saveModels ? { saveModels: true } : {}),
   };
   const settings = resolveSettings(projectRoot, undefined, flags);
-  if (checked.dataDirs === undefined) {
-    const env = (context.env ?? process.env)['BACKTEST_DATA_DIR'];
-    settings.dataDirs = dataDirectories({ ...(env !== undefined ? { env } : {}), projectRoot, defaults: settings.dataDirs });
-  }
+  // As for the command: BACKTEST_DATA_DIR comes first, before the given or configured directories.
+  const env = (context.env ?? process.env)['BACKTEST_DATA_DIR'];
+  settings.dataDirs = dataDirectories({ ...(env !== undefined ? { env } : {}), projectRoot, defaults: settings.dataDirs });
   return settings;
 }
 
@@ -146,6 +146,7 @@ export interface CompareRun {
 
 /** Every strategy and grid point over the same months, with significance against buy-and-hold (`backtest compare`). */
 export async function compare(options: CompareRunOptions = {}, context: RunContext = {}): Promise<CompareRun> {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new UserError('options: expected an object of settings');
   const { strategies, grids, trials, samples, block, ...run } = options;
   const compareOpts = compareOptions({ strategies, grids, trials, samples, block });
   return compareResolved(settingsFromOptions(run, context), compareOpts, context);

@@ -9,6 +9,7 @@ import {
   type ProgressReporter,
   type RawParamValue,
   resolveParams,
+  type Strategy,
   type StrategyOutput,
   type StrategyPlugin,
   UserError,
@@ -144,6 +145,8 @@ export interface ConfigurationOptions {
   readonly cash: number | YieldSeries;
   /** Also decide at the last row (the position to hold next: `walk.next`). */
   readonly decideLast?: boolean;
+  /** Ask the strategy for the indicators it declares (a run's report draws them; compare and signal do not). */
+  readonly indicators?: boolean;
 }
 
 /** Create the strategy, walk it forward over `series`, and compute its metrics and buy-and-hold's. */
@@ -190,7 +193,7 @@ export async function runConfiguration(
     cash: walk.cashReturns,
     periodsPerYear: ppy,
   });
-  const indicators = strategyIndicators(plugin.id, strategy.indicators?.(createMarketView(series, series.close.length - 1)) ?? [], series);
+  const indicators = o.indicators ? declaredIndicators(plugin.id, strategy, series) : [];
   const records = walk.output.forecasts;
   if (!records || records.length === 0) return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics };
   const fs = forecastSeries(records, walk, series);
@@ -198,14 +201,36 @@ export async function runConfiguration(
   return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics, forecast: fs, forecastMetrics: fm };
 }
 
-/** A strategy's declared indicators, checked: one value per row, a unique non-empty name each. */
-function strategyIndicators(id: string, indicators: readonly Indicator[], series: PriceSeries): readonly Indicator[] {
+/** Names the price chart's rows already use for their own fields. */
+const RESERVED_INDICATOR_NAMES = new Set(['close', 't']);
+
+/**
+ * A strategy's declared indicators, checked: one value per row, a unique non-empty name each
+ * that is none of the chart's own fields. A fault of the plugin's is a UserError naming it.
+ */
+function declaredIndicators(id: string, strategy: Strategy, series: PriceSeries): readonly Indicator[] {
+  if (!strategy.indicators) return [];
+  let indicators: readonly Indicator[];
+  try {
+    indicators = strategy.indicators(createMarketView(series, series.close.length - 1));
+  } catch (e) {
+    if ((e as Partial<UserError>).exitCode === 2) throw e;
+    throw new UserError(`strategy "${id}": its indicators() failed: ${(e as Error).message ?? String(e)}`);
+  }
+  if (!Array.isArray(indicators)) throw new UserError(`strategy "${id}": indicators() must return a list of indicators`);
   const names = new Set<string>();
   for (const i of indicators) {
-    if (!i.name.trim() || names.has(i.name)) throw new Error(`strategy "${id}": indicator names must be unique and non-empty, found "${i.name}" ${names.has(i.name) ? 'twice' : ''}`.trimEnd());
-    if (i.pane !== 'price' && i.pane !== 'own') throw new Error(`strategy "${id}": indicator "${i.name}" has pane "${String(i.pane)}", not price or own`);
-    if (i.values.length !== series.close.length) throw new Error(`strategy "${id}": indicator "${i.name}" has ${i.values.length} values for ${series.close.length} rows`);
-    names.add(i.name);
+    const name = (i as Partial<Indicator> | null)?.name;
+    if (typeof name !== 'string' || !name.trim() || names.has(name) || RESERVED_INDICATOR_NAMES.has(name.trim().toLowerCase())) {
+      throw new UserError(
+        `strategy "${id}": indicator names must be unique, non-empty strings other than "Close" and "t", found ${JSON.stringify(name)}${typeof name === 'string' && names.has(name) ? ' twice' : ''}`,
+      );
+    }
+    if (i.pane !== 'price' && i.pane !== 'own') throw new UserError(`strategy "${id}": indicator "${name}" has pane "${String(i.pane)}", not price or own`);
+    if (!(i.values instanceof Float64Array) || i.values.length !== series.close.length) {
+      throw new UserError(`strategy "${id}": indicator "${name}" has ${i.values?.length ?? 'no'} values for ${series.close.length} rows (a Float64Array, one value per row)`);
+    }
+    names.add(name);
   }
   return indicators;
 }
@@ -240,7 +265,7 @@ export async function runJob(
 ): Promise<RunOutcome> {
   const plugin = registry.get(settings.strategy);
   const { data, series, cash, warnings } = prepareRun(settings, projectRoot, plugin.needs?.columns ?? []);
-  const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings, cash });
+  const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings, cash, indicators: true });
   const { walk } = run;
   const output: StrategyOutput = walk.output;
   const results: RunSummary['results'] = { [plugin.id]: { ...run.metrics } };

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { didYouMean, type RawParamValue, UserError } from '@backtest/core';
+import { findProjectRoot } from '@backtest/data';
 import type { z as Zod } from 'zod';
 
 /** Every run setting, after defaults, the config file and flags are merged (flags win). */
@@ -193,9 +194,26 @@ export function readSettingsFile(file: string): Partial<RunSettings> {
  */
 export function readDefaults(projectRoot: string): Partial<RunSettings> {
   const file = path.join(projectRoot, 'config', 'defaults.json');
-  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  // Another project's defaults (context.projectRoot) are checked like any settings file.
+  if (path.resolve(projectRoot) !== OWN_PROJECT_ROOT) return readSettingsFile(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`the defaults ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UserError(`${file}: expected a JSON object of settings`);
   return Object.fromEntries(Object.entries(json).filter(([key]) => !key.startsWith('$'))) as Partial<RunSettings>;
 }
+
+/** The project this package belongs to, whose config/defaults.json settings.test.ts checks. */
+const OWN_PROJECT_ROOT = (() => {
+  try {
+    return findProjectRoot(__dirname);
+  } catch {
+    return '';
+  }
+})();
 
 /** Flags checked by the settings schema as they are given (params and plugins have checks of their own). */
 const FLAG_CHECKED = new Set(['from', 'to', 'testStart', 'costBps', 'cashRate', 'seed', 'threads']);
