@@ -10,6 +10,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.base.json'), diagnostics: false }],
   },
   moduleNameMapper: {
+    '^@backtest/core/testing$': path.join(root, 'packages/core/src/testing.ts'),
     '^@backtest/strategy-([a-z0-9-]+)$': path.join(root, 'strategies/$1/src/index.ts'),
     '^@backtest/(core|data|engine|metrics|models|forecast|report|api|cli)$': path.join(root, 'packages/$1/src/index.ts'),
   },

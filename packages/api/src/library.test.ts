@@ -2,18 +2,11 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '@backtest/core';
+import { rejectionOf } from '@backtest/core/testing';
 import { compare, runBacktest, settingsFromOptions } from './library';
 
 /** The UserError a call rejects with (exit code 2), or a failure naming what it got instead. */
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a UserError');
-}
+const refusal = async (p: Promise<unknown>): Promise<string> => (await rejectionOf(p, UserError)).message;
 
 describe('library options that are not settings', () => {
   it('refuses options that are not an object, for every call', async () => {

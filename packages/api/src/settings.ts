@@ -195,7 +195,7 @@ export function readSettingsFile(file: string): Partial<RunSettings> {
 export function readDefaults(projectRoot: string): Partial<RunSettings> {
   const file = path.join(projectRoot, 'config', 'defaults.json');
   // Another project's defaults (context.projectRoot) are checked like any settings file.
-  if (path.resolve(projectRoot) !== OWN_PROJECT_ROOT) return readSettingsFile(file);
+  if (!isOwnProject(projectRoot)) return readSettingsFile(file);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -206,14 +206,18 @@ export function readDefaults(projectRoot: string): Partial<RunSettings> {
   return Object.fromEntries(Object.entries(json).filter(([key]) => !key.startsWith('$'))) as Partial<RunSettings>;
 }
 
-/** The project this package belongs to, whose config/defaults.json settings.test.ts checks. */
-const OWN_PROJECT_ROOT = (() => {
-  try {
-    return findProjectRoot(__dirname);
-  } catch {
-    return '';
+/** The project this package belongs to, whose config/defaults.json settings.test.ts checks (found on first use). */
+let ownProjectRoot: string | undefined;
+function isOwnProject(projectRoot: string): boolean {
+  if (ownProjectRoot === undefined) {
+    try {
+      ownProjectRoot = findProjectRoot(__dirname);
+    } catch {
+      ownProjectRoot = '';
+    }
   }
-})();
+  return path.resolve(projectRoot) === ownProjectRoot;
+}
 
 /** Flags checked by the settings schema as they are given (params and plugins have checks of their own). */
 const FLAG_CHECKED = new Set(['from', 'to', 'testStart', 'costBps', 'cashRate', 'seed', 'threads']);

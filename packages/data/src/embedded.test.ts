@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '@backtest/core';
+import { thrownBy } from '@backtest/core/testing';
 import { dataDirectories, findProjectRoot } from './data-directories';
 import { listDatasets, loadDataset } from './datasets';
 import { embeddedDir, makeExtract, readEmbeddedIndex } from './embedded';
@@ -133,15 +134,7 @@ describe('a broken embedded directory is said to be broken', () => {
 
   const load = () => loadDataset('sp500', { dataDirs: [], projectRoot, embeddedDir: dir });
   /** The UserError `fn` throws. */
-  function userError(fn: () => unknown): UserError {
-    try {
-      fn();
-    } catch (e) {
-      expect(e).toBeInstanceOf(UserError);
-      return e as UserError;
-    }
-    throw new Error('expected a UserError, nothing was thrown');
-  }
+  const userError = (fn: () => unknown): UserError => thrownBy(fn, UserError);
   const changed = (file: string, found: string) =>
     `the embedded extract of dataset "sp500", ${file}, was changed: its SHA-256 is ${found}, not the ${index.sp500!.sha256} its index.json records. ` +
     'Restore the file as committed, or make the extracts again from the daily files with `npm run build && npm run extracts -w @backtest/data` ' +

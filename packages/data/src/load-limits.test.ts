@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MAX_FILE_MB, InputError, maxFileBytes, UserError } from '@backtest/core';
+import { thrownBy } from '@backtest/core/testing';
 import { loadCsvFile } from './load';
 
 let dir: string;
@@ -14,15 +15,7 @@ afterEach(() => {
   delete process.env.BACKTEST_MAX_FILE_MB;
 });
 
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
+const inputError = (f: () => unknown): InputError => thrownBy(f, InputError);
 
 describe('loadCsvFile checks what it opens before reading it', () => {
   it('refuses a character device such as /dev/zero, naming it, without reading', () => {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fixtureRecord } from './__fixtures__/record';
 import { UserError } from '@backtest/core';
+import { thrownBy } from '@backtest/core/testing';
 import { claimFolder, PARTIAL_MARKER, releaseClaimedFolders } from './atomic-write';
 import { buildReport } from './html/report';
 import { defaultRunDir, readRunFolder, rebuildReport, writeRunFolder } from './run-folder';
@@ -235,13 +236,9 @@ describe('reading a run folder back: every file through the one reader, every re
   });
   /** The UserError (exit 2) `f` throws; anything else fails the test. */
   const exit2 = (f: () => unknown): UserError => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof UserError && e.exitCode === 2) return e;
-      throw e;
-    }
-    throw new Error('no error thrown');
+    const e = thrownBy(f, UserError);
+    expect(e.exitCode).toBe(2);
+    return e;
   };
   const folder = (name: string, o: Parameters<typeof fixtureRecord>[0] = {}) => {
     const dir = path.join(tmp, name);

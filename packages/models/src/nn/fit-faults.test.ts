@@ -4,6 +4,7 @@
  * allocated. Both are UserErrors (exit code 2) that name the setting to change.
  */
 import { UserError } from '@backtest/core';
+import { thrownBy } from '@backtest/core/testing';
 import { featureRows, linearTarget } from '../__fixtures__/test-data';
 import { checkFitSize, DIVERGENCE_FACTOR, fitSize, MAX_FIT_BYTES, NetworkDivergedError, NetworkTooLargeError } from './fit-faults';
 import { NnModel } from './nn-model';
@@ -13,15 +14,7 @@ const small = { inputSize: 2, layers: [{ units: 10, activation: 'relu' as const 
 const x = featureRows(200, 1);
 const y = x.map(linearTarget);
 
-function fitError(fit: () => unknown): NetworkDivergedError {
-  try {
-    fit();
-  } catch (e) {
-    if (e instanceof NetworkDivergedError) return e;
-    throw e;
-  }
-  throw new Error('the fit did not fail');
-}
+const fitError = (fit: () => unknown): NetworkDivergedError => thrownBy(fit, NetworkDivergedError);
 
 describe.each(['fused', 'simd', 'tfjs'] as const)('the %s trainer', (trainer) => {
   it('stops a diverging SGD fit at the epoch whose loss blew up, naming the learning rate', () => {

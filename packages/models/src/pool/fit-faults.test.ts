@@ -4,6 +4,7 @@
  * and details, and the first failing fit in job order on every thread count.
  */
 import { UserError } from '@backtest/core';
+import { rejectionOf } from '@backtest/core/testing';
 import { featureRows, linearTarget } from '../__fixtures__/test-data';
 import { NetworkDivergedError, NetworkTooLargeError } from '../nn/fit-faults';
 import { type FitJob, fitNetworks, nnForecaster } from './index';
@@ -24,14 +25,7 @@ function job(i: number, learningRate: number, extra: Partial<FitJob> = {}): FitJ
   };
 }
 
-async function failure(run: Promise<unknown>): Promise<Error> {
-  try {
-    await run;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('the fits did not fail');
-}
+const failure = (run: Promise<unknown>): Promise<Error> => rejectionOf(run);
 
 describe('a diverging fit', () => {
   // Fit 1 and the larger fit 2 diverge; workers start the largest first, so fit 2 fails first there.
