@@ -29,6 +29,7 @@ const cases = [
   { name: 'cli: backtest --strategy sma --cash-rate tnx --json', argv: ['--strategy', 'sma', '--cash-rate', 'tnx', '--json'] },
   { name: 'cli: backtest --strategy nn-sma --json (refit 12)', argv: ['--strategy', 'nn-sma', '--json'], runs: 3 },
   { name: 'cli: nn-sma refit=1 1970-01..2020-12', argv: ['--strategy', 'nn-sma', '--param', 'refit=1', '--from', '1970-01', '--to', '2020-12', '--json'], runs: 3, target: 4 },
+  { name: 'cli: forecast model=lstm lookback=12 units=32 epochs=20 adam refit=12 1970-01..2020-12 (30 fits)', argv: ['--strategy', 'forecast', '--param', 'model=lstm', '--param', 'lookback=12', '--param', 'units=32', '--param', 'epochs=20', '--param', 'optimizer=adam', '--param', 'refit=12', '--from', '1970-01', '--to', '2020-12', '--json'], runs: 1 },
   { name: 'cli: nn-sma hidden=300,100 epochs=100 refit=12', argv: ['--strategy', 'nn-sma', '--param', 'hidden=300,100', '--param', 'epochs=100', '--param', 'refit=12', '--from', '1970-01', '--to', '2020-12', '--json'], runs: 3, target: 12 },
 ];
 for (const f of fs.existsSync(path.join(__dirname, 'cases')) ? fs.readdirSync(path.join(__dirname, 'cases')).sort() : []) {

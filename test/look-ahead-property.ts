@@ -5,7 +5,7 @@
  * strategy declares (`Strategy.indicators`).
  */
 import fc from 'fast-check';
-import { createMarketView, type PriceSeries, resolveParams, type StrategyPlugin, silentProgress } from '@backtest/core';
+import { createMarketView, type PriceSeries, type StrategyPlugin, silentProgress, strategyParams } from '@backtest/core';
 import { walkForward } from '@backtest/engine';
 
 export function monthly(closes: number[]): PriceSeries {
@@ -14,7 +14,7 @@ export function monthly(closes: number[]): PriceSeries {
 }
 
 export async function decisions(plugin: StrategyPlugin, params: Record<string, string>, closes: number[]) {
-  const resolved = resolveParams(plugin.id, plugin.params, params);
+  const resolved = strategyParams(plugin, params);
   const strategy = plugin.create(resolved, { frequency: 'monthly', seed: 7, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} });
   const series = monthly(closes);
   const r = await walkForward(series, strategy, { testStart: '2000-01' });

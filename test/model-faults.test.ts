@@ -43,7 +43,7 @@ describe('a learning rate that makes training diverge', () => {
     expect(refused(['--strategy', 'nn-sma', '--param', 'learningRate=1.5', '--threads', '2'], onWorkers)).toBe(inProcess);
   });
 
-  it.each(['simd', 'fused', 'tfjs'])('is detected by the %s trainer, in this thread and on workers', (trainer) => {
+  it.each(['simd', 'tfjs'])('is detected by the %s trainer, in this thread and on workers', (trainer) => {
     const args = ['--strategy', 'nn-sma', '--param', 'learningRate=1.5', '--param', `trainer=${trainer}`];
     const here = refused(args);
     expect(here).toMatch(diverged('nn-sma', '1.5'));

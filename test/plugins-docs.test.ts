@@ -4,17 +4,19 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { forecastSource, forecastTestSource, ruleSource, ruleTestSource } from '@backtest/cli';
+import { forecastSource, forecastTestSource, modelSource, modelTestSource, ruleSource, ruleTestSource } from '@backtest/cli';
 import { root } from './helpers';
 
 const guide = readFileSync(path.join(root, 'docs/plugins.md'), 'utf8');
-const blocks = [...guide.matchAll(/<!-- template: (rule|forecast) ([a-z-]+) (\S+) -->\n```ts\n([\s\S]*?)```/g)];
+const blocks = [...guide.matchAll(/<!-- template: (rule|forecast|model) ([a-z-]+) (\S+) -->\n```ts\n([\s\S]*?)```/g)];
 
 const templates: Record<string, (id: string) => string> = {
   'rule src/index.ts': ruleSource,
   'rule src/index.test.ts': ruleTestSource,
   'forecast src/index.ts': forecastSource,
   'forecast src/index.test.ts': forecastTestSource,
+  'model src/index.ts': modelSource,
+  'model src/index.test.ts': modelTestSource,
 };
 
 it('shows every template file', () => {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { StrategyPlugin } from '@backtest/core';
 import { builtInFeatures } from '@backtest/forecast';
 import { loadStrategyRegistry } from '@backtest/api';
-import { composedForecastStrategy } from '@backtest/strategy-forecast';
+import { builtInModels, composedForecastStrategy } from '@backtest/strategy-forecast';
 import { backtest, root } from './helpers';
 import { assertNoLookAhead } from './look-ahead-property';
 import { outsideDir } from './plugins-scaffold';
@@ -25,6 +25,27 @@ describe.each(builtInFeatures.map((f) => [f.id] as const))('forecast with the %s
 it('forecast never looks ahead with a network on every feature', async () => {
   const features = builtInFeatures.map((f) => f.id).join(',');
   await assertNoLookAhead(forecast, { ...FAST, features, model: 'nn', hidden: '4', epochs: '2', refit: '6' }, 5);
+});
+
+// Every built-in model, on both targets it learns (a sequence model over a short lookback, so
+// the property also covers the samples that reach back several rows).
+const MODELS: [string, Record<string, string>][] = [
+  ['ols', {}],
+  ['ridge', { alpha: '0.5' }],
+  ['nn', { hidden: '3', epochs: '2' }],
+  ['lstm', { units: '2', epochs: '1', lookback: '3' }],
+  ['gru', { units: '2', epochs: '1', lookback: '3' }],
+  ['conv1d', { units: '2', epochs: '1', lookback: '4', kernelSize: '2' }],
+];
+describe.each(MODELS)('forecast with model %s', (model, params) => {
+  it('never looks ahead (target price)', async () => {
+    await assertNoLookAhead(forecast, { ...FAST, refit: '8', model, ...params }, 6);
+  }, 120_000);
+  if (model !== 'ridge') {
+    it('never looks ahead (target direction)', async () => {
+      await assertNoLookAhead(forecast, { ...FAST, refit: '8', model, target: 'direction', ...params }, 6);
+    }, 120_000);
+  }
 });
 
 describe('a scaffolded plugin loaded from outside the repository', () => {
@@ -58,5 +79,5 @@ it('gives a feature no way to read the next row: it is built from rows <= t only
     warmup: () => 0,
     build: (closes: Float64Array) => Float64Array.from(closes, (_, t) => (t + 1 < closes.length ? closes[t + 1]! / closes[t]! : 1)),
   };
-  await assertNoLookAhead(composedForecastStrategy([...builtInFeatures, peek]), { ...FAST, features: 'peek' }, 30);
+  await assertNoLookAhead(composedForecastStrategy([...builtInFeatures, peek], builtInModels), { ...FAST, features: 'peek' }, 30);
 });

@@ -16,7 +16,7 @@ export function npmRun(dir: string, script: string): { code: number; output: str
 }
 
 /** `backtest new <name> --kind <kind> --dir <tmp>/<name>`, then `npm run build`; returns the package directory. */
-export function scaffoldAndBuild(name: string, kind: 'rule' | 'forecast'): string {
+export function scaffoldAndBuild(name: string, kind: 'rule' | 'forecast' | 'model'): string {
   const dir = path.join(outsideDir('plugin'), name);
   const created = backtest(['new', name, '--kind', kind, '--dir', dir]);
   if (created.code !== 0) throw new Error(`backtest new failed: ${created.stderr}`);

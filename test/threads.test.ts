@@ -30,7 +30,7 @@ describe('--threads', () => {
     const args = ['--strategy', 'nn-sma', '--from', '1985-01', '--to', '1999-12', '--test-start', '1996-01', '--param', 'refit=12',
       '--param', 'hidden=64,32', '--param', 'epochs=8', '--param', 'patience=2', '--param', 'validation=0.2'];
     expect(run(args, 2)).toBe(run(args, 1));
-    for (const trainer of ['fused', 'tfjs']) {
+    for (const trainer of ['tfjs']) {
       const withTrainer = [...args, '--param', `trainer=${trainer}`];
       expect(run(withTrainer, 2)).toBe(run(withTrainer, 1));
     }

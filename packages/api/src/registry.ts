@@ -1,9 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { Container, ContainerModule, didYouMean, StrategyPlugin, strategyPlugins, UserError } from '@backtest/core';
 import { findProjectRoot } from '@backtest/data';
-import { builtInFeatures, FeatureBuilder } from '@backtest/forecast';
+import { builtInFeatures, FeatureBuilder, ModelPlugin } from '@backtest/forecast';
 import buyAndHold from '@backtest/strategy-buy-and-hold';
-import forecast from '@backtest/strategy-forecast';
+import forecast, { builtInModels } from '@backtest/strategy-forecast';
 import nnSma from '@backtest/strategy-nn-sma';
 import olsSma from '@backtest/strategy-ols-sma';
 import sma from '@backtest/strategy-sma';
@@ -68,17 +68,19 @@ export function loadStrategyRegistry(options: RegistryOptions = {}): StrategyReg
   builtIns.loadSync(...builtInStrategyModules);
   for (const p of strategyPlugins(builtIns)) owners.set(`strategy ${p.id}`, `the built-in strategy "${p.id}"`);
   for (const f of builtInFeatures) owners.set(`feature ${f.id}`, `the built-in feature "${f.id}"`);
+  for (const m of builtInModels) owners.set(`model ${m.id}`, `the built-in model "${m.id}"`);
 
   const loaded: LoadedPlugin[] = [];
   for (const source of [...projectSources, ...named]) {
     const plugin = loadPlugin(source);
-    const claim = (kind: 'strategy' | 'feature', id: string): void => {
+    const claim = (kind: 'strategy' | 'feature' | 'model', id: string): void => {
       const owner = owners.get(`${kind} ${id}`);
       if (owner) throw new UserError(`plugin ${source.label}: ${kind} id "${id}" is already used by ${owner}`);
       owners.set(`${kind} ${id}`, `plugin ${source.label}`);
     };
     plugin.strategies.forEach((s) => claim('strategy', s.id));
     plugin.features.forEach((f) => claim('feature', f.id));
+    plugin.models.forEach((m) => claim('model', m.id));
     loaded.push(plugin);
   }
 
@@ -90,10 +92,11 @@ export function loadStrategyRegistry(options: RegistryOptions = {}): StrategyReg
         new ContainerModule(({ bind }) => {
           for (const s of p.strategies) bind<StrategyPlugin>(StrategyPlugin).toConstantValue(s);
           for (const f of p.features) bind<FeatureBuilder>(FeatureBuilder).toConstantValue(f);
+          for (const m of p.models) bind<ModelPlugin>(ModelPlugin).toConstantValue(m);
         }),
     ),
   );
-  return new StrategyRegistry(strategyPlugins(container), project.unbuilt, describeOnly ? unnamed : []);
+  return new StrategyRegistry(strategyPlugins(container), project.unbuilt, describeOnly ? unnamed : [], container.getAll<ModelPlugin>(ModelPlugin));
 }
 
 export class StrategyRegistry {
@@ -104,6 +107,8 @@ export class StrategyRegistry {
     private readonly unbuilt: readonly string[] = [],
     /** Project strategy packages described from their package.json and not loaded (`projectPackages: 'describe'`). */
     readonly notLoaded: readonly ProjectPackage[] = [],
+    /** Every model plugin the forecast strategy can use (`--param model=ID`), built-in first. */
+    readonly models: readonly ModelPlugin[] = [],
   ) {
     for (const p of plugins) {
       if (this.byId.has(p.id)) throw new UserError(`two strategy plugins share the id "${p.id}"`);

@@ -8,7 +8,7 @@ import {
   type PriceSeries,
   type ProgressReporter,
   type RawParamValue,
-  resolveParams,
+  strategyParams,
   type Strategy,
   type StrategyOutput,
   type StrategyPlugin,
@@ -16,7 +16,8 @@ import {
 } from '@backtest/core';
 import { type LoadedData, loadCsvFile, loadDataset, parseColumnMapping } from '@backtest/data';
 import { restrictToRange, walkForward, type WalkForwardResult, type YieldSeries } from '@backtest/engine';
-import { computeMetrics, type ForecastMetrics, forecastMetrics, type Metrics } from '@backtest/metrics';
+import { computeMetrics, directionMetrics, type ForecastMetrics, forecastMetrics, type Metrics } from '@backtest/metrics';
+import type { DirectionForecastMetrics } from '@backtest/report';
 import type { RunSummary } from '@backtest/report';
 import type { StrategyRegistry } from './registry';
 import { isPath, type RunSettings } from './settings';
@@ -132,7 +133,8 @@ export interface ConfigurationRun {
   readonly metrics: Metrics;
   readonly benchmarkMetrics: Metrics;
   readonly forecast?: ForecastSeries;
-  readonly forecastMetrics?: ForecastMetrics;
+  /** The forecasts' quality: of the implied return (target price), or of the probability of a rise (target direction). */
+  readonly forecastMetrics?: ForecastMetrics | DirectionForecastMetrics;
 }
 
 export interface ConfigurationOptions {
@@ -157,7 +159,7 @@ export async function runConfiguration(
   o: ConfigurationOptions,
 ): Promise<ConfigurationRun> {
   const { settings, warnings } = o;
-  const params = resolveParams(`strategy "${plugin.id}"`, plugin.params, rawParams);
+  const params = strategyParams(plugin, rawParams);
   if (plugin.needs?.frequencies && !plugin.needs.frequencies.includes(series.frequency)) {
     throw new UserError(`strategy "${plugin.id}" supports ${plugin.needs.frequencies.join(', ')} data, not ${series.frequency}`);
   }
@@ -197,6 +199,14 @@ export async function runConfiguration(
   const records = walk.output.forecasts;
   if (!records || records.length === 0) return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics };
   const fs = forecastSeries(records, walk, series);
+  if (records.some((r) => r.probability !== undefined)) {
+    // A direction forecast: scored as a probability of a rise; there is no return to compare.
+    const byLabel = new Map(records.map((r) => [r.label, r.probability ?? Number.NaN]));
+    const probability = fs.labels.map((label) => byLabel.get(label)!);
+    const d = directionMetrics({ probability, outcome: fs.actual.map((a) => (a > 0 ? 1 : 0)) });
+    const direction: DirectionForecastMetrics = { target: 'direction', ...d };
+    return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics, forecastMetrics: direction };
+  }
   const fm = forecastMetrics({ predicted: fs.predicted, actual: fs.actual, benchmark: fs.historicalMean });
   return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics, forecast: fs, forecastMetrics: fm };
 }

@@ -12,7 +12,8 @@ export interface SignalDocument {
   /** Target weight to hold over the period after `asOf` (1 long, 0 cash, -1 short). */
   readonly weight: number;
   /** Forecast strategies: the forecast of the next close, and the return it implies. */
-  readonly forecast?: { readonly close: number; readonly price: number; readonly impliedReturn: number };
+  /** The forecast behind the weight: a next close (target price) or the probability of a rise (target direction). */
+  readonly forecast?: { readonly close: number; readonly price: number; readonly impliedReturn: number } | { readonly close: number; readonly probabilityUp: number };
   /** Forecast strategies: the fit that made the forecast, and its training rows. */
   readonly model?: FitRecord & { readonly kind?: string; readonly fits: number };
   readonly data: {
@@ -58,7 +59,12 @@ export async function signalJob(
     asOf: next.label,
     weight: next.weight,
     ...(record
-      ? { forecast: { close: record.close, price: record.forecast, impliedReturn: record.forecast / record.close - 1 } }
+      ? {
+          forecast:
+            record.probability !== undefined
+              ? { close: record.close, probabilityUp: record.probability }
+              : { close: record.close, price: record.forecast, impliedReturn: record.forecast / record.close - 1 },
+        }
       : {}),
     ...(fit ? { model: { ...fit, ...(kind ? { kind } : {}), fits: output.fits ?? output.models?.length ?? 0 } } : {}),
     data: {

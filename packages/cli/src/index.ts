@@ -2,4 +2,5 @@ export { main } from './cli';
 export { reportCommand } from './commands/report';
 export { scaffoldPlugin } from './plugins/scaffold';
 export { forecastSource, forecastTestSource } from './plugins/template-forecast';
+export { modelSource, modelTestSource } from './plugins/template-model';
 export { ruleSource, ruleTestSource } from './plugins/template-rule';

@@ -13,8 +13,9 @@ export function signalText(doc: SignalDocument): string {
   ];
   if (doc.forecast) {
     const m = doc.model;
+    const f = doc.forecast;
     lines.push(
-      `  forecast next close ${doc.forecast.price.toPrecision(6)} (${percent(doc.forecast.impliedReturn, 2)})` +
+      ('probabilityUp' in f ? `  forecast probability that next close is higher ${f.probabilityUp.toFixed(3)}` : `  forecast next close ${f.price.toPrecision(6)} (${percent(f.impliedReturn, 2)})`) +
         (m ? ` by fit ${m.fit} of ${m.fits} (numbered from 0)${m.kind ? `, ${m.kind}` : ''}, refitted at ${m.decision} on ${m.rows} rows ${m.trainFrom} .. ${m.trainTo}` : ''),
     );
   }

@@ -29,6 +29,7 @@ export {
   type StrategyNeeds,
   type StrategyOutput,
   StrategyPlugin,
+  strategyParams,
   type TrainingRecord,
 } from './plugin';
 export { assetReturns, type Frequency, PERIODS_PER_YEAR, periodLabel, type PriceSeries, sliceSeries } from './series';

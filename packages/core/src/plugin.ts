@@ -18,7 +18,7 @@
  *     declaring none gets the price alone.
  */
 import type { MarketView } from './market-view';
-import type { ParamSpecs, ParamValues } from './params';
+import { type ParamSpecs, type ParamValues, type RawParamValue, resolveParams } from './params';
 import type { Frequency } from './series';
 
 /** The inversify service identifier that collects every strategy plugin (a multi-binding). */
@@ -31,6 +31,12 @@ export interface StrategyPlugin<S extends ParamSpecs = ParamSpecs> {
   /** `rule`: a function of prices; `forecast`: trains a model; `benchmark`: buy-and-hold. */
   readonly kind: 'rule' | 'forecast' | 'benchmark';
   readonly params: S;
+  /**
+   * Parameters that depend on the values given: the specs `raw` is checked against and filled
+   * from, when they are more than `params` (the composed forecast strategy adds the chosen
+   * model's). `create` receives values of these. Default: `params`.
+   */
+  paramsFor?(raw: Readonly<Record<string, RawParamValue>>): ParamSpecs;
   /** What the strategy needs from the data. */
   readonly needs?: StrategyNeeds;
   create(params: ParamValues<S>, context: StrategyContext): Strategy;
@@ -112,11 +118,11 @@ export interface Indicator {
 
 /** What a strategy's model is, for the summary and the JSON (`backend`, `trainer`) and `backtest signal` (`kind`). */
 export interface ModelInfo {
-  /** `ols`, `nn`, or a plugin's own. */
+  /** The model's id (`ols`, `nn`, `lstm`, or a plugin's own). */
   readonly kind: string;
-  /** The TensorFlow.js backend the fits ran on (`tensorflow`, `wasm`, `cpu`). */
+  /** The TensorFlow.js backend the fits ran on (`tensorflow`, `wasm`, `cpu`), or `none` when no TensorFlow.js was involved (the SIMD kernels). */
   readonly backend?: string;
-  /** The training loop used (`simd`, `fused`, `tfjs`). */
+  /** The training loop used (`simd`: our WebAssembly kernels; `tfjs`: TensorFlow.js). */
   readonly trainer?: string;
   /** Layer sizes from the inputs to the output, e.g. `2-10-1`. */
   readonly layers?: string;
@@ -127,9 +133,11 @@ export interface ModelInfo {
 /** One forecast made at decision row t, for row t+1. */
 export interface ForecastRecord {
   readonly label: string;
-  /** Row t's close and the forecast of row t+1's close. */
+  /** Row t's close and the forecast of row t+1's close (NaN for a direction forecast, which has no price). */
   readonly close: number;
   readonly forecast: number;
+  /** A direction forecast (`target=direction`): the probability that row t+1's close is above row t's. */
+  readonly probability?: number;
   /** Features the model saw at t, by name. */
   readonly features?: Readonly<Record<string, number>>;
   /** Index of the fit that made the forecast. */
@@ -188,6 +196,15 @@ export interface StrategyOutput {
   readonly savedModels?: readonly SavedModel[];
   /** Forecast strategies: what the model is, and what it ran on. */
   readonly model?: ModelInfo;
+}
+
+/**
+ * A strategy's parameter values from what the user gave: checked against its specs for these
+ * values (`paramsFor`, else `params`), defaults filled in. Every place that creates a strategy
+ * resolves its parameters here, so a flag, a config file and a grid point are checked alike.
+ */
+export function strategyParams(plugin: StrategyPlugin, raw: Readonly<Record<string, RawParamValue>>, owner = `strategy "${plugin.id}"`): ParamValues<ParamSpecs> {
+  return resolveParams(owner, plugin.paramsFor ? plugin.paramsFor(raw) : plugin.params, raw);
 }
 
 /** Helper for plugin authors: keeps the parameter types of `params` in `create`. */

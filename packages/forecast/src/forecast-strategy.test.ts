@@ -1,11 +1,11 @@
 /**
- * The batched path of the forecast building block (every fit in `prepare`) against the
- * sequential one (fit in `decide`): the same forecasts, weights and histories; each fit sees
- * only its refit view's rows and each forecast only its own view's.
+ * The forecast building block: each fit sees only its refit view's rows and each forecast only
+ * its own view's; the fit records, seeds, sequence samples, the direction target and saving.
  */
-import { createMarketView, type PriceSeries, silentProgress, type StrategyContext } from '@backtest/core';
+import { createMarketView, defineParams, type PriceSeries, silentProgress, type StrategyContext } from '@backtest/core';
 import { closeAndSmaFeatures } from './features';
-import { createForecastStrategy, type ForecastStrategyOptions, type Regressor } from './forecast-strategy';
+import { createForecastStrategy, type ForecastStrategyOptions, threadsFor } from './forecast-strategy';
+import { defineModel, fitSeed, type ModelPlugin, type ModelSettings, type Samples } from './model-plugin';
 
 const context: StrategyContext = { frequency: 'monthly', seed: 1, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} };
 
@@ -15,130 +15,175 @@ function series(n: number): PriceSeries {
   return { source: 'generated', frequency: 'monthly', dates, close, columns: {} };
 }
 
-/** Least squares of y on the first feature, through the origin, plus a fit-dependent offset. */
-function regressor(fit: number, seen: { fit: number; rows: number; last: number }[]): Regressor {
-  let slope = 0;
-  return {
-    fit(x, y) {
-      let sxy = 0;
-      let sxx = 0;
-      for (let r = 0; r < x.rows; r++) {
-        sxy += x.data[r * x.cols]! * y[r]!;
-        sxx += x.data[r * x.cols]! ** 2;
-      }
-      slope = sxy / sxx;
-      seen.push({ fit, rows: x.rows, last: y[y.length - 1]! });
-      return { history: { loss: [sxx, sxy] } };
+type Seen = { fit: number; seed: number; x: Samples; y: Float64Array };
+
+/**
+ * Least squares through the origin of y on the last step's first feature, plus a fit-dependent
+ * offset (so a mix-up of fits shows); on the direction target, a probability from it. Records
+ * what each fit was given.
+ */
+function slopeModel(seen: Seen[], options: { files?: boolean; input?: 'row' | 'sequence' } = {}): ModelPlugin {
+  return defineModel({
+    id: 'slope',
+    description: 'test model',
+    input: options.input ?? 'row',
+    targets: ['price', 'direction'],
+    params: defineParams({ lookback: { type: 'integer', default: 3, min: 1, description: 'steps' } }),
+    create(_p, settings: ModelSettings) {
+      let slope = 0;
+      const first = (x: Samples, r: number): number => x.data[(r * x.steps + x.steps - 1) * x.cols]!;
+      return {
+        fit(x, y) {
+          let sxy = 0;
+          let sxx = 0;
+          for (let r = 0; r < x.rows; r++) {
+            sxy += first(x, r) * y[r]!;
+            sxx += first(x, r) ** 2;
+          }
+          slope = sxy / sxx;
+          seen.push({ fit: settings.fit, seed: settings.seed, x, y });
+          return { history: { loss: [sxx, sxy] } };
+        },
+        predict: (x) =>
+          Float64Array.from({ length: x.rows }, (_, r) => {
+            const v = slope * first(x, r) + 0.001 * settings.fit;
+            return settings.target === 'direction' ? 1 / (1 + Math.exp(-v)) : v;
+          }),
+        ...(options.files ? { files: () => ({ 'fit.json': JSON.stringify({ fit: settings.fit }) }) } : {}),
+      };
     },
-    predict: (x) => Float64Array.from({ length: x.rows }, (_, r) => slope * x.data[r * x.cols]! + 0.001 * fit),
-    dispose() {},
-  };
+  });
 }
 
-async function walk(s: PriceSeries, first: number, batched: boolean) {
-  const seen: { fit: number; rows: number; last: number }[] = [];
-  const options: ForecastStrategyOptions = {
+async function walk(s: PriceSeries, first: number, o: Partial<ForecastStrategyOptions> & { plugin?: ModelPlugin; seen?: Seen[] } = {}) {
+  const seen = o.seen ?? [];
+  const plugin = o.plugin ?? slopeModel(seen);
+  const strategy = createForecastStrategy({
     id: 'test',
     features: closeAndSmaFeatures(3),
-    model: (fit) => regressor(fit, seen),
+    model: { plugin, params: { lookback: 3 } },
     refit: 4,
     window: { kind: 'expanding' },
     minTrain: 5,
     sizing: { kind: 'binary', threshold: 0, short: false },
     context,
-    // Fits run in reverse order, as a thread pool might finish them: results go by job.
-    ...(batched
-      ? {
-          fitBatch: async (fits, done) =>
-            [...fits].reverse().map((f) => {
-              const m = regressor(f.fit, seen);
-              const history = m.fit(f.x, f.y).history;
-              done();
-              return { predictions: f.predict.rows ? m.predict(f.predict) : new Float64Array(0), history };
-            }).reverse(),
-        }
-      : {}),
-  };
-  const strategy = createForecastStrategy(options);
+    ...o,
+  });
   const views = Array.from({ length: s.close.length - 1 - first }, (_, k) => createMarketView(s, first + k));
-  await strategy.prepare?.(views);
+  await strategy.prepare!(views);
   const weights = views.map((v) => strategy.decide(v));
-  return { weights, output: strategy.finish!(), seen: seen.sort((a, b) => a.fit - b.fit) };
+  return { weights, output: strategy.finish!(), seen: seen.sort((a, b) => a.fit - b.fit), strategy };
 }
 
-describe('createForecastStrategy with fitBatch', () => {
-  it('gives the sequential path\'s forecasts, weights, fits and histories exactly', async () => {
+describe('createForecastStrategy', () => {
+  it("trains each fit on its refit view's rows only and forecasts from each view's own rows", async () => {
     const s = series(60);
-    const seq = await walk(s, 20, false);
-    const bat = await walk(s, 20, true);
-    expect(bat.weights).toEqual(seq.weights);
-    expect(bat.output).toEqual(seq.output);
-    expect(bat.seen).toEqual(seq.seen);
-    expect(seq.output.fits).toBe(Math.ceil(39 / 4));
-    expect(new Set(seq.weights).size).toBeGreaterThan(1);
-  });
-
-  it('trains each fit on its refit view\'s rows only and forecasts from each view\'s own rows', async () => {
-    const s = series(60);
-    const base = await walk(s, 20, true);
+    const base = await walk(s, 20);
+    expect(base.output.fits).toBe(Math.ceil(39 / 4));
+    expect(new Set(base.weights).size).toBeGreaterThan(1);
     // Change every row after t = 31 (the refit view of fit 3 is row 32): fits 0..2 and
-    // decisions up to row 31 must not move; the later ones may.
+    // decisions up to row 31 must not move; the later ones must.
     const changed: PriceSeries = { ...s, close: s.close.map((c, i) => (i > 31 ? c * (1 + 0.3 * Math.cos(i)) : c)) };
-    const other = await walk(changed, 20, true);
+    const other = await walk(changed, 20);
     expect(other.seen.slice(0, 3)).toEqual(base.seen.slice(0, 3));
     expect(other.weights.slice(0, 12)).toEqual(base.weights.slice(0, 12));
     expect(other.output.forecasts!.slice(0, 12)).toEqual(base.output.forecasts!.slice(0, 12));
     expect(other.output.forecasts!.slice(12)).not.toEqual(base.output.forecasts!.slice(12));
   });
 
+  it('seeds fit i with fitSeed(run seed, i), one seed per fit', async () => {
+    const { seen } = await walk(series(60), 20);
+    expect(seen.map((f) => f.seed)).toEqual(seen.map((f) => fitSeed(1, f.fit)));
+    expect(new Set(seen.map((f) => f.seed)).size).toBe(seen.length);
+  });
+
   it('refuses a decision for a view that prepare did not see', async () => {
     const s = series(40);
     const strategy = createForecastStrategy({
-      id: 'test', features: closeAndSmaFeatures(3), model: (fit) => regressor(fit, []), refit: 2, window: { kind: 'expanding' }, minTrain: 5,
+      id: 'test', features: closeAndSmaFeatures(3), model: { plugin: slopeModel([]), params: { lookback: 3 } }, refit: 2, window: { kind: 'expanding' }, minTrain: 5,
       sizing: { kind: 'binary', threshold: 0, short: false }, context,
-      fitBatch: async (fits) => fits.map((f) => ({ predictions: new Float64Array(f.predict.rows), history: { loss: [] } })),
     });
     await strategy.prepare!([createMarketView(s, 20), createMarketView(s, 21)]);
     expect(() => strategy.decide(createMarketView(s, 30))).toThrow(/was not among the views given to prepare/);
+  });
+
+  it("refuses a target the model cannot learn, and a sequence model's lookback below 1", () => {
+    const priceOnly = { ...slopeModel([]), targets: ['price'] as const };
+    const make = (plugin: ModelPlugin, params: Record<string, number>, target: 'price' | 'direction') => () =>
+      createForecastStrategy({ id: 'test', features: closeAndSmaFeatures(3), model: { plugin, params }, target, refit: 2, window: { kind: 'expanding' }, minTrain: 5, sizing: { kind: 'binary', threshold: 0, short: false }, context });
+    expect(make(priceOnly, { lookback: 3 }, 'direction')).toThrow('test: model "slope" cannot learn target "direction" (it learns: price)');
+    expect(make(slopeModel([], { input: 'sequence' }), { lookback: 0 }, 'price')).toThrow(/lookback must be a positive integer, got 0/);
+  });
+});
+
+describe('sequence samples', () => {
+  it("hold the last `lookback` feature rows of the view, oldest first, and start `lookback - 1` rows later", async () => {
+    const s = series(60);
+    const seen: Seen[] = [];
+    const plugin = slopeModel(seen, { input: 'sequence' });
+    const { output } = await walk(s, 20, { plugin, seen, refit: 12 });
+    const features = closeAndSmaFeatures(3);
+    // Fit 0 trains at row 20 on the rows of the view 0..20: features built from those closes.
+    const rows = features.build(s.close.subarray(0, 21));
+    const fit0 = seen[0]!;
+    expect(fit0.x.steps).toBe(3);
+    expect(fit0.x.cols).toBe(2);
+    // The SMA's z-score is defined from row 4: a sample of 3 steps ends at row 6 at the earliest.
+    expect(output.models![0]).toMatchObject({ trainFrom: '2000-07', trainTo: '2001-08', rows: 14 });
+    for (let r = 0; r < fit0.x.rows; r++) {
+      const end = 6 + r;
+      for (let k = 0; k < 3; k++) {
+        for (let c = 0; c < 2; c++) expect(fit0.x.data[(r * 3 + k) * 2 + c]).toBe(rows.data[(end - 2 + k) * 2 + c]);
+      }
+      expect(fit0.y[r]).toBeCloseTo((s.close[end + 1]! - rows.center[end]!) / rows.scale[end]!, 12);
+    }
+    // A forecast reports the decision month's features (the last step).
+    const first = output.forecasts![0]!;
+    const atDecision = features.build(s.close.subarray(0, 21));
+    expect(first.features).toEqual({ close: atDecision.data[20 * 2], sma: atDecision.data[20 * 2 + 1] });
+  });
+});
+
+describe('the direction target', () => {
+  it('trains on whether the next close is above this one and goes long when the probability beats the threshold', async () => {
+    const s = series(60);
+    const seen: Seen[] = [];
+    const { output, weights } = await walk(s, 20, { seen, target: 'direction', sizing: { kind: 'binary', threshold: 0.5, short: false } });
+    const fit0 = seen[0]!;
+    fit0.y.forEach((y, r) => {
+      const row = output.models![0]!;
+      expect(row.rows).toBe(fit0.y.length);
+      // Training rows of fit 0 are rows 4..19 (the SMA z-score is defined from row 4).
+      expect(y).toBe(s.close[4 + r + 1]! > s.close[4 + r]! ? 1 : 0);
+    });
+    output.forecasts!.forEach((f, i) => {
+      expect(Number.isNaN(f.forecast)).toBe(true);
+      expect(f.probability).toBeGreaterThan(0);
+      expect(f.probability).toBeLessThan(1);
+      expect(weights[i]).toBe(f.probability! > 0.5 ? 1 : 0);
+    });
+    expect(new Set(weights).size).toBe(2);
   });
 });
 
 describe('the fit records (StrategyOutput.models)', () => {
   /** refit=12 from row 20 of series(60) (row i is month i of 2000, 2000-01 first): fits at rows 20, 32, 44, 56. */
-  async function fitWalk(s: PriceSeries, window: ForecastStrategyOptions['window'], batched: boolean, saveModels?: boolean) {
-    const calls: (object | undefined)[] = [];
-    const ctx: StrategyContext = { ...context, ...(saveModels === undefined ? {} : { saveModels }) };
-    const model = (fit: number): Regressor => ({ ...regressor(fit, []), kind: 'test', files: () => ({ 'fit.json': JSON.stringify({ fit }) }) });
-    const strategy = createForecastStrategy({
-      id: 'test', features: closeAndSmaFeatures(3), model, refit: 12, window, minTrain: 5,
-      sizing: { kind: 'binary', threshold: 0, short: false }, context: ctx,
-      ...(batched
-        ? {
-            fitBatch: async (fits, done, options) => {
-              calls.push(options);
-              return fits.map((f) => {
-                const m = model(f.fit);
-                const history = m.fit(f.x, f.y).history;
-                done();
-                return { predictions: m.predict(f.predict), history, ...(options?.keepModels ? { model: { kind: m.kind!, files: m.files!() } } : {}) };
-              });
-            },
-          }
-        : {}),
+  async function fitWalk(s: PriceSeries, window: ForecastStrategyOptions['window'], saveModels?: boolean, files = true) {
+    return walk(s, 20, {
+      plugin: slopeModel([], { files }),
+      refit: 12,
+      window,
+      context: { ...context, ...(saveModels === undefined ? {} : { saveModels }) },
     });
-    const views = Array.from({ length: s.close.length - 1 - 20 }, (_, k) => createMarketView(s, 20 + k));
-    await strategy.prepare?.(views);
-    views.forEach((v) => strategy.decide(v));
-    return { output: strategy.finish!(), calls };
   }
 
-  it.each([false, true])('names each fit\'s decision and training rows, expanding and rolling (batched: %s)', async (batched) => {
+  it("names each fit's decision and training rows, expanding and rolling", async () => {
     const s = series(60);
     // closeAndSmaFeatures(3): the SMA's z-score is defined from row 4 (2 x 3 - 2), so the
     // expanding fit at row 20 (2001-09) trains on rows 4..19: 2000-05..2001-08, 16 rows; each
     // refit 12 rows later adds 12. Rolling over 8 rows: rows 12..19 (2001-01..2001-08), then
     // 12 rows later each time.
-    const expanding = await fitWalk(s, { kind: 'expanding' }, batched);
+    const expanding = await fitWalk(s, { kind: 'expanding' });
     expect(expanding.output.fits).toBe(4);
     expect(expanding.output.models).toEqual([
       { fit: 0, decision: '2001-09', trainFrom: '2000-05', trainTo: '2001-08', rows: 16 },
@@ -146,7 +191,7 @@ describe('the fit records (StrategyOutput.models)', () => {
       { fit: 2, decision: '2003-09', trainFrom: '2000-05', trainTo: '2003-08', rows: 40 },
       { fit: 3, decision: '2004-09', trainFrom: '2000-05', trainTo: '2004-08', rows: 52 },
     ]);
-    const rolling = await fitWalk(s, { kind: 'rolling', rows: 8 }, batched);
+    const rolling = await fitWalk(s, { kind: 'rolling', rows: 8 });
     expect(rolling.output.models).toEqual([
       { fit: 0, decision: '2001-09', trainFrom: '2001-01', trainTo: '2001-08', rows: 8 },
       { fit: 1, decision: '2002-09', trainFrom: '2002-01', trainTo: '2002-08', rows: 8 },
@@ -155,40 +200,61 @@ describe('the fit records (StrategyOutput.models)', () => {
     ]);
     // Every forecast names a fit that exists, made at or after that fit's decision.
     for (const f of expanding.output.forecasts!) expect(f.label >= expanding.output.models![f.fit!]!.decision).toBe(true);
+    expect(expanding.output.model).toEqual({ kind: 'slope', features: 'close,sma' });
   });
 
-  it.each([false, true])('counts the rows used, not the window: rows with undefined features are skipped (batched: %s)', async (batched) => {
+  it('counts the rows used, not the window: rows with undefined features are skipped', async () => {
     // Flat for rows 0..6: close's trailing deviation is 0 up to row 6, so the first usable row is 7 (2000-08).
     const base = series(60);
     const s: PriceSeries = { ...base, close: base.close.map((c, i) => (i <= 6 ? 100 : c)) };
-    const { output } = await fitWalk(s, { kind: 'expanding' }, batched);
+    const { output } = await fitWalk(s, { kind: 'expanding' });
     expect(output.models![0]).toEqual({ fit: 0, decision: '2001-09', trainFrom: '2000-08', trainTo: '2001-08', rows: 13 });
   });
 
-  it.each([false, true])('keeps every fit\'s model only when the context asks (batched: %s)', async (batched) => {
+  it("keeps every fit's model only when the context asks, changing nothing else", async () => {
     const s = series(60);
-    const plain = await fitWalk(s, { kind: 'expanding' }, batched);
+    const plain = await fitWalk(s, { kind: 'expanding' });
     expect(plain.output.savedModels).toBeUndefined();
-    const kept = await fitWalk(s, { kind: 'expanding' }, batched, true);
-    expect(kept.output.savedModels).toEqual([0, 1, 2, 3].map((fit) => ({ fit, kind: 'test', files: { 'fit.json': JSON.stringify({ fit }) } })));
-    // Saving changes nothing else.
+    const kept = await fitWalk(s, { kind: 'expanding' }, true);
+    expect(kept.output.savedModels).toEqual([0, 1, 2, 3].map((fit) => ({ fit, kind: 'slope', files: { 'fit.json': JSON.stringify({ fit }) } })));
     const { savedModels: _, ...rest } = kept.output;
     expect(rest).toEqual(plain.output);
-    // The batch fitter is asked for models only when they are kept.
-    if (batched) expect([plain.calls, kept.calls]).toEqual([[undefined], [{ keepModels: true }]]);
   });
 
   it('warns, and keeps what it can, when the model cannot give its files', async () => {
     const warnings: string[] = [];
     const s = series(40);
-    const strategy = createForecastStrategy({
-      id: 'test', features: closeAndSmaFeatures(3), model: (fit) => regressor(fit, []), refit: 12, window: { kind: 'expanding' }, minTrain: 5,
-      sizing: { kind: 'binary', threshold: 0, short: false }, context: { ...context, saveModels: true, warn: (m) => warnings.push(m) },
-    });
-    const views = Array.from({ length: 19 }, (_, k) => createMarketView(s, 20 + k));
-    await strategy.prepare!(views);
-    views.forEach((v) => strategy.decide(v));
-    expect(strategy.finish!().savedModels).toEqual([]);
-    expect(warnings).toEqual(['test: 2 of 2 fitted models could not be kept for saving (this model does not provide its files)']);
+    await walk(s, 20, { plugin: slopeModel([]), refit: 12, context: { ...context, saveModels: true, warn: (m) => warnings.push(m) } }).then(({ output }) =>
+      expect(output.savedModels).toEqual([]),
+    );
+    expect(warnings).toEqual(['test: 2 of 2 fitted models could not be kept for saving (model "slope" does not provide its files)']);
+  });
+});
+
+describe('threadsFor', () => {
+  const job = (rows: number) => ({ model: { id: 'slope', params: {} }, settings: { inputs: 2, steps: 1, target: 'price' as const, seed: 0, fit: 0, backend: 'cpu' }, x: { rows, steps: 1, cols: 2, data: new Float64Array(rows * 2) }, y: new Float64Array(rows), predict: { rows: 0, steps: 1, cols: 2, data: new Float64Array(0) } });
+  const withModule = { ...slopeModel([]), module: '/somewhere/index.js' };
+  it('stays in this thread for one thread, or a plugin no worker can build', () => {
+    expect(threadsFor(withModule, [job(10)], {}, 1, {})).toBe(1);
+    expect(threadsFor(slopeModel([]), [job(10)], {}, 4, {})).toBe(1);
+    expect(threadsFor(withModule, [job(10)], {}, 4, {})).toBe(4);
+  });
+  it('weighs the work when the plugin estimates it, BACKTEST_WORKER_MIN_WORK setting the bar', () => {
+    const estimated = { ...withModule, work: (_p: unknown, _s: unknown, rows: number) => rows * 1e8 };
+    expect(threadsFor(estimated, [job(10), job(20)], {}, 2, {})).toBe(1);
+    expect(threadsFor(estimated, [job(100), job(20)], {}, 2, {})).toBe(2);
+    expect(threadsFor(estimated, [job(10)], {}, 2, { BACKTEST_WORKER_MIN_WORK: '0' })).toBe(2);
+    expect(() => threadsFor(estimated, [job(10)], {}, 2, { BACKTEST_WORKER_MIN_WORK: 'lots' })).toThrow('BACKTEST_WORKER_MIN_WORK must be a number >= 0, got "lots"');
+  });
+});
+
+describe('fitSeed', () => {
+  it('gives unrelated seeds to neighbouring runs and fits (not seed + fit)', () => {
+    expect(fitSeed(42, 1)).not.toBe(fitSeed(43, 0));
+    const seeds = new Set<number>();
+    for (let seed = 0; seed < 50; seed++) for (let fit = 0; fit < 50; fit++) seeds.add(fitSeed(seed, fit));
+    expect(seeds.size).toBe(2500);
+    for (const v of seeds) expect(Number.isInteger(v) && v >= 0 && v < 2 ** 32).toBe(true);
+    expect(fitSeed(42, 7)).toBe(fitSeed(42, 7));
   });
 });

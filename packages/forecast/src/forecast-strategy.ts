@@ -3,8 +3,9 @@ import type {
   ForecastRecord,
   Indicator,
   MarketView,
-  ModelFiles,
   ModelInfo,
+  ParamValues,
+  ParamSpecs,
   SavedModel,
   Strategy,
   StrategyContext,
@@ -13,125 +14,126 @@ import type {
 } from '@backtest/core';
 import { UserError } from '@backtest/core';
 import type { FeatureSet } from './features';
+import { fitSeed, type ForecastTarget, type ModelPlugin, type ModelSettings, type Samples } from './model-plugin';
+import { type ModelJob, type ModelJobResult, runModelJobs } from './model-pool';
 import { type TrainingWindow, trainingRows } from './schedule';
 import { type Sizing, weightFromForecast } from './sizing';
 
-/** Row-major rows x cols values. */
-type Packed = { rows: number; cols: number; data: Float64Array };
-type History = { loss: readonly number[]; valLoss?: readonly number[] };
-
-/** What the building block needs of a model: fit on packed rows, predict packed rows. */
-export interface Regressor {
-  fit(x: Packed, y: Float64Array): { history: History };
-  predict(x: Packed): Float64Array;
-  dispose(): void;
-  /** What the model is (`ols`, `nn`), for the list of saved models. */
-  readonly kind?: string;
-  /**
-   * The fitted model as the files its `save(dir)` writes, by name. Called after `fit` only
-   * when the run keeps its models (`StrategyContext.saveModels`); a model without it cannot
-   * be saved (the run warns).
-   */
-  files?(): ModelFiles;
-}
+/**
+ * Fits whose estimated work (multiply-adds, summed over the walk) is below this train in the main
+ * thread even when the run has more threads: a worker thread costs its start-up and the loading
+ * of the model's module, which small fits do not repay. The numbers are the same either way.
+ * The environment variable BACKTEST_WORKER_MIN_WORK overrides it (0: workers whenever threads > 1).
+ */
+export const WORKER_MIN_WORK = 1e10;
 
 export interface ForecastStrategyOptions {
   readonly features: FeatureSet;
-  /** A fresh, unfitted model for fit number `fit` (seed it from the run seed and `fit`). */
-  readonly model: (fit: number) => Regressor;
-  /**
-   * Optional: every fit of the walk at once (for example on worker threads). Fit `fits[i].fit`
-   * must be the model `model(fit)` would train on `x`, `y`; it returns one prediction per row of
-   * `predict`, in job order. Call `done` as each fit finishes (progress only). When given, the
-   * walk trains everything in `prepare` and `decide` reads the forecasts.
-   */
-  readonly fitBatch?: (
-    fits: readonly { readonly fit: number; readonly x: Packed; readonly y: Float64Array; readonly predict: Packed }[],
-    done: () => void,
-    /**
-     * Given (as `{ keepModels: true }`) only when the run keeps its models: each result must
-     * then carry its fitted model's files as `model` (see `Regressor.files`).
-     */
-    options?: { readonly keepModels: boolean },
-  ) => Promise<
-    readonly { readonly predictions: Float64Array; readonly history: History; readonly model?: { readonly kind?: string; readonly files: ModelFiles } }[]
-  >;
+  /** The model: a registered plugin and its resolved parameters. */
+  readonly model: { readonly plugin: ModelPlugin; readonly params: ParamValues<ParamSpecs> };
+  /** What the model learns. @default 'price' */
+  readonly target?: ForecastTarget;
   /** Refit every `refit` decisions (1 = every period). */
   readonly refit: number;
   readonly window: TrainingWindow;
-  /** Fewest training rows a fit may use. */
+  /** Fewest training samples a fit may use. */
   readonly minTrain: number;
+  /** How a forecast becomes a weight: of the forecast return (`price`), or of the probability (`direction`). */
   readonly sizing: Sizing;
   readonly defaultTestStart?: string;
-  /** Asynchronous set-up before the first sequential fit (for example choosing a TensorFlow.js backend); a `fitBatch` sets up its own threads. */
-  readonly setup?: () => Promise<void>;
-  /** What the model is, asked in `finish` (after the fits: the backend is known then). */
-  readonly modelInfo?: () => ModelInfo;
   /** The strategy's indicators (`Strategy.indicators`), typically its features' unscaled indicators. */
   readonly indicators?: (view: MarketView) => readonly Indicator[];
   readonly context: StrategyContext;
   readonly id: string;
 }
 
-/** A decision's features, and the scaling that turns a prediction back into a price. */
-interface FeatureRow {
+/** The samples at the end of a view: the last `steps` feature rows, and the scaling back to a price. */
+interface DecisionSample {
   readonly x: Float64Array;
   readonly center: number;
   readonly scale: number;
   readonly names: readonly string[];
 }
 
+/** Threads for these jobs: the run's when their work is worth a worker, else 1 (in the main thread). */
+export function threadsFor(plugin: ModelPlugin, jobs: readonly ModelJob[], params: ParamValues<ParamSpecs>, threads: number, env: NodeJS.ProcessEnv = process.env): number {
+  if (threads <= 1 || !plugin.module) return 1;
+  const raw = env['BACKTEST_WORKER_MIN_WORK'];
+  const min = raw === undefined || raw === '' ? WORKER_MIN_WORK : Number(raw);
+  if (!(min >= 0)) throw new UserError(`BACKTEST_WORKER_MIN_WORK must be a number >= 0, got "${raw}"`);
+  if (!plugin.work) return threads;
+  const work = jobs.reduce((sum, job) => sum + plugin.work!(params, job.settings, job.x.rows), 0);
+  return work > min ? threads : 1;
+}
+
 /**
  * Features -> model -> forecast -> weight, walk-forward. At a refit decision t the model is
  * trained on every row s whose target (close at s+1) is known at t, i.e. s <= t-1, within the
- * training window; between refits the last model forecasts. A forecast at t uses row t's
- * features only and is turned back into a price with row t's scaling.
+ * training window; between refits the last model forecasts. A sample at row s is the feature
+ * row s (a row model) or rows s-L+1..s (a sequence model of lookback L), each built from the
+ * view's rows up to s only; a forecast at t is turned back into a price with row t's scaling.
  *
- * Two paths with the same numbers: sequential (fit in `decide` at each refit) and, when
- * `fitBatch` is given, batched: `prepare` builds each fit's training rows from its refit view
- * and each decision's features from that decision's view (the very functions the sequential
- * path uses, so no view sees more than its own rows), runs every fit through `fitBatch`, and
- * `decide` reads the forecast made for its view.
+ * Every fit runs in `prepare`: the training samples of each refit from its refit view, the
+ * forecast sample of each decision from that decision's view (so no view sees more than its own
+ * rows), fitted in the main thread or on worker threads (`runModelJobs`, the same numbers), and
+ * `decide` reads the forecast made for its view. Fit i is seeded `fitSeed(run seed, i)`.
  */
 export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
+  const { plugin, params } = o.model;
+  const target = o.target ?? 'price';
+  if (!(plugin.targets ?? ['price']).includes(target)) {
+    throw new UserError(`${o.id}: model "${plugin.id}" cannot learn target "${target}" (it learns: ${(plugin.targets ?? ['price']).join(', ')})`);
+  }
+  const steps = plugin.input === 'sequence' ? Number(params['lookback']) : 1;
+  if (!Number.isInteger(steps) || steps < 1) throw new UserError(`${o.id}: model "${plugin.id}": lookback must be a positive integer, got ${String(params['lookback'])}`);
+  const cols = o.features.names.length;
+  const settingsOf = (fit: number): ModelSettings => ({ inputs: cols, steps, target, seed: fitSeed(o.context.seed, fit), fit, backend: o.context.backend });
+  plugin.check?.(params, settingsOf(0));
   const forecasts: ForecastRecord[] = [];
   const training: TrainingRecord[] = [];
   /** Each fit's decision row and first and last training rows, as row indices (named in `finish`). */
   const fitRows: { decision: number; from: number; to: number; rows: number }[] = [];
-  /** With `context.saveModels` only: every fit's model, as files. */
   const keepModels = o.context.saveModels === true;
   const savedModels: SavedModel[] = [];
   let unsaved = 0;
+  let info: Omit<ModelInfo, 'kind' | 'features'> | undefined;
   /** The latest view seen: its labels name every row a fit trained on (all before it). */
   let latest: MarketView | undefined;
-  let model: Regressor | undefined;
-  let decisions = 0;
-  let fits = 0;
   let skipped = 0;
-  /** Batched path: forecast and fit index by decision row (view.index). */
+  /** Forecast and fit index by decision row (view.index), from `prepare`. */
   let planned: Map<number, { fit: number; prediction: number }> | undefined;
-  const minHistory = o.features.warmup + o.minTrain + 1;
+  const minHistory = o.features.warmup + steps - 1 + o.minTrain + 1;
+
+  /** Copies the `steps` feature rows ending at row s into `out`; false when one is not finite. */
+  function sampleAt(data: Float64Array, s: number, out: number[]): boolean {
+    const from = (s - steps + 1) * cols;
+    const to = (s + 1) * cols;
+    if (from < 0) return false;
+    for (let i = from; i < to; i++) if (!Number.isFinite(data[i]!)) return false;
+    for (let i = from; i < to; i++) out.push(data[i]!);
+    return true;
+  }
 
   /**
-   * Training rows of a refit at `view`: rows with a known target, within the window; `from`
+   * Training samples of a refit at `view`: rows with a known target, within the window; `from`
    * and `to` are the first and last row used.
    */
-  function trainingSet(view: MarketView): { x: Packed; y: Float64Array; from: number; to: number } {
+  function trainingSet(view: MarketView): { x: Samples; y: Float64Array; from: number; to: number } {
     const closes = view.closes();
     const rows = o.features.build(closes);
-    const t = view.index;
-    const { start, end } = trainingRows(rows.firstComplete, t, o.window);
-    const cols = rows.names.length;
+    const { start, end } = trainingRows(rows.firstComplete + steps - 1, view.index, o.window);
     const xs: number[] = [];
     const ys: number[] = [];
     let from = -1;
     let to = -1;
     for (let s = start; s < end; s++) {
-      const y = (closes[s + 1]! - rows.center[s]!) / rows.scale[s]!;
-      let ok = Number.isFinite(y);
-      for (let c = 0; c < cols && ok; c++) ok = Number.isFinite(rows.data[s * cols + c]!);
-      if (!ok) continue;
-      for (let c = 0; c < cols; c++) xs.push(rows.data[s * cols + c]!);
+      const y = target === 'direction' ? (closes[s + 1]! > closes[s]! ? 1 : 0) : (closes[s + 1]! - rows.center[s]!) / rows.scale[s]!;
+      if (!Number.isFinite(y)) continue;
+      const before = xs.length;
+      if (!sampleAt(rows.data, s, xs)) {
+        xs.length = before;
+        continue;
+      }
       ys.push(y);
       if (from < 0) from = s;
       to = s;
@@ -143,113 +145,105 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
         `${o.id}: only ${ys.length} training rows at ${view.label}${why}; it needs at least ${o.minTrain} (set --test-start later or lower minTrain)`,
       );
     }
-    return { x: { rows: ys.length, cols, data: Float64Array.from(xs) }, y: Float64Array.from(ys), from, to };
+    return { x: { rows: ys.length, steps, cols, data: Float64Array.from(xs) }, y: Float64Array.from(ys), from, to };
   }
 
-  /** The features of the view's last row, or undefined when they or its scaling are not finite. */
-  function featureRow(view: MarketView): FeatureRow | undefined {
-    const closes = view.closes(Math.min(view.length, o.features.historyRows ?? 4 * o.features.warmup + 4));
+  /** The sample ending at the view's last row, or undefined when its features or scaling are not finite. */
+  function decisionSample(view: MarketView): DecisionSample | undefined {
+    const history = (o.features.historyRows ?? 4 * o.features.warmup + 4) + steps - 1;
+    const closes = view.closes(Math.min(view.length, history));
     const rows = o.features.build(closes);
     const last = closes.length - 1;
-    const cols = rows.names.length;
-    const x = rows.data.slice(last * cols, last * cols + cols);
-    if (!x.every(Number.isFinite) || !Number.isFinite(rows.scale[last]!) || rows.scale[last] === 0) return undefined;
-    return { x, center: rows.center[last]!, scale: rows.scale[last]!, names: rows.names };
+    const x: number[] = [];
+    if (!sampleAt(rows.data, last, x) || !Number.isFinite(rows.scale[last]!) || rows.scale[last] === 0) return undefined;
+    return { x: Float64Array.from(x), center: rows.center[last]!, scale: rows.scale[last]!, names: rows.names };
   }
 
-  function record(history: History, fit: number): void {
+  function record(history: ModelJobResult['history'], fit: number): void {
     history.loss.forEach((loss, i) => training.push({ fit, epoch: i + 1, loss, ...(history.valLoss ? { valLoss: history.valLoss[i]! } : {}) }));
   }
 
-  /** Keeps fit `fit`'s model for saving (files undefined: this model cannot be saved). */
-  function keep(fit: number, kind: string | undefined, files: ModelFiles | undefined): void {
-    if (files) savedModels.push({ fit, ...(kind ? { kind } : {}), files });
-    else unsaved++;
-  }
-
-  function refit(view: MarketView): void {
-    const { x, y, from, to } = trainingSet(view);
-    model?.dispose();
-    model = o.model(fits);
-    record(model.fit(x, y).history, fits);
-    fitRows.push({ decision: view.index, from, to, rows: y.length });
-    if (keepModels) keep(fits, model.kind, model.files?.());
-    fits++;
-    o.context.progress.tick();
-  }
-
-  async function prepareBatch(views: readonly MarketView[], fitBatch: NonNullable<ForecastStrategyOptions['fitBatch']>): Promise<void> {
-    const jobs: { fit: number; x: Packed; y: Float64Array; rows: number[]; features: number[] }[] = [];
-    views.forEach((view, k) => {
-      if (k % o.refit === 0) {
-        const { x, y, from, to } = trainingSet(view);
-        jobs.push({ fit: jobs.length, x, y, rows: [], features: [] });
-        fitRows.push({ decision: view.index, from, to, rows: y.length });
-      }
-      const row = featureRow(view);
-      if (!row) return;
-      const job = jobs[jobs.length - 1]!;
-      job.rows.push(view.index);
-      job.features.push(...row.x);
-    });
-    o.context.progress.start(`${o.id}: model fits`, jobs.length);
-    const cols = o.features.names.length;
-    const batch = jobs.map((j) => ({ fit: j.fit, x: j.x, y: j.y, predict: { rows: j.rows.length, cols, data: Float64Array.from(j.features) } }));
-    const tick = (): void => o.context.progress.tick();
-    const results = await (keepModels ? fitBatch(batch, tick, { keepModels: true }) : fitBatch(batch, tick));
-    if (results.length !== jobs.length) throw new Error(`${o.id}: the batch fitter returned ${results.length} results for ${jobs.length} fits`);
-    planned = new Map();
-    jobs.forEach((job, i) => {
-      const r = results[i]!;
-      if (r.predictions.length !== job.rows.length) throw new Error(`${o.id}: fit ${i} returned ${r.predictions.length} forecasts for ${job.rows.length} rows`);
-      record(r.history, i);
-      if (keepModels) keep(i, r.model?.kind, r.model?.files);
-      job.rows.forEach((t, k) => planned!.set(t, { fit: i, prediction: r.predictions[k]! }));
-    });
-    fits = jobs.length;
-    latest = views[views.length - 1];
-  }
+  /** Decision samples by row, kept from `prepare` for `decide` (the features it reports). */
+  const samples = new Map<number, DecisionSample>();
+  /** The rows of the views `prepare` was given. */
+  const prepared = new Set<number>();
 
   return {
     minHistory,
     ...(o.defaultTestStart ? { defaultTestStart: o.defaultTestStart } : {}),
     ...(o.indicators ? { indicators: o.indicators } : {}),
     async prepare(views) {
-      if (o.fitBatch) return prepareBatch(views, o.fitBatch);
-      await o.setup?.();
-      o.context.progress.start(`${o.id}: model fits`, Math.ceil(views.length / o.refit));
+      const jobs: { fit: number; x: Samples; y: Float64Array; rows: number[]; data: number[] }[] = [];
+      views.forEach((view, k) => {
+        prepared.add(view.index);
+        if (k % o.refit === 0) {
+          const { x, y, from, to } = trainingSet(view);
+          jobs.push({ fit: jobs.length, x, y, rows: [], data: [] });
+          fitRows.push({ decision: view.index, from, to, rows: y.length });
+        }
+        const sample = decisionSample(view);
+        if (!sample) return;
+        samples.set(view.index, sample);
+        const job = jobs[jobs.length - 1]!;
+        job.rows.push(view.index);
+        for (const v of sample.x) job.data.push(v);
+      });
+      const modelJobs: ModelJob[] = jobs.map((j) => ({
+        model: { id: plugin.id, params: params as ModelJob['model']['params'], ...(plugin.module ? { module: plugin.module } : {}) },
+        settings: settingsOf(j.fit),
+        x: j.x,
+        y: j.y,
+        predict: { rows: j.rows.length, steps, cols, data: Float64Array.from(j.data) },
+        ...(keepModels ? { keepFiles: true } : {}),
+      }));
+      o.context.progress.start(`${o.id}: model fits`, jobs.length);
+      const threads = threadsFor(plugin, modelJobs, params, o.context.threads);
+      const results = await runModelJobs(modelJobs, {
+        threads,
+        plugin,
+        onResult: () => o.context.progress.tick(),
+        ...(plugin.work ? { work: (job: ModelJob) => plugin.work!(params, job.settings, job.x.rows) } : {}),
+      });
+      planned = new Map();
+      jobs.forEach((job, i) => {
+        const r = results[i]!;
+        record(r.history, i);
+        if (r.info) info = r.info;
+        if (keepModels) {
+          if (r.files) savedModels.push({ fit: i, kind: plugin.id, files: r.files });
+          else unsaved++;
+        }
+        job.rows.forEach((t, k) => planned!.set(t, { fit: i, prediction: r.predictions[k]! }));
+      });
+      latest = views[views.length - 1];
     },
     decide(view) {
+      if (!planned) throw new Error(`${o.id}: decide(${view.label}) before prepare`);
+      if (!prepared.has(view.index)) throw new Error(`${o.id}: decide(${view.label}) was not among the views given to prepare`);
       if (!latest || view.index > latest.index) latest = view;
-      if (!planned && decisions % o.refit === 0) refit(view);
-      decisions++;
-      const row = featureRow(view);
-      if (!row) {
+      const sample = samples.get(view.index);
+      const p = planned.get(view.index);
+      if (!sample || !p) {
         skipped++;
         return 0;
       }
-      let pred: number;
-      let fit = fits - 1;
-      if (planned) {
-        const p = planned.get(view.index);
-        if (!p) throw new Error(`${o.id}: decide(${view.label}) was not among the views given to prepare`);
-        ({ prediction: pred, fit } = p);
-      } else {
-        pred = model!.predict({ rows: 1, cols: row.x.length, data: row.x })[0]!;
-      }
       const close = view.close();
-      const forecast = pred * row.scale + row.center;
+      // The decision row's features (the last step of a sequence), by name.
       const features: Record<string, number> = {};
-      row.names.forEach((n, i) => (features[n] = row.x[i]!));
-      forecasts.push({ label: view.label, close, forecast, features, fit });
+      const last = (steps - 1) * cols;
+      sample.names.forEach((n, i) => (features[n] = sample.x[last + i]!));
+      if (target === 'direction') {
+        forecasts.push({ label: view.label, close, forecast: Number.NaN, probability: p.prediction, features, fit: p.fit });
+        return weightFromForecast(p.prediction, o.sizing);
+      }
+      const forecast = p.prediction * sample.scale + sample.center;
+      forecasts.push({ label: view.label, close, forecast, features, fit: p.fit });
       return weightFromForecast(forecast / close - 1, o.sizing);
     },
     finish(): StrategyOutput {
-      model?.dispose();
-      model = undefined;
       o.context.progress.stop();
       if (skipped) o.context.warn(`${o.id}: ${skipped} decisions had undefined features (flat price window) and stayed in cash`);
-      if (unsaved) o.context.warn(`${o.id}: ${unsaved} of ${fits} fitted models could not be kept for saving (this model does not provide its files)`);
+      if (unsaved) o.context.warn(`${o.id}: ${unsaved} of ${fitRows.length} fitted models could not be kept for saving (model "${plugin.id}" does not provide its files)`);
       const labels = fitRows.length ? latest!.labels() : [];
       const models: FitRecord[] = fitRows.map((f, fit) => ({
         fit,
@@ -258,7 +252,8 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
         trainTo: labels[f.to]!,
         rows: f.rows,
       }));
-      return { forecasts, training, fits, models, ...(keepModels ? { savedModels } : {}), ...(o.modelInfo ? { model: o.modelInfo() } : {}) };
+      const model: ModelInfo = { kind: plugin.id, ...(info ?? {}), features: o.features.names.join(',') };
+      return { forecasts, training, fits: fitRows.length, models, ...(keepModels ? { savedModels } : {}), model };
     },
   };
 }

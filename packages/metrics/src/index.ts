@@ -33,3 +33,4 @@ export {
 } from './stats/dieboldMariano';
 export { clarkWest, type ClarkWestInput, type ClarkWestResult } from './stats/clarkWest';
 export { ledoitWolfSharpeDiff, type LedoitWolfResult } from './stats/ledoitWolf';
+export { directionMetrics, type DirectionInput, type DirectionMetrics } from './directionMetrics';

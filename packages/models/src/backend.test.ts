@@ -1,7 +1,7 @@
 import { UserError } from '@backtest/core';
 import { initBackend } from './backend';
 import { featureRows, linearTarget } from './__fixtures__/test-data';
-import { NnModel } from './nn/nn-model';
+import { NO_TF_BACKEND, NnModel } from './nn/nn-model';
 
 /** Whether the optional native binding can load here (it cannot where its install failed). */
 function tfjsNodeLoads(): boolean {
@@ -45,5 +45,21 @@ describe('initBackend', () => {
     const a = run();
     expect(a.backend).toBe('wasm');
     expect(run()).toEqual(a);
+  });
+
+  test('the SIMD kernels take no part of the backend: the same bits on cpu and wasm, and the backend reported as none', async () => {
+    const x = featureRows(100, 8);
+    const run = () => {
+      const m = new NnModel({ network: { inputSize: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1 }] }, optimizer: 'adam' });
+      const fit = m.fit(x, x.map(linearTarget), { epochs: 3, seed: 5 });
+      const out = { w: m.weights().map((a) => Array.from(a)), loss: fit.history.loss, predictions: Array.from(m.predict(x)), backend: fit.backend };
+      m.dispose();
+      return out;
+    };
+    expect(await initBackend('cpu')).toBe('cpu');
+    const onCpu = run();
+    expect(await initBackend('wasm')).toBe('wasm');
+    expect(run()).toEqual(onCpu);
+    expect(onCpu.backend).toBe(NO_TF_BACKEND);
   });
 });

@@ -1,4 +1,4 @@
-export type { RunSummary, StrategyResult } from './summary';
+export { type DirectionForecastMetrics, isDirectionForecast, type RunSummary, type StrategyResult } from './summary';
 export { best, type Better, formatRunTable, METRIC_ROWS, type MetricRow, renderTable } from './terminal-table';
 export { type RunParts, type RunRecord, runRecordFrom, type Values } from './run-record';
 export {

@@ -233,7 +233,9 @@ export function predictionsCsv(record: RunRecord): string {
   for (const f of forecasts) for (const n of Object.keys(f.features ?? {})) if (!names.includes(n)) names.push(n);
   const row = new Map(record.prices.labels.map((l, i) => [l, i]));
   const held = new Map(record.periods.labels.map((l, k) => [l, record.periods.weights[k]!]));
-  const header = [periodColumn(record.summary), ...names.map((n) => `feature_${n}`), 'close', 'forecast', 'actual_next_close', 'weight', 'fit'];
+  // A direction forecast (target=direction) has a probability of a rise and no price forecast.
+  const direction = forecasts.some((f) => f.probability !== undefined);
+  const header = [periodColumn(record.summary), ...names.map((n) => `feature_${n}`), 'close', direction ? 'probability_up' : 'forecast', 'actual_next_close', 'weight', 'fit'];
   const rows = forecasts.map((f) => {
     const i = row.get(f.label);
     const next = i === undefined ? undefined : record.prices.labels[i + 1];
@@ -241,7 +243,7 @@ export function predictionsCsv(record: RunRecord): string {
       f.label,
       ...names.map((n) => f.features?.[n]),
       f.close,
-      f.forecast,
+      direction ? f.probability : f.forecast,
       i === undefined ? undefined : record.prices.close[i + 1],
       next === undefined ? undefined : held.get(next),
       f.fit,
@@ -325,7 +327,9 @@ export function parsePredictionsCsv(text: string, file: string): ForecastRecord[
   const at = labels(t, file);
   const features = t.header.map((h, c) => [h, c] as const).filter(([h]) => h.startsWith('feature_'));
   const close = numbers(t, 'close', file);
-  const forecast = numbers(t, 'forecast', file);
+  const direction = !t.header.includes('forecast') && t.header.includes('probability_up');
+  const forecast = direction ? undefined : numbers(t, 'forecast', file);
+  const probability = direction ? numbers(t, 'probability_up', file) : undefined;
   const fit = numbers(t, 'fit', file);
   return t.rows.map((r, k) => {
     const f: Record<string, number> = {};
@@ -335,7 +339,8 @@ export function parsePredictionsCsv(text: string, file: string): ForecastRecord[
     return {
       label: at[k]!,
       close: close[k]!,
-      forecast: forecast[k]!,
+      forecast: forecast ? forecast[k]! : Number.NaN,
+      ...(probability ? { probability: probability[k]! } : {}),
       ...(features.length ? { features: f } : {}),
       ...(Number.isNaN(fit[k]!) ? {} : { fit: fit[k]! }),
     };

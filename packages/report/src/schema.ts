@@ -61,7 +61,7 @@ export function expected(s: Schema): string {
     case 'array':
       return s.length === undefined ? `a list (each item ${expected(s.items)})` : `a list of ${s.length} items (each ${expected(s.items)})`;
     case 'oneOf':
-      return s.of.map(expected).join(' or ');
+      return [...new Set(s.of.map(expected))].join(' or ');
     case 'json':
       return 'any JSON value';
   }
@@ -122,6 +122,12 @@ function deepOk(v: unknown, s: Schema): boolean {
 }
 
 function walk(v: unknown, s: Schema, path: string, file: string): void {
+  if (s.type === 'oneOf' && !matches(v, s)) {
+    // Of several shapes of object, the one the value is nearest (most of its keys present)
+    // names the key that is wrong, rather than "expected an object, found an object".
+    const near = nearestObject(v, s.of);
+    if (near) return walk(v, near, path, file);
+  }
   if (!matches(v, s)) {
     throw new UserError(`${printable(file, 1024)}: ${path ? `"${path}"` : 'the document'}: expected ${expected(s)}, found ${found(v)}`);
   }
@@ -139,6 +145,19 @@ function walk(v: unknown, s: Schema, path: string, file: string): void {
   } else if (s.type === 'array') {
     (v as unknown[]).forEach((x, i) => walk(x, s.items, keyPath(path, i), file));
   }
+}
+
+function nearestObject(v: unknown, of: readonly Schema[]): Schema | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const keys = Object.keys(v);
+  let best: Schema | undefined;
+  let score = -1;
+  for (const o of of) {
+    if (o.type !== 'object') continue;
+    const present = keys.filter((k) => Object.prototype.hasOwnProperty.call(o.fields, k)).length;
+    if (present > score) [best, score] = [o, present];
+  }
+  return best;
 }
 
 /** Checks `doc` (parsed from `file`) against `schema`; throws a UserError naming the first bad key. */

@@ -11,7 +11,19 @@ const metric = num({ nullable: true });
 /** Every metric of the table: a number, or null where it is undefined (no trades, zero variance). */
 export const METRICS_SCHEMA: Schema = obj(Object.fromEntries(METRIC_ROWS.map((r) => [String(r.key), metric])));
 
-const FORECAST_SCHEMA = obj({ rmse: metric, mae: metric, directionalAccuracy: metric, r2OutOfSample: metric, n: metric });
+const PRICE_FORECAST_SCHEMA = obj({ rmse: metric, mae: metric, directionalAccuracy: metric, r2OutOfSample: metric, n: metric });
+const DIRECTION_FORECAST_SCHEMA = obj({
+  target: oneOfStrings('direction'),
+  n: metric,
+  accuracy: metric,
+  logLoss: metric,
+  brier: metric,
+  auc: metric,
+  baseRate: metric,
+  baseLogLoss: metric,
+  baseBrier: metric,
+});
+const FORECAST_SCHEMA = either(PRICE_FORECAST_SCHEMA, DIRECTION_FORECAST_SCHEMA);
 
 /** One strategy's results: the metrics, and for forecast strategies their quality and the number of fits. */
 export const STRATEGY_RESULT_SCHEMA: Schema = obj({

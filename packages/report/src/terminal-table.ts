@@ -1,4 +1,4 @@
-import type { RunSummary, StrategyResult } from './summary';
+import { isDirectionForecast, type RunSummary, type StrategyResult } from './summary';
 
 export type Better = 'higher' | 'lower' | 'closer-to-zero' | 'none';
 export interface MetricRow {
@@ -30,6 +30,40 @@ export const METRIC_ROWS: readonly MetricRow[] = [
   { key: 'beta', label: 'Beta vs B&H', format: num(3), better: 'none' },
   { key: 'informationRatio', label: 'Information ratio', format: num(3), better: 'higher' },
 ];
+
+/** One row of a forecast strategy's forecast quality: the key in `forecast`, its label, its value formatted. */
+export interface ForecastRow {
+  readonly key: string;
+  readonly label: string;
+  readonly value: number;
+  readonly text: string;
+}
+
+const count = (v: number) => (Number.isFinite(v) ? String(v) : 'n/a');
+
+/** The rows of a strategy's forecast quality (of the implied return, or of the direction), for the terminal and the page alike. */
+export function forecastRows(f: NonNullable<StrategyResult['forecast']>): ForecastRow[] {
+  const row = (key: string, label: string, value: number, format: (v: number) => string): ForecastRow => ({ key, label, value, text: format(value) });
+  if (isDirectionForecast(f)) {
+    return [
+      row('accuracy', 'Direction accuracy', f.accuracy, pct),
+      row('logLoss', 'Log loss', f.logLoss, num(4)),
+      row('baseLogLoss', 'Log loss of the base rate', f.baseLogLoss, num(4)),
+      row('brier', 'Brier score', f.brier, num(4)),
+      row('baseBrier', 'Brier score of the base rate', f.baseBrier, num(4)),
+      row('auc', 'ROC AUC', f.auc, num(3)),
+      row('baseRate', 'Months up (base rate)', f.baseRate, pct),
+      row('n', 'Forecasts scored', f.n, count),
+    ];
+  }
+  return [
+    row('rmse', 'Forecast RMSE (of the return)', f.rmse, pct),
+    row('mae', 'Forecast MAE (of the return)', f.mae, pct),
+    row('directionalAccuracy', 'Directional accuracy', f.directionalAccuracy, pct),
+    row('r2OutOfSample', 'Out-of-sample R² (vs historical mean)', f.r2OutOfSample, num(4)),
+    row('n', 'Forecasts scored', f.n, count),
+  ];
+}
 
 /** Index of the better value of a row, or -1 when there is no better one (ties, undefined values, rows without a direction). */
 export function best(values: number[], better: Better): number {
@@ -68,10 +102,7 @@ export function formatRunTable(summary: RunSummary): string {
   for (const id of forecasters) {
     const f = summary.results[id]!.forecast!;
     const cells = (v: string) => ids.map((x) => (x === id ? v + '  ' : ''));
-    rows.push(['Forecast RMSE (return)', ...cells(pct(f.rmse))]);
-    rows.push(['Forecast MAE (return)', ...cells(pct(f.mae))]);
-    rows.push(['Directional accuracy', ...cells(pct(f.directionalAccuracy))]);
-    rows.push(['Out-of-sample R²', ...cells(num(4)(f.r2OutOfSample))]);
+    for (const r of forecastRows(f)) if (r.key !== 'n') rows.push([r.label, ...cells(r.text)]);
     if (summary.results[id]!.fits !== undefined) rows.push(['Models trained', ...cells(String(summary.results[id]!.fits))]);
   }
   const p = summary.period;

@@ -3,37 +3,88 @@ import {
   didYouMean,
   type ParamSpecs,
   type ParamValues,
-  resolveParams,
+  type RawParamValue,
   type Strategy,
   type StrategyContext,
   type StrategyPlugin,
   UserError,
 } from '@backtest/core';
 import { NetworkDivergedError } from '@backtest/models';
-import { composeFeatures, createForecastStrategy, type FeatureBuilder, sizingFrom, trainingWindowFrom } from '@backtest/forecast';
-import { type ModelPart, nnPart, olsPart } from './models';
+import {
+  composeFeatures,
+  createForecastStrategy,
+  type FeatureBuilder,
+  type ForecastTarget,
+  type ModelPlugin,
+  type Sizing,
+  sizingFrom,
+  trainingWindowFrom,
+} from '@backtest/forecast';
 import { composedParams } from './params';
+
+type Composed = ParamValues<typeof composedParams>;
+
+/** The strategy's parameters with model `model`'s after them; a name both declare is the model's author's to rename. */
+function withModel(strategyParams: ParamSpecs, model: ModelPlugin): ParamSpecs {
+  for (const name of Object.keys(model.params)) {
+    if (Object.hasOwn(strategyParams, name)) {
+      throw new UserError(`model "${model.id}": its parameter "${name}" is also a parameter of the forecast strategy; rename it (parameters are passed flat: --param ${name}=...)`);
+    }
+  }
+  return { ...strategyParams, ...model.params };
+}
+
+/** On the direction target a probability is compared with `threshold`: its default is then 0.5. */
+function forTarget(specs: ParamSpecs, target: unknown): ParamSpecs {
+  if (target !== 'direction') return specs;
+  const threshold = specs['threshold'];
+  return threshold?.type === 'number' ? { ...specs, threshold: { ...threshold, default: 0.5, min: 0, max: 1 } } : specs;
+}
+
+/** The model's own parameter values out of the strategy's. */
+function modelValues(model: ModelPlugin, p: Readonly<Record<string, unknown>>): ParamValues<ParamSpecs> {
+  return Object.fromEntries(Object.keys(model.params).map((k) => [k, p[k]])) as ParamValues<ParamSpecs>;
+}
+
+/** Every model's parameters, for `backtest list`: each once, described for the models that take it. */
+export function modelParamsByModel(models: readonly ModelPlugin[]): { id: string; description: string; params: ParamSpecs }[] {
+  return models.map((m) => ({ id: m.id, description: m.description, params: m.params }));
+}
 
 /**
  * The forecast strategy composed by name: `--param model=nn --param features=sma,rsi` picks a
  * model and feature builders from those registered, without a package of its own. nn-sma is
  * `model=nn features=sma` and ols-sma is `model=ols features=sma`, to the last bit.
  *
- * `features` is every feature builder bound in the container when the strategy is created, so a
- * plugin that registers a feature makes it usable here by name.
+ * `features` and `models` are every feature builder and model plugin bound in the container
+ * when the strategy is created, so a plugin that registers one makes it usable here by name. A
+ * model's parameter named like one of the strategy's is refused here, when they are registered.
  */
-export function composedForecastStrategy(features: readonly FeatureBuilder[]): StrategyPlugin<typeof composedParams> {
+export function composedForecastStrategy(features: readonly FeatureBuilder[], models: readonly ModelPlugin[]): StrategyPlugin<typeof composedParams> {
   const byId = new Map(features.map((f) => [f.id, f]));
-  // The list of usable features is the registry's, so `backtest list` shows plugins' ones too.
-  const params = {
+  const modelsById = new Map(models.map((m) => [m.id, m]));
+  const base: ParamSpecs = {
     ...composedParams,
+    model: { ...composedParams.model, values: [...modelsById.keys()], description: `the forecast model, by id: ${[...modelsById.keys()].join(', ')} (its parameters follow, flat)` },
+    // The list of usable features is the registry's, so `backtest list` shows plugins' ones too.
     features: { ...composedParams.features, description: `model inputs besides close, by name: ${[...byId.keys()].join(', ')}` },
+  };
+  for (const m of models) withModel(base, m);
+  const params = base as typeof composedParams;
+  const modelOf = (raw: Readonly<Record<string, RawParamValue>>): ModelPlugin | undefined => {
+    const id = Object.hasOwn(raw, 'model') ? String(raw['model']) : composedParams.model.default;
+    return modelsById.get(id);
   };
   return defineStrategy({
     id: 'forecast',
-    description: 'Forecast of next close by a model (ols|nn) on features chosen by name; long when it beats the close',
+    description: 'Forecast of next close (or its direction) by a registered model on features chosen by name; long when it beats the close',
     kind: 'forecast',
     params,
+    // An unknown model id leaves the specs as they are: resolving them then names it, with a hint.
+    paramsFor: (raw) => {
+      const model = modelOf(raw);
+      return forTarget(model ? withModel(params, model) : params, raw['target']);
+    },
     create: (p, context) => {
       const chosen = p.features.split(',').map((id) => {
         const f = byId.get(id);
@@ -44,86 +95,89 @@ export function composedForecastStrategy(features: readonly FeatureBuilder[]): S
         return f;
       });
       if (new Set(chosen).size !== chosen.length) throw new UserError(`strategy "forecast": feature list "${p.features}" names a feature twice`);
-      return composedStrategy('forecast', p, chosen, context);
+      const model = modelsById.get(p.model)!;
+      return composedStrategy('forecast', p, model, modelValues(model, p), chosen, context);
     },
   });
 }
 
+function sizingFor(id: string, p: Composed, target: ForecastTarget): Sizing {
+  if (target === 'direction' && p.sizing === 'proportional') {
+    throw new UserError(`strategy "${id}": sizing=proportional needs a forecast return; target=direction forecasts a probability (use sizing=binary with a threshold)`);
+  }
+  return sizingFrom(p);
+}
+
 /** The strategy of a model on chosen features (the composition itself, shared with the presets). */
-function composedStrategy(id: string, p: ParamValues<typeof composedParams>, chosen: readonly FeatureBuilder[], context: StrategyContext): Strategy {
+function composedStrategy(
+  id: string,
+  p: Composed,
+  model: ModelPlugin,
+  modelParams: ParamValues<ParamSpecs>,
+  chosen: readonly FeatureBuilder[],
+  context: StrategyContext,
+): Strategy {
   const featureSet = composeFeatures(chosen, p.window);
-  const model: ModelPart = p.model === 'nn' ? nnPart(p, featureSet.names.length, context, id) : olsPart();
-  const strategy = createForecastStrategy({
-    id,
-    features: featureSet,
-    model: model.regressor,
-    refit: p.refit,
-    window: trainingWindowFrom(p),
-    minTrain: p.minTrain,
-    sizing: sizingFrom(p),
-    defaultTestStart: '1991-01',
-    context,
-    ...(model.setup ? { setup: model.setup } : {}),
-    ...(model.fitBatch ? { fitBatch: model.fitBatch } : {}),
-    modelInfo: () => ({ ...model.info(), features: featureSet.names.join(',') }),
-    indicators: (view) => chosen.flatMap((f) => (f.indicator ? [f.indicator(view.closes(), p.window, context.frequency)] : [])),
-  });
+  const target = p.target as ForecastTarget;
+  let strategy: Strategy;
+  try {
+    strategy = createForecastStrategy({
+      id,
+      features: featureSet,
+      model: { plugin: model, params: modelParams },
+      target,
+      refit: p.refit,
+      window: trainingWindowFrom(p),
+      minTrain: p.minTrain,
+      sizing: sizingFor(id, p, target),
+      defaultTestStart: '1991-01',
+      context,
+      indicators: (view) => chosen.flatMap((f) => (f.indicator ? [f.indicator(view.closes(), p.window, context.frequency)] : [])),
+    });
+  } catch (e) {
+    throw named(e, id);
+  }
   return namingFits(strategy, id, p.refit);
+}
+
+/** A user error of the model (a network too big, a bad lookback) said as the strategy's. */
+function named(e: unknown, id: string): unknown {
+  if (e instanceof UserError && !(e instanceof NetworkDivergedError) && !e.message.startsWith(`strategy "${id}"`) && !e.message.startsWith(`${id}:`)) {
+    return new UserError(`strategy "${id}": ${e.message}`);
+  }
+  return e;
 }
 
 /**
  * The strategy, with a fit that diverged named as the user sees the walk: the strategy, the
  * fit's number and the period it was refitted at (`strategy "nn-sma": fit 3 (refit at
- * 1994-01) diverged at epoch 2 ...`). Batched, fit j was trained at the j-th refit view, one
- * every `refit` views; sequentially, in the `decide` of its refit view.
+ * 1994-01) diverged at epoch 2 ...`). Fit j was trained at the j-th refit view, one every
+ * `refit` views. Other user errors of a fit (a network too big) name the strategy.
  */
 function namingFits(strategy: Strategy, id: string, refit: number): Strategy {
-  const named = (e: unknown, label: (fit: number | undefined) => string | undefined): unknown => {
-    if (!(e instanceof NetworkDivergedError)) return e;
-    const at = label(e.details.fit);
-    return e.withContext({ strategy: id, ...(at !== undefined ? { refit: at } : {}) });
-  };
-  const prepare = strategy.prepare?.bind(strategy);
+  const prepare = strategy.prepare!.bind(strategy);
   return {
     ...strategy,
-    ...(prepare
-      ? {
-          async prepare(views: Parameters<NonNullable<Strategy['prepare']>>[0]) {
-            try {
-              await prepare(views);
-            } catch (e) {
-              throw named(e, (fit) => (fit === undefined ? undefined : views[fit * refit]?.label));
-            }
-          },
-        }
-      : {}),
-    decide(view) {
+    async prepare(views) {
       try {
-        return strategy.decide(view);
+        await prepare(views);
       } catch (e) {
-        throw named(e, () => view.label);
+        if (!(e instanceof NetworkDivergedError)) throw named(e, id);
+        const at = e.details.fit === undefined ? undefined : views[e.details.fit * refit]?.label;
+        throw e.withContext({ strategy: id, ...(at !== undefined ? { refit: at } : {}) });
       }
     },
   };
 }
 
-const NN_ONLY = ['hidden', 'activation', 'epochs', 'optimizer', 'learningRate', 'batchSize', 'patience', 'validation', 'trainer'] as const;
-
 /**
  * A named preset of the composed strategy: a fixed model and feature list, the other
- * parameters as `forecast` has them (less the network's for `ols`). `nn-sma` and `ols-sma` are
- * presets, so they are `forecast model=nn|ols features=sma` by construction.
+ * parameters as `forecast` has them (the target is the price's) and the model's. `nn-sma` and
+ * `ols-sma` are presets, so they are `forecast model=nn|ols features=sma` by construction.
  */
-export function forecastPreset(preset: {
-  id: string;
-  description: string;
-  model: 'ols' | 'nn';
-  features: readonly FeatureBuilder[];
-}): StrategyPlugin {
-  const { model: _model, features: _features, ...rest } = composedParams;
-  const params: ParamSpecs =
-    preset.model === 'nn' ? rest : Object.fromEntries(Object.entries(rest).filter(([k]) => !(NN_ONLY as readonly string[]).includes(k)));
-  const defaults = resolveParams(preset.id, composedParams, {});
+export function forecastPreset(preset: { id: string; description: string; model: ModelPlugin; features: readonly FeatureBuilder[] }): StrategyPlugin {
+  const { model: _model, features: _features, target: _target, ...rest } = composedParams;
+  const params = withModel(rest, preset.model);
   return defineStrategy({
     id: preset.id,
     description: preset.description,
@@ -132,7 +186,9 @@ export function forecastPreset(preset: {
     create: (p, context) =>
       composedStrategy(
         preset.id,
-        { ...defaults, ...p, model: preset.model, features: preset.features.map((f) => f.id).join(',') } as ParamValues<typeof composedParams>,
+        { ...p, model: preset.model.id, features: preset.features.map((f) => f.id).join(','), target: 'price' } as Composed,
+        preset.model,
+        modelValues(preset.model, p),
         preset.features,
         context,
       ),

@@ -1,6 +1,6 @@
 import { strategyModule } from '@backtest/core';
 import { smaFeature } from '@backtest/forecast';
-import { forecastPreset } from '@backtest/strategy-forecast';
+import { forecastPreset, olsModel } from '@backtest/strategy-forecast';
 
 /**
  * Forecast next period's close by least squares on the scaled close and SMA, walk-forward;
@@ -10,7 +10,7 @@ import { forecastPreset } from '@backtest/strategy-forecast';
 export const olsSma = forecastPreset({
   id: 'ols-sma',
   description: 'OLS forecast of next close from close and SMA; long when it beats the close',
-  model: 'ols',
+  model: olsModel,
   features: [smaFeature],
 });
 

@@ -1,4 +1,4 @@
-import { createMarketView, periodLabel, type ProgressReporter, resolveParams, UserError } from '@backtest/core';
+import { createMarketView, periodLabel, type ProgressReporter, strategyParams, UserError } from '@backtest/core';
 import { firstRowAtOrAfter } from '@backtest/engine';
 import type { CompareResultDoc, CompareSummaryDoc } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
@@ -44,14 +44,14 @@ export async function runCompare(
 ): Promise<CompareOutcome> {
   const configs = configurations(options.strategies, options.grids, Object.fromEntries(Object.entries(settings.params).map(([k, v]) => [k, String(v)])));
   const plugins = configs.map((c) => registry.get(c.id));
-  configs.forEach((c, i) => resolveParams(`strategy "${c.id}" (${c.label})`, plugins[i]!.params, c.params));
+  configs.forEach((c, i) => strategyParams(plugins[i]!, c.params, `strategy "${c.id}" (${c.label})`));
   const { data, series, cash, warnings } = prepareRun(settings, projectRoot, [...new Set(plugins.flatMap((p) => p.needs?.columns ?? []))]);
 
   // The common first decision row.
   let first = 0;
   configs.forEach((c, i) => {
     const plugin = plugins[i]!;
-    const strategy = plugin.create(resolveParams(c.id, plugin.params, c.params), {
+    const strategy = plugin.create(strategyParams(plugin, c.params, c.id), {
       frequency: series.frequency,
       seed: settings.seed,
       threads: settings.threads,

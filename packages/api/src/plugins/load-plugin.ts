@@ -1,14 +1,16 @@
 import { createRequire } from 'node:module';
 import { Container, StrategyPlugin, UserError } from '@backtest/core';
-import { FeatureBuilder } from '@backtest/forecast';
+import { FeatureBuilder, ModelPlugin } from '@backtest/forecast';
 import type { PluginSource } from './plugin-source';
-import { attributed, checkFeatureBuilder, checkStrategyPlugin } from './plugin-shape';
+import { attributed, checkFeatureBuilder, checkModelPlugin, checkStrategyPlugin } from './plugin-shape';
 
 /** What one plugin contributes, checked and attributed to it. */
 export interface LoadedPlugin {
   readonly source: PluginSource;
   readonly strategies: readonly StrategyPlugin[];
   readonly features: readonly FeatureBuilder[];
+  /** Its models, each with `module` (the plugin's entry, for worker threads to build it) unless it names its own. */
+  readonly models: readonly ModelPlugin[];
 }
 
 type ModuleLike = { id: unknown; load: (options: unknown) => unknown };
@@ -72,8 +74,12 @@ export function loadPlugin(source: PluginSource): LoadedPlugin {
   };
   const strategies = [...bound(StrategyPlugin), ...plain].map((p) => attributed(checkStrategyPlugin(p, source.label), source.label));
   const features = bound(FeatureBuilder).map((f) => checkFeatureBuilder(f, source.label));
-  if (strategies.length === 0 && features.length === 0) {
-    throw new UserError(`plugin ${source.label}: its container module binds no strategy (StrategyPlugin) and no feature (FeatureBuilder)`);
+  const models = bound(ModelPlugin).map((m) => {
+    const model = checkModelPlugin(m, source.label);
+    return model.module ? model : { ...model, module: source.entry };
+  });
+  if (strategies.length === 0 && features.length === 0 && models.length === 0) {
+    throw new UserError(`plugin ${source.label}: its container module binds no strategy (StrategyPlugin), no feature (FeatureBuilder) and no model (ModelPlugin)`);
   }
-  return { source, strategies, features };
+  return { source, strategies, features, models };
 }

@@ -1,14 +1,15 @@
 import * as path from 'node:path';
 import { PLUGIN_KEYWORD } from './plugin-source';
 
-export type PluginKind = 'rule' | 'forecast';
+/** A rule strategy, a forecast strategy, or a model for the forecast strategies (`--param model=ID`). */
+export type PluginKind = 'rule' | 'forecast' | 'model';
 
 /** Where a scaffold goes: a workspace package of the project, or a package anywhere else. */
 export type Placement = { readonly kind: 'workspace'; readonly projectRoot: string } | { readonly kind: 'standalone'; readonly projectRoot: string };
 
 /** The @backtest packages the plugin's source imports (peers) and its test imports (dev). */
 function backtestPackages(kind: PluginKind): { peers: string[]; dev: string[] } {
-  return { peers: kind === 'forecast' ? ['core', 'forecast', 'models'] : ['core'], dev: ['engine'] };
+  return { peers: kind === 'rule' ? ['core'] : ['core', 'forecast', 'models'], dev: ['engine'] };
 }
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
@@ -31,7 +32,8 @@ export function packageFiles(id: string, kind: PluginKind, placement: Placement)
   const { peers, dev } = backtestPackages(kind);
   const root = placement.projectRoot;
   const modules = path.join(root, 'node_modules');
-  const description = kind === 'rule' ? `Backtest strategy plugin: the ${id} rule` : `Backtest strategy plugin: the ${id} forecast strategy`;
+  const description =
+    kind === 'rule' ? `Backtest strategy plugin: the ${id} rule` : kind === 'forecast' ? `Backtest strategy plugin: the ${id} forecast strategy` : `Backtest model plugin: the ${id} network`;
   const manifest = {
     name: placement.kind === 'workspace' ? `@backtest/strategy-${id}` : `backtest-strategy-${id}`,
     version: '0.1.0',

@@ -1,6 +1,6 @@
 import type { ParamSpec, StrategyPlugin } from '@backtest/core';
 import { UserError } from '@backtest/core';
-import type { FeatureBuilder } from '@backtest/forecast';
+import type { FeatureBuilder, ModelPlugin } from '@backtest/forecast';
 
 /**
  * Checks of what a plugin exports, so a mistake gets a message naming the plugin and the
@@ -70,6 +70,31 @@ export function checkStrategyPlugin(value: unknown, label: string): StrategyPlug
     if (problem) fail(problem);
   }
   return value as StrategyPlugin;
+}
+
+/** Throws a UserError naming the plugin if `value` is not a usable ModelPlugin. */
+export function checkModelPlugin(value: unknown, label: string): ModelPlugin {
+  const m = value as Loose;
+  const id = typeof m.id === 'string' ? m.id : undefined;
+  const fail = (problem: string): never => {
+    throw new UserError(`plugin ${label}: ${id !== undefined ? `model "${id}": ` : ''}${problem}`);
+  };
+  if (id === undefined) fail(`a model needs an id (a string), got ${describe(m.id)}`);
+  if (!ID.test(id!)) fail('its id must be lower-case letters, digits and dashes, starting with a letter');
+  if (typeof m.description !== 'string') fail(`needs a description (a string), got ${describe(m.description)}`);
+  if (m.input !== 'row' && m.input !== 'sequence') fail(`input must be "row" or "sequence", got ${describe(m.input)}`);
+  if (m.targets !== undefined && (!Array.isArray(m.targets) || m.targets.length === 0 || !m.targets.every((t) => t === 'price' || t === 'direction'))) {
+    fail(`targets must be a non-empty list of "price" and "direction", got ${describe(m.targets)}`);
+  }
+  if (typeof m.create !== 'function') fail(`needs a create(params, settings) function, got ${describe(m.create)}`);
+  if (m.params === null || typeof m.params !== 'object' || Array.isArray(m.params)) fail(`params must be an object of parameter specs, got ${describe(m.params)}`);
+  for (const [name, spec] of Object.entries(m.params as Loose)) {
+    const problem = paramProblem(name, spec);
+    if (problem) fail(problem);
+  }
+  if (m.input === 'sequence' && (m.params as Loose)['lookback'] === undefined) fail('takes a sequence: it must declare an integer parameter "lookback"');
+  if (m.input === 'sequence' && ((m.params as Loose)['lookback'] as Loose).type !== 'integer') fail('its parameter "lookback" must be an integer');
+  return value as ModelPlugin;
 }
 
 /** Throws a UserError naming the plugin if `value` is not a usable FeatureBuilder. */

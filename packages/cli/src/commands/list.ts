@@ -9,12 +9,12 @@ import type { CommandIO } from './io';
 export function listCommand(io: CommandIO): CommandModule<object, RunFlags> {
   return {
     command: 'list',
-    describe: 'List strategies (with their parameters) and datasets (with where each was found)',
+    describe: 'List strategies and models (with their parameters) and datasets (with where each was found)',
     builder: (y: Argv) =>
       y
         .option('data-dir', { type: 'string', array: true, describe: 'extra directory to look for datasets in' })
         .option('config', { type: 'string', describe: 'JSON file of settings' })
-        .option('plugin', { type: 'string', array: true, describe: 'also list the strategies of this plugin, loading it (repeatable)' })
+        .option('plugin', { type: 'string', array: true, describe: 'also list the strategies and models of this plugin, loading it (repeatable)' })
         .option('json', { type: 'boolean', default: false }) as Argv<RunFlags>,
     handler: (argv) => {
       const root = findProjectRoot(__dirname);
@@ -35,15 +35,27 @@ export function listCommand(io: CommandIO): CommandModule<object, RunFlags> {
         description: p.description,
         params: describeParams(p.params),
       }));
+      const models = registry.models.map((m) => ({
+        id: m.id,
+        input: m.input,
+        targets: m.targets ?? ['price'],
+        description: m.description,
+        params: describeParams(m.params),
+      }));
       const datasets = listDatasets(settings.dataDirs, root);
       if (argv.json) {
-        io.out(JSON.stringify({ strategies, notLoaded, datasets, dataDirs: settings.dataDirs }, null, 2));
+        io.out(JSON.stringify({ strategies, models, notLoaded, datasets, dataDirs: settings.dataDirs }, null, 2));
         return;
       }
       const lines = ['Strategies:'];
       for (const s of strategies) {
         lines.push(`  ${s.id.padEnd(14)} ${s.description} [${s.kind}]`);
         for (const p of s.params) lines.push(`  ${''.padEnd(14)}   --param ${p}`);
+      }
+      lines.push('', 'Models (backtest --strategy forecast --param model=ID; their parameters are passed flat):');
+      for (const m of models) {
+        lines.push(`  ${m.id.padEnd(14)} ${m.description} [${m.input}; ${m.targets.join(', ')}]`);
+        for (const p of m.params) lines.push(`  ${''.padEnd(14)}   --param ${p}`);
       }
       if (notLoaded.length) {
         lines.push('', 'Strategy packages in strategies/, not loaded (listing runs no plugin code; a run loads them, --plugin DIR lists one):');

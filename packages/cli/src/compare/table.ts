@@ -17,9 +17,16 @@ export function formatCompareTable(s: CompareSummary): string {
   const col = (f: (l: string) => string, bench = '') => [...labels.map(f), bench];
   rows.push(['', ...col(() => '')]);
   if (labels.some((l) => s.results[l]!.forecast)) {
-    rows.push(['Forecast RMSE (return)', ...col((l) => pct(s.results[l]!.forecast?.rmse))]);
-    rows.push(['Directional accuracy', ...col((l) => pct(s.results[l]!.forecast?.directionalAccuracy))]);
-    rows.push(['Out-of-sample R² (vs mean)', ...col((l) => num(s.results[l]!.forecast?.r2OutOfSample, 4))]);
+    // Of the implied return (target price) or of the probability of a rise (target direction).
+    const f = (l: string, key: string) => (s.results[l]!.forecast as Record<string, number> | undefined)?.[key];
+    const direction = labels.some((l) => f(l, 'accuracy') !== undefined);
+    rows.push(['Forecast RMSE (return)', ...col((l) => pct(f(l, 'rmse')))]);
+    rows.push(['Directional accuracy', ...col((l) => pct(f(l, 'directionalAccuracy') ?? f(l, 'accuracy')))]);
+    rows.push(['Out-of-sample R² (vs mean)', ...col((l) => num(f(l, 'r2OutOfSample'), 4))]);
+    if (direction) {
+      rows.push(['Log loss (direction)', ...col((l) => num(f(l, 'logLoss'), 4))]);
+      rows.push(['ROC AUC (direction)', ...col((l) => num(f(l, 'auc')))]);
+    }
     rows.push(['DM vs no-change: stat', ...col((l) => num(s.results[l]!.significance.dm?.statistic, 2))]);
     rows.push(['DM vs no-change: p', ...col((l) => p(s.results[l]!.significance.dm?.pValue))]);
     rows.push(['Models trained', ...col((l) => (s.results[l]!.fits !== undefined ? String(s.results[l]!.fits) : ''))]);

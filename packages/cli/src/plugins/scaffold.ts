@@ -4,6 +4,7 @@ import { UserError } from '@backtest/core';
 import { claimFolder } from '@backtest/report';
 import { type Placement, type PluginKind, packageFiles } from '@backtest/api';
 import { forecastSource, forecastTestSource } from './template-forecast';
+import { modelSource, modelTestSource } from './template-model';
 import { ruleSource, ruleTestSource } from './template-rule';
 
 /** A strategy id: lower-case words joined by single dashes (it is also a package name part). */
@@ -15,7 +16,7 @@ export interface ScaffoldRequest {
   /** The package directory to create; default `<projectRoot>/strategies/<name>`. */
   readonly dir?: string;
   readonly projectRoot: string;
-  /** Ids already taken (built-in strategies), refused with a message naming the clash. */
+  /** Ids already taken (built-in strategies, or models for a model plugin), refused with a message naming the clash. */
   readonly takenIds: readonly string[];
 }
 
@@ -26,14 +27,14 @@ export interface ScaffoldResult {
 }
 
 function readme(id: string, kind: PluginKind, dir: string, placement: Placement): string {
-  const run =
-    placement.kind === 'workspace'
-      ? `backtest --strategy ${id}`
-      : `backtest --strategy ${id} --plugin ${dir}`;
+  const strategy = kind === 'model' ? `forecast --param model=${id}` : id;
+  const run = placement.kind === 'workspace' ? `backtest --strategy ${strategy}` : `backtest --strategy ${strategy} --plugin ${dir}`;
   const what =
     kind === 'rule'
       ? 'A rule strategy: long while the close beats the close `lookback` periods earlier by more than `threshold`, else cash.'
-      : `A forecast strategy: least squares on the scaled close, its SMA and the close's position in its high-low range (the feature \`${id}-range\`, which this package also registers for the composed strategy: \`backtest --strategy forecast --param features=sma,${id}-range\`).`;
+      : kind === 'model'
+        ? `A model for the forecast strategies: a TensorFlow.js network (an LSTM, edit \`build\` in src/index.ts) over the last \`lookback\` months of the features, trained walk-forward by the framework with the run's seed. Any forecast strategy can use it: \`backtest --strategy forecast --param model=${id} --param features=sma,rsi\`.`
+        : `A forecast strategy: least squares on the scaled close, its SMA and the close's position in its high-low range (the feature \`${id}-range\`, which this package also registers for the composed strategy: \`backtest --strategy forecast --param features=sma,${id}-range\`).`;
   return `# ${id}
 
 ${what}
@@ -41,7 +42,7 @@ ${what}
 \`\`\`sh
 npm run build   # compile src/ to dist/
 npm test        # run src/index.test.ts through the walk-forward engine
-${run} --param ${kind === 'rule' ? 'lookback=12' : 'refit=12'}
+${run} --param ${kind === 'rule' ? 'lookback=12' : kind === 'model' ? 'epochs=20' : 'refit=12'}
 \`\`\`
 
 ${
@@ -64,7 +65,7 @@ export function scaffoldPlugin(req: ScaffoldRequest): ScaffoldResult {
   if (!PLUGIN_NAME.test(name)) {
     throw new UserError(`plugin name "${name}" must be lower-case letters and digits in words joined by single dashes, starting with a letter (e.g. "my-rule")`);
   }
-  if (req.takenIds.includes(name)) throw new UserError(`plugin name "${name}" is the id of a built-in strategy; choose another`);
+  if (req.takenIds.includes(name)) throw new UserError(`plugin name "${name}" is the id of a built-in ${kind === 'model' ? 'model' : 'strategy'}; choose another`);
   const strategiesDir = path.join(projectRoot, 'strategies');
   const dir = path.resolve(req.dir ?? path.join(strategiesDir, name));
   if (existsSync(dir)) {
@@ -75,8 +76,8 @@ export function scaffoldPlugin(req: ScaffoldRequest): ScaffoldResult {
   const files: Record<string, string> = {
     ...packageFiles(name, kind, placement),
     'README.md': readme(name, kind, dir, placement),
-    'src/index.ts': kind === 'rule' ? ruleSource(name) : forecastSource(name),
-    'src/index.test.ts': kind === 'rule' ? ruleTestSource(name) : forecastTestSource(name),
+    'src/index.ts': kind === 'rule' ? ruleSource(name) : kind === 'model' ? modelSource(name) : forecastSource(name),
+    'src/index.test.ts': kind === 'rule' ? ruleTestSource(name) : kind === 'model' ? modelTestSource(name) : forecastTestSource(name),
   };
   // An empty directory the user made for it is taken over; the files are published at once by
   // the project's folder writer (claimed exclusively, never through a planted link).

@@ -8,6 +8,7 @@ export function forecastSource(id: string): string {
 import {
   composeFeatures,
   createForecastStrategy,
+  defineModel,
   FeatureBuilder,
   forecastParams,
   sizingFrom,
@@ -41,6 +42,24 @@ export const rangeFeature: FeatureBuilder = {
 };
 
 /**
+ * Least squares with an intercept on the decision month's features: a model as the framework
+ * sees one (fit on samples, predict samples; a row model's sample is one feature row).
+ */
+export const leastSquares = defineModel({
+  id: '${id}-ols',
+  description: 'least squares with an intercept',
+  input: 'row',
+  params: {},
+  create() {
+    const ols = new OlsModel();
+    return {
+      fit: (x, y) => ols.fit({ rows: x.rows, cols: x.cols, data: x.data }, y),
+      predict: (x) => ols.predict({ rows: x.rows, cols: x.cols, data: x.data }),
+    };
+  },
+});
+
+/**
  * Forecast next period's close by least squares on the scaled close, its SMA and its range
  * position, refitted walk-forward; long when the forecast beats the close by the threshold.
  */
@@ -53,7 +72,7 @@ export const plugin = defineStrategy({
     createForecastStrategy({
       id: '${id}',
       features: composeFeatures([smaFeature, rangeFeature], p.window),
-      model: () => new OlsModel(),
+      model: { plugin: leastSquares, params: {} },
       refit: p.refit,
       window: trainingWindowFrom(p),
       minTrain: p.minTrain,

@@ -1,3 +1,5 @@
+import { bceRow, type LossName } from './loss';
+
 /** Rows of float32 features (row-major) and targets: what the JavaScript-driven runners train on. */
 export interface DenseData {
   readonly rows: number;
@@ -15,16 +17,31 @@ export function gatherBatch(data: DenseData, features: number, order: Int32Array
 }
 
 /**
- * Mean squared error of a one-output network over `data`, forwarded in chunks of `batchSize`
- * rows: each chunk is copied into `input`, `forward(rows)` fills `output`.
+ * Mean `loss` (squared error, or binary cross-entropy) of a one-output network over `data`,
+ * forwarded in chunks of `batchSize` rows: each chunk is copied into `input`, `forward(rows)`
+ * fills `output`. Sums in float64.
  */
-export function chunkedMse(data: DenseData, features: number, batchSize: number, input: Float32Array, output: Float32Array, forward: (rows: number) => void): number {
-  let sse = 0;
+export function chunkedLoss(
+  data: DenseData,
+  features: number,
+  batchSize: number,
+  input: Float32Array,
+  output: Float32Array,
+  forward: (rows: number) => void,
+  loss: LossName = 'mse',
+): number {
+  let sum = 0;
   for (let start = 0; start < data.rows; start += batchSize) {
     const rows = Math.min(batchSize, data.rows - start);
     input.set(data.x.subarray(start * features, (start + rows) * features));
     forward(rows);
-    for (let r = 0; r < rows; r++) sse += ((output[r] as number) - (data.y[start + r] as number)) ** 2;
+    if (loss === 'mse') for (let r = 0; r < rows; r++) sum += ((output[r] as number) - (data.y[start + r] as number)) ** 2;
+    else for (let r = 0; r < rows; r++) sum += bceRow(output[r] as number, data.y[start + r] as number);
   }
-  return sse / data.rows;
+  return sum / data.rows;
+}
+
+/** `chunkedLoss` with squared error. */
+export function chunkedMse(data: DenseData, features: number, batchSize: number, input: Float32Array, output: Float32Array, forward: (rows: number) => void): number {
+  return chunkedLoss(data, features, batchSize, input, output, forward, 'mse');
 }

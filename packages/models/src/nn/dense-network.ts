@@ -1,5 +1,6 @@
 import type { NamedTensorMap, Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from '../tf';
+import { BCE_EPSILON, BCE_UPPER, type LossName } from './loss';
 import type { Activation, ResolvedNetwork } from './spec';
 
 let networksCreated = 0;
@@ -10,7 +11,9 @@ const EXPLICIT_TRANSPOSE_MIN_WEIGHTS = 1024;
 /**
  * A dense network's weights as TensorFlow variables, with a forward pass that issues the same
  * kernels as a tfjs-layers Dense stack (so predictions agree bit for bit with
- * `tf.loadLayersModel`) and a hand-written backward pass for mean squared error.
+ * `tf.loadLayersModel`) and a hand-written backward pass for mean squared error or binary
+ * cross-entropy. It runs only for `trainer: 'tfjs'` (and predicts for the networks it trained);
+ * the SIMD kernels train and predict otherwise, without TensorFlow.js.
  *
  * Why not autograd: recording a tape, and tfjs disabling its fused matmul+bias+activation
  * kernel whenever a gradient is being recorded, roughly doubles the kernel calls per batch. For
@@ -57,22 +60,36 @@ export class DenseNetwork {
    * the batch's SSE as a [1, 1] tensor (so an epoch's loss can be summed on the device and read
    * once). `outputScale` is d(loss)/d(output) per unit of error: 2 / rows gives the plain MSE
    * gradient; 2 * lr / rows gives the SGD step itself, saving a multiply per weight tensor.
+   * With `loss` 'binaryCrossentropy' (a sigmoid output), the [1, 1] tensor is the batch's summed
+   * cross-entropy and `outputScale` multiplies d(row loss)/d(pre-activation), which is p - y
+   * where p lies within the clip bounds and 0 where it was clipped (loss.ts): 1 / rows gives
+   * the mean's gradient, lr / rows the SGD step.
    * `explicitTranspose` uses only untransposed matmuls plus explicit transposes: the wasm backend
    * runs transposed matmuls in a slow generic loop but plain ones in XNNPACK, several times faster
    * even counting the transposes.
    * Call inside tf.tidy.
    */
-  gradients(x: Tensor2D, y: Tensor2D, batch: BatchConstants, explicitTranspose = false): { grads: NamedTensorMap; sse: Tensor2D } {
+  gradients(x: Tensor2D, y: Tensor2D, batch: BatchConstants, explicitTranspose = false, loss: LossName = 'mse'): { grads: NamedTensorMap; sse: Tensor2D } {
     const tf = this.#tf;
     const a = this.activations(x);
     const layers = this.spec.layers;
-    const diff = tf.sub(a[layers.length] as Tensor2D, y);
-    // diff^T diff: the sum of squares in one matmul kernel instead of square + sum.
-    const sse = tf.matMul(diff, diff, true, false) as Tensor2D;
-    let d: Tensor2D = tf.mul(diff, batch.outputScale);
+    const out = a[layers.length] as Tensor2D;
+    let sse: Tensor2D;
+    let d: Tensor2D;
+    if (loss === 'mse') {
+      const diff = tf.sub(out, y);
+      // diff^T diff: the sum of squares in one matmul kernel instead of square + sum.
+      sse = tf.matMul(diff, diff, true, false) as Tensor2D;
+      d = tf.mul(diff, batch.outputScale);
+    } else {
+      sse = tf.matMul(batch.onesRow, binaryCrossentropyRows(tf, out, y)) as Tensor2D;
+      const inside = tf.logicalAnd(tf.greaterEqual(out, BCE_EPSILON), tf.lessEqual(out, BCE_UPPER));
+      d = tf.mul(tf.where(inside, tf.sub(out, y), tf.zerosLike(out)), batch.outputScale) as Tensor2D;
+    }
     const grads: NamedTensorMap = {};
     for (let l = layers.length - 1; l >= 0; l--) {
-      d = activationBackward(tf, (layers[l] as { activation: Activation }).activation, d, a[l + 1] as Tensor2D);
+      // Cross-entropy's delta is already through the sigmoid output.
+      if (loss === 'mse' || l < layers.length - 1) d = activationBackward(tf, (layers[l] as { activation: Activation }).activation, d, a[l + 1] as Tensor2D);
       const input = a[l] as Tensor2D;
       const kernel = this.kernels[l] as Variable as Tensor2D;
       // Small products are cheaper in the slow loop than as extra transpose kernels.
@@ -136,6 +153,15 @@ export class DenseNetwork {
     });
     return a;
   }
+}
+
+/**
+ * Each row's binary cross-entropy [rows, 1] of outputs `out` against targets `y`: the output
+ * clipped to [1e-7, 1 - 1e-7], then -(y log p + (1 - y) log(1 - p)), as Keras writes it.
+ */
+export function binaryCrossentropyRows(tf: Tf, out: Tensor2D, y: Tensor2D): Tensor2D {
+  const p = tf.clipByValue(out, BCE_EPSILON, BCE_UPPER);
+  return tf.neg(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p))))) as Tensor2D;
 }
 
 /** d(loss)/d(pre-activation) from d(loss)/d(output), written in terms of the output `out`. */

@@ -1,4 +1,5 @@
 import { groupDigits, UserError } from '@backtest/core';
+import { BCE_COIN_FLIP, type LossName } from './loss';
 import type { NetworkSpec, ResolvedOptimizer } from './spec';
 
 /**
@@ -10,18 +11,41 @@ import type { NetworkSpec, ResolvedOptimizer } from './spec';
  */
 
 /**
- * Training has diverged when an epoch's training loss is not finite, or is more than this many
- * times the loss before training (the larger of the untrained network's loss on the first batch
- * and the mean square of the targets, the loss of forecasting 0). Healthy fits stay within a
- * few times it; a learning rate too high runs to NaN or to 1e9 times it within an epoch or two.
+ * Training on mean squared error has diverged when an epoch's training loss is not finite, or
+ * is more than this many times the loss before training (the larger of the untrained network's
+ * loss on the first batch and the mean square of the targets, the loss of forecasting 0).
+ * Healthy fits stay within a few times it; a learning rate too high runs to NaN or to 1e9
+ * times it within an epoch or two.
  */
 export const DIVERGENCE_FACTOR = 1e6;
+
+/**
+ * The same rule for binary cross-entropy, whose scale is another: its loss before training is
+ * about ln 2 = 0.69 (a probability near 0.5 on every row), whatever the targets, and the clip
+ * bounds it at -ln(1e-7) = 16.1 a row, so it can never grow a millionfold. A learning rate too
+ * high drives the sigmoid into saturation instead: outputs of exactly 0 or 1, clipped, whose
+ * gradient is 0, so those rows stop learning for good, each costing 16.1. An epoch loss over
+ * this many times the larger of ln 2 and the untrained loss (2.8 or more: at least 17% of the
+ * rows confidently wrong, far worse than forecasting 0.5 everywhere) is that. Fits that learn
+ * stay below ln 2 after their first epochs; a rate high enough to make the loss jump yet still
+ * recover stays well under 4 times it (nn-model.test.ts and fit-faults.test.ts hold both ends).
+ */
+export const CROSS_ENTROPY_DIVERGENCE_FACTOR = 4;
+
+/**
+ * The training loss above which an epoch counts as diverged, for `loss`, from the untrained
+ * network's loss `before` (NaN when unknown) and the targets' mean square (used by 'mse' only).
+ */
+export function divergenceThreshold(loss: LossName, before: number, targetMeanSquare = 0): number {
+  if (loss === 'binaryCrossentropy') return CROSS_ENTROPY_DIVERGENCE_FACTOR * Math.max(BCE_COIN_FLIP, Number.isNaN(before) ? 0 : before);
+  return DIVERGENCE_FACTOR * Math.max(targetMeanSquare, before);
+}
 
 export interface DivergenceDetails {
   /** 1-based epoch whose loss gave it away. */
   readonly epoch: number;
   readonly monitor: 'training loss' | 'validation loss';
-  /** NaN, Infinity, or a finite loss over DIVERGENCE_FACTOR times `before`. */
+  /** NaN, Infinity, or a finite loss over `divergenceThreshold` (DIVERGENCE_FACTOR times `before` for MSE). */
   readonly value: number;
   /** The untrained network's loss (on its first batch), when known. */
   readonly before?: number;
@@ -79,10 +103,11 @@ export interface FitSize {
 /**
  * The weights of a dense stack and the memory one fit of it needs at most, whichever trainer
  * runs it, estimated without allocating anything: per weight 4 bytes for the initial weights,
- * 4 for the trainer's copy, 8 for gradients (float64 in the fused pass), 4 for the SIMD
- * trainer's transposed kernel, 8 for the fitted network that predicts (its weights and their
- * tensor), 16 more for Adam's two moments (float64 in the fused pass) and 4 for early stopping's
- * best weights; plus a batch's activations and deltas (12 bytes per unit and row, input included).
+ * 4 for the trainer's copy, 8 for gradients (float64 in the tests' fused oracle), 4 for the SIMD
+ * trainer's transposed kernel, 8 for the fitted network that predicts (its weights, and their
+ * copy in the kernels' memory or a tensor), 16 more for Adam's two moments (float64 in the
+ * oracle) and 4 for early stopping's best weights; plus a batch's activations and deltas (12
+ * bytes per unit and row, input included).
  */
 export function fitSize(
   network: NetworkSpec,

@@ -1,18 +1,21 @@
-import { chunkedMse, type DenseData, gatherBatch } from './dense-data';
+import { chunkedLoss, type DenseData, gatherBatch } from './dense-data';
+import { bceOutputSlope, bceRow, type LossName } from './loss';
 import type { Activation, ResolvedNetwork, ResolvedOptimizer } from './spec';
 import type { EpochRunner } from './train-loop';
 
 /**
- * A whole epoch as one fused JavaScript pass over Float32Array weights: forward, backward and
- * update of every batch with no TensorFlow.js kernel call at all, and sums in float64. The SIMD
- * runner is faster at every size (about as fast at 2-10-1, 6x at 2-50-1, ~100x at 2-300-100-1),
- * so 'auto' no longer picks this; it stays as `trainer: 'fused'`, a float64 reference that the
- * tests hold the float32 trainers against.
+ * The tests' oracle, not a trainer a user can choose: a whole epoch as one plain JavaScript pass
+ * over Float32Array weights (forward, backward and update of every batch, no WebAssembly and no
+ * TensorFlow.js), with every sum, gradient and optimizer moment in float64. It is written as
+ * directly as the formulas go, independently of the SIMD kernels and of TensorFlow.js, so the
+ * tests hold both float32 trainers against it (`fitWithOracle` in nn-model.ts runs it through
+ * the same epoch driver and initial weights as `NnModel.fit`). It is exported from this file
+ * only, not from the package index.
  *
- * Same semantics as the tfjs runner: MSE loss, Keras' SGD/Adam updates (tfjs' Adam formula),
- * batches in the given order, weights stored as float32 after every update. Sums are accumulated
- * in float64, so results differ from the tfjs kernels in the last float32 bits, but one seed
- * still gives bit-identical results.
+ * Same semantics as the trainers: MSE or binary cross-entropy loss, Keras' SGD/Adam updates
+ * (tfjs' Adam formula), batches in the given order, weights stored as float32 after every
+ * update, so results differ from the float32 trainers in the last float32 bits; one seed gives
+ * bit-identical results.
  */
 export class FusedRunner implements EpochRunner<Float32Array[]> {
   readonly #spec: ResolvedNetwork;
@@ -30,9 +33,19 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
   readonly #grads: Float64Array[];
   readonly #row: Float64Array;
   readonly #moments: { m: Float64Array[]; v: Float64Array[]; step: number } | undefined;
+  readonly #loss: LossName;
   #initialLoss: number | undefined;
 
-  constructor(spec: ResolvedNetwork, initial: readonly Float32Array[], optimizer: ResolvedOptimizer, train: DenseData, validation: DenseData | undefined, batchSize: number) {
+  constructor(
+    spec: ResolvedNetwork,
+    initial: readonly Float32Array[],
+    optimizer: ResolvedOptimizer,
+    train: DenseData,
+    validation: DenseData | undefined,
+    batchSize: number,
+    loss: LossName = 'mse',
+  ) {
+    this.#loss = loss;
     this.#spec = spec;
     this.#dims = [spec.inputSize, ...spec.layers.map((l) => l.units)];
     this.#activations = spec.layers.map((l) => l.activation);
@@ -53,35 +66,33 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
   }
 
   runEpoch(order: Int32Array): number {
-    const { y, rows: n } = this.#train;
-    const f = this.#spec.inputSize;
-    const input = this.#acts[0] as Float32Array;
-    let sse = 0;
+    const n = this.#train.rows;
+    let sum = 0;
     for (let start = 0; start < n; start += this.#batchSize) {
       const rows = Math.min(this.#batchSize, n - start);
-      gatherBatch(this.#train, f, order, start, rows, input);
-      this.#forward(rows);
-      // Output layer delta: d(SSE/rows)/d(output) = 2 (output - y) / rows, times the activation's slope.
-      const L = this.#activations.length;
-      const out = this.#acts[L] as Float32Array;
-      const delta = this.#deltas[L] as Float64Array;
-      for (let r = 0; r < rows; r++) {
-        const diff = (out[r] as number) - (y[order[start + r] as number] as number);
-        sse += diff * diff;
-        delta[r] = ((2 * diff) / rows) * slope(this.#activations[L - 1] as Activation, out[r] as number);
-      }
-      if (start === 0 && this.#initialLoss === undefined) this.#initialLoss = sse / rows;
-      this.#backward(rows);
+      sum = this.#lossAndGradients(order, start, rows, sum);
+      if (start === 0 && this.#initialLoss === undefined) this.#initialLoss = sum / rows;
       this.#update();
     }
-    return sse;
+    return sum;
+  }
+
+  /**
+   * The mean loss over the training rows `rows` (at most the batch size) at the current weights,
+   * and d(mean loss)/d(weight) for every weight (kernel, bias per layer), without an update: what
+   * the finite-difference tests check.
+   */
+  gradients(rows: Int32Array): { loss: number; grads: Float64Array[] } {
+    if (rows.length === 0 || rows.length > this.#batchSize) throw new Error(`gradients: 1 to ${this.#batchSize} rows, got ${rows.length}`);
+    const loss = this.#lossAndGradients(rows, 0, rows.length, 0) / rows.length;
+    return { loss, grads: this.#grads.map((g) => Float64Array.from(g)) };
   }
 
   validationLoss(): number {
     const v = this.#validation;
     if (!v) return Number.NaN;
     const out = this.#acts[this.#activations.length] as Float32Array;
-    return chunkedMse(v, this.#spec.inputSize, this.#batchSize, this.#acts[0] as Float32Array, out, (rows) => this.#forward(rows));
+    return chunkedLoss(v, this.#spec.inputSize, this.#batchSize, this.#acts[0] as Float32Array, out, (rows) => this.#forward(rows), this.#loss);
   }
 
   snapshot(): Float32Array[] {
@@ -100,6 +111,37 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
 
   currentWeights(): Float32Array[] {
     return this.weights.map((w) => Float32Array.from(w));
+  }
+
+  /**
+   * Forward and backward pass of the batch order[start .. start + rows): fills the gradients
+   * and returns `sum` plus the batch's summed loss (before any update), added row by row.
+   */
+  #lossAndGradients(order: Int32Array, start: number, rows: number, sum: number): number {
+    const y = this.#train.y;
+    gatherBatch(this.#train, this.#spec.inputSize, order, start, rows, this.#acts[0] as Float32Array);
+    this.#forward(rows);
+    const L = this.#activations.length;
+    const out = this.#acts[L] as Float32Array;
+    const delta = this.#deltas[L] as Float64Array;
+    if (this.#loss === 'mse') {
+      // d(SSE/rows)/d(output) = 2 (output - y) / rows, times the activation's slope.
+      for (let r = 0; r < rows; r++) {
+        const diff = (out[r] as number) - (y[order[start + r] as number] as number);
+        sum += diff * diff;
+        delta[r] = ((2 * diff) / rows) * slope(this.#activations[L - 1] as Activation, out[r] as number);
+      }
+    } else {
+      // Binary cross-entropy on a sigmoid output: the delta is already through the sigmoid (loss.ts).
+      for (let r = 0; r < rows; r++) {
+        const p = out[r] as number;
+        const target = y[order[start + r] as number] as number;
+        sum += bceRow(p, target);
+        delta[r] = bceOutputSlope(p, target) / rows;
+      }
+    }
+    this.#backward(rows);
+    return sum;
   }
 
   /** acts[l + 1] = activation(acts[l] W_l + b_l) for the first `rows` rows. */

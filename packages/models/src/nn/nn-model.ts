@@ -6,7 +6,9 @@ import { loadTf, type Tf } from '../tf';
 import { DenseNetwork, weightName, weightShapes } from './dense-network';
 import { EarlyStoppingRule, type EarlyStoppingOptions } from './early-stopping';
 import { checkFitSize, NetworkDivergedError } from './fit-faults';
+import { FusedRunner } from './fused-runner';
 import { layersModelFiles, readLayersModel, writeLayersModel } from './layers-format';
+import { bceRow, checkTargets, type LossName, resolveLoss } from './loss';
 import { glorotUniform, STREAM, uniform } from './seeded-random';
 import {
   isPositiveInteger,
@@ -17,10 +19,10 @@ import {
   resolveNetwork,
   resolveOptimizer,
 } from './spec';
-import { FusedRunner } from './fused-runner';
 import { simdAvailable } from './simd/kernels';
+import { SimdPredictor } from './simd/simd-predictor';
 import { SimdRunner } from './simd/simd-runner';
-import { meanSquaredError, TfjsRunner } from './tfjs-runner';
+import { meanSquaredError, networkLoss, TfjsRunner } from './tfjs-runner';
 import { type EpochLog, type EpochRunner, type LoopResult, type LoopSettings, TrainingDiverged, trainLoop } from './train-loop';
 
 export interface NnOptions {
@@ -45,16 +47,27 @@ export interface NnFitOptions {
   readonly checkpoint?: { readonly dir: string };
   readonly onEpochEnd?: (log: EpochLog) => void;
   /**
+   * What training minimises (and `history` records). 'mse': mean squared error, for a numeric
+   * target. 'binaryCrossentropy': Keras' `binary_crossentropy` (output clipped to
+   * [1e-7, 1 - 1e-7]), for targets in [0, 1] such as a 0/1 direction; the last layer must then
+   * be a sigmoid, and the network forecasts a probability. @default 'mse'
+   */
+  readonly loss?: LossName;
+  /**
    * How batches are computed. 'simd': our WebAssembly SIMD kernels (float32, like TensorFlow.js),
-   * the fastest at every size measured. 'fused': one JavaScript pass per epoch with float64
-   * sums. 'tfjs': TensorFlow.js kernels on the active backend. 'auto' takes 'simd' (or 'fused'
-   * where WebAssembly SIMD is missing). All three agree to float32 rounding. @default 'auto'
+   * which train and then predict without loading TensorFlow.js at all. 'tfjs': TensorFlow.js
+   * kernels on the active backend, which then also predict: a check of the kernels, and the
+   * trainer for a TensorFlow.js backend of one's own. Both agree to float32 rounding.
+   * 'auto' takes 'simd', or 'tfjs' on a runtime without WebAssembly SIMD. @default 'auto'
    */
   readonly trainer?: 'auto' | Trainer;
 }
 
-export type Trainer = 'tfjs' | 'fused' | 'simd';
-export const TRAINERS: readonly Trainer[] = ['fused', 'simd', 'tfjs'];
+export type Trainer = 'simd' | 'tfjs';
+export const TRAINERS: readonly Trainer[] = ['simd', 'tfjs'];
+
+/** `NnFitResult.backend` when no TensorFlow.js backend took part: the SIMD kernels trained and predict. */
+export const NO_TF_BACKEND = 'none';
 
 export interface NnFitResult extends FitResult {
   readonly epochsRun: number;
@@ -64,22 +77,50 @@ export interface NnFitResult extends FitResult {
   readonly stoppedEarly: boolean;
   readonly restoredBestWeights: boolean;
   readonly trainer: Trainer;
-  /** TensorFlow.js backend in use: it trained the network when trainer is 'tfjs', and it predicts. */
+  /**
+   * The TensorFlow.js backend that trained the network and predicts, when trainer is 'tfjs'
+   * ('wasm', 'cpu', 'tensorflow'); 'none' (NO_TF_BACKEND) when the SIMD kernels did both: they
+   * are our own WebAssembly, and their numbers do not depend on any TensorFlow.js backend.
+   */
   readonly backend: string;
+  /** The loss trained on (`history` holds it per epoch). */
+  readonly loss: LossName;
+  /** Mean `loss` on the training rows at the parameters the model ends with (`trainMse` for 'mse'). */
+  readonly trainLoss: number;
   readonly seconds: number;
 }
 
 export const DEFAULT_SEED = 42;
 
-/** A dense network trained with TensorFlow.js, mirroring Keras' Dense/SGD/Adam/MSE defaults. */
+/** The float64 oracle's fit (`fitWithOracle`): an NnFitResult whose trainer is the fused pass. */
+export type OracleFitResult = Omit<NnFitResult, 'trainer'> & { readonly trainer: 'fused' };
+
+/** Where a fitted network's forward pass runs: the SIMD kernels, or the TensorFlow.js network that trained it. */
+type Fitted = { readonly by: 'kernels'; readonly predictor: SimdPredictor } | { readonly by: 'tfjs'; readonly net: DenseNetwork };
+
+/** Set in NnModel's static block: `#fit` with the oracle runner, for `fitWithOracle`. */
+let oracleFit: (model: NnModel, x: Features, y: Target, options: NnFitOptions) => OracleFitResult;
+
+/**
+ * A dense network mirroring Keras' Dense/SGD/Adam defaults and its MSE and binary cross-entropy
+ * losses. By default our SIMD kernels train it and predict with it, and TensorFlow.js is never
+ * loaded; with `trainer: 'tfjs'` TensorFlow.js kernels do both. Saved in the TensorFlow.js
+ * layers format either way.
+ */
 export class NnModel implements Model<NnFitResult, NnFitOptions> {
   readonly kind = 'nn';
   readonly network: ResolvedNetwork;
   readonly optimizer: ResolvedOptimizer;
   /** No learning rate was given: the optimizer's default is in use (divergence messages say so). */
   readonly #defaultLearningRate: boolean;
-  #net: DenseNetwork | undefined;
+  #fitted: Fitted | undefined;
+  /** The loss of the last fit (or the one a loaded model's metadata names), noted in saved files. */
+  #loss: LossName = 'mse';
   #inTraining: (() => Float32Array[]) | undefined;
+
+  static {
+    oracleFit = (model, x, y, options) => model.#fit(x, y, options, true) as OracleFitResult;
+  }
 
   constructor(options: NnOptions) {
     this.network = resolveNetwork(options.network);
@@ -88,6 +129,10 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
   }
 
   fit(x: Features, y: Target, options: NnFitOptions = {}): NnFitResult {
+    return this.#fit(x, y, options, false) as NnFitResult;
+  }
+
+  #fit(x: Features, y: Target, options: NnFitOptions, oracle: boolean): NnFitResult | OracleFitResult {
     const started = performance.now();
     const epochs = options.epochs ?? 1;
     const batchSize = options.batchSize ?? 32;
@@ -95,69 +140,86 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     if (!isPositiveInteger(epochs)) throw new UserError(`epochs must be a positive integer, got ${epochs}`);
     if (!isPositiveInteger(batchSize)) throw new UserError(`batchSize must be a positive integer, got ${batchSize}`);
     if (!Number.isInteger(seed)) throw new UserError(`seed must be an integer, got ${seed}`);
+    const loss = resolveLoss(options.loss, this.network);
     const trainX = this.checkedFeatures(x, 'training features');
     if (trainX.rows === 0) throw new UserError('nn: no training rows');
     const trainY = toTarget(y, trainX.rows, 'training target');
+    checkTargets(loss, trainY, 'training target');
     const validation = options.validation && {
       x: this.checkedFeatures(options.validation.x, 'validation features'),
       y: options.validation.y,
     };
     const valY = validation && toTarget(validation.y, validation.x.rows, 'validation target');
     if (validation?.x.rows === 0) throw new UserError('nn: validation data has no rows');
+    if (valY) checkTargets(loss, valY, 'validation target');
     const rule = options.earlyStopping && new EarlyStoppingRule(options.earlyStopping);
     // Before anything is allocated: a network too big for memory is the user's to shrink.
     checkFitSize(this.network, { optimizer: this.optimizer.name, batchRows: Math.min(batchSize, trainX.rows), earlyStopping: rule !== undefined });
+    const trainer = oracle ? 'fused' : chooseTrainer(options.trainer ?? 'auto');
     let targetMeanSquare = 0;
     for (let i = 0; i < trainY.length; i++) targetMeanSquare += (trainY[i] as number) ** 2;
     targetMeanSquare /= trainY.length;
 
-    const tf = loadTf();
-    this.#net?.dispose();
-    this.#net = undefined;
-    const draw = uniform(seed, STREAM.initialWeights);
-    const initial = weightShapes(this.network).map((shape, i) =>
-      i % 2 === 0 ? glorotUniform(shape[0] as number, shape[1] as number, draw) : new Float32Array(shape[0] as number),
-    );
-    const trainer = chooseTrainer(options.trainer ?? 'auto');
+    this.dispose();
+    this.#loss = loss;
+    const initial = initialWeights(this.network, seed);
     const monitor = validation ? 'val_loss' : 'loss';
-    const settings = {
+    const settings: LoopSettings = {
       rows: trainX.rows,
       epochs,
       shuffle: options.shuffle ?? true,
       seed,
       hasValidation: validation !== undefined,
       targetMeanSquare,
+      loss,
       ...(rule && options.earlyStopping ? { earlyStopping: { rule, restoreBestWeights: options.earlyStopping.restoreBestWeights } } : {}),
       ...(options.checkpoint ? { onNewBest: this.checkpointWriter(options.checkpoint.dir, seed, monitor) } : {}),
       ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
     };
     let result: LoopResult;
-    if (trainer === 'fused' || trainer === 'simd') {
+    let trainMse: number;
+    let trainLoss: number;
+    let backend = NO_TF_BACKEND;
+    if (trainer !== 'tfjs') {
+      // The kernels (or the oracle) train on float32 copies; no TensorFlow.js call anywhere.
       const data = (m: FeatureMatrix, t: Float64Array) => ({ rows: m.rows, x: Float32Array.from(m.data), y: Float32Array.from(t) });
-      const args = [this.network, initial, this.optimizer, data(trainX, trainY), validation && valY && data(validation.x, valY), batchSize] as const;
+      const train = data(trainX, trainY);
+      const args = [this.network, initial, this.optimizer, train, validation && valY && data(validation.x, valY), batchSize, loss] as const;
       const runner: EpochRunner<unknown> & { readonly weights: Float32Array[] } = trainer === 'fused' ? new FusedRunner(...args) : new SimdRunner(...args);
       result = this.diverging(() => this.trainWithoutTf(runner, settings));
-      this.#net = new DenseNetwork(tf, this.network, runner.currentWeights());
+      const predictor = new SimdPredictor(this.network, runner.currentWeights());
+      this.#fitted = { by: 'kernels', predictor };
+      // The kernels' forward pass, as predict() runs it, against the float32 targets trained on;
+      // sums in float64.
+      const out = predictor.predict(trainX);
+      let sse = 0;
+      let sum = 0;
+      for (let r = 0; r < out.length; r++) {
+        sse += ((out[r] as number) - (train.y[r] as number)) ** 2;
+        if (loss !== 'mse') sum += bceRow(out[r] as number, train.y[r] as number);
+      }
+      trainMse = sse / out.length;
+      trainLoss = loss === 'mse' ? trainMse : sum / out.length;
     } else {
+      const tf = loadTf();
+      backend = tf.getBackend();
       const net = new DenseNetwork(tf, this.network, initial);
-      this.#net = net;
-      const tensors = [toTensor(tf, trainX), column(tf, trainY)];
+      this.#fitted = { by: 'tfjs', net };
+      const tensors = [toTensor(tf, trainX), column(tf, trainY)] as const;
       const valTensors = validation && valY ? [toTensor(tf, validation.x), column(tf, valY)] : [];
-      const runner = new TfjsRunner(tf, net, this.optimizer, { x: tensors[0] as Tensor2D, y: tensors[1] as Tensor2D },
-        valTensors.length ? { x: valTensors[0] as Tensor2D, y: valTensors[1] as Tensor2D } : undefined, batchSize);
+      const runner = new TfjsRunner(tf, net, this.optimizer, { x: tensors[0], y: tensors[1] },
+        valTensors.length ? { x: valTensors[0] as Tensor2D, y: valTensors[1] as Tensor2D } : undefined, batchSize, loss);
       try {
         result = this.diverging(() => trainLoop(runner, settings));
+        trainMse = meanSquaredError(tf, net, tensors[0], tensors[1]);
+        trainLoss = loss === 'mse' ? trainMse : networkLoss(tf, net, tensors[0], tensors[1], loss);
       } finally {
         runner.dispose();
         tf.dispose([...tensors, ...valTensors]);
       }
     }
-    const net = this.#net;
-    const trainTensors = [toTensor(tf, trainX), column(tf, trainY)] as const;
-    const trainMse = meanSquaredError(tf, net, trainTensors[0], trainTensors[1]);
-    tf.dispose([...trainTensors]);
     // Every epoch's loss was finite, but the last update may still have made the weights NaN.
-    if (!Number.isFinite(trainMse)) throw this.diverged(new TrainingDiverged(result.epochsRun, 'training loss', trainMse, Number.NaN));
+    if (!Number.isFinite(trainMse) || !Number.isFinite(trainLoss)) throw this.diverged(new TrainingDiverged(result.epochsRun, 'training loss', trainLoss, Number.NaN));
     return {
       history: { loss: result.loss, ...(result.valLoss ? { valLoss: result.valLoss } : {}) },
       trainMse,
@@ -167,16 +229,19 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
       stoppedEarly: result.stoppedEarly,
       restoredBestWeights: result.restoredBestWeights,
       trainer,
-      backend: tf.getBackend(),
+      backend,
+      loss,
+      trainLoss,
       seconds: (performance.now() - started) / 1000,
     };
   }
 
   predict(x: Features): Float64Array {
-    const net = this.fitted();
+    const fitted = this.fitted();
     const m = this.checkedFeatures(x, 'features');
+    if (fitted.by === 'kernels') return fitted.predictor.predict(m);
     const tf = loadTf();
-    const out = tf.tidy(() => net.forward(toTensor(tf, m)));
+    const out = tf.tidy(() => fitted.net.forward(toTensor(tf, m)));
     const values = Float64Array.from(out.dataSync());
     out.dispose();
     return values;
@@ -199,10 +264,11 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
   /** The raw float32 weights (kernel, bias per layer): what bit-identity checks compare. */
   weights(): Float32Array[] {
     if (this.#inTraining) return this.#inTraining();
-    return this.fitted().readWeights();
+    const fitted = this.fitted();
+    return fitted.by === 'kernels' ? fitted.predictor.weights() : fitted.net.readWeights();
   }
 
-  /** model.json + weights.bin in the TensorFlow.js layers format. */
+  /** model.json + weights.bin in the TensorFlow.js layers format, written without TensorFlow.js (layers-format.ts). */
   save(dir: string): void {
     writeLayersModel(dir, { spec: this.network, weights: this.weights(), metadata: this.metadata() });
   }
@@ -212,20 +278,28 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
    * `userDefinedMetadata.backtest` beside the optimizer (e.g. the fit's seed).
    */
   files(notes: Record<string, unknown> = {}): ModelFiles {
-    return networkFiles(this.network, this.optimizer, this.weights(), notes);
+    return networkFiles(this.network, this.optimizer, this.weights(), { ...this.lossNote(), ...notes });
   }
 
+  /** Frees the TensorFlow.js variables of a network the 'tfjs' trainer fitted; the model is unfitted after. */
   dispose(): void {
-    this.#net?.dispose();
-    this.#net = undefined;
+    if (this.#fitted?.by === 'tfjs') this.#fitted.net.dispose();
+    this.#fitted = undefined;
   }
 
-  /** Loads a network saved by `save` or a checkpoint (or any tfjs-layers Sequential of Dense layers). */
+  /**
+   * Loads a network saved by `save` or a checkpoint (or any tfjs-layers Sequential of Dense
+   * layers). It predicts with the SIMD kernels, so loading and predicting need no TensorFlow.js;
+   * only on a runtime without WebAssembly SIMD does TensorFlow.js predict instead.
+   */
   static load(dir: string): NnModel {
     const saved = readLayersModel(dir);
-    const notes = (saved.metadata['backtest'] ?? {}) as { optimizer?: OptimizerSpec };
+    const notes = (saved.metadata['backtest'] ?? {}) as { optimizer?: OptimizerSpec; loss?: LossName };
     const model = new NnModel({ network: saved.spec, ...(notes.optimizer ? { optimizer: notes.optimizer } : {}) });
-    model.#net = new DenseNetwork(loadTf(), model.network, saved.weights);
+    if (notes.loss === 'binaryCrossentropy') model.#loss = notes.loss;
+    model.#fitted = simdAvailable()
+      ? { by: 'kernels', predictor: new SimdPredictor(model.network, saved.weights) }
+      : { by: 'tfjs', net: new DenseNetwork(loadTf(), model.network, saved.weights) };
     return model;
   }
 
@@ -240,8 +314,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
   }
 
   private diverged(d: TrainingDiverged): NetworkDivergedError {
-    this.#net?.dispose();
-    this.#net = undefined;
+    this.dispose();
     return new NetworkDivergedError({
       epoch: d.epoch,
       monitor: d.monitor,
@@ -270,8 +343,13 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     };
   }
 
+  /** The loss in the metadata when it is not the default, so files of MSE fits stay as they were. */
+  private lossNote(): Record<string, unknown> {
+    return this.#loss === 'mse' ? {} : { loss: this.#loss };
+  }
+
   private metadata(extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return nnMetadata(this.optimizer, extra);
+    return nnMetadata(this.optimizer, { ...this.lossNote(), ...extra });
   }
 
   private checkedFeatures(x: Features, what: string): FeatureMatrix {
@@ -282,10 +360,28 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
     return m;
   }
 
-  private fitted(): DenseNetwork {
-    if (!this.#net) throw new UserError('network is not fitted: call fit() or loadNetwork() first');
-    return this.#net;
+  private fitted(): Fitted {
+    if (!this.#fitted) throw new UserError('network is not fitted: call fit() or loadNetwork() first');
+    return this.#fitted;
   }
+}
+
+/**
+ * Tests only (exported from this file, not from the package index): `model.fit` with the fused
+ * float64 pass (fused-runner.ts) as the runner, through the same checks, initial weights, epoch
+ * driver and divergence rule, so the float32 trainers can be held against it. The fitted model
+ * predicts with the SIMD kernels. `options.trainer` is ignored.
+ */
+export function fitWithOracle(model: NnModel, x: Features, y: Target, options: NnFitOptions = {}): OracleFitResult {
+  return oracleFit(model, x, y, options);
+}
+
+/** A fit's initial weights for `seed`: Glorot-uniform kernels and zero biases, kernel, bias per layer (Keras' defaults). */
+export function initialWeights(network: ResolvedNetwork, seed: number): Float32Array[] {
+  const draw = uniform(seed, STREAM.initialWeights);
+  return weightShapes(network).map((shape, i) =>
+    i % 2 === 0 ? glorotUniform(shape[0] as number, shape[1] as number, draw) : new Float32Array(shape[0] as number),
+  );
 }
 
 /** model.json's `userDefinedMetadata`: our format, the optimizer, and any notes (seed, epoch...). */
@@ -308,15 +404,26 @@ export function loadNetwork(dir: string): NnModel {
 }
 
 /**
- * 'auto': the SIMD kernels, on every backend: they make no TensorFlow.js call while training and
- * beat both the fused JavaScript pass and TensorFlow.js' wasm and cpu kernels at every size
- * measured here, 2-4-1 to 2-300-100-1 (bench/cases/nn-trainers.js). The native backend could
- * not be measured here; `trainer: 'tfjs'` forces TensorFlow.js kernels.
+ * 'auto': the SIMD kernels, on every backend: they make no TensorFlow.js call while training or
+ * predicting, and beat TensorFlow.js' wasm and cpu kernels at every size measured here, 2-4-1 to
+ * 2-300-100-1 (bench/cases/nn-trainers.js). The native backend could not be measured here;
+ * `trainer: 'tfjs'` forces TensorFlow.js kernels.
+ *
+ * Where WebAssembly SIMD is missing (Node before 16.4; never on the Node 20 this package needs),
+ * 'auto' falls back to 'tfjs', which gives the same numbers to float32 rounding, only slower;
+ * asking for 'simd' there is a UserError, not a silent change of trainer.
  */
 export function chooseTrainer(requested: 'auto' | Trainer): Trainer {
-  if (TRAINERS.includes(requested as Trainer)) return requested as Trainer;
-  if (requested !== 'auto') throw new UserError(`trainer must be auto, ${TRAINERS.join(', ')}, got "${String(requested)}"`);
-  return simdAvailable() ? 'simd' : 'fused';
+  if (requested === 'tfjs') return 'tfjs';
+  if (requested === 'simd') {
+    if (!simdAvailable()) throw new UserError('trainer simd needs WebAssembly SIMD, which this JavaScript runtime lacks (Node 16.4 or later has it); use trainer auto or tfjs');
+    return 'simd';
+  }
+  if (requested === 'auto') return simdAvailable() ? 'simd' : 'tfjs';
+  if ((requested as string) === 'fused') {
+    throw new UserError('trainer "fused" is no longer offered (the float64 pass is now only the tests\' reference): use auto, simd or tfjs, which give its numbers to float32 rounding');
+  }
+  throw new UserError(`trainer must be auto, ${TRAINERS.join(', ')}, got "${String(requested)}"`);
 }
 
 function toTensor(tf: Tf, m: FeatureMatrix): Tensor2D {

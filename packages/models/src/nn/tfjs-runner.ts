@@ -1,6 +1,7 @@
 import type { Optimizer, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../tf';
-import type { BatchConstants, DenseNetwork } from './dense-network';
+import { type BatchConstants, binaryCrossentropyRows, type DenseNetwork } from './dense-network';
+import type { LossName } from './loss';
 import type { ResolvedOptimizer } from './spec';
 import type { EpochRunner } from './train-loop';
 
@@ -20,6 +21,7 @@ export class TfjsRunner implements EpochRunner<Tensor[]> {
   readonly #perSize: Map<number, BatchConstants>;
   readonly #optimizer: Optimizer | undefined;
   readonly #explicitTranspose: boolean;
+  readonly #loss: LossName;
   #initialLoss: number | undefined;
 
   constructor(
@@ -29,18 +31,22 @@ export class TfjsRunner implements EpochRunner<Tensor[]> {
     train: { readonly x: Tensor2D; readonly y: Tensor2D },
     validation: { readonly x: Tensor2D; readonly y: Tensor2D } | undefined,
     batchSize: number,
+    loss: LossName = 'mse',
   ) {
     this.#tf = tf;
+    this.#loss = loss;
     this.#net = net;
     this.#train = train;
     this.#validation = validation;
     const n = train.x.shape[0];
     this.#batchSize = Math.min(batchSize, n);
     // Plain SGD folds the learning rate into d(loss)/d(output) (2 lr / rows instead of 2 / rows),
-    // so each weight update is a single subtraction; Adam needs the true gradient.
+    // so each weight update is a single subtraction; Adam needs the true gradient. (For
+    // cross-entropy the factor is 1, not MSE's 2: see DenseNetwork.gradients.)
     const sgd = optimizer.name === 'sgd';
+    const factor = loss === 'mse' ? 2 : 1;
     const constants = (rows: number): BatchConstants => ({
-      outputScale: tf.scalar(sgd ? (2 * optimizer.learningRate) / rows : 2 / rows),
+      outputScale: tf.scalar(sgd ? (factor * optimizer.learningRate) / rows : factor / rows),
       onesRow: tf.ones([1, rows]),
     });
     this.#perSize = new Map([[this.#batchSize, constants(this.#batchSize)]]);
@@ -57,7 +63,7 @@ export class TfjsRunner implements EpochRunner<Tensor[]> {
       return [tf.gather(this.#train.x, idx), tf.gather(this.#train.y, idx)];
     });
     const variables = [...this.#net.kernels, ...this.#net.biases];
-    // Batch SSEs stay on the device; one addN and one read per epoch.
+    // Batch losses (summed over rows) stay on the device; one addN and one read per epoch.
     const batchSse: Tensor2D[] = [];
     for (let start = 0; start < n; start += this.#batchSize) {
       const rows = Math.min(this.#batchSize, n - start);
@@ -65,7 +71,7 @@ export class TfjsRunner implements EpochRunner<Tensor[]> {
         tf.tidy(() => {
           const xb = tf.slice(xs, [start, 0], [rows, features]);
           const yb = tf.slice(ys, [start, 0], [rows, 1]);
-          const { grads, sse } = this.#net.gradients(xb, yb, this.#perSize.get(rows) as BatchConstants, this.#explicitTranspose);
+          const { grads, sse } = this.#net.gradients(xb, yb, this.#perSize.get(rows) as BatchConstants, this.#explicitTranspose, this.#loss);
           if (this.#optimizer) this.#optimizer.applyGradients(grads);
           else for (const v of variables) v.assign(tf.sub(v, grads[v.name] as Tensor));
           return sse;
@@ -82,7 +88,7 @@ export class TfjsRunner implements EpochRunner<Tensor[]> {
 
   validationLoss(): number {
     const v = this.#validation;
-    return v ? meanSquaredError(this.#tf, this.#net, v.x, v.y) : Number.NaN;
+    return v ? networkLoss(this.#tf, this.#net, v.x, v.y, this.#loss) : Number.NaN;
   }
 
   snapshot(): Tensor[] {
@@ -113,11 +119,18 @@ export class TfjsRunner implements EpochRunner<Tensor[]> {
 
 /** Mean squared error of the network on (x, y), in one pass. */
 export function meanSquaredError(tf: Tf, net: DenseNetwork, x: Tensor2D, y: Tensor2D): number {
-  const sse = tf.tidy(() => {
-    const diff = tf.sub(net.forward(x), y);
+  return networkLoss(tf, net, x, y, 'mse');
+}
+
+/** Mean `loss` of the network on (x, y), in one pass. */
+export function networkLoss(tf: Tf, net: DenseNetwork, x: Tensor2D, y: Tensor2D, loss: LossName): number {
+  const sum = tf.tidy(() => {
+    const out = net.forward(x);
+    if (loss === 'binaryCrossentropy') return tf.sum(binaryCrossentropyRows(tf, out, y));
+    const diff = tf.sub(out, y);
     return tf.matMul(diff, diff, true, false);
   });
-  const value = (sse.dataSync()[0] as number) / x.shape[0];
-  sse.dispose();
+  const value = (sum.dataSync()[0] as number) / x.shape[0];
+  sum.dispose();
   return value;
 }

@@ -1,25 +1,29 @@
 import type { EarlyStoppingRule } from './early-stopping';
-import { DIVERGENCE_FACTOR } from './fit-faults';
+import { divergenceThreshold } from './fit-faults';
+import type { LossName } from './loss';
 import { shuffleInPlace, STREAM, uniform } from './seeded-random';
 
 export interface EpochLog {
   /** 1-based. */
   readonly epoch: number;
-  /** Mean of the epoch's batch MSEs weighted by batch size (Keras' `loss`). */
+  /** Mean of the epoch's batch losses (MSE, or cross-entropy) weighted by batch size (Keras' `loss`). */
   readonly loss: number;
-  /** Full-pass MSE on the validation rows after the epoch (Keras' `val_loss`). */
+  /** Full-pass loss on the validation rows after the epoch (Keras' `val_loss`). */
   readonly valLoss?: number;
 }
 
 /**
- * One way of running minibatch epochs (our SIMD kernels, TensorFlow.js kernels, or one fused
- * JavaScript pass).
- * The driver below owns everything else, so both runners share the Keras semantics exactly.
+ * One way of running minibatch epochs (our SIMD kernels, TensorFlow.js kernels, the tests'
+ * float64 oracle, or another model's own runner).
+ * The driver below owns everything else, so every runner shares the Keras semantics exactly.
  */
 export interface EpochRunner<Snapshot> {
-  /** Trains one epoch over the rows in `order`, batch by batch; returns SSE summed over batches. */
+  /**
+   * Trains one epoch over the rows in `order`, batch by batch; returns the loss summed over the
+   * rows (for MSE the SSE), each batch's taken before its update.
+   */
   runEpoch(order: Int32Array): number;
-  /** Full-pass mean squared error on the validation rows. */
+  /** Full-pass mean loss (MSE, or the runner's loss) on the validation rows. */
   validationLoss(): number;
   snapshot(): Snapshot;
   restore(snapshot: Snapshot): void;
@@ -27,8 +31,8 @@ export interface EpochRunner<Snapshot> {
   /** Current weights (kernel, bias per layer), for checkpoints. */
   currentWeights(): Float32Array[];
   /**
-   * Mean squared error of the first batch of the first epoch, before its update: the untrained
-   * network's loss, the scale divergence is judged against. NaN before the first epoch.
+   * Mean loss of the first batch of the first epoch, before its update: the untrained network's
+   * loss, the scale divergence is judged against. NaN before the first epoch.
    */
   initialLoss(): number;
 }
@@ -53,8 +57,13 @@ export interface LoopSettings {
   readonly shuffle: boolean;
   readonly seed: number;
   readonly hasValidation: boolean;
-  /** Mean square of the training targets (the loss of forecasting 0), a floor of the divergence scale. @default 0 */
+  /** Mean square of the training targets (the loss of forecasting 0), a floor of MSE's divergence scale. @default 0 */
   readonly targetMeanSquare?: number;
+  /**
+   * The loss the runner computes, which sets the divergence rule (`divergenceThreshold` in
+   * fit-faults.ts): binary cross-entropy has a scale of its own. @default 'mse'
+   */
+  readonly loss?: LossName;
   readonly earlyStopping?: { readonly rule: EarlyStoppingRule; readonly restoreBestWeights: boolean };
   /** Called when the monitored loss reaches a new minimum (strictly lower), before the next epoch. */
   readonly onNewBest?: (epoch: number, value: number, weights: () => Float32Array[]) => void;
@@ -73,9 +82,10 @@ export interface LoopResult {
 
 /**
  * Keras-style epochs: reshuffle (seeded), train, evaluate, early-stop, checkpoint. The epoch loss
- * is the SSE summed over batches divided by the rows, which is Keras' batch-size-weighted mean
- * of batch losses. An epoch whose training loss is not finite or has grown DIVERGENCE_FACTOR
- * times past the loss before training, or whose validation loss is not finite, throws
+ * is the loss summed over the rows divided by the rows, which is Keras' batch-size-weighted mean
+ * of batch losses. An epoch whose training loss is not finite or has grown past
+ * `divergenceThreshold` (for MSE, DIVERGENCE_FACTOR times the loss before training), or whose
+ * validation loss is not finite, throws
  * `TrainingDiverged`: the losses are computed anyway, so the check costs nothing, and it stops a
  * fit whose forecasts would be NaN or nonsense.
  */
@@ -95,8 +105,8 @@ export function trainLoop<S>(runner: EpochRunner<S>, settings: LoopSettings): Lo
       if (settings.shuffle) shuffleInPlace(order, draw);
       const epochLoss = runner.runEpoch(order) / settings.rows;
       const before = runner.initialLoss();
-      const scale = Math.max(settings.targetMeanSquare ?? 0, before);
-      if (!Number.isFinite(epochLoss) || epochLoss > DIVERGENCE_FACTOR * scale) throw new TrainingDiverged(epoch, 'training loss', epochLoss, before);
+      const limit = divergenceThreshold(settings.loss ?? 'mse', before, settings.targetMeanSquare ?? 0);
+      if (!Number.isFinite(epochLoss) || epochLoss > limit) throw new TrainingDiverged(epoch, 'training loss', epochLoss, before);
       loss.push(epochLoss);
       const epochValLoss = valLoss ? runner.validationLoss() : undefined;
       if (epochValLoss !== undefined && !Number.isFinite(epochValLoss)) throw new TrainingDiverged(epoch, 'validation loss', epochValLoss, before);

@@ -33,6 +33,12 @@ export function compareRows(s: CompareSummaryDoc): CompareRow[] {
     add('forecast', 'Forecast MAE (of the return)', 'forecast.mae', pct);
     add('forecast', 'Directional accuracy', 'forecast.directionalAccuracy', pct);
     add('forecast', 'Out-of-sample R² (vs historical mean)', 'forecast.r2OutOfSample', num(4));
+    if (s.configurations.some((l) => (s.results[l]?.forecast as { target?: string } | undefined)?.target === 'direction')) {
+      add('forecast', 'Direction accuracy (target=direction)', 'forecast.accuracy', pct);
+      add('forecast', 'Log loss (target=direction)', 'forecast.logLoss', num(4));
+      add('forecast', 'Brier score (target=direction)', 'forecast.brier', num(4));
+      add('forecast', 'ROC AUC (target=direction)', 'forecast.auc', num(3));
+    }
     add('forecast', 'Forecasts scored', 'forecast.n', count);
     add('forecast', 'DM vs no-change: statistic', 'significance.dm.statistic', num(2));
     add('forecast', 'DM vs no-change: p-value', 'significance.dm.pValue', pValue);

@@ -1,5 +1,5 @@
 import type { RunSummary, StrategyResult } from '../summary';
-import { best, METRIC_ROWS, num, pct } from '../terminal-table';
+import { best, forecastRows, METRIC_ROWS } from '../terminal-table';
 import { type Html, html, joinHtml } from './html';
 
 /** `data-value` holds the number exactly as summary.json has it, so a reader (or a test) can check the cell against the file. */
@@ -10,14 +10,6 @@ function cell(id: string, key: string, value: unknown, text: string, better: boo
 }
 
 const NONE = html`<td class="none">—<span class="mark"></span></td>`;
-
-const FORECAST_ROWS: { key: 'rmse' | 'mae' | 'directionalAccuracy' | 'r2OutOfSample' | 'n'; label: string; format: (v: number) => string }[] = [
-  { key: 'rmse', label: 'Forecast RMSE (of the return)', format: pct },
-  { key: 'mae', label: 'Forecast MAE (of the return)', format: pct },
-  { key: 'directionalAccuracy', label: 'Directional accuracy', format: pct },
-  { key: 'r2OutOfSample', label: 'Out-of-sample R² (vs historical mean)', format: num(4) },
-  { key: 'n', label: 'Forecasts scored', format: (v) => (Number.isFinite(v) ? String(v) : 'n/a') },
-];
 
 /**
  * The comparison table as plain HTML (readable with scripts off): the same rows, units and
@@ -35,8 +27,8 @@ export function metricsTable(summary: RunSummary): Html {
   for (const id of ids) {
     const f = summary.results[id]!.forecast;
     if (!f) continue;
-    for (const r of FORECAST_ROWS) {
-      const cells = ids.map((x) => (x === id ? cell(id, `forecast.${r.key}`, f[r.key], r.format(f[r.key]), false) : NONE));
+    for (const r of forecastRows(f)) {
+      const cells = ids.map((x) => (x === id ? cell(id, `forecast.${r.key}`, r.value, r.text, false) : NONE));
       rows.push(html`<tr class="forecast"><th scope="row">${r.label}</th>${cells}</tr>`);
     }
     const fits = summary.results[id]!.fits;

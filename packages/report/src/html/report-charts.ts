@@ -26,7 +26,8 @@ export function forecastPoints(record: RunRecord): ForecastPoint[] {
   for (const f of record.forecasts ?? []) {
     const i = row.get(f.label);
     const actual = i === undefined ? NaN : record.prices.close[i + 1];
-    if (actual !== undefined && Number.isFinite(actual)) points.push({ label: f.label, close: f.close, forecast: f.forecast, actual });
+    // A direction forecast has no price to draw (its probability is in predictions.csv).
+    if (actual !== undefined && Number.isFinite(actual) && Number.isFinite(f.forecast)) points.push({ label: f.label, close: f.close, forecast: f.forecast, actual });
   }
   return points;
 }

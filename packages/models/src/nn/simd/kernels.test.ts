@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { testUniforms } from '../../__fixtures__/test-data';
-import { ACTIVATION_CODE, kernelsWithArrays, simdAvailable } from './kernels';
+import { ACTIVATION_CODE, kernelsFor, kernelsWithArrays, simdAvailable } from './kernels';
 
 /**
  * The kernels against a float32 emulation in JavaScript: every wasm f32 operation is one
@@ -175,6 +175,31 @@ describe('the SIMD dense kernels', () => {
       expect(v![i]).toBe(vi);
       expect(wAdam![i]).toBe(f((w0[i] as number) - step));
     }
+  });
+
+  it('predictions have an instance of their own, whose arrays stay with their owner until another lays out its own', () => {
+    const training = kernelsWithArrays([64]);
+    const [train] = training.arrays as [Float32Array];
+    filled(train, 9);
+    const kept = Float32Array.from(train);
+    const owner = {};
+    const first = kernelsFor(owner, [16, 8]);
+    expect(first.fresh).toBe(true);
+    expect(first.kernels).not.toBe(training.kernels);
+    first.arrays[0]!.fill(3);
+    // The same owner and lengths: the same arrays, contents kept.
+    const again = kernelsFor(owner, [16, 8]);
+    expect(again.fresh).toBe(false);
+    expect(again.arrays[0]).toBe(first.arrays[0]);
+    expect(Array.from(again.arrays[0]!)).toEqual(Array.from({ length: 16 }, () => 3));
+    // Another owner, or other lengths: laid out afresh (zero-filled).
+    expect(kernelsFor({}, [16, 8]).fresh).toBe(true);
+    const back = kernelsFor(owner, [16, 8]);
+    expect(back.fresh).toBe(true);
+    expect(back.arrays[0]!.every((v) => v === 0)).toBe(true);
+    expect(kernelsFor(owner, [16, 9]).fresh).toBe(true);
+    // None of it touched the training instance's arrays.
+    expect(train).toEqual(kept);
   });
 
   it('the committed wasm is the build of assembly/dense-kernels.ts', () => {

@@ -39,23 +39,33 @@ export function simdAvailable(): boolean {
   }
 }
 
-let shared: { kernels: DenseKernels; base: number } | undefined;
+interface Slot {
+  readonly kernels: DenseKernels;
+  /** Bytes the module reserved for itself at the start of its memory; arrays go after. */
+  readonly base: number;
+  /** Who laid out the arrays last (`kernelsFor`), and what they were. */
+  owner?: object;
+  arrays?: Float32Array[];
+}
 
 /**
- * The thread's one instance of the kernels, holding float32 arrays of the given lengths (each
- * 16-byte aligned, zero-filled); an array's pointer is its `byteOffset`. One instance serves every
- * fit of the thread, because V8 speeds up the calls into an instance's functions only after many
- * of them (a fresh instance per fit kept every call on the slow generic path: ~0.2 us a call,
- * 15% of a small walk-forward). So the arrays are valid until the next call of this function:
- * it reuses (and, if it must grow, moves) the same memory. Fits within one thread run one at a
- * time, and a runner copies out what must outlive it.
+ * Two instances a thread: one trains, one predicts. A prediction made while a fit is running
+ * (a callback predicting with a fitted model) then cannot overwrite the training's arrays.
  */
-export function kernelsWithArrays(lengths: readonly number[]): { kernels: DenseKernels; arrays: Float32Array[] } {
-  if (!shared) {
+const slots: { train?: Slot; predict?: Slot } = {};
+
+function slot(which: 'train' | 'predict'): Slot {
+  let s = slots[which];
+  if (!s) {
     const kernels = new wasm.Instance(compiledKernels(), {}).exports as unknown as DenseKernels;
-    shared = { kernels, base: kernels.memory.buffer.byteLength }; // what the module reserved stays its own
+    s = { kernels, base: kernels.memory.buffer.byteLength }; // what the module reserved stays its own
+    slots[which] = s;
   }
-  const { kernels, base } = shared;
+  return s;
+}
+
+function layOut(s: Slot, lengths: readonly number[]): Float32Array[] {
+  const { kernels, base } = s;
   const offsets: number[] = [];
   let end = base;
   for (const n of lengths) {
@@ -67,5 +77,37 @@ export function kernelsWithArrays(lengths: readonly number[]): { kernels: DenseK
   if (end > have) kernels.memory.grow(Math.ceil((end - have) / page));
   const buffer = kernels.memory.buffer;
   new Uint8Array(buffer, base, end - base).fill(0);
-  return { kernels, arrays: lengths.map((n, i) => new Float32Array(buffer, offsets[i] as number, n)) };
+  s.owner = undefined;
+  s.arrays = undefined;
+  return lengths.map((n, i) => new Float32Array(buffer, offsets[i] as number, n));
+}
+
+/**
+ * The thread's training instance of the kernels, holding float32 arrays of the given lengths
+ * (each 16-byte aligned, zero-filled); an array's pointer is its `byteOffset`. One instance
+ * serves every fit of the thread, because V8 speeds up the calls into an instance's functions
+ * only after many of them (a fresh instance per fit kept every call on the slow generic path:
+ * ~0.2 us a call, 15% of a small walk-forward). So the arrays are valid until the next call of
+ * this function: it reuses (and, if it must grow, moves) the same memory. Fits within one thread
+ * run one at a time, and a runner copies out what must outlive it.
+ */
+export function kernelsWithArrays(lengths: readonly number[]): { kernels: DenseKernels; arrays: Float32Array[] } {
+  const s = slot('train');
+  return { kernels: s.kernels, arrays: layOut(s, lengths) };
+}
+
+/**
+ * The thread's prediction instance, with arrays of the given lengths laid out for `owner`.
+ * `fresh` is false when the last layout of this instance was `owner`'s with these lengths: its
+ * arrays, and what `owner` left in them (its weights), are still there, so a model that
+ * predicts row by row copies its weights in once, not once a row. `fresh` arrays are zero-filled.
+ */
+export function kernelsFor(owner: object, lengths: readonly number[]): { kernels: DenseKernels; arrays: Float32Array[]; fresh: boolean } {
+  const s = slot('predict');
+  const same = s.owner === owner && s.arrays !== undefined && s.arrays.length === lengths.length && s.arrays.every((a, i) => a.length === lengths[i]);
+  if (same) return { kernels: s.kernels, arrays: s.arrays as Float32Array[], fresh: false };
+  const arrays = layOut(s, lengths);
+  s.owner = owner;
+  s.arrays = arrays;
+  return { kernels: s.kernels, arrays, fresh: true };
 }

@@ -1,4 +1,5 @@
-import { chunkedMse, type DenseData, gatherBatch } from '../dense-data';
+import { chunkedLoss, type DenseData, gatherBatch } from '../dense-data';
+import { bceOutputSlope, bceRow, type LossName } from '../loss';
 import type { Activation, ResolvedNetwork, ResolvedOptimizer } from '../spec';
 import type { EpochRunner } from '../train-loop';
 import { ACTIVATION_CODE, type DenseKernels, kernelsWithArrays } from './kernels';
@@ -12,10 +13,12 @@ import { ACTIVATION_CODE, type DenseKernels, kernelsWithArrays } from './kernels
  * activations live in the module's memory for the whole fit; a batch is a dozen calls, and for
  * small networks the saved call overhead is the gain.
  *
- * Same semantics as the other runners: MSE loss, Keras' SGD/Adam updates (tfjs' Adam formula),
- * batches in the given order. Arithmetic is float32 like TensorFlow.js', but sums run in a
- * fixed order of their own, so results match the tfjs runner to float32 rounding, not bit for
- * bit; one seed gives bit-identical results on every machine and thread.
+ * Same semantics as the tfjs runner and the float64 oracle (fused-runner.ts): MSE or binary
+ * cross-entropy loss, Keras' SGD/Adam updates (tfjs' Adam formula), batches in the given order.
+ * Arithmetic is float32 like TensorFlow.js', but sums run in a fixed order of their own, so
+ * results match the tfjs runner to float32 rounding, not bit for bit; one seed gives
+ * bit-identical results on every machine and thread. The loss and the output layer's delta (one
+ * value a row) are computed here in JavaScript, the layers' work in the kernels.
  */
 export class SimdRunner implements EpochRunner<Float32Array> {
   readonly #k: DenseKernels;
@@ -35,9 +38,19 @@ export class SimdRunner implements EpochRunner<Float32Array> {
   readonly #validation: DenseData | undefined;
   readonly #batchSize: number;
   readonly #optimizer: ResolvedOptimizer;
+  readonly #loss: LossName;
   #initialLoss: number | undefined;
 
-  constructor(spec: ResolvedNetwork, initial: readonly Float32Array[], optimizer: ResolvedOptimizer, train: DenseData, validation: DenseData | undefined, batchSize: number) {
+  constructor(
+    spec: ResolvedNetwork,
+    initial: readonly Float32Array[],
+    optimizer: ResolvedOptimizer,
+    train: DenseData,
+    validation: DenseData | undefined,
+    batchSize: number,
+    loss: LossName = 'mse',
+  ) {
+    this.#loss = loss;
     this.#dims = [spec.inputSize, ...spec.layers.map((l) => l.units)];
     this.#acts = spec.layers.map((l) => ACTIVATION_CODE[l.activation as Activation]);
     this.#train = train;
@@ -86,30 +99,41 @@ export class SimdRunner implements EpochRunner<Float32Array> {
     const out = this.#layerOut[L] as Float32Array;
     const delta = this.#layerDelta[L] as Float32Array;
     const outAct = this.#acts[L - 1] as number;
-    let sse = 0;
+    const mse = this.#loss === 'mse';
+    let sum = 0;
     for (let start = 0; start < n; start += this.#batchSize) {
       const rows = Math.min(this.#batchSize, n - start);
       gatherBatch(this.#train, f, order, start, rows, input);
       this.#forward(rows);
-      // Output delta: d(SSE/rows)/d(output) = 2 (output - y) / rows, then the activation's slope.
-      for (let r = 0; r < rows; r++) {
-        const diff = (out[r] as number) - (y[order[start + r] as number] as number);
-        sse += diff * diff;
-        delta[r] = (2 * diff) / rows;
+      if (mse) {
+        // Output delta: d(SSE/rows)/d(output) = 2 (output - y) / rows, then the activation's slope.
+        for (let r = 0; r < rows; r++) {
+          const diff = (out[r] as number) - (y[order[start + r] as number] as number);
+          sum += diff * diff;
+          delta[r] = (2 * diff) / rows;
+        }
+      } else {
+        // Binary cross-entropy on a sigmoid output: the delta is already through the sigmoid (loss.ts).
+        for (let r = 0; r < rows; r++) {
+          const p = out[r] as number;
+          const target = y[order[start + r] as number] as number;
+          sum += bceRow(p, target);
+          delta[r] = bceOutputSlope(p, target) / rows;
+        }
       }
-      if (start === 0 && this.#initialLoss === undefined) this.#initialLoss = sse / rows;
-      this.#k.slopeMul(outAct, delta.byteOffset, out.byteOffset, rows);
+      if (start === 0 && this.#initialLoss === undefined) this.#initialLoss = sum / rows;
+      if (mse) this.#k.slopeMul(outAct, delta.byteOffset, out.byteOffset, rows);
       this.#backward(rows);
       this.#update();
     }
-    return sse;
+    return sum;
   }
 
   validationLoss(): number {
     const v = this.#validation;
     if (!v) return Number.NaN;
     const out = this.#layerOut[this.#acts.length] as Float32Array;
-    return chunkedMse(v, this.#dims[0] as number, this.#batchSize, this.#layerOut[0] as Float32Array, out, (rows) => this.#forward(rows));
+    return chunkedLoss(v, this.#dims[0] as number, this.#batchSize, this.#layerOut[0] as Float32Array, out, (rows) => this.#forward(rows), this.#loss);
   }
 
   snapshot(): Float32Array {

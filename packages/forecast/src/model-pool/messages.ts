@@ -1,9 +1,8 @@
-import type { BackendRequest } from '../backend';
-import { type FaultDetails, faultDetails } from '../nn/fit-faults';
-import type { FitJob, FitJobResult } from './fit-job';
+import { type FaultDetails, faultDetails } from '@backtest/models';
+import type { ModelJob, ModelJobResult } from './model-job';
 
 /** Main thread -> worker. */
-export type ToWorker = { readonly type: 'init'; readonly backend: BackendRequest } | { readonly type: 'job'; readonly index: number; readonly job: FitJob };
+export type ToWorker = { readonly type: 'job'; readonly index: number; readonly job: ModelJob };
 
 /**
  * Worker -> main thread. An error carries its name and exit code so a UserError stays a
@@ -11,11 +10,10 @@ export type ToWorker = { readonly type: 'init'; readonly backend: BackendRequest
  * thread rebuilds the very error the fit would have thrown there.
  */
 export type FromWorker =
-  | { readonly type: 'ready'; readonly backend: string }
-  | { readonly type: 'result'; readonly index: number; readonly result: FitJobResult }
+  | { readonly type: 'result'; readonly index: number; readonly result: ModelJobResult }
   | {
       readonly type: 'error';
-      readonly index?: number;
+      readonly index: number;
       readonly name: string;
       readonly message: string;
       readonly stack?: string;
@@ -23,13 +21,13 @@ export type FromWorker =
       readonly fault?: FaultDetails;
     };
 
-export function errorMessage(err: unknown, index?: number): FromWorker {
+export function errorMessage(err: unknown, index: number): FromWorker {
   const e = err instanceof Error ? err : new Error(String(err));
   const exitCode = (e as { exitCode?: unknown }).exitCode;
   const fault = faultDetails(err);
   return {
     type: 'error',
-    ...(index === undefined ? {} : { index }),
+    index,
     name: e.name,
     message: e.message,
     ...(e.stack ? { stack: e.stack } : {}),
