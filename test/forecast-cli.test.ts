@@ -28,7 +28,9 @@ describe('forecast strategies on the defaults', () => {
     expect(json([...args, '--threads', '1'])).toBe(a);
     expect(json([...args, '--threads', '2'])).toBe(a);
     const doc = JSON.parse(a);
-    expect(['tensorflow', 'wasm', 'cpu']).toContain(doc.backend);
+    // The SIMD kernels train and predict: no TensorFlow.js backend.
+    expect(doc.backend).toBe('none');
+    expect(doc.trainer).toBe('simd');
     expect(doc.results['nn-sma'].fits).toBe(Math.ceil(doc.period.months / 12));
   });
 

@@ -20,11 +20,15 @@ function tensorflowModules(args: string[]): string[] {
   return JSON.parse(line.slice(3)) as string[];
 }
 
-describe('TensorFlow.js loads only for strategies that train networks', () => {
+describe('TensorFlow.js loads only for models that train on it', () => {
   it.each([['sma'], ['buy-and-hold'], ['ols-sma']])('%s does not load it', (id) => {
     expect(tensorflowModules(['--strategy', id])).toEqual([]);
   });
-  it('nn-sma does (so the check above can fail)', () => {
-    expect(tensorflowModules(['--strategy', 'nn-sma', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12']).length).toBeGreaterThan(0);
+  it('nn-sma does not either: the SIMD kernels train and predict its networks', () => {
+    expect(tensorflowModules(['--strategy', 'nn-sma', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12'])).toEqual([]);
+  });
+  it('an LSTM does (so the checks above can fail), and so does the dense network checked with trainer=tfjs', () => {
+    expect(tensorflowModules(['--strategy', 'forecast', '--param', 'model=lstm', '--param', 'units=2', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12']).length).toBeGreaterThan(0);
+    expect(tensorflowModules(['--strategy', 'nn-sma', '--param', 'trainer=tfjs', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12']).length).toBeGreaterThan(0);
   });
 });

@@ -43,7 +43,9 @@ describe.each(MODELS)('forecast with model %s', (model, params) => {
   }, 120_000);
   if (model !== 'ridge') {
     it('never looks ahead (target direction)', async () => {
-      await assertNoLookAhead(forecast, { ...FAST, refit: '8', model, target: 'direction', ...params }, 6);
+      // Logistic regression refuses perfectly separated samples (a user error, not a leak): more
+      // training rows and more paths keep most of them checkable.
+      await assertNoLookAhead(forecast, { ...FAST, refit: '8', minTrain: '16', model, target: 'direction', ...params }, model === 'ols' ? 20 : 6);
     }, 120_000);
   }
 });

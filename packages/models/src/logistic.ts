@@ -5,9 +5,10 @@
  * Householder QR in householder-qr.ts, so correlated inputs (close and its SMA) lose no more
  * digits here than in OLS.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeDirectory, UserError, writeFileAtomic } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { jsonModelFiles, readJsonModel, saveModelFiles } from './json-model';
 import { normalSf } from '@backtest/metrics';
 import { toFeatureMatrix, toTarget } from './features';
 import { RankDeficiencyError, solveLeastSquares } from './householder-qr';
@@ -267,34 +268,23 @@ export class LogisticModel implements Model<LogisticFitResult, LogisticFitOption
   }
 
   save(dir: string): void {
-    makeDirectory(dir);
-    for (const [name, content] of Object.entries(this.files())) writeFileAtomic(join(dir, name), content);
+    saveModelFiles(dir, this.files());
   }
 
   /** `logistic.json`: the summary, every double exactly (what `save` writes). */
   files(): ModelFiles {
-    const body = { format: FORMAT, version: 1, summary: this.fitted() };
-    return { [FILE]: `${JSON.stringify(body, null, 2)}\n` };
+    return jsonModelFiles(FILE, FORMAT, { summary: this.fitted() });
   }
 
   dispose(): void {}
 
   /** Reads a model written by `save`. JSON keeps every double exactly, so predictions are identical. */
   static load(dir: string): LogisticModel {
-    const path = join(dir, FILE);
-    if (!existsSync(path)) throw new UserError(`no logistic model in ${dir}: ${FILE} is missing`);
-    let body: unknown;
-    try {
-      body = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (err) {
-      throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
-    }
-    const b = body as { format?: unknown; summary?: LogisticSummary };
-    if (b.format !== FORMAT || !b.summary || !Array.isArray(b.summary.coefficients)) {
-      throw new UserError(`${path}: not a logistic model written by @backtest/models`);
-    }
+    const { summary } = readJsonModel(dir, FILE, FORMAT, 'a logistic model', (b): b is { summary: LogisticSummary } =>
+      typeof b['summary'] === 'object' && b['summary'] !== null && Array.isArray((b['summary'] as { coefficients?: unknown }).coefficients),
+    );
     const model = new LogisticModel();
-    model.#summary = b.summary;
+    model.#summary = summary;
     return model;
   }
 

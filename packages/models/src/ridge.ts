@@ -1,6 +1,7 @@
 import { UserError } from '@backtest/core';
 import { toFeatureMatrix, toTarget } from './features';
 import { RankDeficiencyError, solveLeastSquares } from './householder-qr';
+import { jsonModelFiles } from './json-model';
 import type { Features, ModelFiles, Target } from './model';
 
 const FILE = 'ridge.json';
@@ -86,7 +87,7 @@ export class RidgeModel {
 
   /** `ridge.json`: alpha, intercept and coefficients, every double exactly. */
   files(): ModelFiles {
-    return { [FILE]: `${JSON.stringify({ format: FORMAT, version: 1, ...this.fitted() }, null, 2)}\n` };
+    return jsonModelFiles(FILE, FORMAT, { ...this.fitted() });
   }
 
   private fitted(): RidgeCoefficients {

@@ -11,7 +11,7 @@ describe('summary.json schema', () => {
     expect(parseSummaryJson(summaryJson(fixtureRecord()), 's.json').summary.strategy).toBe('sma');
     const forecast = summaryOf({ forecast: true });
     forecast.results['ols-sma'] = { ...forecast.results['ols-sma'], forecast: { rmse: 0.04, mae: 0.03, directionalAccuracy: 0.5, r2OutOfSample: null, n: 20 }, fits: 3 };
-    expect(parseSummaryJson(text(forecast), 's.json').summary.results['ols-sma']!.forecast!.r2OutOfSample).toBeNull();
+    expect((parseSummaryJson(text(forecast), 's.json').summary.results['ols-sma']!.forecast as { r2OutOfSample: unknown }).r2OutOfSample).toBeNull();
     const daily = summaryOf();
     daily.frequency = 'daily';
     daily.period = { start: '2020-01-02', end: '2020-12-31', periods: 250 };

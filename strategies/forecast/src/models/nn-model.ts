@@ -1,18 +1,16 @@
 import { defineParams, type ParamValues } from '@backtest/core';
-import { defineModel, type ModelSettings } from '@backtest/forecast';
+import { defineModel, type ModelSettings, trainingParams } from '@backtest/forecast';
 import { type Activation, type BackendRequest, checkFitSize, initBackend, type NetworkSpec, NetworkTooLargeError, NnModel, type OptimizerSpec, type Trainer } from '@backtest/models';
 import { BUILT_IN_MODULE, rowsOf } from './shared';
+
+// The training parameters every network shares; a dense network sees one row, so no lookback.
+const { lookback: _lookback, ...denseTraining } = trainingParams;
 
 /** The dense network's parameters; the defaults are the study's network (2 -> 10 ReLU -> 1, SGD 0.01, batch 32, 20 epochs). */
 export const nnParams = defineParams({
   hidden: { type: 'integer-list', default: [10], min: 1, description: 'nn: units of each hidden layer, e.g. 300,100; a fit may use at most 1 GB (weights, gradients, optimizer state, a batch: about 35 million weights with SGD, 22 million with Adam)' },
   activation: { type: 'enum', values: ['relu', 'tanh', 'sigmoid', 'linear'], default: 'relu', description: 'nn: activation of the hidden layers' },
-  epochs: { type: 'integer', default: 20, min: 1, max: 10_000, description: 'training epochs per fit (the maximum, with early stopping)' },
-  optimizer: { type: 'enum', values: ['sgd', 'adam'], default: 'sgd', description: 'SGD (Keras default learning rate 0.01) or Adam (0.001)' },
-  learningRate: { type: 'number', default: 0, min: 0, description: "learning rate; 0 = the optimiser's Keras default" },
-  batchSize: { type: 'integer', default: 32, min: 1, description: 'samples per gradient step' },
-  patience: { type: 'integer', default: 0, min: 0, description: 'early stopping patience in epochs (0 = train every epoch)' },
-  validation: { type: 'number', default: 0, min: 0, max: 0.5, description: 'fraction of the latest training samples held out to monitor early stopping' },
+  ...denseTraining,
   trainer: {
     type: 'enum',
     values: ['auto', 'simd', 'tfjs'],

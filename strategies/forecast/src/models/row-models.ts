@@ -1,7 +1,7 @@
 import { defineParams } from '@backtest/core';
 import { defineModel } from '@backtest/forecast';
 import { LogisticModel, OlsModel, RidgeModel } from '@backtest/models';
-import { BUILT_IN_MODULE, rowsOf } from './shared';
+import { BUILT_IN_MODULE, closedFormWork, rowsOf } from './shared';
 
 /**
  * Least squares with an intercept on the decision month's features. On the direction target it
@@ -15,6 +15,7 @@ export const olsModel = defineModel({
   targets: ['price', 'direction'],
   params: defineParams({}),
   ...(BUILT_IN_MODULE ? { module: BUILT_IN_MODULE } : {}),
+  work: closedFormWork,
   create(_p, settings) {
     const model = settings.target === 'direction' ? new LogisticModel() : new OlsModel();
     return {
@@ -34,6 +35,7 @@ export const ridgeModel = defineModel({
     alpha: { type: 'number', default: 1, min: 0, description: 'ridge: penalty on the squared coefficients (0 = least squares)' },
   }),
   ...(BUILT_IN_MODULE ? { module: BUILT_IN_MODULE } : {}),
+  work: closedFormWork,
   create(p) {
     const model = new RidgeModel({ alpha: p.alpha });
     return {
