@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Times one NnModel.fit of the study's two networks on every TensorFlow.js backend that loads
-// here, median of several runs, with each trainer ('simd': our WebAssembly SIMD kernels; 'fused':
-// one JavaScript pass per epoch; 'tfjs': our loop of TensorFlow.js kernels), next to two
+// here, median of several runs, with each trainer ('simd': our WebAssembly SIMD kernels;
+// 'tfjs': our loop of TensorFlow.js kernels), next to two
 // references on the same data and batches:
 //   - "autograd loop": the usual hand-written loop, optimizer.minimize(() => loss) per batch
 //     inside tf.tidy (tape-recorded gradients; tfjs then also turns off its fused matmul kernel);
@@ -141,7 +141,6 @@ const fmt = (r) =>
       const chosen = oursFit(net, 'auto')();
       console.log(`    NnModel.fit auto -> ${chosen}`);
       console.log(`    NnModel.fit simd    ${fmt(await time(oursFit(net, 'simd'), net.runs))}`);
-      console.log(`    NnModel.fit fused   ${fmt(await time(oursFit(net, 'fused'), net.runs))}`);
       // tfjs kernels and the references take many seconds per deep fit on cpu: small net only there.
       const slow = backend === 'cpu' && net.epochs > 20;
       if (!slow) console.log(`    NnModel.fit tfjs    ${fmt(await time(oursFit(net, 'tfjs'), net.runs))}`);
