@@ -1,7 +1,7 @@
 import { SMA } from 'technicalindicators';
 import { builtInFeatures, smaFeature } from './builtin-features';
 import { closeAndSmaFeatures, composeFeatures } from './features';
-import { trailingMeanSd } from './rolling';
+import { trailingMeanSd } from '@backtest/metrics';
 
 /** 80 months of a trend with two cycles and a kink: every indicator moves. */
 const closes = Float64Array.from({ length: 80 }, (_, t) => 100 * Math.exp(0.006 * t + 0.05 * Math.sin(t / 2) + 0.03 * Math.cos(t / 7)) + (t > 50 ? 5 : 0));

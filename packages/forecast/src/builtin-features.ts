@@ -1,4 +1,5 @@
-import { EMA, MACD, RSI, SMA } from 'technicalindicators';
+import { EMA, MACD, RSI } from 'technicalindicators';
+import { trailingSma } from '@backtest/metrics';
 import { alignTail, type FeatureBuilder, periods, trailingZScore } from './feature-builder';
 
 /**
@@ -17,12 +18,6 @@ export const smaFeature: FeatureBuilder = {
   },
   indicator: (closes, w, frequency) => ({ name: `${periods(w, frequency)} SMA`, pane: 'price', values: trailingSma(closes, w) }),
 };
-
-function trailingSma(closes: Float64Array, w: number): Float64Array {
-  const sma = new Float64Array(closes.length).fill(NaN);
-  if (closes.length >= w) sma.set(SMA.calculate({ period: w, values: Array.from(closes) }), w - 1);
-  return sma;
-}
 
 function trailingEma(closes: Float64Array, w: number): Float64Array {
   return alignTail(closes.length >= w ? EMA.calculate({ period: w, values: Array.from(closes) }) : [], closes.length);

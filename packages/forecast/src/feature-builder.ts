@@ -1,5 +1,5 @@
 import type { Frequency, Indicator } from '@backtest/core';
-import { trailingMeanSd } from './rolling';
+import { trailingMeanSd } from '@backtest/metrics';
 
 /** The inversify service identifier that collects every feature builder (a multi-binding). */
 export const FeatureBuilder = Symbol.for('backtest.FeatureBuilder');

@@ -1,6 +1,6 @@
 import { smaFeature } from './builtin-features';
 import type { FeatureBuilder } from './feature-builder';
-import { trailingMeanSd } from './rolling';
+import { trailingMeanSd } from '@backtest/metrics';
 
 /**
  * Features of every row of a close series, built only from rows at or before each row (so a

@@ -24,7 +24,6 @@ export {
 } from './model-plugin';
 export { type ModelJob, type ModelJobResult, modelPluginsOf, modelWorkerPath, runModelJob, runModelJobs } from './model-pool';
 export { type ForecastParamValues, forecastParams, sizingFrom, trainingWindowFrom } from './params';
-export { trailingMeanSd } from './rolling';
 export { parseTrainingWindow, type TrainingWindow, trainingRows } from './schedule';
 export { type Sizing, weightFromForecast } from './sizing';
 export { defineNetworkModel, sequenceFit, trainingParams } from './network-model';

@@ -34,3 +34,4 @@ export {
 export { clarkWest, type ClarkWestInput, type ClarkWestResult } from './stats/clarkWest';
 export { ledoitWolfSharpeDiff, type LedoitWolfResult } from './stats/ledoitWolf';
 export { directionMetrics, type DirectionInput, type DirectionMetrics } from './directionMetrics';
+export { trailingMeanSd, trailingSma } from './rolling';

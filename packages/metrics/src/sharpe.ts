@@ -85,8 +85,10 @@ export function informationRatio(returns: Series, benchmark: Series, periodsPerY
 /**
  * Sharpe ratio over a trailing window ending at each period (quantstats `rolling_sharpe`:
  * rolling mean / rolling std(n-1) * sqrt(ppy)). Output has the length of `returns`; the first
- * window - 1 entries are NaN because the window is not yet full. Each window is computed afresh
- * (O(n * window)) rather than with running sums, which drift when updated over long series.
+ * window - 1 entries are NaN because the window is not yet full, and so is a window of zero
+ * variance. Each window is computed afresh (O(n * window)) rather than with running sums, which
+ * drift when updated over long series, in one flat loop with the operations of
+ * `annualisedMeanOverSd` in its order (the same doubles as the full-sample Sharpe of the window).
  */
 export function rollingSharpe(
   returns: Series,
@@ -99,9 +101,28 @@ export function rollingSharpe(
   }
   assertPositive('periodsPerYear', periodsPerYear);
   const x = Float64Array.from(excessReturns(returns, cash));
-  const out = new Float64Array(x.length).fill(NaN);
-  for (let end = window; end <= x.length; end++) {
-    out[end - 1] = annualisedMeanOverSd(x.subarray(end - window, end), periodsPerYear);
+  const n = x.length;
+  const out = new Float64Array(n).fill(NaN);
+  const root = Math.sqrt(periodsPerYear);
+  for (let end = window; end <= n; end++) {
+    const start = end - window;
+    let constant = true;
+    let s = 0;
+    for (let i = start; i < end; i++) {
+      s += x[i]!;
+      if (x[i] !== x[start]) constant = false;
+    }
+    if (constant) continue;
+    const m = s / window;
+    let ss = 0;
+    let comp = 0;
+    for (let i = start; i < end; i++) {
+      const d = x[i]! - m;
+      ss += d * d;
+      comp += d;
+    }
+    const sd = Math.sqrt((ss - (comp * comp) / window) / (window - 1));
+    if (sd > 0) out[end - 1] = (m / sd) * root;
   }
   return out;
 }

@@ -8,11 +8,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '@backtest/core';
-import { jsonModelFiles, readJsonModel, saveModelFiles } from './json-model';
+import { LinearSummaryModel } from './json-model';
 import { normalSf } from '@backtest/metrics';
 import { toFeatureMatrix, toTarget } from './features';
 import { RankDeficiencyError, solveLeastSquares } from './householder-qr';
-import type { Features, FitResult, Model, ModelFiles, Parameters, Target } from './model';
+import type { Features, FitResult, Model, Target } from './model';
 
 /** The statistics statsmodels' `Logit(y, add_constant(X)).fit()` reports, under the same definitions. */
 export interface LogisticSummary {
@@ -85,13 +85,15 @@ const MAX_HALVINGS = 40;
 const SEPARATION_STEP = 1e-3;
 
 /** Logistic regression with an intercept, fitted by maximum likelihood (IRLS with Householder QR). */
-export class LogisticModel implements Model<LogisticFitResult, LogisticFitOptions> {
+export class LogisticModel extends LinearSummaryModel<LogisticSummary> implements Model<LogisticFitResult, LogisticFitOptions> {
   readonly kind = 'logistic';
-  #summary: LogisticSummary | undefined;
 
-  /** The last fit's statistics, or undefined before the first fit. */
-  get summary(): LogisticSummary | undefined {
-    return this.#summary;
+  constructor() {
+    super({ file: FILE, format: FORMAT, name: 'logistic regression' });
+  }
+
+  protected link(v: number): number {
+    return sigmoid(v);
   }
 
   /**
@@ -100,7 +102,7 @@ export class LogisticModel implements Model<LogisticFitResult, LogisticFitOption
    */
   fit(x: Features, y: Target, options: LogisticFitOptions = {}): LogisticFitResult {
     // A refit that throws must not leave the previous fit's coefficients answering predict().
-    this.#summary = undefined;
+    this.fittedSummary = undefined;
     const m = toFeatureMatrix(x);
     const target = toTarget(y, m.rows);
     const names = ['intercept', ...featureNames(options.featureNames, m.cols)];
@@ -228,7 +230,7 @@ export class LogisticModel implements Model<LogisticFitResult, LogisticFitOption
     const zStatistics = coefficients.map((b, i) => b / (standardErrors[i] as number));
     let sse = 0;
     for (let r = 0; r < n; r++) sse += ((target[r] as number) - sigmoid(eta[r] as number)) ** 2;
-    this.#summary = {
+    this.fittedSummary = {
       names,
       coefficients,
       standardErrors,
@@ -244,59 +246,19 @@ export class LogisticModel implements Model<LogisticFitResult, LogisticFitOption
       k,
     };
     // trainMse is the Brier score of the training rows: the MSE of probabilities against 0/1.
-    return { history: { loss: [] }, trainMse: sse / n, summary: this.#summary };
+    return { history: { loss: [] }, trainMse: sse / n, summary: this.fittedSummary };
   }
-
-  /** The probability that the target is 1, for each row of `x`. */
-  predict(x: Features): Float64Array {
-    const s = this.fitted();
-    const m = toFeatureMatrix(x);
-    if (m.cols !== s.k - 1) throw new UserError(`logistic regression was fitted on ${s.k - 1} features but predict got ${m.cols}`);
-    const out = new Float64Array(m.rows);
-    for (let r = 0; r < m.rows; r++) {
-      let v = s.coefficients[0] as number;
-      for (let c = 0; c < m.cols; c++) v += (s.coefficients[c + 1] as number) * (m.data[r * m.cols + c] as number);
-      out[r] = sigmoid(v);
-    }
-    return out;
-  }
-
-  /** Coefficients on the log-odds scale, by name. */
-  parameters(): Parameters {
-    const s = this.fitted();
-    return Object.fromEntries(s.names.map((name, i) => [name, s.coefficients[i] as number]));
-  }
-
-  save(dir: string): void {
-    saveModelFiles(dir, this.files());
-  }
-
-  /** `logistic.json`: the summary, every double exactly (what `save` writes). */
-  files(): ModelFiles {
-    return jsonModelFiles(FILE, FORMAT, { summary: this.fitted() });
-  }
-
-  dispose(): void {}
 
   /** Reads a model written by `save`. JSON keeps every double exactly, so predictions are identical. */
   static load(dir: string): LogisticModel {
-    const { summary } = readJsonModel(dir, FILE, FORMAT, 'a logistic model', (b): b is { summary: LogisticSummary } =>
-      typeof b['summary'] === 'object' && b['summary'] !== null && Array.isArray((b['summary'] as { coefficients?: unknown }).coefficients),
-    );
-    const model = new LogisticModel();
-    model.#summary = summary;
-    return model;
+    return new LogisticModel().loadFrom(dir, 'a logistic model');
   }
 
-  /** True when `dir` holds a saved logistic model. */
+  /** True when `dir` holds a saved logistic regression model. */
   static isSaved(dir: string): boolean {
     return existsSync(join(dir, FILE));
   }
 
-  private fitted(): LogisticSummary {
-    if (!this.#summary) throw new UserError('logistic model is not fitted: call fit() or LogisticModel.load() first');
-    return this.#summary;
-  }
 }
 
 /**

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '@backtest/core';
-import { jsonModelFiles, readJsonModel, saveModelFiles } from './json-model';
+import { LinearSummaryModel } from './json-model';
 import { toFeatureMatrix, toTarget } from './features';
 import { RankDeficiencyError, solveLeastSquares } from './householder-qr';
-import type { Features, FitResult, Model, ModelFiles, Parameters, Target } from './model';
+import type { Features, FitResult, Model, Target } from './model';
 import { studentTTwoSided } from '@backtest/metrics';
 
 /** The statistics statsmodels' `OLS(y, add_constant(X)).fit()` reports, under the same definitions. */
@@ -47,13 +47,15 @@ const FILE = 'ols.json';
 const FORMAT = 'backtest-ols';
 
 /** Ordinary least squares with an intercept, solved by Householder QR. */
-export class OlsModel implements Model<OlsFitResult, OlsFitOptions> {
+export class OlsModel extends LinearSummaryModel<OlsSummary> implements Model<OlsFitResult, OlsFitOptions> {
   readonly kind = 'ols';
-  #summary: OlsSummary | undefined;
 
-  /** The last fit's statistics, or undefined before the first fit. */
-  get summary(): OlsSummary | undefined {
-    return this.#summary;
+  constructor() {
+    super({ file: FILE, format: FORMAT, name: 'OLS' });
+  }
+
+  protected link(v: number): number {
+    return v;
   }
 
   fit(x: Features, y: Target, options: OlsFitOptions = {}): OlsFitResult {
@@ -112,7 +114,7 @@ export class OlsModel implements Model<OlsFitResult, OlsFitOptions> {
     const standardErrors = covariance.map((row, i) => Math.sqrt(row[i] as number));
     const rSquared = 1 - ssr / tss;
     const tStatistics = beta.map((b, i) => b / (standardErrors[i] as number));
-    this.#summary = {
+    this.fittedSummary = {
       names,
       coefficients: beta,
       standardErrors,
@@ -126,46 +128,12 @@ export class OlsModel implements Model<OlsFitResult, OlsFitOptions> {
       n,
       k,
     };
-    return { history: { loss: [] }, trainMse: ssr / n, summary: this.#summary };
+    return { history: { loss: [] }, trainMse: ssr / n, summary: this.fittedSummary };
   }
-
-  predict(x: Features): Float64Array {
-    const s = this.fitted();
-    const m = toFeatureMatrix(x);
-    if (m.cols !== s.k - 1) throw new UserError(`OLS was fitted on ${s.k - 1} features but predict got ${m.cols}`);
-    const out = new Float64Array(m.rows);
-    for (let r = 0; r < m.rows; r++) {
-      let v = s.coefficients[0] as number;
-      for (let c = 0; c < m.cols; c++) v += (s.coefficients[c + 1] as number) * (m.data[r * m.cols + c] as number);
-      out[r] = v;
-    }
-    return out;
-  }
-
-  parameters(): Parameters {
-    const s = this.fitted();
-    return Object.fromEntries(s.names.map((name, i) => [name, s.coefficients[i] as number]));
-  }
-
-  save(dir: string): void {
-    saveModelFiles(dir, this.files());
-  }
-
-  /** `ols.json`: the summary, every double exactly (what `save` writes). */
-  files(): ModelFiles {
-    return jsonModelFiles(FILE, FORMAT, { summary: this.fitted() });
-  }
-
-  dispose(): void {}
 
   /** Reads a model written by `save`. JSON keeps every double exactly, so predictions are identical. */
   static load(dir: string): OlsModel {
-    const { summary } = readJsonModel(dir, FILE, FORMAT, 'an OLS model', (b): b is { summary: OlsSummary } =>
-      typeof b['summary'] === 'object' && b['summary'] !== null && Array.isArray((b['summary'] as { coefficients?: unknown }).coefficients),
-    );
-    const model = new OlsModel();
-    model.#summary = summary;
-    return model;
+    return new OlsModel().loadFrom(dir, 'an OLS model');
   }
 
   /** True when `dir` holds a saved OLS model. */
@@ -173,10 +141,6 @@ export class OlsModel implements Model<OlsFitResult, OlsFitOptions> {
     return existsSync(join(dir, FILE));
   }
 
-  private fitted(): OlsSummary {
-    if (!this.#summary) throw new UserError('OLS model is not fitted: call fit() or OlsModel.load() first');
-    return this.#summary;
-  }
 }
 
 function featureNames(given: readonly string[] | undefined, cols: number): string[] {

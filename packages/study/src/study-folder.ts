@@ -5,6 +5,7 @@
  * comment lists the guarantees).
  */
 import * as path from 'node:path';
+import { type CsvCell, formatCsv } from '@backtest/core';
 import { asClaim, type FolderClaim } from '@backtest/report';
 import { architectureSvg } from './figures/architecture-svg';
 import { studyCharts } from './figures/study-charts';
@@ -32,16 +33,13 @@ export function defaultStudyDir(now: Date = new Date(), base = 'runs'): string {
   return path.join(base, `study-seed-${stamp}`);
 }
 
-type Cell = string | number | boolean | undefined;
-
-/** Numbers as `String(n)`, the shortest text that reads back as the same double; NaN as an empty field. */
-function csv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
-  const cell = (c: Cell) => (c === undefined || (typeof c === 'number' && !Number.isFinite(c)) ? '' : /[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c));
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+/** The project's one CSV writer (`formatCsv` of @backtest/core); a flag is written `true` or `false`. */
+function csv(header: readonly string[], rows: readonly (readonly (CsvCell | boolean)[])[]): string {
+  return formatCsv(header, rows.map((r) => r.map((c) => (typeof c === 'boolean' ? String(c) : c))));
 }
 
 const epochs = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-const coefficientRow = (name: string, c: Coefficients): Cell[] => [name, c.intercept, c.close, c.sma];
+const coefficientRow = (name: string, c: Coefficients): CsvCell[] => [name, c.intercept, c.close, c.sma];
 
 /** Every file of the folder, by relative path; text or bytes. */
 export function studyFolderFiles(r: StudyResult, folder?: string): [string, string | Buffer][] {

@@ -1,4 +1,5 @@
 import { defineParams, defineStrategy, type Frequency, strategyModule } from '@backtest/core';
+import { trailingSma } from '@backtest/metrics';
 import { SMA } from 'technicalindicators';
 
 const params = defineParams({
@@ -29,13 +30,6 @@ export const smaStrategy = defineStrategy({
 /** The legend name of an N-period SMA: `10-month SMA` (monthly data), `200-day SMA` (daily). */
 export function smaName(window: number, frequency: Frequency): string {
   return `${window}-${frequency === 'monthly' ? 'month' : 'day'} SMA`;
-}
-
-/** The SMA of the last `window` closes at every row (row t from rows t-window+1..t), NaN before row window-1. */
-export function trailingSma(close: Float64Array, window: number): Float64Array {
-  const out = new Float64Array(close.length).fill(NaN);
-  if (close.length >= window) out.set(SMA.calculate({ period: window, values: Array.from(close) }), window - 1);
-  return out;
 }
 
 /** Running sums of close, with a leading 0: the sum of rows i..j-1 is prefix[j] - prefix[i]. */

@@ -10,7 +10,7 @@ export { forecastLevelChart, forecastReturnChart, type ForecastPoint } from './f
 export { monthlyHeatmap, monthlyReturns } from './monthly-heatmap';
 export { type NetworkLayer, networkDiagram } from './network-diagram';
 export { indicatorChart, priceChart, type PriceChartOptions, priceSmaChart, type PriceSmaOptions, simpleMovingAverage } from './price-sma-chart';
-export { rollingSharpeChart, type RollingSharpeOptions, rollingSharpeSeries } from './rolling-sharpe-chart';
+export { rollingSharpeChart, type RollingSharpeOptions } from './rolling-sharpe-chart';
 export { CHART_CONFIG, logTicks } from './theme';
 export { timeSeriesChart, type TimeSeries, type TimeSeriesChartOptions } from './time-series';
 export { trainingLossChart } from './training-chart';

@@ -1,0 +1,33 @@
+/**
+ * The project's one rolling-statistics module: trailing windows ending at each row, NaN during
+ * the warm-up, each value from rows <= its own (so a strategy, a feature and a chart that use
+ * them never see a later row). Each window is summed afresh where the window is small, so no
+ * running sum drifts over a long series; the SMA is technicalindicators' (the design's library).
+ */
+import { SMA } from 'technicalindicators';
+
+/** The mean of the last `window` values at every row (row t from rows t-window+1..t), NaN before row window-1. */
+export function trailingSma(values: Float64Array, window: number): Float64Array {
+  if (!Number.isInteger(window) || window < 1) throw new RangeError(`trailing window must be a positive integer, got ${window}`);
+  const out = new Float64Array(values.length).fill(NaN);
+  if (values.length >= window) out.set(SMA.calculate({ period: window, values: Array.from(values) }), window - 1);
+  return out;
+}
+
+/** Trailing mean and sample standard deviation (divisor n-1) over the last `n` values ending at each row, NaN during the warm-up. */
+export function trailingMeanSd(values: Float64Array, n: number): { mean: Float64Array; sd: Float64Array } {
+  if (!Number.isInteger(n) || n < 2) throw new RangeError(`trailing window must be an integer >= 2, got ${n}`);
+  const len = values.length;
+  const mean = new Float64Array(len).fill(NaN);
+  const sd = new Float64Array(len).fill(NaN);
+  for (let i = n - 1; i < len; i++) {
+    let s = 0;
+    for (let j = i - n + 1; j <= i; j++) s += values[j]!;
+    const m = s / n;
+    let ss = 0;
+    for (let j = i - n + 1; j <= i; j++) ss += (values[j]! - m) ** 2;
+    mean[i] = m;
+    sd[i] = Math.sqrt(ss / (n - 1));
+  }
+  return { mean, sd };
+}
