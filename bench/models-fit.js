@@ -24,12 +24,20 @@ const reference = !args.includes('--no-reference');
 const NETS = [
   { name: '2-10-1, 300 rows, 20 epochs', layers: [{ units: 10, activation: 'relu' }, { units: 1 }], epochs: 20, runs },
   // Each cpu run of the deep net takes seconds: fewer runs.
-  { name: '2-300-100-1, 300 rows, 100 epochs', layers: [{ units: 300, activation: 'relu' }, { units: 100, activation: 'relu' }, { units: 1 }], epochs: 100, runs: Math.min(runs, 3) },
+  {
+    name: '2-300-100-1, 300 rows, 100 epochs',
+    layers: [{ units: 300, activation: 'relu' }, { units: 100, activation: 'relu' }, { units: 1 }],
+    epochs: 100,
+    runs: Math.min(runs, 3),
+  },
 ];
 
 // Study-like data: two correlated standardised inputs and a noisy linear target.
 let state = 12345;
-const rand = () => ((state = (state * 16807) % 2147483647) / 2147483647) - 0.5;
+const rand = () => {
+  state = (state * 16807) % 2147483647;
+  return state / 2147483647 - 0.5;
+};
 const x = Array.from({ length: 300 }, () => {
   const a = 2 * rand();
   return [a, a + 0.3 * rand()];
@@ -91,13 +99,17 @@ function autogradFit(tf, net) {
         tf.tidy(() => {
           const xb = tf.slice(sx, [s, 0], [rows, 2]);
           const yb = tf.slice(sy, [s, 0], [rows, 1]);
-          optimizer.minimize(() => {
-            let a = xb;
-            net.layers.forEach((l, k) => {
-              a = tf.fused.matMul({ a, b: vars[2 * k], bias: vars[2 * k + 1], activation: l.activation ?? 'linear' });
-            });
-            return tf.mean(tf.square(tf.sub(a, yb)));
-          }, false, vars);
+          optimizer.minimize(
+            () => {
+              let a = xb;
+              net.layers.forEach((l, k) => {
+                a = tf.fused.matMul({ a, b: vars[2 * k], bias: vars[2 * k + 1], activation: l.activation ?? 'linear' });
+              });
+              return tf.mean(tf.square(tf.sub(a, yb)));
+            },
+            false,
+            vars,
+          );
         });
       }
       tf.dispose([sx, sy]);
@@ -110,7 +122,9 @@ function autogradFit(tf, net) {
 function layersFit(tf, tfl, net) {
   return async () => {
     const m = tfl.sequential();
-    net.layers.forEach((l, k) => m.add(tfl.layers.dense({ units: l.units, activation: l.activation ?? 'linear', kernelInitializer: 'glorotUniform', ...(k === 0 ? { inputShape: [2] } : {}) })));
+    net.layers.forEach((l, k) =>
+      m.add(tfl.layers.dense({ units: l.units, activation: l.activation ?? 'linear', kernelInitializer: 'glorotUniform', ...(k === 0 ? { inputShape: [2] } : {}) })),
+    );
     m.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });
     const xs = tf.tensor2d(x);
     const ys = tf.tensor2d(y, [y.length, 1]);
@@ -120,11 +134,15 @@ function layersFit(tf, tfl, net) {
   };
 }
 
-const fmt = (r) =>
-  `${r.median.toFixed(1).padStart(8)} ms median wall (min ${r.min.toFixed(1)}), ${r.cpu.toFixed(1).padStart(8)} ms median CPU, n=${r.n}`;
+const fmt = (r) => `${r.median.toFixed(1).padStart(8)} ms median wall (min ${r.min.toFixed(1)}), ${r.cpu.toFixed(1).padStart(8)} ms median CPU, n=${r.n}`;
 
 (async () => {
-  console.log(`models-fit bench: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `models-fit bench: node ${process.version}, ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const tf = loadTf();
   let tfl;
   for (const requested of backends) {

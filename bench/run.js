@@ -23,14 +23,47 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefi
 const cases = [
   { name: 'cli: backtest --strategy sma --json', argv: ['--strategy', 'sma', '--json'], target: 0.5 },
   { name: 'cli: backtest --strategy sma --from 1970-01 --to 2020-12 --json', argv: ['--strategy', 'sma', '--from', '1970-01', '--to', '2020-12', '--json'], target: 0.5 },
-  { name: 'cli: backtest --strategy sma --json, embedded extract (no data directory)', argv: ['--strategy', 'sma', '--json', '--config', path.join(__dirname, 'embedded-data.json')], target: 0.5 },
+  {
+    name: 'cli: backtest --strategy sma --json, embedded extract (no data directory)',
+    argv: ['--strategy', 'sma', '--json', '--config', path.join(__dirname, 'embedded-data.json')],
+    target: 0.5,
+  },
   { name: 'cli: backtest --strategy ols-sma --json', argv: ['--strategy', 'ols-sma', '--json'] },
   { name: 'cli: backtest signal --strategy nn-sma --json', argv: ['signal', '--strategy', 'nn-sma', '--json'], runs: 3 },
   { name: 'cli: backtest --strategy sma --cash-rate tnx --json', argv: ['--strategy', 'sma', '--cash-rate', 'tnx', '--json'] },
   { name: 'cli: backtest --strategy nn-sma --json (refit 12)', argv: ['--strategy', 'nn-sma', '--json'], runs: 3 },
   { name: 'cli: nn-sma refit=1 1970-01..2020-12', argv: ['--strategy', 'nn-sma', '--param', 'refit=1', '--from', '1970-01', '--to', '2020-12', '--json'], runs: 3, target: 4 },
-  { name: 'cli: forecast model=lstm lookback=12 units=32 epochs=20 adam refit=12 1970-01..2020-12 (30 fits)', argv: ['--strategy', 'forecast', '--param', 'model=lstm', '--param', 'lookback=12', '--param', 'units=32', '--param', 'epochs=20', '--param', 'optimizer=adam', '--param', 'refit=12', '--from', '1970-01', '--to', '2020-12', '--json'], runs: 1 },
-  { name: 'cli: nn-sma hidden=300,100 epochs=100 refit=12', argv: ['--strategy', 'nn-sma', '--param', 'hidden=300,100', '--param', 'epochs=100', '--param', 'refit=12', '--from', '1970-01', '--to', '2020-12', '--json'], runs: 3, target: 12 },
+  {
+    name: 'cli: forecast model=lstm lookback=12 units=32 epochs=20 adam refit=12 1970-01..2020-12 (30 fits)',
+    argv: [
+      '--strategy',
+      'forecast',
+      '--param',
+      'model=lstm',
+      '--param',
+      'lookback=12',
+      '--param',
+      'units=32',
+      '--param',
+      'epochs=20',
+      '--param',
+      'optimizer=adam',
+      '--param',
+      'refit=12',
+      '--from',
+      '1970-01',
+      '--to',
+      '2020-12',
+      '--json',
+    ],
+    runs: 1,
+  },
+  {
+    name: 'cli: nn-sma hidden=300,100 epochs=100 refit=12',
+    argv: ['--strategy', 'nn-sma', '--param', 'hidden=300,100', '--param', 'epochs=100', '--param', 'refit=12', '--from', '1970-01', '--to', '2020-12', '--json'],
+    runs: 3,
+    target: 12,
+  },
 ];
 for (const f of fs.existsSync(path.join(__dirname, 'cases')) ? fs.readdirSync(path.join(__dirname, 'cases')).sort() : []) {
   if (f.endsWith('.js')) cases.push({ name: `case: ${f.replace(/\.js$/, '')}`, module: path.join(__dirname, 'cases', f) });
@@ -74,15 +107,26 @@ for (const c of cases) {
       }
     }
   }
-  const row = { name: c.name, runs: times.length, medianSeconds: times.length ? median(times) : null, minSeconds: times.length ? Math.min(...times) : null, ...(c.target ? { targetSeconds: c.target } : {}), ...extra, ...(error ? { error } : {}) };
+  const row = {
+    name: c.name,
+    runs: times.length,
+    medianSeconds: times.length ? median(times) : null,
+    minSeconds: times.length ? Math.min(...times) : null,
+    ...(c.target ? { targetSeconds: c.target } : {}),
+    ...extra,
+    ...(error ? { error } : {}),
+  };
   results.push(row);
-  const fig = row.medianSeconds === null ? `FAILED: ${error}` : `${row.medianSeconds.toFixed(3)} s median of ${row.runs}` + (c.target ? ` (target < ${c.target} s${row.medianSeconds < c.target ? ', met' : ', NOT met'})` : '');
+  const fig =
+    row.medianSeconds === null
+      ? `FAILED: ${error}`
+      : `${row.medianSeconds.toFixed(3)} s median of ${row.runs}${c.target ? ` (target < ${c.target} s${row.medianSeconds < c.target ? ', met' : ', NOT met'})` : ''}`;
   process.stdout.write(`${c.name.padEnd(60)} ${fig}${extra.backend ? `  [${extra.backend}]` : ''}\n`);
 }
 
 fs.rmSync(runsDir, { recursive: true, force: true });
 const doc = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, cpu: os.cpus()[0]?.model, results };
 fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-if (!only) fs.writeFileSync(path.join(__dirname, 'results', 'latest.json'), JSON.stringify(doc, null, 2) + '\n');
-fs.appendFileSync(path.join(__dirname, 'results', 'history.jsonl'), JSON.stringify(doc) + '\n');
+if (!only) fs.writeFileSync(path.join(__dirname, 'results', 'latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
+fs.appendFileSync(path.join(__dirname, 'results', 'history.jsonl'), `${JSON.stringify(doc)}\n`);
 process.stdout.write(`cores: ${doc.cores}, node ${doc.node}; written to bench/results/${only ? 'history.jsonl' : 'latest.json'}\n`);

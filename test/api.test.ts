@@ -35,7 +35,7 @@ describe('@backtest/api from plain Node', () => {
     expect(doc).toEqual(command(['compare', '--strategies', 'sma,ols-sma', '--samples', '500', '--json', '--no-save']));
   });
 
-  it('takes the settings of a config file by their names, and refuses bad ones with the schema\'s message', () => {
+  it("takes the settings of a config file by their names, and refuses bad ones with the schema's message", () => {
     const doc = library(`api.runBacktest({ strategy: 'sma', params: { window: 12 }, from: '1990-01', costBps: 5 }).then((r) => r.document)`);
     expect(doc).toEqual(command(['--strategy', 'sma', '--param', 'window=12', '--from', '1990-01', '--cost-bps', '5', '--json', '--no-save']));
     expect(() => library(`api.runBacktest({ strategy: 'sma', seed: -1 })`)).toThrow('options: setting "seed" must be an integer from 0 to 4294967295, got -1');

@@ -96,7 +96,10 @@ describe('a place that cannot take the folder: exit 2 before the run', () => {
     const file = path.join(tmp, 'file');
     writeFileSync(file, 'x');
     const out = path.join(file, 'out');
-    expectRefused(run(['compare', '--strategies', 'nn-sma', '--param', 'refit=1', '--data', broken, '--out', out]), `cannot create compare folder ${out}: ${file} is not a directory`);
+    expectRefused(
+      run(['compare', '--strategies', 'nn-sma', '--param', 'refit=1', '--data', broken, '--out', out]),
+      `cannot create compare folder ${out}: ${file} is not a directory`,
+    );
     expectRefused(run(['study', 'seed', '--out', out]), `cannot create study folder ${out}: ${file} is not a directory`);
   });
 });

@@ -51,7 +51,10 @@ describe('malformed files', () => {
 
   it('an empty field is fatal with --on-missing error, and dropped and reported by default', () => {
     const p = file('gap.csv', 'date,close\n2000-01-31,10\n2000-02-29,\n2000-03-31,12\n2000-04-28,13\n');
-    expectUserError(['--strategy', 'buy-and-hold', '--data', p, '--on-missing', 'error'], `${p}, line 3, column "close": empty field (the missing-value policy is "error"; "drop" would skip the row)`);
+    expectUserError(
+      ['--strategy', 'buy-and-hold', '--data', p, '--on-missing', 'error'],
+      `${p}, line 3, column "close": empty field (the missing-value policy is "error"; "drop" would skip the row)`,
+    );
     const r = backtest(['--strategy', 'buy-and-hold', '--data', p, '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -64,7 +67,7 @@ describe('tolerated file quirks', () => {
   it.each([
     ['bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(good)])],
     ['crlf.csv', good.replace(/\n/g, '\r\n')],
-    ['trailing-blank.csv', good + '\n\n\n'],
+    ['trailing-blank.csv', `${good}\n\n\n`],
   ])('%s reads like the plain file', (name, content) => {
     const plain = JSON.parse(backtest(['--strategy', 'buy-and-hold', '--data', file('plain.csv', good), '--json']).stdout);
     const r = backtest(['--strategy', 'buy-and-hold', '--data', file(name, content), '--json']);
@@ -89,7 +92,7 @@ describe('tolerated file quirks', () => {
       }
       d += 86_400_000;
     }
-    const p = file('big.csv', lines.join('\n') + '\n');
+    const p = file('big.csv', `${lines.join('\n')}\n`);
     const r = backtest(['--strategy', 'sma', '--data', p, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -123,16 +126,10 @@ describe('bad names, flags and ranges', () => {
     expect(backtest(['--strategy', 'sma', '--config', cfg, '--data-dir', empty, '--no-save']).code).toBe(0);
   });
   it('an unknown strategy with a near-miss name', () => {
-    expectUserError(
-      ['--strategy', 'nn-sam'],
-      'unknown strategy "nn-sam" (did you mean "nn-sma"?); available: buy-and-hold, sma, ols-sma, nn-sma, forecast (see "backtest list")',
-    );
+    expectUserError(['--strategy', 'nn-sam'], 'unknown strategy "nn-sam" (did you mean "nn-sma"?); available: buy-and-hold, sma, ols-sma, nn-sma, forecast (see "backtest list")');
   });
   it('a misspelt parameter', () => {
-    expectUserError(
-      ['--strategy', 'sma', '--param', 'windw=3'],
-      'unknown parameter "windw" for strategy "sma" (did you mean "window"?); its parameters are: window, short',
-    );
+    expectUserError(['--strategy', 'sma', '--param', 'windw=3'], 'unknown parameter "windw" for strategy "sma" (did you mean "window"?); its parameters are: window, short');
   });
   it('a parameter out of range', () => {
     expectUserError(['--strategy', 'sma', '--param', 'window=0'], 'parameter "window" of strategy "sma" must be an integer between 1 and 10000, got "0"');

@@ -133,7 +133,10 @@ describe('ambiguous files and frequencies', () => {
   ])('%j', (csv, message) => expectRefused(['--strategy', 'sma', '--data', file(`dup-${csv.length}-${csv.charCodeAt(6)}.csv`, csv)], message));
 
   it('a repeated column the run does not read is no ambiguity (sma reads the close only)', () => {
-    const csv = 'date,open,close,volume,volume\n' + Array.from({ length: 14 }, (_, i) => `20${String(10 + Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}-15,1,${100 + i},5,6`).join('\n') + '\n';
+    const csv =
+      'date,open,close,volume,volume\n' +
+      Array.from({ length: 14 }, (_, i) => `20${String(10 + Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}-15,1,${100 + i},5,6`).join('\n') +
+      '\n';
     expect(backtest(['--strategy', 'sma', '--param', 'window=2', '--data', file('volumes.csv', csv), '--no-save']).code).toBe(0);
     expectRefused(['data', '--data', file('volumes.csv', csv)], 'the header names "volume" 2 times (columns 4, 5)');
     const opens = file('opens.csv', 'date,open,close,open\n2020-01-31,1,2,1\n2020-02-29,1,2,1\n');
@@ -141,12 +144,15 @@ describe('ambiguous files and frequencies', () => {
   });
 
   it('an unused repeated column is no ambiguity', () => {
-    const csv = 'date,close,note,note\n' + Array.from({ length: 14 }, (_, i) => `20${String(10 + Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}-15,${100 + i},a,b`).join('\n') + '\n';
+    const csv =
+      'date,close,note,note\n' +
+      Array.from({ length: 14 }, (_, i) => `20${String(10 + Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}-15,${100 + i},a,b`).join('\n') +
+      '\n';
     expect(backtest(['--strategy', 'sma', '--param', 'window=2', '--data', file('notes.csv', csv), '--no-save']).code).toBe(0);
   });
 
   it('a monthly file asked for daily rows is refused (it would be annualised at 252)', () => {
-    const monthly = 'date,close\n' + Array.from({ length: 24 }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-28,${100 + i}`).join('\n') + '\n';
+    const monthly = `date,close\n${Array.from({ length: 24 }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-28,${100 + i}`).join('\n')}\n`;
     expectRefused(
       ['--strategy', 'sma', '--data', file('monthly.csv', monthly), '--frequency', 'daily'],
       'has one row a month (24 rows, no month with two): it is monthly data, which daily frequency would annualise at 252 periods a year',
@@ -185,7 +191,10 @@ describe('series that are not month-end prices', () => {
   });
 
   it('a FRED file traded as a price is warned about', () => {
-    const fred = 'observation_date,TB3MS\n' + Array.from({ length: 24 }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${(5 + i / 10).toFixed(2)}`).join('\n') + '\n';
+    const fred =
+      'observation_date,TB3MS\n' +
+      Array.from({ length: 24 }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${(5 + i / 10).toFixed(2)}`).join('\n') +
+      '\n';
     expect(warningsOf(['--data', file('tb3ms.csv', fred), '--param', 'window=3']).join('\n')).toMatch(/tb3ms\.csv: a FRED series .* not a price/);
   });
 });

@@ -37,7 +37,7 @@ function writeWalk(): void {
     close *= Math.exp(0.0002 + 0.01 * (random() - 0.5));
     lines.push(`${new Date(day).toISOString().slice(0, 10)},${close.toFixed(4)}`);
   }
-  writeFileSync(file, lines.join('\n') + '\n');
+  writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
 beforeAll(writeWalk);
@@ -58,7 +58,7 @@ describe('a daily run of 100,000 rows', () => {
     const r = backtest(['--strategy', 'sma', '--data', file, '--frequency', 'daily', '--out', out, '--json'], { timeout: 600_000 });
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     expect(readdirSync(out).sort()).toEqual(['positions.csv', 'report.html', 'returns.csv', 'summary.json']);
-    expect(existsSync(out + '.partial')).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
 
     // The summary: every evaluation period (all rows but the SMA's warm-up), the same as printed.
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
@@ -83,11 +83,11 @@ describe('a daily run of 100,000 rows', () => {
     for (const id of ['equity__0', 'drawdown__0', 'rolling-sharpe__0', 'price__1']) {
       expect({ id, some: sizes[id]! > 500, thinned: sizes[id]! <= 3_000 }).toEqual({ id, some: true, thinned: true });
     }
-    const equity = data['equity__0']!;
+    const equity = data.equity__0!;
     expect([equity[0]!.t, equity[equity.length - 1]!.t]).toEqual([summary.period.start, summary.period.end]);
     // Position bands in blocks (9,000-odd exact spans would be sub-pixel), and one heatmap cell per month of the run.
-    expect(sizes['price__0']).toBeLessThanOrEqual(500);
-    expect(sizes['heatmap__0']).toBeGreaterThan(4_500);
+    expect(sizes.price__0).toBeLessThanOrEqual(500);
+    expect(sizes.heatmap__0).toBeGreaterThan(4_500);
     // The page says how it thinned the charts, and that the tables and metrics are whole.
     expect(page.includes('These series have 100,000 days, more than a chart can show one by one, so the charts draw them in 500 blocks of 200 days')).toBe(true);
     expect(page.includes('The tables, the metrics and the CSV files use every day.')).toBe(true);
@@ -110,7 +110,10 @@ describe('what is not a data file, or too big for one, is exit 2 naming it', () 
 
   it('/dev/zero, a FIFO and a directory, none of them read (the timeout only guards against a hang)', () => {
     if (existsSync('/dev/zero')) {
-      expect(run('/dev/zero')).toEqual({ code: 2, stderr: 'backtest: /dev/zero: is a character device (such as /dev/zero), not a regular file: a data file must be a file on disk\n' });
+      expect(run('/dev/zero')).toEqual({
+        code: 2,
+        stderr: 'backtest: /dev/zero: is a character device (such as /dev/zero), not a regular file: a data file must be a file on disk\n',
+      });
     }
     const fifo = path.join(tmp, 'prices.csv');
     if (spawnSync('mkfifo', [fifo]).status === 0) {

@@ -5,7 +5,7 @@
  */
 import { type Browser, chromium, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -35,7 +35,7 @@ export async function openOffline(browser: Browser, file: string, viewport = { w
     blocked.push(url);
     return route.abort();
   });
-  await page.goto('file://' + file);
+  await page.goto(`file://${file}`);
   await page.waitForSelector('body[data-charts-rendered]', { timeout: 60_000 });
   return { page, errors, blocked };
 }

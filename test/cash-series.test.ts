@@ -31,13 +31,14 @@ function plainSharpes(yieldOf: (month: string) => number): { sma: number; bnh: n
     const window = closes.slice(t - 9, t + 1).map(([, c]) => c);
     const w = closes[t]![1] > mean(window) ? 1 : 0;
     const r = closes[t + 1]![1] / closes[t]![1] - 1;
-    const c = Math.pow(1 + yieldOf(closes[t]![0]) / 100, 1 / 12) - 1;
+    const c = (1 + yieldOf(closes[t]![0]) / 100) ** (1 / 12) - 1;
     s.push(w * r + (1 - w) * c - c);
     b.push(r - c);
   }
   return { sma: sharpe(s), bnh: sharpe(b) };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the run's JSON, read by path
 function runSharpes(args: string[]): { sma: number; bnh: number; doc: Record<string, any> } {
   const r = backtest(['--strategy', 'sma', '--from', '1970-01', '--to', '2020-12', '--json', '--no-save', ...args]);
   expect(r.stderr).toBe('');
@@ -64,14 +65,16 @@ describe('a yield series as cash', () => {
   const months: string[] = [];
   for (let y = 1960; y <= 2021; y++) for (let m = 1; m <= 12; m++) months.push(`${y}-${String(m).padStart(2, '0')}`);
   const tb3ms = new Map(months.map((m, i) => [m, Math.round((4 + 3 * Math.sin(i / 17) + (i % 7) / 10) * 100) / 100]));
-  const fred = (missing?: string) =>
-    'observation_date,TB3MS\n' + months.map((m) => `${m}-01,${m === missing ? '.' : tb3ms.get(m)!.toFixed(2)}`).join('\n') + '\n';
+  const fred = (missing?: string) => `observation_date,TB3MS\n${months.map((m) => `${m}-01,${m === missing ? '.' : tb3ms.get(m)!.toFixed(2)}`).join('\n')}\n`;
   writeFileSync(path.join(dir, 'tb3ms.csv'), fred());
   writeFileSync(path.join(dir, 'gappy.csv'), fred('1999-06'));
 
   it('--cash-rate tb3ms (a FRED file in a data directory) and the same file by path give the recomputed Sharpe', () => {
     const plain = plainSharpes((m) => tb3ms.get(m)!);
-    for (const args of [['--cash-rate', 'tb3ms', '--data-dir', dir], ['--cash-rate', path.join(dir, 'tb3ms.csv')]]) {
+    for (const args of [
+      ['--cash-rate', 'tb3ms', '--data-dir', dir],
+      ['--cash-rate', path.join(dir, 'tb3ms.csv')],
+    ]) {
       const got = runSharpes(args);
       expect(Math.abs(got.sma - plain.sma)).toBeLessThan(1e-9);
       expect(Math.abs(got.bnh - plain.bnh)).toBeLessThan(1e-9);
@@ -80,18 +83,36 @@ describe('a yield series as cash', () => {
 
   itWithRealData("a daily run earns, each day, the previous month's value of a monthly series (a month's value is known once it has ended)", () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'cash-daily-')), 'run');
-    const r = backtest(['--strategy', 'buy-and-hold', '--dataset', 'sp500-daily', '--from', '2020-01', '--to', '2020-03', '--cash-rate', path.join(dir, 'tb3ms.csv'), '--out', out, '--json']);
+    const r = backtest([
+      '--strategy',
+      'buy-and-hold',
+      '--dataset',
+      'sp500-daily',
+      '--from',
+      '2020-01',
+      '--to',
+      '2020-03',
+      '--cash-rate',
+      path.join(dir, 'tb3ms.csv'),
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const [header, ...lines] = readFileSync(path.join(out, 'returns.csv'), 'utf8').trimEnd().split('\n');
     const cashColumn = header!.split(',').indexOf('cash_return');
     // Row k earns day L_k with the weight decided at the close of the trading day before it.
-    const days = readFileSync(path.join(out, 'positions.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',')[0]!);
+    const days = readFileSync(path.join(out, 'positions.csv'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]!);
     lines.forEach((line) => {
       const earned = line.split(',')[0]!;
       const decided = days[days.indexOf(earned) - 1]!;
       const before = months[months.indexOf(decided.slice(0, 7)) - 1]!;
-      expect(Number(line.split(',')[cashColumn])).toBeCloseTo(Math.pow(1 + tb3ms.get(before)! / 100, 1 / 252) - 1, 15);
+      expect(Number(line.split(',')[cashColumn])).toBeCloseTo((1 + tb3ms.get(before)! / 100) ** (1 / 252) - 1, 15);
     });
     expect(lines.length).toBeGreaterThan(50);
   });

@@ -93,7 +93,10 @@ describe('backtest compare: run folder and report', () => {
     expect(summary.config.compare.samples).toBe(500);
 
     // returns.csv: every column's Sharpe ratio recomputed from the file is the summary's.
-    const [header, ...rows] = readFileSync(path.join(dir, 'returns.csv'), 'utf8').trim().split('\n').map((l) => l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
+    const [header, ...rows] = readFileSync(path.join(dir, 'returns.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
     expect(header).toEqual(['month', 'asset_return', 'cash_return', 'buy_and_hold_return', ...CONFIGS]);
     expect(rows.length).toBe((summary.period as { periods: number }).periods);
     const column = (name: string) => rows.map((row) => Number(row[header!.indexOf(name)]));
@@ -149,7 +152,7 @@ describe('backtest compare: run folder and report', () => {
     const { config, data, version, createdAt, ...saved } = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     expect(saved).toEqual(printed);
     expect([config, data, version, createdAt].every((v) => v !== undefined)).toBe(true);
-    expect(existsSync(out + '.partial')).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
     // The folder exists now: a second run with the same --out is refused, not overwritten.
     const again = backtest(['compare', '--strategies', 'sma', '--samples', '200', '--to', '2020-12', '--out', out, '--json']);
     expect(again.code).toBe(2);

@@ -9,14 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import {
-  asStooqCsv,
-  closedPort,
-  SourcesServer,
-  useSourcesServer,
-  TB3MS_CSV,
-  yahooChart,
-} from '../packages/data/src/fetch/__fixtures__/sources-server';
+import { asStooqCsv, closedPort, type SourcesServer, useSourcesServer, TB3MS_CSV, yahooChart } from '../packages/data/src/fetch/__fixtures__/sources-server';
 import { backtest, bin, type CliResult, describeWithRealData, itWithRealData, root, runsDir, sharedDataFile } from './helpers';
 
 let server: SourcesServer;
@@ -46,7 +39,7 @@ function expectFailure(r: CliResult, dir: string, pattern: RegExp): void {
   expect(readdirSync(dir)).toEqual([]);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 // Serves the daily file of ../shared/data as Stooq's answer.
 describeWithRealData('backtest data fetch --source stooq: the S&P 500', () => {
@@ -101,9 +94,7 @@ describeWithRealData('backtest data fetch --source stooq: the S&P 500', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const last = JSON.parse(readFileSync(path.join(dir, 'spx-stooq.provenance.json'), 'utf8')).last;
-    expect(r.stdout).toBe(
-      `fetched spx-stooq from stooq: ${rows.toLocaleString('en-US')} daily rows 1970-01-02 .. ${last} -> ${path.join(dir, 'spx-stooq.csv')}\n`,
-    );
+    expect(r.stdout).toBe(`fetched spx-stooq from stooq: ${rows.toLocaleString('en-US')} daily rows 1970-01-02 .. ${last} -> ${path.join(dir, 'spx-stooq.csv')}\n`);
     expect(smaRun(['--dataset', 'spx-stooq', '--data-dir', dir])).toEqual(reference());
   });
 });
@@ -165,7 +156,7 @@ describe('backtest data fetch: failures exit 2, name the source and URL, and lea
     expectFailure(
       r,
       dir,
-      new RegExp(`^backtest: stooq: ${escape(`${server.base}/q/d/l/?s=%5Enope&i=d`)} did not give \\^nope's series: the answer starts "No data", not CSV`),
+      new RegExp(`^backtest: stooq: ${escapeRegExp(`${server.base}/q/d/l/?s=%5Enope&i=d`)} did not give \\^nope's series: the answer starts "No data", not CSV`),
     );
   });
 
@@ -173,31 +164,27 @@ describe('backtest data fetch: failures exit 2, name the source and URL, and lea
     server.answer = () => ({ status, body: 'error page', contentType: 'text/html' });
     const dir = tempDir();
     const r = await fetchCli(['^spx', '--source', 'stooq', '--data-dir', dir]);
-    expectFailure(r, dir, new RegExp(`^backtest: stooq: ${escape(url(server.base))} answered HTTP ${status} `));
+    expectFailure(r, dir, new RegExp(`^backtest: stooq: ${escapeRegExp(url(server.base))} answered HTTP ${status} `));
   });
 
-  it('FRED\'s 404 for an unknown series', async () => {
+  it("FRED's 404 for an unknown series", async () => {
     const dir = tempDir();
     const r = await fetchCli(['NOPE', '--source', 'fred', '--data-dir', dir]);
-    expectFailure(r, dir, new RegExp(`^backtest: fred: ${escape(`${server.base}/graph/fredgraph.csv?id=NOPE`)} answered HTTP 404 Not Found\\n$`));
+    expectFailure(r, dir, new RegExp(`^backtest: fred: ${escapeRegExp(`${server.base}/graph/fredgraph.csv?id=NOPE`)} answered HTTP 404 Not Found\\n$`));
   });
 
   it('a source nobody answers at (connection refused)', async () => {
     const base = `http://127.0.0.1:${await closedPort()}`;
     const dir = tempDir();
     const r = await fetchCli(['^spx', '--source', 'stooq', '--data-dir', dir], { BACKTEST_STOOQ_URL: base });
-    expectFailure(r, dir, new RegExp(`^backtest: stooq: cannot download ${escape(url(base))}: connection refused \\(ECONNREFUSED\\)\\n$`));
+    expectFailure(r, dir, new RegExp(`^backtest: stooq: cannot download ${escapeRegExp(url(base))}: connection refused \\(ECONNREFUSED\\)\\n$`));
   });
 
   it('malformed CSV: the message names the line and column', async () => {
     server.answer = () => ({ body: 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,1,1,1,1\n2024-01-03,1,1,1\n' });
     const dir = tempDir();
     const r = await fetchCli(['^spx', '--source', 'stooq', '--data-dir', dir]);
-    expectFailure(
-      r,
-      dir,
-      new RegExp(`^backtest: stooq response from ${escape(url(server.base))}, line 3, column "Close": expected 6 fields as in the header, found 4\\n$`),
-    );
+    expectFailure(r, dir, new RegExp(`^backtest: stooq response from ${escapeRegExp(url(server.base))}, line 3, column "Close": expected 6 fields as in the header, found 4\\n$`));
   });
 
   it('--name ../x is refused before anything is downloaded', async () => {

@@ -33,14 +33,14 @@ export function backtest(args: string[], options: { cwd?: string; env?: NodeJS.P
  * BACKTEST_DATA_DIR (path-separated), then config/defaults.json's dataDirs (`data/`, then
  * ../shared/data), absolute, without repeats.
  */
-export function dataDirs(): string[] {
+function dataDirs(): string[] {
   const defaults = JSON.parse(readFileSync(path.join(root, 'config/defaults.json'), 'utf8')) as { dataDirs: string[] };
   const env = (process.env.BACKTEST_DATA_DIR ?? '').split(path.delimiter).filter((d) => d.trim() !== '');
   return [...new Set([...env.map((d) => path.resolve(d)), ...defaults.dataDirs.map((d) => path.resolve(root, d))])];
 }
 
 /** A file of the market data in the first data directory that has it, or undefined. */
-export function findDataFile(name: string): string | undefined {
+function findDataFile(name: string): string | undefined {
   for (const dir of dataDirs()) {
     const p = path.join(dir, name);
     if (existsSync(p) && statSync(p).isFile()) return p;
@@ -74,9 +74,13 @@ function registry(): Record<string, RegistryEntry> {
 // own tests (packages/data/src/__fixtures__/real-data-gate.ts: jest helpers, no product code).
 
 /** Whether every file the dataset registry names is in the data directories, and the gate of the tests that need them. */
-export const realData = (() => {
+const realData = (() => {
   const files = [...new Set(Object.values(registry()).map((d) => d.file))];
-  return realDataGate(files, files.filter((f) => findDataFile(f) === undefined), dataDirs());
+  return realDataGate(
+    files,
+    files.filter((f) => findDataFile(f) === undefined),
+    dataDirs(),
+  );
 })();
 export const itWithRealData = realData.it;
 export const describeWithRealData = realData.describe;
@@ -95,7 +99,10 @@ function lastWeekday(year: number, month: number): string {
 
 /** Each month's last row with a date and a close, from a CSV with `date` and `close` columns (found by the header). */
 function lastOfEachMonth(file: string): MonthEndRow[] {
-  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const header = lines[0]!.split(',');
   const [d, c] = [header.indexOf('date'), header.indexOf('close')];
   if (d < 0 || c < 0) throw new Error(`${file}: no date and close columns in the header ${lines[0]}`);

@@ -8,12 +8,12 @@ import fc from 'fast-check';
 import { createMarketView, type PriceSeries, type StrategyPlugin, silentProgress, strategyParams } from '@backtest/core';
 import { walkForward } from '@backtest/engine';
 
-export function monthly(closes: number[]): PriceSeries {
+function monthly(closes: number[]): PriceSeries {
   const dates = closes.map((_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-28`);
   return { source: 'generated', frequency: 'monthly', dates, close: Float64Array.from(closes), columns: {} };
 }
 
-export async function decisions(plugin: StrategyPlugin, params: Record<string, string>, closes: number[]) {
+async function decisions(plugin: StrategyPlugin, params: Record<string, string>, closes: number[]) {
   const resolved = strategyParams(plugin, params);
   const strategy = plugin.create(resolved, { frequency: 'monthly', seed: 7, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} });
   const series = monthly(closes);
@@ -25,7 +25,7 @@ export async function decisions(plugin: StrategyPlugin, params: Record<string, s
 // Prices that move every month: on a flat stretch a feature's trailing deviation is zero, so
 // the feature is undefined and a forecast strategy rightly refuses to train.
 const move = fc.double({ min: -0.15, max: 0.15, noNaN: true }).filter((r) => Math.abs(r) > 1e-3);
-export const prices = fc.array(move, { minLength: 50, maxLength: 70 }).map((rets) => {
+const prices = fc.array(move, { minLength: 50, maxLength: 70 }).map((rets) => {
   const out = [100];
   for (const r of rets) out.push(out[out.length - 1]! * (1 + r));
   return out;

@@ -29,7 +29,9 @@ function refused(args: string[], env: NodeJS.ProcessEnv = {}): string {
 }
 
 const diverged = (strategy: string, rate: string) =>
-  new RegExp(`^backtest: strategy "${strategy}": fit \\d+ \\(refit at \\d{4}-\\d{2}\\) diverged at epoch \\d+ \\(training loss [^)]+\\): lower learningRate \\(now ${rate.replace('.', '\\.')}\\)\\n$`);
+  new RegExp(
+    `^backtest: strategy "${strategy}": fit \\d+ \\(refit at \\d{4}-\\d{2}\\) diverged at epoch \\d+ \\(training loss [^)]+\\): lower learningRate \\(now ${rate.replace('.', '\\.')}\\)\\n$`,
+  );
 
 describe('a learning rate that makes training diverge', () => {
   it('SGD at 1.5 stops at the first fit that diverged, naming the fit, its refit month, the epoch and learningRate', () => {
@@ -55,9 +57,7 @@ describe('a learning rate that makes training diverge', () => {
   });
 
   it('in the composed forecast strategy with a network, and in a refit walk read by signal', () => {
-    expect(refused(['--strategy', 'forecast', '--param', 'model=nn', '--param', 'features=sma,momentum', '--param', 'learningRate=1.5'])).toMatch(
-      diverged('forecast', '1.5'),
-    );
+    expect(refused(['--strategy', 'forecast', '--param', 'model=nn', '--param', 'features=sma,momentum', '--param', 'learningRate=1.5'])).toMatch(diverged('forecast', '1.5'));
     expect(refused(['signal', '--strategy', 'nn-sma', '--param', 'learningRate=1.5'])).toMatch(diverged('nn-sma', '1.5'));
   });
 });
@@ -75,7 +75,9 @@ describe('a network too big for memory', () => {
   });
 
   it('in the composed forecast strategy too', () => {
-    expect(refused(['--strategy', 'forecast', '--param', 'model=nn', '--param', 'hidden=50000,50000'])).toMatch(/^backtest: strategy "forecast": parameter "hidden" \(50000,50000\): .* network has 2,500,\d{3},\d{3} weights/);
+    expect(refused(['--strategy', 'forecast', '--param', 'model=nn', '--param', 'hidden=50000,50000'])).toMatch(
+      /^backtest: strategy "forecast": parameter "hidden" \(50000,50000\): .* network has 2,500,\d{3},\d{3} weights/,
+    );
   });
 });
 
@@ -94,7 +96,7 @@ describe('network parameters out of range are refused by name', () => {
 });
 
 describe('healthy settings', () => {
-  it('still run: a high but workable learning rate, and the study\'s deep network with Adam', () => {
+  it("still run: a high but workable learning rate, and the study's deep network with Adam", () => {
     for (const params of [['learningRate=0.1'], ['hidden=300,100', 'optimizer=adam', 'epochs=5', 'refit=60']]) {
       const r = backtest(['--strategy', 'nn-sma', ...params.flatMap((p) => ['--param', p]), '--no-save', '--json']);
       expect(r.stderr).toBe('');

@@ -46,14 +46,14 @@ it('ridge at alpha 0 is least squares (ols), to rounding', () => {
 }, 60_000);
 
 describe.each(['ols', 'nn'])('a direction forecast by %s', (model) => {
-  it("scores the probabilities of predictions.csv: accuracy, log loss, Brier and AUC, recomputed by hand", () => {
+  it('scores the probabilities of predictions.csv: accuracy, log loss, Brier and AUC, recomputed by hand', () => {
     const out = path.join(runsDir, `direction-${model}`);
     const r = backtest(['--strategy', 'forecast', '--param', `model=${model}`, '--param', 'target=direction', '--out', out, '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { params: { threshold: number }; results: { forecast: { forecast: Record<string, number> } } };
     expect(doc.params.threshold).toBe(0.5);
     const f = doc.results.forecast.forecast;
-    expect(f['target']).toBe('direction');
+    expect(f.target).toBe('direction');
     const [header, ...lines] = readFileSync(path.join(out, 'predictions.csv'), 'utf8').trim().split('\n');
     const cols = header!.split(',');
     const at = (name: string) => cols.indexOf(name);
@@ -61,24 +61,26 @@ describe.each(['ols', 'nn'])('a direction forecast by %s', (model) => {
     const rows = lines.map((l) => l.split(',')).filter((c) => c[at('actual_next_close')] !== '');
     const p = rows.map((c) => Number(c[at('probability_up')]));
     const y = rows.map((c) => (Number(c[at('actual_next_close')]) > Number(c[at('close')]) ? 1 : 0));
-    expect(f['n']).toBe(rows.length);
+    expect(f.n).toBe(rows.length);
     for (const v of p) expect(v > 0 && v < 1).toBe(true);
     // The weight is 1 exactly when the probability beats 0.5.
     rows.forEach((c, i) => expect(Number(c[at('weight')])).toBe(p[i]! > 0.5 ? 1 : 0));
     const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
-    expect(f['accuracy']).toBeCloseTo(mean(p.map((v, i) => ((v > 0.5 ? 1 : 0) === y[i] ? 1 : 0))), 12);
-    expect(f['brier']).toBeCloseTo(mean(p.map((v, i) => (v - y[i]!) ** 2)), 12);
-    expect(f['logLoss']).toBeCloseTo(mean(p.map((v, i) => -(y[i]! * Math.log(v) + (1 - y[i]!) * Math.log(1 - v)))), 12);
+    expect(f.accuracy).toBeCloseTo(mean(p.map((v, i) => ((v > 0.5 ? 1 : 0) === y[i] ? 1 : 0))), 12);
+    expect(f.brier).toBeCloseTo(mean(p.map((v, i) => (v - y[i]!) ** 2)), 12);
+    expect(f.logLoss).toBeCloseTo(mean(p.map((v, i) => -(y[i]! * Math.log(v) + (1 - y[i]!) * Math.log(1 - v)))), 12);
     // AUC: the share of (up, down) pairs the probabilities order correctly, ties counting half.
     let pairs = 0;
     let right = 0;
-    p.forEach((a, i) => p.forEach((b, j) => {
-      if (y[i] === 1 && y[j] === 0) {
-        pairs++;
-        right += a > b ? 1 : a === b ? 0.5 : 0;
-      }
-    }));
-    expect(f['auc']).toBeCloseTo(right / pairs, 12);
-    expect(f['baseRate']).toBeCloseTo(mean(y), 12);
+    p.forEach((a, i) =>
+      p.forEach((b, j) => {
+        if (y[i] === 1 && y[j] === 0) {
+          pairs++;
+          right += a > b ? 1 : a === b ? 0.5 : 0;
+        }
+      }),
+    );
+    expect(f.auc).toBeCloseTo(right / pairs, 12);
+    expect(f.baseRate).toBeCloseTo(mean(y), 12);
   }, 120_000);
 });

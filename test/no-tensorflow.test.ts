@@ -28,7 +28,9 @@ describe('TensorFlow.js loads only for models that train on it', () => {
     expect(tensorflowModules(['--strategy', 'nn-sma', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12'])).toEqual([]);
   });
   it('an LSTM does (so the checks above can fail), and so does the dense network checked with trainer=tfjs', () => {
-    expect(tensorflowModules(['--strategy', 'forecast', '--param', 'model=lstm', '--param', 'units=2', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12']).length).toBeGreaterThan(0);
+    expect(
+      tensorflowModules(['--strategy', 'forecast', '--param', 'model=lstm', '--param', 'units=2', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12']).length,
+    ).toBeGreaterThan(0);
     expect(tensorflowModules(['--strategy', 'nn-sma', '--param', 'trainer=tfjs', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12']).length).toBeGreaterThan(0);
   });
 });

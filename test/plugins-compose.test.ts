@@ -18,12 +18,16 @@ function run(args: string[]): Summary {
 it.each([
   ['ols-sma', 'ols'],
   ['nn-sma', 'nn'],
-])('%s is --strategy forecast --param model=%s --param features=sma', (preset, model) => {
-  const a = run(['--strategy', preset]);
-  const b = run(['--strategy', 'forecast', '--param', `model=${model}`, '--param', 'features=sma']);
-  expect(b.results.forecast).toEqual(a.results[preset]);
-  expect(b.results['buy-and-hold']).toEqual(a.results['buy-and-hold']);
-}, 300_000);
+])(
+  '%s is --strategy forecast --param model=%s --param features=sma',
+  (preset, model) => {
+    const a = run(['--strategy', preset]);
+    const b = run(['--strategy', 'forecast', '--param', `model=${model}`, '--param', 'features=sma']);
+    expect(b.results.forecast).toEqual(a.results[preset]);
+    expect(b.results['buy-and-hold']).toEqual(a.results['buy-and-hold']);
+  },
+  300_000,
+);
 
 it('composes a network on several features without a package of its own', () => {
   const s = run(['--strategy', 'forecast', '--param', 'model=nn', '--param', 'features=sma,rsi,momentum', '--param', 'epochs=5']);
@@ -36,9 +40,7 @@ it('composes a network on several features without a package of its own', () => 
 it('names the registered features when one is misspelt', () => {
   const r = backtest(['--strategy', 'forecast', '--param', 'features=sma,momentm']);
   expect(r.code).toBe(2);
-  expect(r.stderr).toBe(
-    'backtest: strategy "forecast": unknown feature "momentm" (did you mean "momentum"?); registered features: sma, ema, rsi, momentum, macd, volatility\n',
-  );
+  expect(r.stderr).toBe('backtest: strategy "forecast": unknown feature "momentm" (did you mean "momentum"?); registered features: sma, ema, rsi, momentum, macd, volatility\n');
 });
 
 it('refuses a feature named twice', () => {

@@ -90,7 +90,7 @@ it('a plugin with no strategy export', () => {
 });
 
 it('a strategy without an id', () => {
-  const dir = pluginDir('no-id', "module.exports = { create: () => ({}) };");
+  const dir = pluginDir('no-id', 'module.exports = { create: () => ({}) };');
   expectUserError(['--strategy', 'x', '--plugin', dir], `plugin ${dir}: a strategy needs an id (a string), got nothing`);
 });
 

@@ -99,7 +99,7 @@ describe('backtest list', () => {
 });
 
 describe('a run', () => {
-  it('loads the project\'s strategies/ packages, as the docs promise: --strategy names it', () => {
+  it("loads the project's strategies/ packages, as the docs promise: --strategy names it", () => {
     const r = backtest(['--strategy', 'marker', '--no-save', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

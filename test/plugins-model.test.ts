@@ -36,12 +36,25 @@ describe('a model plugin scaffolded outside the repository', () => {
   }, 180_000);
 
   it('runs with --plugin as the forecast model, the same JSON twice and on two threads', () => {
-    const args = ['--strategy', 'forecast', '--param', 'model=tiny-net', '--plugin', dir, '--param', 'epochs=2', '--param', 'units=3', '--from', '1990-01', '--to', '2003-12', '--json', '--no-save'];
-    const runs = [
-      backtest([...args, '--threads', '1']),
-      backtest([...args, '--threads', '1']),
-      backtest([...args, '--threads', '2'], { env: { BACKTEST_WORKER_MIN_WORK: '0' } }),
+    const args = [
+      '--strategy',
+      'forecast',
+      '--param',
+      'model=tiny-net',
+      '--plugin',
+      dir,
+      '--param',
+      'epochs=2',
+      '--param',
+      'units=3',
+      '--from',
+      '1990-01',
+      '--to',
+      '2003-12',
+      '--json',
+      '--no-save',
     ];
+    const runs = [backtest([...args, '--threads', '1']), backtest([...args, '--threads', '1']), backtest([...args, '--threads', '2'], { env: { BACKTEST_WORKER_MIN_WORK: '0' } })];
     for (const r of runs) {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -51,8 +64,8 @@ describe('a model plugin scaffolded outside the repository', () => {
     const s = JSON.parse(runs[0]!.stdout) as Summary;
     expect(s.params).toMatchObject({ model: 'tiny-net', units: 3, epochs: 2, lookback: 12 });
     expect(s.trainer).toBe('tfjs');
-    expect(s.results['forecast']!.fits).toBeGreaterThan(1);
-    expect(Number.isFinite(s.results['forecast']!.sharpe)).toBe(true);
+    expect(s.results.forecast!.fits).toBeGreaterThan(1);
+    expect(Number.isFinite(s.results.forecast!.sharpe)).toBe(true);
   }, 180_000);
 
   it("checks its parameters with the tool's messages", () => {

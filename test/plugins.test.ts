@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { backtest, root } from './helpers';
+import { backtest } from './helpers';
 import { npmRun, outsideDir, scaffoldAndBuild } from './plugins-scaffold';
 
 interface Summary {
@@ -46,13 +46,13 @@ describe('a rule plugin scaffolded outside the repository', () => {
     expect(s.results['my-rule']!.exposure).toBeLessThan(1);
   });
 
-  it('validates its parameters with the tool\'s messages', () => {
+  it("validates its parameters with the tool's messages", () => {
     const r = backtest(['--strategy', 'my-rule', '--plugin', dir, '--param', 'lookbak=3']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('backtest: unknown parameter "lookbak" for strategy "my-rule" (did you mean "lookback"?); its parameters are: lookback, threshold\n');
   });
 
-  it('loads from a config file\'s plugins list too', () => {
+  it("loads from a config file's plugins list too", () => {
     const config = path.join(outsideDir('config'), 'settings.json');
     writeFileSync(config, JSON.stringify({ strategy: 'my-rule', plugins: [dir] }));
     const r = backtest(['--config', config, '--json', '--no-save']);
@@ -93,9 +93,7 @@ describe('backtest new refuses', () => {
   it('a name that is not lower-case words joined by dashes', () => {
     const r = backtest(['new', 'My_Rule', '--dir', path.join(outsideDir('bad-name'), 'x')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      'backtest: plugin name "My_Rule" must be lower-case letters and digits in words joined by single dashes, starting with a letter (e.g. "my-rule")\n',
-    );
+    expect(r.stderr).toBe('backtest: plugin name "My_Rule" must be lower-case letters and digits in words joined by single dashes, starting with a letter (e.g. "my-rule")\n');
   });
 
   it('a directory that exists and is not empty, and writes nothing', () => {

@@ -18,9 +18,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 async function report(args: string[]) {
   const lines: string[] = [];
   const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
-  await yargs(args).command(reportCommand(io)).strict().exitProcess(false).fail((msg, err) => {
-    throw err ?? new UserError(msg);
-  }).parseAsync();
+  await yargs(args)
+    .command(reportCommand(io))
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UserError(msg);
+    })
+    .parseAsync();
   return lines;
 }
 

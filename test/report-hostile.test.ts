@@ -38,6 +38,7 @@ const ATTACKS = [
   '<iframe srcdoc="<script>parent.__pwned=5</script>"></iframe>',
   '" onmouseover="window.__pwned=6" x="',
   '"]+(window.__pwned=7)+["',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile value that looks like a template placeholder, on purpose
   '${document.title="pwned"} {{constructor.constructor("window.__pwned=8")()}}',
   '&amp; &lt;b&gt;',
   'line\u2028sep\u2029par',
@@ -55,8 +56,60 @@ function esc(text: string): string {
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
-const TAGS = new Set(['html', 'head', 'meta', 'title', 'style', 'body', 'main', 'noscript', 'p', 'h1', 'h2', 'span', 'div', 'strong', 'ul', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'figure', 'figcaption', 'dl', 'dt', 'dd', 'code', 'pre', 'script']);
-const ATTRIBUTES = new Set(['lang', 'charset', 'name', 'content', 'class', 'role', 'scope', 'colspan', 'style', 'id', 'type', 'title', 'aria-hidden', 'data-strategy', 'data-metric', 'data-value', 'data-chart', 'data-column', 'data-benchmark', 'data-configuration']);
+const TAGS = new Set([
+  'html',
+  'head',
+  'meta',
+  'title',
+  'style',
+  'body',
+  'main',
+  'noscript',
+  'p',
+  'h1',
+  'h2',
+  'span',
+  'div',
+  'strong',
+  'ul',
+  'li',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'figure',
+  'figcaption',
+  'dl',
+  'dt',
+  'dd',
+  'code',
+  'pre',
+  'script',
+]);
+const ATTRIBUTES = new Set([
+  'lang',
+  'charset',
+  'name',
+  'content',
+  'class',
+  'role',
+  'scope',
+  'colspan',
+  'style',
+  'id',
+  'type',
+  'title',
+  'aria-hidden',
+  'data-strategy',
+  'data-metric',
+  'data-value',
+  'data-chart',
+  'data-column',
+  'data-benchmark',
+  'data-configuration',
+]);
 
 /**
  * The page up to the inlined runtimes (everything built from values: the body and the two JSON
@@ -74,9 +127,10 @@ function expectInert(page: string, shown: readonly string[]): { specs: string; d
     // Attributes one by one: name, then a quoted value (which, escaped, holds no quote of its own kind).
     const rest = m[2]!.replace(/\/$/, '');
     const attr = /\s*([^\s"'=<>/]+)(?:\s*=\s*("[^"]*"|'[^']*'))?/y;
-    let a: RegExpExecArray | null;
     let at = 0;
-    while (at < rest.length && (a = attr.exec(rest)) !== null && a[0].length > 0) {
+    while (at < rest.length) {
+      const a = attr.exec(rest);
+      if (a === null || a[0].length === 0) break;
       attributes.push(a[1]!.toLowerCase());
       at = attr.lastIndex;
     }
@@ -113,9 +167,13 @@ function expectInert(page: string, shown: readonly string[]): { specs: string; d
  */
 const inJson = (s: string) => JSON.stringify(s.replace(/[\u2028\u2029]/g, ' ')).slice(1, -1);
 
+/** A parsed JSON document, read and edited by path. */
+// biome-ignore lint/suspicious/noExplicitAny: the documents' own schemas are what the report checks
+type Doc = Record<string, any>;
+
 let base: string;
 let hostileDir: string;
-let doc: Record<string, any>;
+let doc: Doc;
 /** What `backtest report <hostile folder>` said. */
 let rebuilt: { code: number; stdout: string; stderr: string };
 
@@ -158,7 +216,24 @@ beforeAll(() => {
 
 /** Every field the run page shows, as it must appear there: escaped text (params and config as escaped JSON). */
 function shownRunFields(): string[] {
-  const text = ['strategy', 'extra-result', 'dataset', 'param-key', 'warning', 'timing', 'sharpe', 'cash', 'convention-key', 'convention-value', 'backend', 'trainer', 'version', 'created', 'data-path', 'sha256'];
+  const text = [
+    'strategy',
+    'extra-result',
+    'dataset',
+    'param-key',
+    'warning',
+    'timing',
+    'sharpe',
+    'cash',
+    'convention-key',
+    'convention-value',
+    'backend',
+    'trainer',
+    'version',
+    'created',
+    'data-path',
+    'sha256',
+  ];
   return [
     ...text.map((f) => esc(hostile(f))),
     esc(LONG),
@@ -212,7 +287,11 @@ describe('hostile values in a run folder', () => {
         failed: Array.from(document.querySelectorAll('.chart-error'), (e) => e.textContent.slice(0, 200)),
       })`)) as { pwned: unknown; title: string; injected: number; scripts: number; boxes: number; rendered: number; warning: string; failed: string[] };
       await page.close();
-      const normal = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd').replace(/[\t\n\f\r ]+/g, ' ').trim();
+      const normal = (s: string) =>
+        s
+          .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd')
+          .replace(/[\t\n\f\r ]+/g, ' ')
+          .trim();
       expect(seen).toEqual({
         pwned: null,
         title: normal(`${hostile('strategy')} against buy-and-hold on ${hostile('dataset')}`),
@@ -236,7 +315,20 @@ describe('hostile values in a compare report', () => {
     const a = hostile('configuration-a');
     const b = hostile('configuration-b');
     const result = doc.results[hostile('strategy')];
-    const sig = { sharpePerPeriod: 0.1, skewness: -0.2, kurtosis: 3, psr: 0.9, psrVsBenchmark: 0.5, dsr: 0.8, trials: 2, sharpeDiff: 0.1, sharpeDiffCI: [-0.1, 0.3] as [number, number], sharpeDiffPValue: 0.2, blockLength: 1.5, ledoitWolf: { pValue: 0.3, standardError: 0.1 } };
+    const sig = {
+      sharpePerPeriod: 0.1,
+      skewness: -0.2,
+      kurtosis: 3,
+      psr: 0.9,
+      psrVsBenchmark: 0.5,
+      dsr: 0.8,
+      trials: 2,
+      sharpeDiff: 0.1,
+      sharpeDiffCI: [-0.1, 0.3] as [number, number],
+      sharpeDiffPValue: 0.2,
+      blockLength: 1.5,
+      ledoitWolf: { pValue: 0.3, standardError: 0.1 },
+    };
     return {
       command: 'compare',
       dataset: hostile('dataset'),
@@ -264,14 +356,44 @@ describe('hostile values in a compare report', () => {
   it('the compare page shows every value as text, in the table, verdicts, configurations and conventions', () => {
     const record = readRunFolder(hostileDir);
     const summary = compareSummary();
-    const walk = { labels: record.periods.labels, assetReturns: record.periods.assetReturns, cashReturns: record.periods.cashReturns, strategyReturns: record.periods.strategyReturns, benchmarkReturns: record.periods.benchmarkReturns };
-    const rec = compareRecordFrom({ summary, runs: [{ walk }, { walk }] }, { config: { [hostile('config-key')]: hostile('config-value') }, data: { path: hostile('data-path'), sha256: hostile('sha256') }, version: hostile('version') });
+    const walk = {
+      labels: record.periods.labels,
+      assetReturns: record.periods.assetReturns,
+      cashReturns: record.periods.cashReturns,
+      strategyReturns: record.periods.strategyReturns,
+      benchmarkReturns: record.periods.benchmarkReturns,
+    };
+    const rec = compareRecordFrom(
+      { summary, runs: [{ walk }, { walk }] },
+      { config: { [hostile('config-key')]: hostile('config-value') }, data: { path: hostile('data-path'), sha256: hostile('sha256') }, version: hostile('version') },
+    );
     const dir = path.join(tmp, 'compare');
     writeCompareFolder(rec, dir);
     const page = readFileSync(path.join(dir, 'report.html'), 'utf8');
     expect(page === buildCompareReport(rec)).toBe(true);
-    const shown = ['configuration-a', 'configuration-b', 'verdict-a', 'verdict-rule', 'dataset', 'param-key', 'backend', 'trainer', 'warning', 'convention-key', 'convention-value', 'timing', 'data-path', 'sha256', 'version'];
-    const { data } = expectInert(page, [...shown.map((f) => esc(hostile(f))), esc(LONG), esc(JSON.stringify(hostile('param-value'))), esc(JSON.stringify(hostile('config-value')))]);
+    const shown = [
+      'configuration-a',
+      'configuration-b',
+      'verdict-a',
+      'verdict-rule',
+      'dataset',
+      'param-key',
+      'backend',
+      'trainer',
+      'warning',
+      'convention-key',
+      'convention-value',
+      'timing',
+      'data-path',
+      'sha256',
+      'version',
+    ];
+    const { data } = expectInert(page, [
+      ...shown.map((f) => esc(hostile(f))),
+      esc(LONG),
+      esc(JSON.stringify(hostile('param-value'))),
+      esc(JSON.stringify(hostile('config-value'))),
+    ]);
     expect(data.includes(inJson(hostile('configuration-a')))).toBe(true);
     // The folder's summary.json passes its schema and reads back the same values.
     const back = parseCompareSummaryJson(readFileSync(path.join(dir, 'summary.json'), 'utf8'), 'summary.json');
@@ -279,8 +401,8 @@ describe('hostile values in a compare report', () => {
   });
 
   it('a compare summary.json of the wrong types is refused naming the key', () => {
-    const good = JSON.parse(JSON.stringify(compareSummary())) as Record<string, any>;
-    const cases: [(d: Record<string, any>) => void, string][] = [
+    const good = JSON.parse(JSON.stringify(compareSummary())) as Doc;
+    const cases: [(d: Doc) => void, string][] = [
       [(d) => (d.configurations = 'a,b'), '"configurations": expected a list'],
       [(d) => (d.verdicts[0].beats = 'yes'), '"verdicts[0].beats": expected true or false, found the text "yes"'],
       [(d) => (d.trials = 0), '"trials": expected a whole number (1 or more), found the number 0'],
@@ -289,7 +411,7 @@ describe('hostile values in a compare report', () => {
       [(d) => d.configurations.push('missing'), '"configurations[2]" is "missing", but "results" has no entry of that name'],
     ];
     for (const [mutate, message] of cases) {
-      const d = JSON.parse(JSON.stringify(good)) as Record<string, any>;
+      const d = JSON.parse(JSON.stringify(good)) as Doc;
       mutate(d);
       let error: unknown;
       try {
@@ -313,7 +435,7 @@ function reportOn(name: string, change: (dir: string) => void): { code: number; 
   return { code: r.code, stderr: r.stderr };
 }
 
-function editSummary(mutate: (d: Record<string, any>) => void): (dir: string) => void {
+function editSummary(mutate: (d: Doc) => void): (dir: string) => void {
   return (dir) => {
     const file = path.join(dir, 'summary.json');
     const d = JSON.parse(readFileSync(file, 'utf8'));
@@ -341,7 +463,7 @@ const setCell = (lines: string[], line: number, column: number, value: string) =
 describe('wrong types in a run folder are exit 2 naming the file and the key, never an internal error', () => {
   const S = 'summary.json';
   // [case, change to summary.json, key path, what the message says was expected and found]
-  const summaryCases: [string, (d: Record<string, any>) => void, string][] = [
+  const summaryCases: [string, (d: Doc) => void, string][] = [
     ['null period', (d) => (d.period = null), '"period": expected an object, found null'],
     ['string seed', (d) => (d.seed = 'x'), '"seed": expected a whole number, found the text "x"'],
     ['fractional seed', (d) => (d.seed = 1.5), '"seed": expected a whole number, found the number 1.5'],
@@ -375,7 +497,14 @@ describe('wrong types in a run folder are exit 2 naming the file and the key, ne
     ['config as a list', (d) => (d.config = []), '"config": expected an object, found a list of 0 items'],
     ['version as a number', (d) => (d.version = 1), '"version": expected a string, found the number 1'],
     ['createdAt as an object', (d) => (d.createdAt = {}), '"createdAt": expected a string, found an object'],
-    ['control characters in a key', (d) => (d.results['ols-sma']['\u001b[31m'] = 1, (d.results['ols-sma'].calmar = '\u001b[2J')), '"results.ols-sma.calmar": expected a number or null, found the text "\\x1b[2J"'],
+    [
+      'control characters in a key',
+      (d) => {
+        d.results['ols-sma']['\u001b[31m'] = 1;
+        d.results['ols-sma'].calmar = '\u001b[2J';
+      },
+      '"results.ols-sma.calmar": expected a number or null, found the text "\\x1b[2J"',
+    ],
   ];
 
   it.each(summaryCases)('summary.json: %s', (name, mutate, message) => {
@@ -402,9 +531,17 @@ describe('wrong types in a run folder are exit 2 naming the file and the key, ne
     ['Infinity forecast', editCsv('predictions.csv', (l) => setCell(l, 4, 4, '1e999')), 'predictions.csv, line 4, column "forecast": expected a number, found "1e999"'],
     ['hex weight', editCsv('positions.csv', (l) => setCell(l, 300, 2, '0x1')), 'positions.csv, line 300, column "weight": expected a number, found "0x1"'],
     ['missing column', editCsv('returns.csv', (l) => (l[0] = l[0]!.replace('strategy_return', 'strategy_ret'))), 'returns.csv, line 1, column "strategy_return": no such column'],
-    ['extra field', editCsv('returns.csv', (l) => (l[9] = l[9] + ',1')), 'returns.csv, line 10: 10 fields, but the header has 9'],
-    ['hostile label', editCsv('positions.csv', (l) => setCell(l, 2, 0, '<script>alert(1)</script>')), 'positions.csv, line 2, column "month": expected a month (yyyy-MM), found "<script>alert(1)</script>"'],
-    ['date in a month column', editCsv('returns.csv', (l) => setCell(l, 2, 0, '1991-02-28')), 'returns.csv, line 2, column "month": expected a month (yyyy-MM), found "1991-02-28"'],
+    ['extra field', editCsv('returns.csv', (l) => (l[9] = `${l[9]},1`)), 'returns.csv, line 10: 10 fields, but the header has 9'],
+    [
+      'hostile label',
+      editCsv('positions.csv', (l) => setCell(l, 2, 0, '<script>alert(1)</script>')),
+      'positions.csv, line 2, column "month": expected a month (yyyy-MM), found "<script>alert(1)</script>"',
+    ],
+    [
+      'date in a month column',
+      editCsv('returns.csv', (l) => setCell(l, 2, 0, '1991-02-28')),
+      'returns.csv, line 2, column "month": expected a month (yyyy-MM), found "1991-02-28"',
+    ],
     ['no label column', editCsv('positions.csv', (l) => (l[0] = l[0]!.replace('month', 'when'))), 'positions.csv, line 1: no "month" or "date" column'],
   ];
 
@@ -416,18 +553,45 @@ describe('wrong types in a run folder are exit 2 naming the file and the key, ne
 
   it('CSV: an unterminated quote names the line its field starts on', () => {
     let line = 0;
-    const r = reportOn('csv-quote', editCsv('predictions.csv', (l) => {
-      line = l.length - 1; // the last data line (the text ends with a line break)
-      l[line - 1] = '"' + l[line - 1];
-    }));
-    expect(r).toEqual({ code: 2, stderr: `backtest: ${path.join(tmp, 'cases', 'csv-quote', 'predictions.csv')}, line ${line}: unterminated quoted field at the end of the file\n` });
+    const r = reportOn(
+      'csv-quote',
+      editCsv('predictions.csv', (l) => {
+        line = l.length - 1; // the last data line (the text ends with a line break)
+        l[line - 1] = `"${l[line - 1]}`;
+      }),
+    );
+    expect(r).toEqual({
+      code: 2,
+      stderr: `backtest: ${path.join(tmp, 'cases', 'csv-quote', 'predictions.csv')}, line ${line}: unterminated quoted field at the end of the file\n`,
+    });
   });
 
   it('models/index.json, and files that are not regular files, are refused by name without hanging', () => {
     const cases: [string, (dir: string) => void, string][] = [
-      ['index', (dir) => (mkdirSync(path.join(dir, 'models')), writeFileSync(path.join(dir, 'models/index.json'), '{"format":"backtest-models","fits":[{"fit":"0"}]}')), 'models/index.json: "fits[0].fit": expected a whole number (0 or more), found the text "0"'],
-      ['summary dir', (dir) => (rmSync(path.join(dir, S)), mkdirSync(path.join(dir, S))), `${S}: is a directory, not a JSON file`],
-      ['returns fifo', (dir) => (rmSync(path.join(dir, 'returns.csv')), spawnSync('mkfifo', [path.join(dir, 'returns.csv')])), 'returns.csv: is a FIFO (named pipe), not a regular file: a run folder\'s file must be a file on disk'],
+      [
+        'index',
+        (dir) => {
+          mkdirSync(path.join(dir, 'models'));
+          writeFileSync(path.join(dir, 'models/index.json'), '{"format":"backtest-models","fits":[{"fit":"0"}]}');
+        },
+        'models/index.json: "fits[0].fit": expected a whole number (0 or more), found the text "0"',
+      ],
+      [
+        'summary dir',
+        (dir) => {
+          rmSync(path.join(dir, S));
+          mkdirSync(path.join(dir, S));
+        },
+        `${S}: is a directory, not a JSON file`,
+      ],
+      [
+        'returns fifo',
+        (dir) => {
+          rmSync(path.join(dir, 'returns.csv'));
+          spawnSync('mkfifo', [path.join(dir, 'returns.csv')]);
+        },
+        "returns.csv: is a FIFO (named pipe), not a regular file: a run folder's file must be a file on disk",
+      ],
     ];
     for (const [name, change, message] of cases) {
       const r = reportOn(`file-${name.replace(/\W+/g, '-')}`, change);

@@ -5,8 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { trailingMeanSd } from '@backtest/forecast';
 import { fitSeed } from '@backtest/forecast';
+import { trailingMeanSd } from '@backtest/metrics';
 import { initBackend, loadModel } from '@backtest/models';
 import { backtest, runsDir } from './helpers';
 
@@ -99,8 +99,14 @@ describe('backtest --save-models', () => {
     // up to 1990-12, whose target is 1991-01's close. Refits are 12 decisions apart.
     const labels = csv(path.join(saved.dir, 'positions.csv')).rows.map((r) => r[0]!);
     expect(index.fits[0]).toEqual({
-      fit: 0, decision: '1991-01', trainFrom: labels[18], trainTo: '1990-12', rows: labels.indexOf('1990-12') - 18 + 1,
-      kind: 'ols', dir: 'fit-000', files: ['ols.json'],
+      fit: 0,
+      decision: '1991-01',
+      trainFrom: labels[18],
+      trainTo: '1990-12',
+      rows: labels.indexOf('1990-12') - 18 + 1,
+      kind: 'ols',
+      dir: 'fit-000',
+      files: ['ols.json'],
     });
     expect(index.fits[29]).toMatchObject({ fit: 29, decision: '2020-01', trainFrom: labels[18], trainTo: '2019-12', rows: index.fits[0]!.rows + 29 * 12 });
 
@@ -147,7 +153,7 @@ describe('backtest --save-models', () => {
     // ('none': the SIMD kernels made them, and a loaded network predicts with them too.)
     if (saved.doc.backend !== 'none') await initBackend((saved.doc.backend ?? 'cpu') as 'cpu');
     const r = replay(saved.dir);
-    expect(r.fits).toBe(saved.doc.results['forecast']!.fits);
+    expect(r.fits).toBe(saved.doc.results.forecast!.fits);
     expect(r.worst).toBeLessThan(1e-6);
   });
 

@@ -62,7 +62,7 @@ describe('backtest signal', () => {
     expect(r.stdout).toMatch(/^sma: hold (cash|100% long) \(weight [01]\) over the month after 2020-06, decided at its close \(sp500 2020-06-30 close 3100\.29\)\n$/);
     const ols = backtest(['signal', '--strategy', 'ols-sma', '--to', '2020-06']);
     expect(ols.stdout).toMatch(
-      /^ols-sma: hold (cash|100% long) \(weight [01]\) over the month after 2020-06, decided at its close \(sp500 2020-06-30 close 3100\.29\)\n  forecast next close [\d.]+ \([+-]\d+\.\d\d%\) by fit 29 of 30 \(numbered from 0\), ols, refitted at 2020-01 on \d+ rows 1971-07 \.\. 2019-12\n$/,
+      /^ols-sma: hold (cash|100% long) \(weight [01]\) over the month after 2020-06, decided at its close \(sp500 2020-06-30 close 3100\.29\)\n {2}forecast next close [\d.]+ \([+-]\d+\.\d\d%\) by fit 29 of 30 \(numbered from 0\), ols, refitted at 2020-01 on \d+ rows 1971-07 \.\. 2019-12\n$/,
     );
     const bad = backtest(['signal', '--strategy', 'smaa']);
     expect(bad.code).toBe(2);

@@ -31,7 +31,7 @@ function plainMetrics(r: number[], b: number[], w: number[]): Plain {
     peak = Math.max(peak, eq);
     mdd = Math.min(mdd, eq / peak - 1);
   }
-  const cagr = Math.pow(g, 12 / n) - 1;
+  const cagr = g ** (12 / n) - 1;
   const downside = Math.sqrt(r.reduce((a, v) => a + Math.min(v, 0) ** 2, 0) / n);
   const mb = mean(b);
   const mr = mean(r);
@@ -101,7 +101,11 @@ describe('sma on the real month-end S&P 500, recomputed independently', () => {
     expect(doc.dataset).toBe('sp500');
     expect(doc.period).toMatchObject({ start: '1970-11', end: '2020-12', months: 602 });
     const expected = plainMetrics(r, b, w);
-    const bench = plainMetrics(b, b, b.map(() => 1));
+    const bench = plainMetrics(
+      b,
+      b,
+      b.map(() => 1),
+    );
     for (const [k, v] of Object.entries(expected)) expectSignificant(doc.results.sma[k], v, `sma.${k}`);
     for (const k of ['totalReturn', 'cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown', 'calmar', 'hitRate']) {
       expectSignificant(doc.results['buy-and-hold'][k], bench[k]!, `buy-and-hold.${k}`);
@@ -132,7 +136,7 @@ describe('sma on a hand-checked series', () => {
     const dates = ['2001-01-31', '2001-02-28', '2001-03-30', '2001-04-30', '2001-05-31', '2001-06-29', '2001-07-31'];
     const dir = mkdtempSync(path.join(tmpdir(), 'bt-'));
     const file = path.join(dir, 'tiny.csv');
-    writeFileSync(file, 'date,close\n' + dates.map((d, i) => `${d},${closes[i]}`).join('\n') + '\n');
+    writeFileSync(file, `date,close\n${dates.map((d, i) => `${d},${closes[i]}`).join('\n')}\n`);
     const res = backtest(['--strategy', 'sma', '--data', file, '--param', 'window=3', '--json']);
     expect(res.stderr).toBe('');
     const doc = JSON.parse(res.stdout);

@@ -42,10 +42,9 @@ test('study.html draws every figure offline, without console errors', async () =
     blocked.push(url);
     return route.abort();
   });
-  await page.goto('file://' + path.join(folder, 'study.html'));
+  await page.goto(`file://${path.join(folder, 'study.html')}`);
   await page.waitForSelector('body[data-charts-rendered]', { timeout: 20_000 });
   await page.screenshot({ path: screenshot, fullPage: true });
-  // eslint-disable-next-line no-console
   console.log(`study.html screenshot: ${screenshot}`);
 
   expect(problems).toEqual([]);
@@ -68,7 +67,12 @@ test('study.html draws every figure offline, without console errors', async () =
   }
 
   const diagrams = await page.$$eval('.diagram', (ds) =>
-    ds.map((d) => ({ id: d.getAttribute('data-network')!, nodes: d.querySelectorAll('svg circle').length, edges: d.querySelectorAll('svg line').length, text: d.textContent ?? '' })),
+    ds.map((d) => ({
+      id: d.getAttribute('data-network')!,
+      nodes: d.querySelectorAll('svg circle').length,
+      edges: d.querySelectorAll('svg line').length,
+      text: d.textContent ?? '',
+    })),
   );
   expect(diagrams.map((d) => [d.id, d.nodes, d.edges])).toEqual([
     ['small', 13, 30],

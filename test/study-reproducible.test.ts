@@ -11,7 +11,7 @@ import { backtest } from './helpers';
 const out = mkdtempSync(path.join(tmpdir(), 'study-repro-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the study's JSON, read by path
 function run(name: string, extra: string[]): any {
   const r = backtest(['study', 'seed', '--json', '--out', path.join(out, name), ...extra]);
   if (r.code !== 0) throw new Error(`study seed ${extra.join(' ')} failed (${r.code}): ${r.stderr}`);
@@ -19,7 +19,7 @@ function run(name: string, extra: string[]): any {
 }
 
 /** Everything a seed decides: every curve, stopping epoch and fitted coefficient. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the study's JSON, read by path
 const seeded = (doc: any) => ({ rmse: doc.rmse, neuron: doc.coefficients.neuron, neuronByEpoch: doc.coefficients.neuronByEpoch, backend: doc.backend });
 
 describe('backtest study seed is reproducible', () => {

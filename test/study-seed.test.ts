@@ -86,7 +86,8 @@ const rmseOf = (rows: Row[], beta: number[], y: (r: Row) => number) =>
 
 const out = mkdtempSync(path.join(tmpdir(), 'study-seed-'));
 const folder = path.join(out, 'seed');
-let doc: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the study's JSON, read by path
+let doc: any;
 let stdout = '';
 
 beforeAll(() => {

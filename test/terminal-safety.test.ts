@@ -68,7 +68,12 @@ const head = 'date,close\n2000-01-31,10\n';
 describe('control characters in a CSV cell', () => {
   it.each([
     ['an ESC colour sequence in a date', `${head}2000-02-29\x1b[31m,11\n`, 'date', '"2000-02-29\\x1b[31m" is not a date'],
-    ['an OSC title and hyperlink in a date', `${head}\x1b]0;owned\x07\x1b]8;;http://x.test\x07link\x1b]8;;\x07,11\n`, 'date', '"\\x1b]0;owned\\x07\\x1b]8;;http://x.test\\x07link\\x1b]8;;\\x07" is not a date'],
+    [
+      'an OSC title and hyperlink in a date',
+      `${head}\x1b]0;owned\x07\x1b]8;;http://x.test\x07link\x1b]8;;\x07,11\n`,
+      'date',
+      '"\\x1b]0;owned\\x07\\x1b]8;;http://x.test\\x07link\\x1b]8;;\\x07" is not a date',
+    ],
     ['BEL and NUL in a close', `${head}2000-02-29,1\x07\x002\n`, 'close', '"1\\x07\\x002" is not a number'],
     // A CR inside quotes is a line break to the CSV reader, so the record ends on line 4.
     ['a CR that would overwrite the line, in a quoted close', `${head}2000-02-29,"12\rERASED"\n`, 'close', '"12\\rERASED" is not a number', 4],

@@ -27,8 +27,26 @@ describe('--threads', () => {
   }, 120_000);
 
   it('gives identical JSON for a wider network with early stopping on 1 and 2 threads, and for each trainer', () => {
-    const args = ['--strategy', 'nn-sma', '--from', '1985-01', '--to', '1999-12', '--test-start', '1996-01', '--param', 'refit=12',
-      '--param', 'hidden=64,32', '--param', 'epochs=8', '--param', 'patience=2', '--param', 'validation=0.2'];
+    const args = [
+      '--strategy',
+      'nn-sma',
+      '--from',
+      '1985-01',
+      '--to',
+      '1999-12',
+      '--test-start',
+      '1996-01',
+      '--param',
+      'refit=12',
+      '--param',
+      'hidden=64,32',
+      '--param',
+      'epochs=8',
+      '--param',
+      'patience=2',
+      '--param',
+      'validation=0.2',
+    ];
     expect(run(args, 2)).toBe(run(args, 1));
     for (const trainer of ['tfjs']) {
       const withTrainer = [...args, '--param', `trainer=${trainer}`];
@@ -37,13 +55,31 @@ describe('--threads', () => {
   }, 180_000);
 
   it('gives identical JSON for the composed forecast strategy with an nn model', () => {
-    const args = ['--strategy', 'forecast', '--param', 'model=nn', '--param', 'features=sma,momentum', '--from', '1985-01', '--to', '1999-12',
-      '--test-start', '1995-01', '--param', 'refit=12', '--param', 'epochs=5'];
+    const args = [
+      '--strategy',
+      'forecast',
+      '--param',
+      'model=nn',
+      '--param',
+      'features=sma,momentum',
+      '--from',
+      '1985-01',
+      '--to',
+      '1999-12',
+      '--test-start',
+      '1995-01',
+      '--param',
+      'refit=12',
+      '--param',
+      'epochs=5',
+    ];
     expect(run(args, 2)).toBe(run(args, 1));
   }, 120_000);
 
   it('reads BACKTEST_WORKER_MIN_WORK where it decides on workers, and rejects a bad value', () => {
-    const r = backtest(['--strategy', 'nn-sma', '--from', '1990-01', '--to', '1999-12', '--param', 'epochs=1', '--threads', '2', '--json', '--no-save'], { env: { BACKTEST_WORKER_MIN_WORK: 'lots' } });
+    const r = backtest(['--strategy', 'nn-sma', '--from', '1990-01', '--to', '1999-12', '--param', 'epochs=1', '--threads', '2', '--json', '--no-save'], {
+      env: { BACKTEST_WORKER_MIN_WORK: 'lots' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/BACKTEST_WORKER_MIN_WORK must be a number >= 0, got "lots"/);
   });

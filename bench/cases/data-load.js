@@ -9,4 +9,4 @@ const { loadDataset, dataDirectories } = require(path.join(root, 'packages/data/
 const t0 = performance.now();
 const data = loadDataset('sp500', { dataDirs: dataDirectories({ projectRoot: root }), projectRoot: root, keepColumns: [] });
 const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(JSON.stringify({ seconds, extra: { rawRows: data.rawRows, months: data.series.close.length } }) + '\n');
+process.stdout.write(`${JSON.stringify({ seconds, extra: { rawRows: data.rawRows, months: data.series.close.length } })}\n`);

@@ -25,5 +25,5 @@ const { initBackend, SequenceNet } = require(path.join(root, 'packages/models/di
   const fit = net.fit({ rows, steps, cols: 2, data }, y);
   const t1 = performance.now();
   net.dispose();
-  process.stdout.write(JSON.stringify({ seconds: (t1 - t0) / 1000, extra: { backend, finalLoss: +fit.history.loss[19].toFixed(6) } }) + '\n');
+  process.stdout.write(`${JSON.stringify({ seconds: (t1 - t0) / 1000, extra: { backend, finalLoss: +fit.history.loss[19].toFixed(6) } })}\n`);
 })();

@@ -24,16 +24,16 @@ const { loadStrategyRegistry } = require(path.join(root, 'packages/api/dist/inde
   const walk = await walkForward(series, strategy, { strategyId: 'nn-sma' });
   const t2 = performance.now();
   process.stdout.write(
-    JSON.stringify({
+    `${JSON.stringify({
       seconds: (t2 - t1) / 1000,
       extra: {
         threads,
         fits: walk.output.fits,
-        backend: walk.output.model && walk.output.model.backend,
+        backend: walk.output.model?.backend,
         sharpe: sharpeRatio(walk.strategyReturns, walk.periodsPerYear),
         loadSeconds: +((t1 - t0) / 1000).toFixed(4),
       },
-    }) + '\n',
+    })}\n`,
   );
 })().catch((err) => {
   console.error(err);

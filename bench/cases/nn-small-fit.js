@@ -8,7 +8,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
 const { initBackend, NnModel } = require(path.join(root, 'packages/models/dist/index.js'));
 
-function fit(trainer, seed) {
+function fitOnce(trainer, seed) {
   // Deterministic rows (no PRNG dependency): two features on [-1, 1] and a linear target.
   const rows = 300;
   const x = new Float64Array(rows * 2);
@@ -27,17 +27,17 @@ function fit(trainer, seed) {
 
 (async () => {
   const t0 = performance.now();
-  fit('auto', 41);
+  fitOnce('auto', 41);
   const t1 = performance.now();
-  const auto = fit('auto', 42);
+  const auto = fitOnce('auto', 42);
   const t2 = performance.now();
   await initBackend('auto');
-  fit('tfjs', 41);
+  fitOnce('tfjs', 41);
   const t3 = performance.now();
-  const plain = fit('tfjs', 42);
+  const plain = fitOnce('tfjs', 42);
   const t4 = performance.now();
   process.stdout.write(
-    JSON.stringify({
+    `${JSON.stringify({
       seconds: (t2 - t1) / 1000,
       extra: {
         backend: plain.backend,
@@ -47,6 +47,6 @@ function fit(trainer, seed) {
         finalLoss: +auto.history.loss[19].toFixed(6),
         tfjsFinalLoss: +plain.history.loss[19].toFixed(6),
       },
-    }) + '\n',
+    })}\n`,
   );
 })();

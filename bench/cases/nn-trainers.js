@@ -17,7 +17,7 @@ const x = Array.from({ length: rows }, (_, r) => [Math.sin(r * 0.37), Math.cos(r
 const y = x.map(([a, b]) => 0.5 * a - 0.3 * b + 0.1);
 const sizes = { '2-10-1': [10], '2-50-1': [50], '2-300-100-1': [300, 100] };
 
-function fit(hidden, trainer) {
+function timedFit(hidden, trainer) {
   const m = new models.NnModel({ network: { inputSize: 2, layers: [...hidden.map((units) => ({ units, activation: 'relu' })), { units: 1 }] } });
   const t = performance.now();
   const result = m.fit(x, y, { epochs: 20, seed: 42, trainer });
@@ -37,8 +37,8 @@ function fit(hidden, trainer) {
   for (const [name, hidden] of Object.entries(sizes)) {
     const runs = {};
     for (const trainer of ['simd', 'tfjs']) {
-      for (let w = 0; w < 3; w++) fit(hidden, trainer); // warm-up: JIT of the batch loop
-      const timed = [fit(hidden, trainer), fit(hidden, trainer), fit(hidden, trainer)].sort((a, b) => a.ms - b.ms);
+      for (let w = 0; w < 3; w++) timedFit(hidden, trainer); // warm-up: JIT of the batch loop
+      const timed = [timedFit(hidden, trainer), timedFit(hidden, trainer), timedFit(hidden, trainer)].sort((a, b) => a.ms - b.ms);
       runs[trainer] = timed[1];
       extra[`${name} ${trainer} ms`] = +runs[trainer].ms.toFixed(2);
       extra[`${name} ${trainer} predict 300 rows ms`] = +runs[trainer].predictMs.toFixed(2);
@@ -46,10 +46,10 @@ function fit(hidden, trainer) {
     let worst = 0;
     runs.simd.weights.forEach((w, i) => w.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - runs.tfjs.weights[i][k])))));
     extra[`${name} simd vs tfjs max weight diff`] = worst;
-    extra[`${name} auto`] = fit(hidden, 'auto').trainer;
+    extra[`${name} auto`] = timedFit(hidden, 'auto').trainer;
     if (name === '2-300-100-1') seconds = runs.simd.ms / 1000;
   }
-  process.stdout.write(JSON.stringify({ seconds, extra }) + '\n');
+  process.stdout.write(`${JSON.stringify({ seconds, extra })}\n`);
 })().catch((err) => {
   console.error(err);
   process.exit(1);

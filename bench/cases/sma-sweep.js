@@ -28,8 +28,8 @@ for (let window = 2; window <= 400; window++) {
 }
 const t2 = performance.now();
 process.stdout.write(
-  JSON.stringify({
+  `${JSON.stringify({
     seconds: (t2 - t1) / 1000,
     extra: { rows: series.close.length, windows: 399, loadSeconds: +((t1 - t0) / 1000).toFixed(4), bestWindow: best.window, bestSharpe: +best.sharpe.toFixed(4) },
-  }) + '\n',
+  })}\n`,
 );

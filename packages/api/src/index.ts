@@ -1,27 +1,32 @@
+// `@public`: the library API that README.md documents and no code here calls (see knip.jsonc).
 export {
-  type BacktestOptions,
-  type BacktestRun,
-  compare,
+  /** @public */ type BacktestOptions,
+  /** @public */ type BacktestRun,
+  /** @public */ compare,
   compareOptions,
   compareResolved,
-  type CompareRun,
-  type CompareRunOptions,
-  type RunContext,
-  runBacktest,
+  /** @public */ type CompareRun,
+  /** @public */ type CompareRunOptions,
+  /** @public */ type RunContext,
+  /** @public */ runBacktest,
   runResolved,
-  settingsFromOptions,
-  signal,
+  /** @public */ settingsFromOptions,
+  /** @public */ signal,
   signalResolved,
 } from './library';
-export { checkStudySeed, saveStudy, studySeed, type StudySeedOptions, type StudySeedRun } from './study';
-export { noModelsWarning, packageVersion, saveRun } from './save-run';
+export { checkStudySeed, saveStudy, studySeed, type StudySeedOptions, /** @public */ type StudySeedRun } from './study';
+export { noModelsWarning, saveRun } from './save-run';
 export { saveCompare } from './compare/save';
-export { type CompareOptions, type CompareOutcome, type CompareResult, type CompareSummary, runCompare } from './compare/compare-job';
-export { type Configuration, configurationLabel, configurations, parseGrid } from './compare/grid';
-export { type Significance, significance, verdict } from './compare/significance';
-export { type SignalDocument, signalJob } from './signal-job';
-export { BENCHMARK_ID, type ConfigurationRun, loadData, prepareRun, runConfiguration, runJob, type RunOutcome } from './run-job';
-export { cashRateProblem, flagName, isPath, readDefaults, readSettingsFile, resolveSettings, type RunSettings, SETTING_KEYS, settingSchema, validateSettings } from './settings';
-export { builtInStrategyModules, loadStrategyRegistry, type RegistryOptions, StrategyRegistry } from './registry';
-export { PLUGIN_KEYWORD } from './plugins/plugin-source';
+export { type CompareSummary, /** @public */ runCompare } from './compare/compare-job';
+export { /** @public */ configurations, /** @public */ parseGrid } from './compare/grid';
+export { /** @public */ significance, /** @public */ verdict } from './compare/significance';
+export type { SignalDocument } from './signal-job';
+export { loadData, /** @public */ prepareRun, /** @public */ runConfiguration, runJob } from './run-job';
+export {
+  isPath,
+  resolveSettings,
+  type RunSettings,
+  /** @public */ validateSettings,
+} from './settings';
+export { loadStrategyRegistry } from './registry';
 export { type Placement, type PluginKind, packageFiles } from './plugins/package-layout';

@@ -69,7 +69,8 @@ export function compareOptions(given_: Partial<Record<CompareKey, unknown>>, sou
   for (const key of COMPARE_KEYS) {
     const v = given_[key];
     const problem = problemOf(compareSchema[key], v);
-    if (problem) throw new UserError(source === 'flags' ? `${flagName(key)} must be ${problem}, got ${given(v)}` : `${source}: setting "${key}" must be ${problem}, got ${JSON.stringify(v)}`);
+    if (problem)
+      throw new UserError(source === 'flags' ? `${flagName(key)} must be ${problem}, got ${given(v)}` : `${source}: setting "${key}" must be ${problem}, got ${JSON.stringify(v)}`);
     out[key] = compareSchema[key].parse(v);
   }
   return {
@@ -103,7 +104,7 @@ export function settingsFromOptions(options: BacktestOptions, context: RunContex
   };
   const settings = resolveSettings(projectRoot, undefined, flags);
   // As for the command: BACKTEST_DATA_DIR comes first, before the given or configured directories.
-  const env = (context.env ?? process.env)['BACKTEST_DATA_DIR'];
+  const env = (context.env ?? process.env).BACKTEST_DATA_DIR;
   settings.dataDirs = dataDirectories({ ...(env !== undefined ? { env } : {}), projectRoot, defaults: settings.dataDirs });
   return settings;
 }

@@ -13,7 +13,7 @@ import { resolvePluginSpec } from './plugins/plugin-source';
 import { type ProjectPackage, projectStrategies } from './plugins/project-strategies';
 
 /** The container modules of the strategies that ship with the tool. */
-export const builtInStrategyModules: readonly ContainerModule[] = [buyAndHold, sma, olsSma, nnSma, forecast];
+const builtInStrategyModules: readonly ContainerModule[] = [buyAndHold, sma, olsSma, nnSma, forecast];
 
 /** Package names of the built-in strategies: discovery under strategies/ skips them. */
 const BUILT_IN_PACKAGES = new Set(['buy-and-hold', 'sma', 'ols-sma', 'nn-sma', 'forecast'].map((n) => `@backtest/strategy-${n}`));

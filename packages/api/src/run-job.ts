@@ -22,7 +22,7 @@ import type { RunSummary } from '@backtest/report';
 import type { StrategyRegistry } from './registry';
 import { isPath, type RunSettings } from './settings';
 
-export const BENCHMARK_ID = 'buy-and-hold';
+const BENCHMARK_ID = 'buy-and-hold';
 
 export interface RunOutcome {
   summary: RunSummary;
@@ -46,9 +46,7 @@ export function loadData(settings: RunSettings, projectRoot: string, columns?: r
     totalReturn: settings.totalReturn,
     ...(settings.columns ? { columns: parseColumnMapping(settings.columns) } : {}),
   };
-  const data = settings.data
-    ? loadCsvFile(settings.data, common)
-    : loadDataset(settings.dataset, { ...common, dataDirs: settings.dataDirs, projectRoot });
+  const data = settings.data ? loadCsvFile(settings.data, common) : loadDataset(settings.dataset, { ...common, dataDirs: settings.dataDirs, projectRoot });
   // Traded as a price: say when the series is not one (a yield, Shiller's monthly averages).
   return data.caveat ? { ...data, warnings: [...data.warnings, data.caveat] } : data;
 }
@@ -59,7 +57,7 @@ export function loadData(settings: RunSettings, projectRoot: string, columns?: r
  * reads it at month-end; a daily run reads it daily where its file has days, and as the monthly
  * series it is otherwise (a month's value then serves the days of the next month: cashFromYields).
  */
-export function loadCashYields(settings: RunSettings, projectRoot: string, warnings: string[], frequency: Frequency): YieldSeries | undefined {
+function loadCashYields(settings: RunSettings, projectRoot: string, warnings: string[], frequency: Frequency): YieldSeries | undefined {
   const spec = settings.cashRate;
   if (typeof spec === 'number') return undefined;
   const read = (served: Frequency): LoadedData => {
@@ -100,7 +98,7 @@ export interface ForecastSeries {
 }
 
 /** The returns the forecasts imply (forecast / close - 1) against the returns that followed. */
-export function forecastSeries(records: readonly ForecastRecord[], walk: WalkForwardResult, series: PriceSeries): ForecastSeries {
+function forecastSeries(records: readonly ForecastRecord[], walk: WalkForwardResult, series: PriceSeries): ForecastSeries {
   const byLabel = new Map(records.map((r) => [r.label, r]));
   const returns = assetReturns(series);
   const labels: string[] = [];
@@ -267,12 +265,7 @@ export function periodOf(walk: WalkForwardResult, frequency: string): RunSummary
   };
 }
 
-export async function runJob(
-  settings: RunSettings,
-  registry: StrategyRegistry,
-  projectRoot: string,
-  progress: ProgressReporter,
-): Promise<RunOutcome> {
+export async function runJob(settings: RunSettings, registry: StrategyRegistry, projectRoot: string, progress: ProgressReporter): Promise<RunOutcome> {
   const plugin = registry.get(settings.strategy);
   const { data, series, cash, warnings } = prepareRun(settings, projectRoot, plugin.needs?.columns ?? []);
   const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings, cash, indicators: true });

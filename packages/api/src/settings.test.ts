@@ -15,7 +15,18 @@ describe('config/defaults.json, the one place of the defaults', () => {
 
   it('fills every option left out', () => {
     const s = settingsFromOptions({}, { projectRoot: root, env: {} });
-    expect(s).toMatchObject({ strategy: 'nn-sma', dataset: 'sp500', totalReturn: false, onMissing: 'drop', costBps: 0, cashRate: 0, seed: 42, backend: 'auto', params: {}, plugins: [] });
+    expect(s).toMatchObject({
+      strategy: 'nn-sma',
+      dataset: 'sp500',
+      totalReturn: false,
+      onMissing: 'drop',
+      costBps: 0,
+      cashRate: 0,
+      seed: 42,
+      backend: 'auto',
+      params: {},
+      plugins: [],
+    });
     expect(s.threads).toBe(availableParallelism());
     expect(s.dataDirs).toEqual([path.join(root, 'data'), path.resolve(root, '../shared/data')]);
   });
@@ -39,7 +50,10 @@ describe('bad values: one schema, the messages of flags, files and options', () 
     [{ seed: 'x' }, 'config.json: setting "seed" must be an integer from 0 to 4294967295, got "x"'],
     [{ from: '2021-02-29' }, 'config.json: setting "from" must be a real month like "2020-01" (or a day like "2020-01-31"), got "2021-02-29"'],
     [{ costBps: 20000 }, 'config.json: setting "costBps" must be a number from 0 to 10000 (basis points of the traded weight: 10000 is the whole position), got 20000'],
-    [{ cashRate: 3 }, 'config.json: setting "cashRate" must be an annual rate as a fraction, at most 1 (100% a year): for 3% a year write 0.03, or the name of a yield series in percent (a dataset or CSV file), got 3'],
+    [
+      { cashRate: 3 },
+      'config.json: setting "cashRate" must be an annual rate as a fraction, at most 1 (100% a year): for 3% a year write 0.03, or the name of a yield series in percent (a dataset or CSV file), got 3',
+    ],
     [{ cashRate: '' }, 'config.json: setting "cashRate" must be a number (an annual rate as a fraction) or the name of a yield series, got ""'],
     [{ threads: 0 }, 'config.json: setting "threads" must be an integer from 1 to 256, or "auto", got 0'],
     [{ threads: 'many' }, 'config.json: setting "threads" must be an integer from 1 to 256, or "auto", got "many"'],

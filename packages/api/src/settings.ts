@@ -46,10 +46,26 @@ const MAX_THREADS = 256;
 
 /** Every setting a config file (or the library's options) may hold, in the order messages list them. */
 export const SETTING_KEYS = [
-  'strategy', 'dataset', 'data', 'dataDirs', 'columns', 'totalReturn', 'frequency', 'onMissing', 'from', 'to', 'testStart',
-  'costBps', 'cashRate', 'seed', 'threads', 'backend', 'params', 'plugins',
+  'strategy',
+  'dataset',
+  'data',
+  'dataDirs',
+  'columns',
+  'totalReturn',
+  'frequency',
+  'onMissing',
+  'from',
+  'to',
+  'testStart',
+  'costBps',
+  'cashRate',
+  'seed',
+  'threads',
+  'backend',
+  'params',
+  'plugins',
 ] as const satisfies readonly Exclude<keyof RunSettings, 'saveModels'>[];
-export type SettingKey = (typeof SETTING_KEYS)[number];
+type SettingKey = (typeof SETTING_KEYS)[number];
 
 /** `YYYY-MM` or `YYYY-MM-DD` naming a real month (01-12) and day (2020-02-30 is no date). */
 function isRealLabel(v: string): boolean {
@@ -116,7 +132,7 @@ export function zod(): typeof Zod {
 
 let settingsSchema: ReturnType<typeof buildSettingsSchema> | undefined;
 /** The schema of one setting. */
-export function settingSchema(key: SettingKey): Zod.ZodType {
+function settingSchema(key: SettingKey): Zod.ZodType {
   settingsSchema ??= buildSettingsSchema(zod());
   return settingsSchema[key];
 }
@@ -139,7 +155,7 @@ export function isPath(name: string): boolean {
 }
 
 /** Why a constant cash rate is refused (undefined: accepted). Above 1 is 100% a year: most likely a percent meant as a fraction. */
-export function cashRateProblem(v: unknown): string | undefined {
+function cashRateProblem(v: unknown): string | undefined {
   if (typeof v !== 'number' || !Number.isFinite(v)) return 'a number (an annual rate as a fraction) or the name of a yield series';
   if (v < -0.99) return 'an annual rate above -0.99 (a fraction: 0.02 is 2% a year)';
   if (v > 1) {
@@ -167,7 +183,7 @@ export function validateSettings(raw: unknown, file: string): Partial<RunSetting
   return out as Partial<RunSettings>;
 }
 
-export function readSettingsFile(file: string): Partial<RunSettings> {
+function readSettingsFile(file: string): Partial<RunSettings> {
   let text: string;
   try {
     // A regular file of sensible size: /dev/zero or a FIFO would never end.

@@ -33,12 +33,7 @@ export interface SignalDocument {
  * model schedule, same fits, same seed), with one more decision at the end. A backtest over one
  * more period holds exactly this weight over it.
  */
-export async function signalJob(
-  settings: RunSettings,
-  registry: StrategyRegistry,
-  projectRoot: string,
-  progress: ProgressReporter,
-): Promise<SignalDocument> {
+export async function signalJob(settings: RunSettings, registry: StrategyRegistry, projectRoot: string, progress: ProgressReporter): Promise<SignalDocument> {
   const plugin = registry.get(settings.strategy);
   const { data, series, cash, warnings } = prepareRun(settings, projectRoot, plugin.needs?.columns ?? []);
   const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings, cash, decideLast: true });

@@ -26,7 +26,7 @@ export async function studySeed(options: StudySeedOptions = {}, context: { reado
   checkStudySeed(options.seed);
   const projectRoot = context.projectRoot ?? findProjectRoot(__dirname);
   const { out, ...study } = options;
-  const dataDirs = study.dataDirs ?? dataDirectories({ projectRoot, env: process.env['BACKTEST_DATA_DIR'] });
+  const dataDirs = study.dataDirs ?? dataDirectories({ projectRoot, env: process.env.BACKTEST_DATA_DIR });
   const result = await runStudy({ ...study, dataDirs, projectRoot });
   const run: StudySeedRun = { document: studyDocument(result), result };
   return out === undefined ? run : saveStudy(run, out);

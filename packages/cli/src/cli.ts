@@ -10,9 +10,7 @@ import { type CommandIO, processIO } from './commands/io';
 function rejectRepeatedFlags(argv: Record<string, unknown>, arrayOptions: readonly string[]): void {
   const arrays = new Set(arrayOptions);
   const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  const repeated = Object.entries(argv).filter(
-    ([key, value]) => key !== '_' && Array.isArray(value) && !arrays.has(key) && !arrays.has(kebab(key)),
-  ) as [string, unknown[]][];
+  const repeated = Object.entries(argv).filter(([key, value]) => key !== '_' && Array.isArray(value) && !arrays.has(key) && !arrays.has(kebab(key))) as [string, unknown[]][];
   // yargs also sets an option's aliases (-s, dataDir): name it by its long, kebab-case form.
   const named = repeated.find(([key]) => key.length > 1 && key === kebab(key)) ?? repeated[0];
   if (!named) return;
@@ -33,7 +31,7 @@ const repeatedFlagsCheck = ((argv: Record<string, unknown>, y: { getOptions(): {
  * same way (JSON keeps its meaning: JSON.stringify already escapes C0, and `\u009b` is a JSON
  * escape), but never cut.
  */
-export function terminalSafeIO(io: CommandIO): CommandIO {
+function terminalSafeIO(io: CommandIO): CommandIO {
   return {
     out: (text) => io.out(terminalSafe(text)),
     err: (text) => io.err(terminalSafe(text, MESSAGE_CHARACTERS)),

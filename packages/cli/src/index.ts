@@ -1,4 +1,3 @@
-export { main } from './cli';
 export { reportCommand } from './commands/report';
 export { scaffoldPlugin } from './plugins/scaffold';
 export { forecastSource, forecastTestSource } from './plugins/template-forecast';

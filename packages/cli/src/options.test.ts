@@ -16,7 +16,13 @@ describe('parseParamFlags', () => {
 describe('signalText', () => {
   it('says what to hold and why', () => {
     const doc = {
-      strategy: 'sma', frequency: 'monthly', asOf: '2026-03', weight: 0, params: {}, seed: 42, warnings: [],
+      strategy: 'sma',
+      frequency: 'monthly',
+      asOf: '2026-03',
+      weight: 0,
+      params: {},
+      seed: 42,
+      warnings: [],
       data: { dataset: 'sp500', file: 'f.csv', sha256: '', origin: 'file', lastRow: { date: '2026-03-31', close: 6528.52 } },
     } as const;
     expect(signalText(doc)).toBe('sma: hold cash (weight 0) over the month after 2026-03, decided at its close (sp500 2026-03-31 close 6528.52)');

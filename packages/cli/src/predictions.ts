@@ -19,14 +19,7 @@ export function writePredictions(file: string, walk: WalkForwardResult, closes: 
   const direction = forecasts.some((f) => f.probability !== undefined);
   const text = formatCsv(
     ['month', ...featureNames.map((n) => `feature_${n}`), 'close', direction ? 'probability_up' : 'forecast', 'actual', 'weight'],
-    forecasts.map((f) => [
-      f.label,
-      ...featureNames.map((n) => f.features?.[n]),
-      f.close,
-      direction ? f.probability : f.forecast,
-      nextClose.get(f.label),
-      weightAt.get(f.label),
-    ]),
+    forecasts.map((f) => [f.label, ...featureNames.map((n) => f.features?.[n]), f.close, direction ? f.probability : f.forecast, nextClose.get(f.label), weightAt.get(f.label)]),
   );
   const target = path.resolve(file);
   try {

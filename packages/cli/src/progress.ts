@@ -8,7 +8,6 @@ import { silentProgress } from '@backtest/core';
 export function createProgress(enabled: boolean): ProgressReporter {
   if (!enabled || !process.stdout.isTTY || !process.stderr.isTTY) return silentProgress;
   // Loaded only when a bar can be shown.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
   let bar: InstanceType<typeof SingleBar> | undefined;
   return {

@@ -48,7 +48,7 @@ function guardSignals(): void {
     const removed = releaseClaimedFolders();
     if (process.stderr.isTTY) process.stderr.write('\x1b[?25h'); // a progress bar hides the cursor
     // Paths come from --out: escaped like every other message (cli.ts guards the rest).
-    process.stderr.write(terminalSafe(`\nbacktest: interrupted (${signal})${removed.length ? `; removed the unfinished ${removed.join(', ')}` : ''}`) + '\n');
+    process.stderr.write(`${terminalSafe(`\nbacktest: interrupted (${signal})${removed.length ? `; removed the unfinished ${removed.join(', ')}` : ''}`)}\n`);
     process.exit(SIGNAL_EXIT[signal] ?? 1);
   };
   for (const signal of Object.keys(SIGNAL_EXIT) as NodeJS.Signals[]) process.on(signal, onSignal);
@@ -61,7 +61,7 @@ function guardSignals(): void {
  * synchronous work before it has then been acted on (its handler exits the process). Two
  * nested setImmediate: a poll phase always runs between them.
  */
-export function actOnPendingSignals(): Promise<void> {
+function actOnPendingSignals(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 

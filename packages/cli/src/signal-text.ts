@@ -15,7 +15,9 @@ export function signalText(doc: SignalDocument): string {
     const m = doc.model;
     const f = doc.forecast;
     lines.push(
-      ('probabilityUp' in f ? `  forecast probability that next close is higher ${f.probabilityUp.toFixed(3)}` : `  forecast next close ${f.price.toPrecision(6)} (${percent(f.impliedReturn, 2)})`) +
+      ('probabilityUp' in f
+        ? `  forecast probability that next close is higher ${f.probabilityUp.toFixed(3)}`
+        : `  forecast next close ${f.price.toPrecision(6)} (${percent(f.impliedReturn, 2)})`) +
         (m ? ` by fit ${m.fit} of ${m.fits} (numbered from 0)${m.kind ? `, ${m.kind}` : ''}, refitted at ${m.decision} on ${m.rows} rows ${m.trainFrom} .. ${m.trainTo}` : ''),
     );
   }

@@ -59,7 +59,7 @@ describe('writeFileAtomic', () => {
   // A regression check only: the names are the old writers', which the random-name writer never
   // draws, so it fails only if a writer goes back to a pid or clock name. What protects the
   // temporary file is its exclusive open, checked by the tests below.
-  it('regression: the old writers\' predictable temporary names (pid, clock) are not used, so links planted there keep their targets', () => {
+  it("regression: the old writers' predictable temporary names (pid, clock) are not used, so links planted there keep their targets", () => {
     const v = victim();
     const file = path.join(tmp, 'returns.csv');
     const now = Date.now();

@@ -21,5 +21,5 @@ export function formatCsv(header: readonly string[], rows: readonly (readonly Cs
     if (row.length !== header.length) throw new Error(`CSV row has ${row.length} fields, header has ${header.length}`);
     lines.push(row.map(formatCell).join(','));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -1,9 +1,9 @@
 export { type CsvCell, formatCsv } from './csv-format';
-export { makeDirectory, pathExists, temporaryName, writeFileAtomic, type WriteFileAtomicOptions } from './atomic-write';
-export { closestMatch, didYouMean, editDistance } from './did-you-mean';
-export { DEFAULT_MAX_FILE_MB, fileText, maxFileBytes, megabytes, readRegularFile, type ReadRegularFileOptions } from './read-file';
+export { makeDirectory, pathExists, temporaryName, writeFileAtomic } from './atomic-write';
+export { didYouMean } from './did-you-mean';
+export { DEFAULT_MAX_FILE_MB, fileText, maxFileBytes, megabytes, readRegularFile } from './read-file';
 export { formatLocation, InputError, type InputLocation, LookAheadError, UserError } from './errors';
-export { groupDigits, MESSAGE_CHARACTERS, printable, quoted, quotedList, SHOWN_CHARACTERS, terminalSafe } from './terminal-text';
+export { groupDigits, MESSAGE_CHARACTERS, printable, quoted, quotedList, terminalSafe } from './terminal-text';
 export { createMarketView, type MarketView } from './market-view';
 export {
   defineParams,
@@ -26,7 +26,6 @@ export {
   silentProgress,
   type Strategy,
   type StrategyContext,
-  type StrategyNeeds,
   type StrategyOutput,
   StrategyPlugin,
   strategyParams,

@@ -13,7 +13,12 @@ const specs = defineParams({
 describe('resolveParams', () => {
   it('fills defaults', () => {
     expect(resolveParams('sma', specs, {})).toEqual({
-      window: 10, threshold: 0, short: false, sizing: 'binary', hidden: [10], window2: 'expanding',
+      window: 10,
+      threshold: 0,
+      short: false,
+      sizing: 'binary',
+      hidden: [10],
+      window2: 'expanding',
     });
   });
   it('parses strings from the command line', () => {

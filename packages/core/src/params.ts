@@ -43,11 +43,7 @@ export function defineParams<S extends ParamSpecs>(specs: S): S {
  * Check raw values against the specs and fill in defaults. Unknown names get a
  * "did you mean" hint; bad values say what was expected.
  */
-export function resolveParams<S extends ParamSpecs>(
-  owner: string,
-  specs: S,
-  raw: Readonly<Record<string, RawParamValue>>,
-): ParamValues<S> {
+export function resolveParams<S extends ParamSpecs>(owner: string, specs: S, raw: Readonly<Record<string, RawParamValue>>): ParamValues<S> {
   const out: Record<string, unknown> = {};
   const names = Object.keys(specs);
   for (const key of Object.keys(raw)) {
@@ -106,7 +102,9 @@ function parseParam(owner: string, name: string, spec: ParamSpec, value: RawPara
         ? [...(value as readonly number[])]
         : typeof value === 'number'
           ? [value]
-          : String(value).split(',').filter((p) => p.trim() !== '');
+          : String(value)
+              .split(',')
+              .filter((p) => p.trim() !== '');
       const minItems = spec.minItems ?? 1;
       const what = `a comma-separated list of integers${range(spec.min)}${minItems > 0 ? ` (at least ${minItems === 1 ? 'one' : minItems})` : ''}`;
       const nums = parts.map(asNumber);

@@ -118,7 +118,9 @@ describe('readRegularFile', () => {
     const big = path.join(tmp, 'big.csv');
     fs.writeFileSync(big, 'x'.repeat(2000));
     statSaysFor(big, small);
-    expect(inputError(() => readRegularFile(big, { ...DATA, maxBytes: 1000 })).message).toMatch(/^\S+big\.csv: is 0\.002 MB \(2000 bytes\), larger than the 0\.001 MB \(1000 bytes\) a data file may have/);
+    expect(inputError(() => readRegularFile(big, { ...DATA, maxBytes: 1000 })).message).toMatch(
+      /^\S+big\.csv: is 0\.002 MB \(2000 bytes\), larger than the 0\.001 MB \(1000 bytes\) a data file may have/,
+    );
   });
 
   it('a character device such as /dev/zero is refused, never read', () => {
@@ -197,7 +199,14 @@ describe('maxFileBytes', () => {
 describe('fileText', () => {
   it('decodes UTF-8, and a text too long for a string is an InputError naming the file', () => {
     expect(fileText(Buffer.from('é,1\n'), 'f.csv')).toBe('é,1\n');
-    const huge = { length: 600 * 2 ** 20, toString: () => { throw new Error('Cannot create a string longer than 0x1fffffe8 characters'); } } as unknown as Buffer;
-    expect(() => fileText(huge, 'f.csv')).toThrow(new InputError({ file: 'f.csv' }, 'is 600 MB (629145600 bytes), too large to read as text (Cannot create a string longer than 0x1fffffe8 characters)'));
+    const huge = {
+      length: 600 * 2 ** 20,
+      toString: () => {
+        throw new Error('Cannot create a string longer than 0x1fffffe8 characters');
+      },
+    } as unknown as Buffer;
+    expect(() => fileText(huge, 'f.csv')).toThrow(
+      new InputError({ file: 'f.csv' }, 'is 600 MB (629145600 bytes), too large to read as text (Cannot create a string longer than 0x1fffffe8 characters)'),
+    );
   });
 });

@@ -53,7 +53,7 @@ describe('quoted and quotedList', () => {
 });
 
 describe('terminalSafe', () => {
-  it('keeps the line feeds between a message\'s lines and escapes every other control', () => {
+  it("keeps the line feeds between a message's lines and escapes every other control", () => {
     expect(terminalSafe('line 1\nline 2\x1b[2J\r\u202e')).toBe('line 1\nline 2\\x1b[2J\\r\\u202e');
     expect(terminalSafe('plain')).toBe('plain');
   });

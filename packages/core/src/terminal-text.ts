@@ -10,7 +10,7 @@
  */
 
 /** Characters shown of one value from a file or flag before it is cut with an ellipsis. */
-export const SHOWN_CHARACTERS = 64;
+const SHOWN_CHARACTERS = 64;
 
 /**
  * C0 controls (NUL..US, tab and line feed included), DEL, C1 controls (U+0080..U+009F, which

@@ -26,7 +26,7 @@ for (const entry of datasetRegistry(root).datasets) {
   index[entry.name] = record;
   files[file] = bytes;
 }
-files[EMBEDDED_INDEX] = JSON.stringify(index, null, 2) + '\n';
+files[EMBEDDED_INDEX] = `${JSON.stringify(index, null, 2)}\n`;
 
 let stale = 0;
 if (!check) makeDirectory(out);
@@ -34,7 +34,10 @@ for (const [file, bytes] of Object.entries(files)) {
   const target = path.join(out, file);
   const same = fs.existsSync(target) && fs.readFileSync(target, 'utf8') === bytes;
   if (check) {
-    if (!same) (stale += 1), console.error(`make-extracts: ${target} differs from its regenerated version`);
+    if (!same) {
+      stale += 1;
+      console.error(`make-extracts: ${target} differs from its regenerated version`);
+    }
     continue;
   }
   // The project's one atomic writer (an exclusively created temporary file of unpredictable

@@ -79,7 +79,10 @@ describe('readCsvTable', () => {
 
   it('the hand splitter and csv-parse give the same table for any quote-free text', () => {
     const cell = fc.string({ unit: fc.constantFrom('a', 'Z', '1', '.', '-', ' ', 'é'), maxLength: 6 });
-    const line = fc.oneof(fc.array(cell, { minLength: 1, maxLength: 5 }).map((cells) => cells.join(',')), fc.constant(''));
+    const line = fc.oneof(
+      fc.array(cell, { minLength: 1, maxLength: 5 }).map((cells) => cells.join(',')),
+      fc.constant(''),
+    );
     const file = fc.record({
       lines: fc.array(line, { maxLength: 12 }),
       crlf: fc.boolean(),

@@ -64,7 +64,10 @@ export function readQuoteFree(text: string): CsvTable {
     const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     if (!isBlank(text, pos, stop)) {
       if (headerLine === 0) {
-        header = text.slice(pos, stop).split(',').map((h) => h.trim());
+        header = text
+          .slice(pos, stop)
+          .split(',')
+          .map((h) => h.trim());
         headerLine = line;
       } else {
         firstCell.push(cellStart.length);

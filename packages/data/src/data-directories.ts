@@ -54,10 +54,6 @@ export function dataDirectories(sources: DataDirectorySources): string[] {
   for (const d of sources.flag ?? []) check(resolve(d), '--data-dir');
   for (const d of fromEnv) check(resolve(d), 'BACKTEST_DATA_DIR names');
   const defaults = sources.defaults ?? datasetRegistry(sources.projectRoot).dataDirs;
-  const all = [
-    ...(sources.flag ?? []).map((d) => resolve(d)),
-    ...fromEnv.map((d) => resolve(d)),
-    ...defaults.map((d) => resolve(sources.projectRoot, d)),
-  ];
+  const all = [...(sources.flag ?? []).map((d) => resolve(d)), ...fromEnv.map((d) => resolve(d)), ...defaults.map((d) => resolve(sources.projectRoot, d))];
   return [...new Set(all)];
 }

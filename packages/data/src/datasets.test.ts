@@ -80,9 +80,7 @@ describe('loadDataset', () => {
     expect(() => loadDataset('sp50', { dataDirs: [], projectRoot })).toThrow(
       new UserError(`unknown dataset "sp50" (did you mean "sp500"?). Known datasets: ${KNOWN}; ${NAME_CSV('sp50')}`),
     );
-    expect(() => loadDataset('bitcoin', { dataDirs: [], projectRoot })).toThrow(
-      new UserError(`unknown dataset "bitcoin". Known datasets: ${KNOWN}; ${NAME_CSV('bitcoin')}`),
-    );
+    expect(() => loadDataset('bitcoin', { dataDirs: [], projectRoot })).toThrow(new UserError(`unknown dataset "bitcoin". Known datasets: ${KNOWN}; ${NAME_CSV('bitcoin')}`));
   });
 
   it('a dataset found nowhere (no file, no embedded extract) lists every directory and how to provide the file', () => {

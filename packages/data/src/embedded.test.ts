@@ -101,9 +101,7 @@ describe('resolving a dataset', () => {
 
   it('refuses an extract whose source dropped rows under --on-missing error', () => {
     expect(index.tnx!.droppedRows).toBe(596);
-    expect(() => loadDataset('tnx', { dataDirs: [dir], projectRoot, onMissing: 'error' })).toThrow(
-      /made from tnx-daily\.csv by dropping 596 rows with an empty field/,
-    );
+    expect(() => loadDataset('tnx', { dataDirs: [dir], projectRoot, onMissing: 'error' })).toThrow(/made from tnx-daily\.csv by dropping 596 rows with an empty field/);
     expect(loadDataset('sp500', { dataDirs: [dir], projectRoot, onMissing: 'error' }).origin).toBe('embedded');
   });
 
@@ -141,7 +139,7 @@ describe('a broken embedded directory is said to be broken', () => {
     "(or put the dataset's own file in a data directory)";
   const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-  it('the copy loads as the package\'s own does', () => {
+  it("the copy loads as the package's own does", () => {
     const r = load();
     expect(r.origin).toBe('embedded');
     expect(r.sha256).toBe(index.sp500!.sha256);

@@ -16,9 +16,7 @@ describe('parseColumnMapping', () => {
   });
 
   it('says what is expected', () => {
-    expect(() => parseColumnMapping('date=Day')).toThrow(
-      'column mapping "date=Day" must name both date and close (for example date=Day,close=Last)',
-    );
+    expect(() => parseColumnMapping('date=Day')).toThrow('column mapping "date=Day" must name both date and close (for example date=Day,close=Last)');
   });
 });
 
@@ -26,7 +24,11 @@ describe('resolveLayout: FRED', () => {
   const where = { file: 'f.csv', line: 1 };
 
   it('two columns headed observation_date (any case) or DATE: the second, whatever its name, is the close', () => {
-    for (const header of [['observation_date', 'TB3MS'], ['OBSERVATION_DATE', 'DGS10'], ['DATE', 'TB3MS']]) {
+    for (const header of [
+      ['observation_date', 'TB3MS'],
+      ['OBSERVATION_DATE', 'DGS10'],
+      ['DATE', 'TB3MS'],
+    ]) {
       const layout = resolveLayout(header, where);
       expect(layout.name).toBe('fred');
       expect(layout.date).toEqual({ key: 'date', kind: 'date', index: 0, header: header[0] });

@@ -22,7 +22,7 @@ export interface ColumnMapping {
  * or yield is one: 0 and negatives are values). `zero-is-missing`: any number, 0 reads as missing
  * (Shiller's files pad unknown values with 0.0).
  */
-export type FieldKind = 'date' | 'close' | 'price' | 'volume' | 'measure' | 'zero-is-missing';
+type FieldKind = 'date' | 'close' | 'price' | 'volume' | 'measure' | 'zero-is-missing';
 
 export interface Field {
   /** Name in the product: 'date', 'close', or the key in `PriceSeries.columns`. */
@@ -77,8 +77,7 @@ const shillerExtra = (key: string, header: string): ExtraSpec => ({ key, header,
 const LAYOUTS: readonly LayoutDefinition[] = [
   {
     name: 'shiller',
-    published:
-      'Date,SP500,Dividend,Earnings,Consumer Price Index,Long Interest Rate,Real Price,Real Dividend,Real Earnings,PE10',
+    published: 'Date,SP500,Dividend,Earnings,Consumer Price Index,Long Interest Rate,Real Price,Real Dividend,Real Earnings,PE10',
     date: 'date',
     close: 'sp500',
     extras: [
@@ -142,11 +141,7 @@ export function publishedHeader(layout: LayoutName): string {
  * Finds the date, close and extra columns from the header: with `mapping` when given, else as
  * the `forced` layout, else the first known layout whose date and close headers are present.
  */
-export function resolveLayout(
-  header: readonly string[],
-  where: { file: string; line: number },
-  choice: { mapping?: ColumnMapping; forced?: LayoutName } = {},
-): ResolvedLayout {
+export function resolveLayout(header: readonly string[], where: { file: string; line: number }, choice: { mapping?: ColumnMapping; forced?: LayoutName } = {}): ResolvedLayout {
   const position = new Map<string, number>();
   header.forEach((h, i) => {
     const k = h.trim().toLowerCase();
@@ -173,12 +168,7 @@ export function resolveLayout(
   // Name the column the user most likely has to fix: the date first, then the close (as the
   // plain layout names them, unless a layout was forced).
   const target = choice.forced ? candidates[0] : LAYOUTS.find((l) => l.name === 'plain');
-  const missing =
-    !target || !dateField(target, header, field)
-      ? 'date'
-      : typeof target.close === 'string'
-        ? target.close
-        : (header[target.close.position] ?? 'date');
+  const missing = !target || !dateField(target, header, field) ? 'date' : typeof target.close === 'string' ? target.close : (header[target.close.position] ?? 'date');
   const known = expected.map((l) => `${l.name} (${l.published})`).join('; ');
   throw new InputError(
     { ...where, column: missing },
@@ -203,19 +193,11 @@ function positional(header: readonly string[], index: number, key: 'date' | 'clo
   return h === undefined ? undefined : { key, kind: key, index, header: h };
 }
 
-function mappedLayout(
-  mapping: ColumnMapping,
-  field: FieldLookup,
-  header: readonly string[],
-  where: { file: string; line: number },
-): ResolvedLayout {
+function mappedLayout(mapping: ColumnMapping, field: FieldLookup, header: readonly string[], where: { file: string; line: number }): ResolvedLayout {
   const resolve = (key: string, headerName: string, kind: FieldKind): Field => {
     const f = field(key, headerName, kind);
     if (f) return f;
-    throw new InputError(
-      { ...where, column: headerName },
-      `column ${quoted(headerName)} (mapped to ${printable(key)}) is not in the header; found ${quotedList(header)}`,
-    );
+    throw new InputError({ ...where, column: headerName }, `column ${quoted(headerName)} (mapped to ${printable(key)}) is not in the header; found ${quotedList(header)}`);
   };
   const extras: Field[] = [];
   for (const [rawKey, headerName] of Object.entries(mapping)) {
@@ -251,7 +233,10 @@ export function checkRepeatedColumns(layout: ResolvedLayout, header: readonly st
     if (all.length > 1) {
       throw new InputError(
         { ...where, column: f.header },
-        `the header names ${quoted(f.header.trim())} ${all.length} times (columns ${all.slice(0, 20).map((i) => i + 1).join(', ')}${all.length > 20 ? ', ...' : ''}); rename or remove all but one`,
+        `the header names ${quoted(f.header.trim())} ${all.length} times (columns ${all
+          .slice(0, 20)
+          .map((i) => i + 1)
+          .join(', ')}${all.length > 20 ? ', ...' : ''}); rename or remove all but one`,
       );
     }
   }

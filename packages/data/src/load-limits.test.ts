@@ -50,9 +50,11 @@ describe('loadCsvFile checks what it opens before reading it', () => {
   it('BACKTEST_MAX_FILE_MB sets the cap; a bad value is refused by name', () => {
     const file = join(dir, 'small.csv');
     const rows = Array.from({ length: 100 }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${100 + i}`);
-    writeFileSync(file, ['date,close', ...rows].join('\n') + '\n');
+    writeFileSync(file, `${['date,close', ...rows].join('\n')}\n`);
     process.env.BACKTEST_MAX_FILE_MB = '0.001';
-    expect(inputError(() => loadCsvFile(file)).message).toMatch(/small\.csv: is 0\.001 MB \(1211 bytes\), larger than the 0\.001 MB \(1048 bytes\) a data file may have; set BACKTEST_MAX_FILE_MB/);
+    expect(inputError(() => loadCsvFile(file)).message).toMatch(
+      /small\.csv: is 0\.001 MB \(1211 bytes\), larger than the 0\.001 MB \(1048 bytes\) a data file may have; set BACKTEST_MAX_FILE_MB/,
+    );
     process.env.BACKTEST_MAX_FILE_MB = '1';
     expect(loadCsvFile(file).series.close.length).toBe(100);
     for (const bad of ['0', '-5', 'lots']) {

@@ -53,7 +53,7 @@ describe('loadCsvFile', () => {
       expectedMonthEnds.set(iso.slice(0, 7), close);
     }
     const file = join(dir, 'big.csv');
-    writeFileSync(file, lines.join('\n') + '\n');
+    writeFileSync(file, `${lines.join('\n')}\n`);
     expect(statSync(file).size).toBeGreaterThan(10_000_000);
 
     // Its speed is measured by the benchmarks (bench/cases/data-load.js), not here.

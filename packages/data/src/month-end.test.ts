@@ -42,13 +42,16 @@ describe('toMonthEnd', () => {
     expect(series.frequency).toBe('monthly');
     expect(series.dates).toEqual(['2024-01-31', '2024-02-29', '2024-03-28']);
     expect([...series.close]).toEqual([101, 103, 105]);
-    expect(warnings).toEqual([
-      "test: dropped the incomplete month 2024-04 (the data ends on 2024-04-02, before the month's last weekday 2024-04-30)",
-    ]);
+    expect(warnings).toEqual(["test: dropped the incomplete month 2024-04 (the data ends on 2024-04-02, before the month's last weekday 2024-04-30)"]);
   });
 
   it('keeps a trailing month that ends on its last weekday, even when that is not the last calendar day', () => {
-    const { series, warnings } = toMonthEnd(daily([['2024-08-29', 1], ['2024-08-30', 2]]));
+    const { series, warnings } = toMonthEnd(
+      daily([
+        ['2024-08-29', 1],
+        ['2024-08-30', 2],
+      ]),
+    );
     expect(series.dates).toEqual(['2024-08-30']);
     expect(warnings).toEqual([]);
   });

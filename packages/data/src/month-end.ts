@@ -73,10 +73,7 @@ export function toMonthEnd(series: PriceSeries): { series: PriceSeries; warnings
     if (lastRow < monthEnd) {
       starts.pop();
       ends.pop();
-      warnings.push(
-        `${printable(series.source)}: dropped the incomplete month ${lastRow.slice(0, 7)} ` +
-          `(the data ends on ${lastRow}, before the month's last weekday ${monthEnd})`,
-      );
+      warnings.push(`${printable(series.source)}: dropped the incomplete month ${lastRow.slice(0, 7)} (the data ends on ${lastRow}, before the month's last weekday ${monthEnd})`);
     }
   }
 

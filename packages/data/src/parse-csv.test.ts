@@ -26,9 +26,7 @@ describe('parseCsvText: malformed input gets an error naming file, line and colu
   });
 
   it('header only', () => {
-    expect(inputError(() => parseCsvText('date,open,close,volume\n', 'prices.csv')).message).toBe(
-      'prices.csv, line 1: the file has a header but no data rows',
-    );
+    expect(inputError(() => parseCsvText('date,open,close,volume\n', 'prices.csv')).message).toBe('prices.csv, line 1: the file has a header but no data rows');
   });
 
   it('unknown columns: lists what was found and the known layouts', () => {
@@ -49,18 +47,13 @@ describe('parseCsvText: malformed input gets an error naming file, line and colu
 
   it('bad date', () => {
     const text = 'date,close\n2020-01-02,3\n2020-13-01,4\n';
-    expect(inputError(() => daily(text)).message).toBe(
-      'prices.csv, line 3, column "date": "2020-13-01" is not a date (expected yyyy-MM-dd, or yyyy-MM for months)',
-    );
+    expect(inputError(() => daily(text)).message).toBe('prices.csv, line 3, column "date": "2020-13-01" is not a date (expected yyyy-MM-dd, or yyyy-MM for months)');
   });
 
-  it.each(['2021-02-29', '2020-02-30', '2020-04-31', '20-01-02', '2020-1-2', '02/01/2020', '2020-01-02T00:00'])(
-    'rejects the date %s',
-    (bad) => {
-      const e = inputError(() => daily(`date,close\n2020-01-01,3\n${bad},4\n`));
-      expect(e.location).toEqual({ file: 'prices.csv', line: 3, column: 'date' });
-    },
-  );
+  it.each(['2021-02-29', '2020-02-30', '2020-04-31', '20-01-02', '2020-1-2', '02/01/2020', '2020-01-02T00:00'])('rejects the date %s', (bad) => {
+    const e = inputError(() => daily(`date,close\n2020-01-01,3\n${bad},4\n`));
+    expect(e.location).toEqual({ file: 'prices.csv', line: 3, column: 'date' });
+  });
 
   it('a day after 28 in the same month as the row before still gets the full check', () => {
     expect(inputError(() => daily('date,close\n2021-02-27,1\n2021-02-29,2\n')).location.line).toBe(3);
@@ -76,9 +69,7 @@ describe('parseCsvText: malformed input gets an error naming file, line and colu
 
   it('duplicate date', () => {
     const text = 'date,close\n2020-01-02,3\n\n2020-01-02,4\n';
-    expect(inputError(() => daily(text)).message).toBe(
-      'prices.csv, line 4, column "date": date 2020-01-02 repeats the date on line 2',
-    );
+    expect(inputError(() => daily(text)).message).toBe('prices.csv, line 4, column "date": date 2020-01-02 repeats the date on line 2');
   });
 
   it('text in a price', () => {
@@ -92,32 +83,22 @@ describe('parseCsvText: malformed input gets an error naming file, line and colu
   });
 
   it('negative price', () => {
-    expect(inputError(() => daily('date,close\n2020-01-02,-5\n')).message).toBe(
-      'prices.csv, line 2, column "close": price must be positive, found -5',
-    );
+    expect(inputError(() => daily('date,close\n2020-01-02,-5\n')).message).toBe('prices.csv, line 2, column "close": price must be positive, found -5');
   });
 
   it('zero price', () => {
-    expect(inputError(() => daily('date,close\n2020-01-02,1\n2020-01-03,0.0\n')).message).toBe(
-      'prices.csv, line 3, column "close": price must be positive, found 0.0',
-    );
+    expect(inputError(() => daily('date,close\n2020-01-02,1\n2020-01-03,0.0\n')).message).toBe('prices.csv, line 3, column "close": price must be positive, found 0.0');
   });
 
   it('a row with too few fields', () => {
-    expect(inputError(() => daily('date,open,close,volume\n2020-01-02,1,3\n')).message).toBe(
-      'prices.csv, line 2, column "volume": expected 4 fields as in the header, found 3',
-    );
+    expect(inputError(() => daily('date,open,close,volume\n2020-01-02,1,3\n')).message).toBe('prices.csv, line 2, column "volume": expected 4 fields as in the header, found 3');
   });
 
   it('text and negatives in the extra columns', () => {
     const head = 'date,open,close,volume\n';
     expect(inputError(() => daily(`${head}2020-01-02,x,3,0\n`)).location.column).toBe('open');
-    expect(inputError(() => daily(`${head}2020-01-02,-1,3,0\n`)).message).toBe(
-      'prices.csv, line 2, column "open": price must be positive, found -1',
-    );
-    expect(inputError(() => daily(`${head}2020-01-02,1,3,-7\n`)).message).toBe(
-      'prices.csv, line 2, column "volume": volume must not be negative, found -7',
-    );
+    expect(inputError(() => daily(`${head}2020-01-02,-1,3,0\n`)).message).toBe('prices.csv, line 2, column "open": price must be positive, found -1');
+    expect(inputError(() => daily(`${head}2020-01-02,1,3,-7\n`)).message).toBe('prices.csv, line 2, column "volume": volume must not be negative, found -7');
   });
 
   it('yyyy-MM and yyyy-MM-dd rows mixed', () => {
@@ -128,15 +109,7 @@ describe('parseCsvText: malformed input gets an error naming file, line and colu
 });
 
 describe('parseCsvText: empty fields follow the missing-value policy', () => {
-  const text = [
-    'date,open,close,volume',
-    '2020-01-02,1,10,100',
-    '2020-01-03,,,',
-    '2020-01-06,1,11,',
-    ',1,12,5',
-    '2020-01-08,1,null,5',
-    '2020-01-09,,13,7',
-  ].join('\n');
+  const text = ['date,open,close,volume', '2020-01-02,1,10,100', '2020-01-03,,,', '2020-01-06,1,11,', ',1,12,5', '2020-01-08,1,null,5', '2020-01-09,,13,7'].join('\n');
 
   it('drops rows with an empty date or close, counts them and names their lines', () => {
     const r = daily(text);
@@ -161,9 +134,7 @@ describe('parseCsvText: empty fields follow the missing-value policy', () => {
   });
 
   it('rejects an unknown policy', () => {
-    expect(() => parseCsvText(text, 'p.csv', { onMissing: 'skip' as 'drop' })).toThrow(
-      new UserError('the missing-value policy must be "drop" or "error", not "skip"'),
-    );
+    expect(() => parseCsvText(text, 'p.csv', { onMissing: 'skip' as 'drop' })).toThrow(new UserError('the missing-value policy must be "drop" or "error", not "skip"'));
   });
 
   it('lists at most five lines', () => {
@@ -175,9 +146,7 @@ describe('parseCsvText: empty fields follow the missing-value policy', () => {
 
   it('"error" makes the first empty date or close fatal, and not an empty volume', () => {
     const e = inputError(() => parseCsvText(text, 'prices.csv', { onMissing: 'error', frequency: 'daily' }));
-    expect(e.message).toBe(
-      'prices.csv, line 3, column "close": empty field (the missing-value policy is "error"; "drop" would skip the row)',
-    );
+    expect(e.message).toBe('prices.csv, line 3, column "close": empty field (the missing-value policy is "error"; "drop" would skip the row)');
     const volumeOnly = 'date,close,volume\n2020-01-02,10,\n2020-01-03,11,5\n';
     expect(parseCsvText(volumeOnly, 'v.csv', { onMissing: 'error', frequency: 'daily' }).series.close.length).toBe(2);
   });
@@ -213,7 +182,7 @@ describe('parseCsvText: layouts', () => {
   });
 
   it('a column mapping for any other file, extra keys kept in lower case', () => {
-    const text = 'Day;Last\n'.replace(';', ',') + '2020-01-02,5\n2020-01-03,6\n';
+    const text = `${'Day;Last\n'.replace(';', ',')}2020-01-02,5\n2020-01-03,6\n`;
     const r = parseCsvText(text, 'x.csv', { columns: { date: 'day', close: 'LAST' }, frequency: 'daily' });
     expect(r.layout).toBe('mapped');
     expect([...r.series.close]).toEqual([5, 6]);
@@ -253,9 +222,7 @@ describe('parseCsvText: FRED files and rates', () => {
   it('as prices (the default) a rate of 0.00 is an error naming file, line and column', () => {
     const e = inputError(() => parseCsvText(tb3ms, 'tb3ms.csv'));
     expect(e.location).toEqual({ file: 'tb3ms.csv', line: 5, column: 'TB3MS' });
-    expect(e.message).toBe(
-      'tb3ms.csv, line 5, column "TB3MS": price must be positive, found 0.00 (a FRED rate or yield is read with the values option "rate", not as a price)',
-    );
+    expect(e.message).toBe('tb3ms.csv, line 5, column "TB3MS": price must be positive, found 0.00 (a FRED rate or yield is read with the values option "rate", not as a price)');
   });
 
   it('values "rate": any finite number, 0 and negatives included, in any layout', () => {
@@ -270,9 +237,7 @@ describe('parseCsvText: FRED files and rates', () => {
   });
 
   it('values "rate" still rejects text, infinities and negative volumes', () => {
-    expect(inputError(() => parseCsvText('DATE,X\n2020-01-01,abc\n', 'x.csv', { values: 'rate' })).message).toBe(
-      'x.csv, line 2, column "X": "abc" is not a number',
-    );
+    expect(inputError(() => parseCsvText('DATE,X\n2020-01-01,abc\n', 'x.csv', { values: 'rate' })).message).toBe('x.csv, line 2, column "X": "abc" is not a number');
     expect(inputError(() => parseCsvText('DATE,X\n2020-01-01,Infinity\n', 'x.csv', { values: 'rate' })).location.column).toBe('X');
     expect(inputError(() => parseCsvText('date,close,volume\n2020-01-01,-1,-5\n', 'x.csv', { values: 'rate' })).message).toBe(
       'x.csv, line 2, column "volume": volume must not be negative, found -5',
@@ -366,9 +331,7 @@ describe('parseCsvText: frequency', () => {
 
   it('warns about calendar months without a row, daily or monthly', () => {
     const daysWithGap = 'date,close\n2019-11-29,1\n2019-12-30,1\n2019-12-31,2\n2020-03-30,3\n2020-03-31,4\n';
-    expect(parseCsvText(daysWithGap, 'g.csv').warnings).toEqual([
-      'g.csv: no rows for 2 calendar months (2020-01, 2020-02); the return across such a gap spans more than a month',
-    ]);
+    expect(parseCsvText(daysWithGap, 'g.csv').warnings).toEqual(['g.csv: no rows for 2 calendar months (2020-01, 2020-02); the return across such a gap spans more than a month']);
     expect(parseCsvText('date,close\n2019-11,1\n2020-01,2\n', 'g.csv').warnings).toEqual([
       'g.csv: no rows for 1 calendar month (2019-12); the return across such a gap spans more than a month',
     ]);
@@ -378,9 +341,7 @@ describe('parseCsvText: frequency', () => {
   it('names the series after the option, warnings after the file', () => {
     const r = parseCsvText('date,close\n2020-01-31,7\n2020-02-03,8\n2020-02-04,8\n', 'dir/one.csv', { name: 'mine' });
     expect(r.series.source).toBe('mine');
-    expect(r.warnings).toEqual([
-      "mine: dropped the incomplete month 2020-02 (the data ends on 2020-02-04, before the month's last weekday 2020-02-28)",
-    ]);
+    expect(r.warnings).toEqual(["mine: dropped the incomplete month 2020-02 (the data ends on 2020-02-04, before the month's last weekday 2020-02-28)"]);
   });
 });
 
@@ -394,9 +355,7 @@ describe('parseCsvText: keepColumns', () => {
   });
 
   it('keeps the named columns and validates them', () => {
-    expect(() => parseCsvText(text, 'k.csv', { keepColumns: ['Volume'] })).toThrow(
-      'k.csv, line 2, column "volume": volume must not be negative, found -5',
-    );
+    expect(() => parseCsvText(text, 'k.csv', { keepColumns: ['Volume'] })).toThrow('k.csv, line 2, column "volume": volume must not be negative, found -5');
     expect(parseCsvText(text.replace('-5', '5'), 'k.csv', { keepColumns: ['volume'] }).series.columns).toEqual({
       volume: new Float64Array([8]),
     });

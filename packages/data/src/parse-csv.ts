@@ -87,10 +87,7 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
   checkRepeatedColumns(kept, table.header, { file, line: table.headerLine });
   const rows = readPriceRows(table, file, label, values === 'rate' ? asRates(kept) : kept, onMissing);
   if (rows.dates.length === 0) {
-    throw new InputError(
-      { file, column: layout.close.header },
-      `no usable rows: all ${rows.rawRows} data rows have an empty ${layout.date.header} or ${layout.close.header}`,
-    );
+    throw new InputError({ file, column: layout.close.header }, `no usable rows: all ${rows.rawRows} data rows have an empty ${layout.date.header} or ${layout.close.header}`);
   }
 
   // Shiller rows and yyyy-MM rows are months. Day-dated rows are days when some month has two
@@ -107,8 +104,7 @@ export function parseCsvText(text: string, file: string, options: LoadOptions = 
         'which daily frequency would annualise at 252 periods a year; serve it monthly (drop --frequency daily)',
     );
   }
-  const fileFrequency: Frequency =
-    !surelyMonthly && (wanted === 'daily' || repeatsAMonth(rows.dates)) ? 'daily' : 'monthly';
+  const fileFrequency: Frequency = !surelyMonthly && (wanted === 'daily' || repeatsAMonth(rows.dates)) ? 'daily' : 'monthly';
   const warnings = [...rows.warnings];
   let series: PriceSeries = {
     source: options.name ?? label,
@@ -168,9 +164,7 @@ function keepOnly(layout: ResolvedLayout, options: LoadOptions, file: string): R
   const available = layout.extras.map((f) => f.key);
   const unknown = [...wanted].filter((c) => !available.includes(c));
   if (unknown.length > 0) {
-    throw new UserError(
-      `${file} has no column ${unknown.map((c) => `"${c}"`).join(', ')} to keep (its ${layout.name} layout gives: ${available.join(', ') || 'none'})`,
-    );
+    throw new UserError(`${file} has no column ${unknown.map((c) => `"${c}"`).join(', ')} to keep (its ${layout.name} layout gives: ${available.join(', ') || 'none'})`);
   }
   return { ...layout, extras: layout.extras.filter((f) => wanted.has(f.key)) };
 }

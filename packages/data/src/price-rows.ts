@@ -83,13 +83,7 @@ const rows = (n: number): string => `${n} row${n === 1 ? '' : 's'}`;
  *
  * @param label the short file name used in warnings
  */
-export function readPriceRows(
-  table: CsvTable,
-  file: string,
-  label: string,
-  layout: ResolvedLayout,
-  onMissing: MissingPolicy,
-): PriceRows {
+export function readPriceRows(table: CsvTable, file: string, label: string, layout: ResolvedLayout, onMissing: MissingPolicy): PriceRows {
   const { header } = table;
   const width = header.length;
   const n = table.recordCount;
@@ -114,20 +108,14 @@ export function readPriceRows(
     const line = table.line(r);
     if (found !== width) {
       const column = header[Math.min(found, width - 1)];
-      throw new InputError(
-        { file, line, ...(column !== undefined ? { column } : {}) },
-        `expected ${width} fields as in the header, found ${found}`,
-      );
+      throw new InputError({ file, line, ...(column !== undefined ? { column } : {}) }, `expected ${width} fields as in the header, found ${found}`);
     }
     const dateText = table.cell(r, dateIndex).trim();
     const closeText = table.cell(r, closeIndex).trim();
     const emptyField = isMissing(dateText) ? layout.date : isMissing(closeText) ? layout.close : undefined;
     if (emptyField) {
       if (onMissing === 'error') {
-        throw new InputError(
-          { file, line, column: emptyField.header },
-          'empty field (the missing-value policy is "error"; "drop" would skip the row)',
-        );
+        throw new InputError({ file, line, column: emptyField.header }, 'empty field (the missing-value policy is "error"; "drop" would skip the row)');
       }
       dropped.add(line);
       continue;
@@ -193,13 +181,7 @@ export function readPriceRows(
  * A column at a time rather than inside the row loop: small loops get compiled sooner, which
  * makes a cold load of gspc-daily.csv markedly cheaper.
  */
-function readExtraColumn(
-  table: CsvTable,
-  field: Field,
-  records: Int32Array,
-  file: string,
-  label: string,
-): { values: Float64Array; warnings: string[] } | InputError {
+function readExtraColumn(table: CsvTable, field: Field, records: Int32Array, file: string, label: string): { values: Float64Array; warnings: string[] } | InputError {
   const values = new Float64Array(records.length);
   const empty = new RepairTally();
   const zero = new RepairTally();

@@ -89,9 +89,7 @@ describeWithRealData('the real files in ../shared/data', () => {
     expect(r.series.dates[0]).toBe('1970-01-30');
     expect(r.series.dates.at(-1)).toBe('2026-03-31');
     expect(r.series.dates).toHaveLength(56 * 12 + 3);
-    expect(r.warnings).toEqual([
-      "sp500: dropped the incomplete month 2026-04 (the data ends on 2026-04-10, before the month's last weekday 2026-04-30)",
-    ]);
+    expect(r.warnings).toEqual(["sp500: dropped the incomplete month 2026-04 (the data ends on 2026-04-10, before the month's last weekday 2026-04-30)"]);
   });
 
   it("sp500: 2020-12's month-end close is the close on 2020-12-31 in the raw file", () => {
@@ -144,7 +142,11 @@ describeWithRealData('the real files in ../shared/data', () => {
 
   it("sp500-shiller: Shiller's zeros read as no value, and the total return uses the price return there", () => {
     const r = loadDataset('sp500-shiller', { ...location, totalReturn: true });
-    const raw = readFileSync(pathOf('sp500-shiller'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(','));
+    const raw = readFileSync(pathOf('sp500-shiller'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(r.layout).toBe('shiller');
     expect(r.series.dates).toHaveLength(raw.length);
     expect(r.series.dates[0]).toBe('1871-01-01');
@@ -155,9 +157,7 @@ describeWithRealData('the real files in ../shared/data', () => {
     expect(missing).toHaveLength(36);
     expect(missing[0]).toBe('2023-07-01');
     expect(r.series.columns.pe10!.filter(Number.isNaN)).toHaveLength(120 + 33); // before 1881, and from 2023-10
-    expect(r.warnings.at(-1)).toBe(
-      'sp500-shiller: no dividend for 36 months (2023-07 .. 2026-06); the total return uses the price return there',
-    );
+    expect(r.warnings.at(-1)).toBe('sp500-shiller: no dividend for 36 months (2023-07 .. 2026-06); the total return uses the price return there');
     // Total-return growth recomputed from the raw text for a few months.
     const index = r.series.returnIndex!;
     for (const t of [1, 600, 1829]) {

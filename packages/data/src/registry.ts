@@ -27,7 +27,7 @@ export interface DatasetRegistry {
   readonly datasets: readonly DatasetEntry[];
 }
 
-export const REGISTRY_FILE = join('config', 'datasets.json');
+const REGISTRY_FILE = join('config', 'datasets.json');
 
 /** Reads and checks config/datasets.json under the project root. */
 export function datasetRegistry(projectRoot: string): DatasetRegistry {

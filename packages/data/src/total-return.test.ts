@@ -30,13 +30,8 @@ describe('total return', () => {
     expect([...r.series.columns.dividend!]).toEqual([12, 12, NaN, 24]);
     expect([...r.series.columns.pe10!]).toEqual([NaN, NaN, NaN, NaN]);
     expect(r.series.returnIndex).toBeUndefined();
-    expect(r.warnings).toEqual([
-      'sp.csv: read 0 in Dividend as no value on 1 row (line 4)',
-      'sp.csv: read 0 in PE10 as no value on 4 rows (lines 2, 3, 4, 5)',
-    ]);
-    expect(() => parseCsvText(shiller.replace('1871-02-01,102', '1871-02-01,0'), 'sp.csv')).toThrow(
-      'sp.csv, line 3, column "SP500": price must be positive, found 0',
-    );
+    expect(r.warnings).toEqual(['sp.csv: read 0 in Dividend as no value on 1 row (line 4)', 'sp.csv: read 0 in PE10 as no value on 4 rows (lines 2, 3, 4, 5)']);
+    expect(() => parseCsvText(shiller.replace('1871-02-01,102', '1871-02-01,0'), 'sp.csv')).toThrow('sp.csv, line 3, column "SP500": price must be positive, found 0');
   });
 
   it('a missing stretch is named by its first and last month', () => {
@@ -60,9 +55,7 @@ describe('total return', () => {
 
   it('needs a dividend column and monthly rows', () => {
     expect(() => parseCsvText('date,close\n2020-01-31,1\n', 'p.csv', { totalReturn: true })).toThrow(
-      new UserError(
-        'p.csv: a total return needs monthly rows with a dividend column (found monthly rows with columns: none); the sp500-shiller dataset has one',
-      ),
+      new UserError('p.csv: a total return needs monthly rows with a dividend column (found monthly rows with columns: none); the sp500-shiller dataset has one'),
     );
     expect(() =>
       parseCsvText('d,c,div\n2020-01-30,1,1\n2020-01-31,1,1\n', 'p.csv', {

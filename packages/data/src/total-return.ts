@@ -11,7 +11,11 @@ export function withTotalReturn(series: PriceSeries): { series: PriceSeries; war
   if (!dividend || series.frequency !== 'monthly') {
     throw new UserError(
       `${printable(series.source)}: a total return needs monthly rows with a dividend column ` +
-        `(found ${series.frequency} rows with columns: ${Object.keys(series.columns).map((c) => printable(c)).join(', ') || 'none'}); ` +
+        `(found ${series.frequency} rows with columns: ${
+          Object.keys(series.columns)
+            .map((c) => printable(c))
+            .join(', ') || 'none'
+        }); ` +
         'the sp500-shiller dataset has one',
     );
   }

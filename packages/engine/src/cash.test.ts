@@ -22,7 +22,7 @@ const tb3ms = yields(['2020-01-01', '2020-02-01', '2020-03-01', '2020-04-01', '2
 describe('cashFromYields', () => {
   it('monthly: (1 + y_t/100)^(1/12) - 1 from the yield of the decision month, by month', () => {
     const c = cashFromYields(prices(monthEnds), tb3ms);
-    expect(Array.from(c)).toEqual([1.52, 1.52, 0.29, 0.14, 0.13].map((y) => Math.pow(1 + y / 100, 1 / 12) - 1));
+    expect(Array.from(c)).toEqual([1.52, 1.52, 0.29, 0.14, 0.13].map((y) => (1 + y / 100) ** (1 / 12) - 1));
     // 1.52% a year is 0.12575% a month, by hand: 1.0152^(1/12) = exp(ln(1.0152)/12).
     expect(c[0]).toBeCloseTo(Math.exp(Math.log(1.0152) / 12) - 1, 15);
   });
@@ -31,13 +31,13 @@ describe('cashFromYields', () => {
     const c = cashFromYields(prices(monthEnds), yields(['2020-01-01', '2020-03-01'], [1, 2]));
     expect(Number.isNaN(c[1]!)).toBe(true);
     expect(Number.isNaN(c[3]!)).toBe(true);
-    expect(c[2]).toBe(Math.pow(1.02, 1 / 12) - 1);
+    expect(c[2]).toBe(1.02 ** (1 / 12) - 1);
   });
 
   it('daily run, daily yields: the latest yield on or before the day, at 252 a year, from its month or the month before', () => {
     const days = ['2020-01-02', '2020-01-03', '2020-01-06', '2020-02-20', '2020-03-02'];
     const c = cashFromYields(prices(days, 'daily'), yields(['2020-01-01', '2020-01-03', '2020-01-10'], [4, 5, 6], 'daily'));
-    const r = (y: number) => Math.pow(1 + y / 100, 1 / 252) - 1;
+    const r = (y: number) => (1 + y / 100) ** (1 / 252) - 1;
     expect(c[0]).toBe(r(4));
     expect(c[1]).toBe(r(5)); // dated that very day: known at its close
     expect(c[2]).toBe(r(5)); // the 10th is not known on the 6th
@@ -48,7 +48,7 @@ describe('cashFromYields', () => {
   it("daily run, monthly yields: a month's value (FRED dates it on the 1st) is used only once the month has ended", () => {
     const days = ['2020-01-02', '2020-01-31', '2020-02-03', '2020-02-28', '2020-03-02'];
     const c = cashFromYields(prices(days, 'daily'), tb3ms);
-    const r = (y: number) => Math.pow(1 + y / 100, 1 / 252) - 1;
+    const r = (y: number) => (1 + y / 100) ** (1 / 252) - 1;
     // January's average (dated 2020-01-01) is not known on 2 January, nor on the 31st before the close.
     expect(Number.isNaN(c[0]!)).toBe(true);
     expect(Number.isNaN(c[1]!)).toBe(true);
@@ -69,7 +69,7 @@ describe('walkForward with a yield series as cash', () => {
   it('earns each period the cash of its decision month on the uninvested half, and buy-and-hold is measured over the same cash', async () => {
     const s = prices(monthEnds);
     const r = await walkForward(s, half, { cashYields: tb3ms, cashRate: 0.5 /* ignored */ });
-    const expectedCash = [1.52, 1.52, 0.29, 0.14].map((y) => Math.pow(1 + y / 100, 1 / 12) - 1);
+    const expectedCash = [1.52, 1.52, 0.29, 0.14].map((y) => (1 + y / 100) ** (1 / 12) - 1);
     expect(Array.from(r.cashReturns)).toEqual(expectedCash);
     for (let k = 0; k < 4; k++) {
       const asset = s.close[k + 1]! / s.close[k]! - 1;
@@ -80,7 +80,13 @@ describe('walkForward with a yield series as cash', () => {
 
   it('refuses a period whose decision month has no yield, naming the month, before the strategy runs', async () => {
     let decided = 0;
-    const counting: Strategy = { minHistory: 1, decide: () => (decided++, 1) };
+    const counting: Strategy = {
+      minHistory: 1,
+      decide: () => {
+        decided++;
+        return 1;
+      },
+    };
     const gappy = yields(['2020-01-01', '2020-02-01', '2020-04-01'], [1, 1, 1]);
     const run = walkForward(prices(monthEnds), counting, { cashYields: gappy });
     await expect(run).rejects.toThrow(UserError);

@@ -17,7 +17,7 @@ export interface YieldSeries {
 }
 
 /** Yields outside this range (percent a year) are not a cash rate: most likely a price series named by mistake. */
-export const YIELD_RANGE = { min: -20, max: 100 } as const;
+const YIELD_RANGE = { min: -20, max: 100 } as const;
 
 const monthIndex = (iso: string): number => Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7)) - 1;
 
@@ -40,7 +40,7 @@ export function cashFromYields(series: PriceSeries, yields: YieldSeries): Float6
   const n = series.dates.length;
   const ppy = PERIODS_PER_YEAR[series.frequency];
   const out = new Float64Array(n).fill(NaN);
-  const toReturn = (y: number) => Math.pow(1 + y / 100, 1 / ppy) - 1;
+  const toReturn = (y: number) => (1 + y / 100) ** (1 / ppy) - 1;
   if (yields.frequency === 'monthly') {
     const byMonth = new Map<number, number>();
     yields.dates.forEach((d, i) => byMonth.set(monthIndex(d), yields.values[i]!));

@@ -35,7 +35,7 @@ describe('walkForward', () => {
 
   it('charges costs on weight changes, entry included, and pays cash on the uninvested part', async () => {
     const r = await walkForward(s, fixed([1, 0, 1, 0.5]), { costBps: 10, cashRate: 0.12 });
-    const c = Math.pow(1.12, 1 / 12) - 1;
+    const c = 1.12 ** (1 / 12) - 1;
     const k = 0.001;
     expect(r.strategyReturns[0]).toBeCloseTo(0.1 - k, 15);
     expect(r.strategyReturns[1]).toBeCloseTo(c - k, 15);
@@ -56,9 +56,7 @@ describe('walkForward', () => {
   it('starts at the test start when later than the warm-up', async () => {
     const r = await walkForward(s, fixed([1, 1]), { testStart: '2000-03' });
     expect(r.decisionLabels).toEqual(['2000-03', '2000-04']);
-    await expect(walkForward(s, fixed([1]), { testStart: '2000-05' })).rejects.toThrow(
-      'test start 2000-05 leaves no month to trade: the data ends 2000-05',
-    );
+    await expect(walkForward(s, fixed([1]), { testStart: '2000-05' })).rejects.toThrow('test start 2000-05 leaves no month to trade: the data ends 2000-05');
   });
 
   it('rejects weights outside [-1, 1] and NaN', async () => {

@@ -1,14 +1,4 @@
-import {
-  assetReturns,
-  createMarketView,
-  type MarketView,
-  PERIODS_PER_YEAR,
-  periodLabel,
-  type PriceSeries,
-  type Strategy,
-  type StrategyOutput,
-  UserError,
-} from '@backtest/core';
+import { assetReturns, createMarketView, type MarketView, PERIODS_PER_YEAR, periodLabel, type PriceSeries, type Strategy, type StrategyOutput, UserError } from '@backtest/core';
 import { cashFromYields, missingYield, type YieldSeries } from './cash';
 import { firstRowAtOrAfter } from './window';
 
@@ -68,7 +58,7 @@ export function accountingTerms(
   if (!Number.isFinite(cashRate) || cashRate <= -1) throw new UserError(`cash rate must be a number above -1, got ${cashRate}`);
   const costBps = options.costBps ?? 0;
   if (!Number.isFinite(costBps) || costBps < 0) throw new UserError(`--cost-bps must be a non-negative number, got ${costBps}`);
-  return { periodsPerYear, cashPerPeriod: Math.pow(1 + cashRate, 1 / periodsPerYear) - 1, cost: costBps / 10_000 };
+  return { periodsPerYear, cashPerPeriod: (1 + cashRate) ** (1 / periodsPerYear) - 1, cost: costBps / 10_000 };
 }
 
 /** Strategy return of one period: w r + (1 - |w|) c - cost |w - w_prev|. */
@@ -76,11 +66,7 @@ export function periodReturn(weight: number, previous: number, asset: number, ca
   return weight * asset + (1 - Math.abs(weight)) * cash - cost * Math.abs(weight - previous);
 }
 
-export async function walkForward(
-  series: PriceSeries,
-  strategy: Strategy,
-  options: WalkForwardOptions = {},
-): Promise<WalkForwardResult> {
+export async function walkForward(series: PriceSeries, strategy: Strategy, options: WalkForwardOptions = {}): Promise<WalkForwardResult> {
   const id = options.strategyId ?? 'the strategy';
   const n = series.close.length;
   const freq = series.frequency;
@@ -93,9 +79,7 @@ export async function walkForward(
   if (testStart !== undefined) {
     const row = firstRowAtOrAfter(series, testStart);
     if (row < 0 || row > n - 2) {
-      throw new UserError(
-        `test start ${testStart} leaves no month to trade: the data ends ${label(n - 1)} and a decision needs the following row`,
-      );
+      throw new UserError(`test start ${testStart} leaves no month to trade: the data ends ${label(n - 1)} and a decision needs the following row`);
     }
     first = Math.max(first, row);
   }

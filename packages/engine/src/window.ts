@@ -25,12 +25,8 @@ export function restrictToRange(series: PriceSeries, from?: string, to?: string)
   if (from !== undefined) while (start < end && dates[start]!.slice(0, from.length) < from) start++;
   if (to !== undefined) while (end > start && dates[end - 1]!.slice(0, to.length) > to) end--;
   if (end <= start) {
-    const covers = dates.length
-      ? `${periodLabel(dates[0]!, series.frequency)}..${periodLabel(dates[dates.length - 1]!, series.frequency)}`
-      : 'no rows';
-    throw new UserError(
-      `no rows of ${series.source} between ${from ?? 'the start'} and ${to ?? 'the end'} (the data covers ${covers})`,
-    );
+    const covers = dates.length ? `${periodLabel(dates[0]!, series.frequency)}..${periodLabel(dates[dates.length - 1]!, series.frequency)}` : 'no rows';
+    throw new UserError(`no rows of ${series.source} between ${from ?? 'the start'} and ${to ?? 'the end'} (the data covers ${covers})`);
   }
   return start === 0 && end === dates.length ? series : sliceSeries(series, start, end);
 }

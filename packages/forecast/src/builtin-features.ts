@@ -88,7 +88,10 @@ export const macdFeature: FeatureBuilder = {
             SimpleMASignal: false,
           })
         : [];
-    const line = alignTail(out.map((o) => o.MACD ?? NaN), n);
+    const line = alignTail(
+      out.map((o) => o.MACD ?? NaN),
+      n,
+    );
     for (let t = 0; t < n; t++) line[t] = line[t]! / closes[t]!;
     return trailingZScore(line, w);
   },
@@ -114,11 +117,4 @@ export const volatilityFeature: FeatureBuilder = {
   },
 };
 
-export const builtInFeatures: readonly FeatureBuilder[] = [
-  smaFeature,
-  emaFeature,
-  rsiFeature,
-  momentumFeature,
-  macdFeature,
-  volatilityFeature,
-];
+export const builtInFeatures: readonly FeatureBuilder[] = [smaFeature, emaFeature, rsiFeature, momentumFeature, macdFeature, volatilityFeature];

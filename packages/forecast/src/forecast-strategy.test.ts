@@ -100,8 +100,14 @@ describe('createForecastStrategy', () => {
   it('refuses a decision for a view that prepare did not see', async () => {
     const s = series(40);
     const strategy = createForecastStrategy({
-      id: 'test', features: closeAndSmaFeatures(3), model: { plugin: slopeModel([]), params: { lookback: 3 } }, refit: 2, window: { kind: 'expanding' }, minTrain: 5,
-      sizing: { kind: 'binary', threshold: 0, short: false }, context,
+      id: 'test',
+      features: closeAndSmaFeatures(3),
+      model: { plugin: slopeModel([]), params: { lookback: 3 } },
+      refit: 2,
+      window: { kind: 'expanding' },
+      minTrain: 5,
+      sizing: { kind: 'binary', threshold: 0, short: false },
+      context,
     });
     await strategy.prepare!([createMarketView(s, 20), createMarketView(s, 21)]);
     expect(() => strategy.decide(createMarketView(s, 30))).toThrow(/was not among the views given to prepare/);
@@ -110,14 +116,24 @@ describe('createForecastStrategy', () => {
   it("refuses a target the model cannot learn, and a sequence model's lookback below 1", () => {
     const priceOnly = { ...slopeModel([]), targets: ['price'] as const };
     const make = (plugin: ModelPlugin, params: Record<string, number>, target: 'price' | 'direction') => () =>
-      createForecastStrategy({ id: 'test', features: closeAndSmaFeatures(3), model: { plugin, params }, target, refit: 2, window: { kind: 'expanding' }, minTrain: 5, sizing: { kind: 'binary', threshold: 0, short: false }, context });
+      createForecastStrategy({
+        id: 'test',
+        features: closeAndSmaFeatures(3),
+        model: { plugin, params },
+        target,
+        refit: 2,
+        window: { kind: 'expanding' },
+        minTrain: 5,
+        sizing: { kind: 'binary', threshold: 0, short: false },
+        context,
+      });
     expect(make(priceOnly, { lookback: 3 }, 'direction')).toThrow('test: model "slope" cannot learn target "direction" (it learns: price)');
     expect(make(slopeModel([], { input: 'sequence' }), { lookback: 0 }, 'price')).toThrow(/lookback must be a positive integer, got 0/);
   });
 });
 
 describe('sequence samples', () => {
-  it("hold the last `lookback` feature rows of the view, oldest first, and start `lookback - 1` rows later", async () => {
+  it('hold the last `lookback` feature rows of the view, oldest first, and start `lookback - 1` rows later', async () => {
     const s = series(60);
     const seen: Seen[] = [];
     const plugin = slopeModel(seen, { input: 'sequence' });
@@ -232,7 +248,13 @@ describe('the fit records (StrategyOutput.models)', () => {
 });
 
 describe('threadsFor', () => {
-  const job = (rows: number) => ({ model: { id: 'slope', params: {} }, settings: { inputs: 2, steps: 1, target: 'price' as const, seed: 0, fit: 0, backend: 'cpu' }, x: { rows, steps: 1, cols: 2, data: new Float64Array(rows * 2) }, y: new Float64Array(rows), predict: { rows: 0, steps: 1, cols: 2, data: new Float64Array(0) } });
+  const job = (rows: number) => ({
+    model: { id: 'slope', params: {} },
+    settings: { inputs: 2, steps: 1, target: 'price' as const, seed: 0, fit: 0, backend: 'cpu' },
+    x: { rows, steps: 1, cols: 2, data: new Float64Array(rows * 2) },
+    y: new Float64Array(rows),
+    predict: { rows: 0, steps: 1, cols: 2, data: new Float64Array(0) },
+  });
   const withModule = { ...slopeModel([]), module: '/somewhere/index.js' };
   it('stays in this thread for one thread, or a plugin no worker can build', () => {
     expect(threadsFor(withModule, [job(10)], {}, 1, {})).toBe(1);

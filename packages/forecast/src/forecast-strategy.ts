@@ -58,7 +58,7 @@ interface DecisionSample {
 /** Threads for these jobs: the run's when their work is worth a worker, else 1 (in the main thread). */
 export function threadsFor(plugin: ModelPlugin, jobs: readonly ModelJob[], params: ParamValues<ParamSpecs>, threads: number, env: NodeJS.ProcessEnv = process.env): number {
   if (threads <= 1 || !plugin.module) return 1;
-  const raw = env['BACKTEST_WORKER_MIN_WORK'];
+  const raw = env.BACKTEST_WORKER_MIN_WORK;
   const min = raw === undefined || raw === '' ? WORKER_MIN_WORK : Number(raw);
   if (!(min >= 0)) throw new UserError(`BACKTEST_WORKER_MIN_WORK must be a number >= 0, got "${raw}"`);
   if (!plugin.work) return threads;
@@ -84,8 +84,8 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   if (!(plugin.targets ?? ['price']).includes(target)) {
     throw new UserError(`${o.id}: model "${plugin.id}" cannot learn target "${target}" (it learns: ${(plugin.targets ?? ['price']).join(', ')})`);
   }
-  const steps = plugin.input === 'sequence' ? Number(params['lookback']) : 1;
-  if (!Number.isInteger(steps) || steps < 1) throw new UserError(`${o.id}: model "${plugin.id}": lookback must be a positive integer, got ${String(params['lookback'])}`);
+  const steps = plugin.input === 'sequence' ? Number(params.lookback) : 1;
+  if (!Number.isInteger(steps) || steps < 1) throw new UserError(`${o.id}: model "${plugin.id}": lookback must be a positive integer, got ${String(params.lookback)}`);
   const cols = o.features.names.length;
   const settingsOf = (fit: number): ModelSettings => ({ inputs: cols, steps, target, seed: fitSeed(o.context.seed, fit), fit, backend: o.context.backend });
   plugin.check?.(params, settingsOf(0));
@@ -141,9 +141,7 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
     if (ys.length < o.minTrain) {
       const undefinedRows = end - start - ys.length;
       const why = undefinedRows > 0 ? ` (${undefinedRows} of the ${end - start} rows have undefined features: a flat price window leaves the scaling undefined)` : '';
-      throw new UserError(
-        `${o.id}: only ${ys.length} training rows at ${view.label}${why}; it needs at least ${o.minTrain} (set --test-start later or lower minTrain)`,
-      );
+      throw new UserError(`${o.id}: only ${ys.length} training rows at ${view.label}${why}; it needs at least ${o.minTrain} (set --test-start later or lower minTrain)`);
     }
     return { x: { rows: ys.length, steps, cols, data: Float64Array.from(xs) }, y: Float64Array.from(ys), from, to };
   }

@@ -97,7 +97,7 @@ export interface ModelPlugin<S extends ParamSpecs = ParamSpecs> {
 /** Helper for plugin authors: keeps the parameter types of `params` in `create`, and checks the shape. */
 export function defineModel<S extends ParamSpecs>(plugin: ModelPlugin<S>): ModelPlugin<S> {
   if (!/^[a-z][a-z0-9-]*$/.test(plugin.id)) throw new Error(`model id "${plugin.id}" must be lower-case letters, digits and dashes, starting with a letter`);
-  if (plugin.input === 'sequence' && plugin.params['lookback']?.type !== 'integer') {
+  if (plugin.input === 'sequence' && plugin.params.lookback?.type !== 'integer') {
     throw new Error(`model "${plugin.id}" takes a sequence: it must declare an integer parameter "lookback"`);
   }
   return plugin;

@@ -20,7 +20,11 @@ type Training = ParamValues<typeof trainingParams>;
  * a thread), seeded from the fit's seed: every weight set by its role, every epoch's shuffle
  * drawn from the seed (see `SequenceNet`).
  */
-export function sequenceFit(architecture: 'lstm' | 'gru' | 'conv1d' | CustomArchitecture, p: Training & { units?: number; kernelSize?: number }, settings: ModelSettings): ForecastModel {
+export function sequenceFit(
+  architecture: 'lstm' | 'gru' | 'conv1d' | CustomArchitecture,
+  p: Training & { units?: number; kernelSize?: number },
+  settings: ModelSettings,
+): ForecastModel {
   const net = new SequenceNet({
     architecture,
     steps: settings.steps,
@@ -55,7 +59,6 @@ export function sequenceFit(architecture: 'lstm' | 'gru' | 'conv1d' | CustomArch
     dispose: () => net.dispose(),
   };
 }
-
 
 /**
  * A model plugin whose network is the author's own: `build(tf, { steps, inputs })` returns any

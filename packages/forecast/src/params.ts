@@ -23,9 +23,7 @@ export const forecastParams = defineParams({
 export type ForecastParamValues = ParamValues<typeof forecastParams>;
 
 export function sizingFrom(p: ForecastParamValues): Sizing {
-  return p.sizing === 'proportional'
-    ? { kind: 'proportional', fullAt: p.fullAt, short: p.short }
-    : { kind: 'binary', threshold: p.threshold, short: p.short };
+  return p.sizing === 'proportional' ? { kind: 'proportional', fullAt: p.fullAt, short: p.short } : { kind: 'binary', threshold: p.threshold, short: p.short };
 }
 
 export function trainingWindowFrom(p: ForecastParamValues): TrainingWindow {

@@ -1,8 +1,21 @@
 import { computeMetrics, type Metrics } from './computeMetrics';
 
 const KEYS: (keyof Metrics)[] = [
-  'totalReturn', 'cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown', 'maxDrawdownMonths',
-  'calmar', 'exposure', 'turnover', 'trades', 'hitRate', 'alpha', 'beta', 'informationRatio',
+  'totalReturn',
+  'cagr',
+  'volatility',
+  'sharpe',
+  'sortino',
+  'maxDrawdown',
+  'maxDrawdownMonths',
+  'calmar',
+  'exposure',
+  'turnover',
+  'trades',
+  'hitRate',
+  'alpha',
+  'beta',
+  'informationRatio',
 ];
 
 describe('computeMetrics: hand-computed example', () => {
@@ -37,13 +50,13 @@ describe('computeMetrics: hand-computed example', () => {
 
   it.each<[keyof Metrics, number]>([
     ['totalReturn', 0.097877],
-    ['cagr', Math.pow(1.097877, 3) - 1],
+    ['cagr', 1.097877 ** 3 - 1],
     ['volatility', Math.sqrt(0.0452)],
     ['sharpe', 0.3 / Math.sqrt(0.0452)],
     ['sortino', Math.sqrt(12)],
     ['maxDrawdown', -0.05],
     ['maxDrawdownMonths', 3],
-    ['calmar', (Math.pow(1.097877, 3) - 1) / 0.05],
+    ['calmar', (1.097877 ** 3 - 1) / 0.05],
     ['exposure', 0.625],
     ['turnover', 0.625],
     ['trades', 3],
@@ -68,8 +81,8 @@ describe('computeMetrics: closed forms', () => {
   it('constant return r: cagr = (1+r)^ppy - 1, no drawdown, undefined ratios', () => {
     const r = 0.01;
     const m = computeMetrics({ returns: new Float64Array(24).fill(r), periodsPerYear: 12 });
-    expect(m.cagr).toBeCloseTo(Math.pow(1 + r, 12) - 1, 13);
-    expect(m.totalReturn).toBeCloseTo(Math.pow(1 + r, 24) - 1, 13);
+    expect(m.cagr).toBeCloseTo((1 + r) ** 12 - 1, 13);
+    expect(m.totalReturn).toBeCloseTo((1 + r) ** 24 - 1, 13);
     expect(m.volatility).toBe(0);
     expect(m.maxDrawdown).toBe(0);
     expect(m.maxDrawdownMonths).toBe(0);
@@ -95,10 +108,10 @@ describe('computeMetrics: closed forms', () => {
     const m = computeMetrics({ returns, periodsPerYear: 12 });
     expect(m.sharpe).toBeCloseTo(0, 14);
     expect(m.sortino).toBeCloseTo(0, 14);
-    expect(m.totalReturn).toBeCloseTo(Math.pow(1 - a * a, k) - 1, 13);
-    expect(m.cagr).toBeCloseTo(Math.pow(1 - a * a, 6) - 1, 13);
+    expect(m.totalReturn).toBeCloseTo((1 - a * a) ** k - 1, 13);
+    expect(m.cagr).toBeCloseTo((1 - a * a) ** 6 - 1, 13);
     expect(m.volatility).toBeCloseTo(Math.sqrt(((2 * k * a * a) / (2 * k - 1)) * 12), 13);
-    expect(m.maxDrawdown).toBeCloseTo(Math.pow(1 - a * a, k) / (1 + a) - 1, 13);
+    expect(m.maxDrawdown).toBeCloseTo((1 - a * a) ** k / (1 + a) - 1, 13);
     expect(m.maxDrawdownMonths).toBe(2 * k - 1);
     expect(m.hitRate).toBe(0.5);
   });
@@ -110,7 +123,7 @@ describe('computeMetrics: closed forms', () => {
     // The running maximum stays at the start value 1; the deepest point follows the last -a,
     // at index 2k - 1: (1 - a^2)^(k-1) (1 - a). Never regained, so it lasts until the end (2k).
     const m = computeMetrics({ returns, periodsPerYear: 12 });
-    expect(m.maxDrawdown).toBeCloseTo(Math.pow(1 - a * a, k - 1) * (1 - a) - 1, 13);
+    expect(m.maxDrawdown).toBeCloseTo((1 - a * a) ** (k - 1) * (1 - a) - 1, 13);
     expect(m.maxDrawdownMonths).toBe(2 * k);
   });
 
@@ -148,14 +161,14 @@ describe('computeMetrics: edge cases', () => {
   it('one row', () => {
     const m = computeMetrics({ returns: [-0.1], benchmark: [0.02], weights: [1], periodsPerYear: 12 });
     expect(m.totalReturn).toBeCloseTo(-0.1, 15);
-    expect(m.cagr).toBeCloseTo(Math.pow(0.9, 12) - 1, 14);
+    expect(m.cagr).toBeCloseTo(0.9 ** 12 - 1, 14);
     expect(m.volatility).toBeNaN();
     expect(m.sharpe).toBeNaN();
     // one shortfall of -0.1: downside = sqrt(0.01/1) = 0.1 -> -0.1/0.1 * sqrt(12)
     expect(m.sortino).toBeCloseTo(-Math.sqrt(12), 14);
     expect(m.maxDrawdown).toBeCloseTo(-0.1, 15);
     expect(m.maxDrawdownMonths).toBe(1);
-    expect(m.calmar).toBeCloseTo((Math.pow(0.9, 12) - 1) / 0.1, 13);
+    expect(m.calmar).toBeCloseTo((0.9 ** 12 - 1) / 0.1, 13);
     expect(m.hitRate).toBe(0);
     expect(m.trades).toBe(1);
     expect(m.beta).toBeNaN();
@@ -217,8 +230,7 @@ describe('computeMetrics: agrees with a second, plain implementation on a seeded
   }
   const mb = avg(b);
   const mr = avg(r);
-  const beta =
-    b.reduce((s, v, i) => s + (v - mb) * ((r[i] as number) - mr), 0) / b.reduce((s, v) => s + (v - mb) ** 2, 0);
+  const beta = b.reduce((s, v, i) => s + (v - mb) * ((r[i] as number) - mr), 0) / b.reduce((s, v) => s + (v - mb) ** 2, 0);
   const active = r.map((v, i) => v - (b[i] as number));
   const expected: Partial<Metrics> = {
     totalReturn: growth - 1,

@@ -65,7 +65,7 @@ export interface Metrics {
 }
 
 /** Share of periods with a strictly positive return; NaN for an empty series. */
-export function hitRate(returns: Series): number {
+function hitRate(returns: Series): number {
   assertFinite('returns', returns);
   if (returns.length === 0) return NaN;
   let hits = 0;

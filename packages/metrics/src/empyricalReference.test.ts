@@ -62,6 +62,12 @@ describe('empyrical regression values', () => {
     const self = alphaBeta(mixed, mixed, 252);
     expect(self.alpha).toBeCloseTo(0, 12);
     expect(self.beta).toBeCloseTo(1, 12);
-    expect(alphaBeta(mixed, mixed.map((x) => -x), 252).beta).toBeCloseTo(-1, 12);
+    expect(
+      alphaBeta(
+        mixed,
+        mixed.map((x) => -x),
+        252,
+      ).beta,
+    ).toBeCloseTo(-1, 12);
   });
 });

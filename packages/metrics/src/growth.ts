@@ -27,5 +27,5 @@ export function cagr(returns: Series, periodsPerYear: number): number {
   assertPositive('periodsPerYear', periodsPerYear);
   const n = returns.length;
   if (n === 0) return NaN;
-  return Math.pow(growthFactor(returns), periodsPerYear / n) - 1;
+  return growthFactor(returns) ** (periodsPerYear / n) - 1;
 }

@@ -47,16 +47,29 @@ describe('properties', () => {
     fc.assert(
       fc.property(returnsArb, fc.double({ min: 0.01, max: 100, noNaN: true }), (r, k) => {
         const s = sharpeRatio(r, 12);
-        const scaled = sharpeRatio(r.map((x) => k * x), 12);
+        const scaled = sharpeRatio(
+          r.map((x) => k * x),
+          12,
+        );
         if (Number.isNaN(s)) return;
         // Scaling rounds each input by ~1e-16 relative; the ratio amplifies that by its
         // condition number (nearly constant series are ill-conditioned).
         const tol = 1e-13 * (1 + conditionNumber(r)) * Math.max(1, Math.abs(s));
         expect(Math.abs(scaled - s)).toBeLessThanOrEqual(tol);
-        expect(Math.abs(sharpeRatio(r.map((x) => -x), 12) + s)).toBeLessThanOrEqual(tol);
+        expect(
+          Math.abs(
+            sharpeRatio(
+              r.map((x) => -x),
+              12,
+            ) + s,
+          ),
+        ).toBeLessThanOrEqual(tol);
         const so = sortinoRatio(r, 12);
         if (!Number.isNaN(so)) {
-          const so2 = sortinoRatio(r.map((x) => k * x), 12);
+          const so2 = sortinoRatio(
+            r.map((x) => k * x),
+            12,
+          );
           expect(Math.abs(so2 - so)).toBeLessThanOrEqual(1e-13 * (1 + conditionNumber(r)) * Math.max(1, Math.abs(so)));
         }
       }),

@@ -90,12 +90,7 @@ export function informationRatio(returns: Series, benchmark: Series, periodsPerY
  * drift when updated over long series, in one flat loop with the operations of
  * `annualisedMeanOverSd` in its order (the same doubles as the full-sample Sharpe of the window).
  */
-export function rollingSharpe(
-  returns: Series,
-  window: number,
-  periodsPerYear: number,
-  cash?: Series | number,
-): Float64Array {
+export function rollingSharpe(returns: Series, window: number, periodsPerYear: number, cash?: Series | number): Float64Array {
   if (!(Number.isInteger(window) && window >= 2)) {
     throw new RangeError(`window must be an integer >= 2, got ${String(window)}`);
   }

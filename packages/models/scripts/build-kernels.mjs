@@ -13,10 +13,12 @@ const source = 'assembly/dense-kernels.ts';
 const target = join(root, 'src/nn/simd/dense-kernels.wasm.ts');
 
 const outputs = {};
-const { error, stderr } = await asc.main(
-  [source, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--use', 'abort=', '--outFile', 'kernels.wasm'],
-  { baseDir: root, writeFile: (name, contents) => (outputs[name] = contents), stdout: asc.createMemoryStream(), stderr: asc.createMemoryStream() },
-);
+const { error, stderr } = await asc.main([source, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--use', 'abort=', '--outFile', 'kernels.wasm'], {
+  baseDir: root,
+  writeFile: (name, contents) => (outputs[name] = contents),
+  stdout: asc.createMemoryStream(),
+  stderr: asc.createMemoryStream(),
+});
 if (error) {
   process.stderr.write(`build-kernels: ${source} did not compile: ${error.message}\n${stderr.toString()}`);
   process.exit(1);
@@ -28,7 +30,7 @@ const module = [
   '// Rebuild with `npm run build:kernels -w @backtest/models`; a test checks it is current.',
   `/** WebAssembly (SIMD) dense-layer kernels, ${wasm.length} bytes, base64. */`,
   'export const DENSE_KERNELS_WASM =',
-  lines.map((l) => `  '${l}'`).join(' +\n') + ';',
+  `${lines.map((l) => `  '${l}'`).join(' +\n')};`,
   '',
 ].join('\n');
 

@@ -7,7 +7,7 @@ export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 /** What actually runs: 'tensorflow' is the native binding of @tensorflow/tfjs-node. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
-export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 /**
  * Selects the TensorFlow.js backend and returns the one in use. 'auto' tries the native
@@ -27,11 +27,6 @@ export async function initBackend(requested: BackendRequest = 'auto'): Promise<B
     failures.push(problem);
   }
   throw new UserError(failures.join('\n'));
-}
-
-/** The backend TensorFlow.js currently runs on (initialising the CPU default if none was chosen). */
-export function currentBackend(): string {
-  return loadTf().getBackend();
 }
 
 /** Returns undefined when `name` is now the active backend, else why it is not. */

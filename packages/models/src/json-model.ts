@@ -14,7 +14,7 @@ export function jsonModelFiles(file: string, format: string, body: Readonly<Reco
 }
 
 /** Writes a model's files into `dir` (created if missing), atomically per file. */
-export function saveModelFiles(dir: string, files: ModelFiles): void {
+function saveModelFiles(dir: string, files: ModelFiles): void {
   makeDirectory(dir);
   for (const [name, content] of Object.entries(files)) writeFileAtomic(join(dir, name), content);
 }
@@ -23,7 +23,7 @@ export function saveModelFiles(dir: string, files: ModelFiles): void {
  * The body of `<dir>/<file>` written by `jsonModelFiles` with `format`, checked by `valid`; a
  * missing file, bad JSON or another format is a UserError naming the path and `what` it is not.
  */
-export function readJsonModel<T>(dir: string, file: string, format: string, what: string, valid: (body: Record<string, unknown>) => body is Record<string, unknown> & T): T {
+function readJsonModel<T>(dir: string, file: string, format: string, what: string, valid: (body: Record<string, unknown>) => body is Record<string, unknown> & T): T {
   const path = join(dir, file);
   if (!existsSync(path)) throw new UserError(`no ${what} in ${dir}: ${file} is missing`);
   let body: unknown;
@@ -33,7 +33,7 @@ export function readJsonModel<T>(dir: string, file: string, format: string, what
     throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
   }
   const b = body as Record<string, unknown> | null;
-  if (b === null || typeof b !== 'object' || b['format'] !== format || !valid(b)) throw new UserError(`${path}: not ${what} written by @backtest/models`);
+  if (b === null || typeof b !== 'object' || b.format !== format || !valid(b)) throw new UserError(`${path}: not ${what} written by @backtest/models`);
   return b;
 }
 
@@ -103,8 +103,12 @@ export abstract class LinearSummaryModel<S extends LinearSummary> {
 
   /** Sets the summary read from `dir` (written by `save`): the loaded model predicts bit for bit as the fitted one. */
   protected loadFrom(dir: string, what: string): this {
-    this.fittedSummary = readJsonModel(dir, this.saved.file, this.saved.format, what, (b): b is { summary: S } =>
-      typeof b['summary'] === 'object' && b['summary'] !== null && Array.isArray((b['summary'] as { coefficients?: unknown }).coefficients),
+    this.fittedSummary = readJsonModel(
+      dir,
+      this.saved.file,
+      this.saved.format,
+      what,
+      (b): b is { summary: S } => typeof b.summary === 'object' && b.summary !== null && Array.isArray((b.summary as { coefficients?: unknown }).coefficients),
     ).summary;
     return this;
   }

@@ -63,7 +63,12 @@ function referenceNewton(rows: number[][], y: number[]): { beta: number[]; cov: 
     if (Math.max(...d.map(Math.abs)) < 1e-13) break;
   }
   const { h } = information(beta);
-  const cov = Array.from({ length: k }, (_, c) => gaussSolve(h, h.map((_, r) => (r === c ? 1 : 0))));
+  const cov = Array.from({ length: k }, (_, c) =>
+    gaussSolve(
+      h,
+      h.map((_, r) => (r === c ? 1 : 0)),
+    ),
+  );
   // cov[c] is column c of the inverse; the inverse is symmetric, so rows and columns agree.
   return { beta, cov, ll: loglik(beta) };
 }
@@ -248,7 +253,16 @@ describe('logistic regression', () => {
     expect(() => new LogisticModel().fit(rows, [1, 1, 1, 1, 1])).toThrow(/every target is 1 \(all 5 rows\)/);
     expect(() => new LogisticModel().fit(rows, [0, 0, 0, 0, 0])).toThrow(/every target is 0/);
     expect(() => new LogisticModel().fit([], [])).toThrow(/needs more rows than coefficients: got 0 rows for 1 coefficients/);
-    expect(() => new LogisticModel().fit([[1, 2], [3, 4], [5, 6]], [0, 1, 0])).toThrow(/got 3 rows for 3 coefficients/);
+    expect(() =>
+      new LogisticModel().fit(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        [0, 1, 0],
+      ),
+    ).toThrow(/got 3 rows for 3 coefficients/);
     expect(() => new LogisticModel().fit(rows, [0, 1])).toThrow(/target: has 2 values but the features have 5 rows/);
     expect(() => new LogisticModel().fit(rows, [0, 1, 0, 1, 0], { featureNames: ['a', 'b'] })).toThrow(/2 feature names for 1 features/);
     expect(() => new LogisticModel().predict([[1]])).toThrow(/not fitted/);

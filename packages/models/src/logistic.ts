@@ -118,15 +118,11 @@ export class LogisticModel extends LinearSummaryModel<LogisticSummary> implement
     }
     if (n <= k) {
       // With n <= k some coefficients always fit every row exactly: separation by construction.
-      throw new UserError(
-        `logistic regression needs more rows than coefficients: got ${n} rows for ${k} coefficients ` +
-          `(intercept + ${m.cols} features)`,
-      );
+      throw new UserError(`logistic regression needs more rows than coefficients: got ${n} rows for ${k} coefficients (intercept + ${m.cols} features)`);
     }
     if (ones === 0 || ones === n) {
       throw new UserError(
-        `logistic regression: every target is ${ones === 0 ? '0' : '1'} (all ${n} rows), so there is nothing to ` +
-          'tell apart; it needs both rising and non-rising months',
+        `logistic regression: every target is ${ones === 0 ? '0' : '1'} (all ${n} rows), so there is nothing to tell apart; it needs both rising and non-rising months`,
       );
     }
     const design = new Float64Array(n * k);
@@ -196,16 +192,14 @@ export class LogisticModel extends LinearSummaryModel<LogisticSummary> implement
     let largestMove = 0;
     for (let r = 0; r < n; r++) largestMove = Math.max(largestMove, Math.abs(move[r] as number));
     if (!(largestMove <= SEPARATION_STEP)) {
-      throw new LogisticSeparationError(
-        `after the deviance settled, Newton's method still moved a fitted log-odds by ${largestMove.toPrecision(3)}`,
-      );
+      throw new LogisticSeparationError(`after the deviance settled, Newton's method still moved a fitted log-odds by ${largestMove.toPrecision(3)}`);
     }
     beta = beta.map((b, j) => b + (polish[j] as number));
     eta = linearPredictor(design, n, k, beta);
     dev = deviance(eta, target);
     iterations++;
     // The weighted QR at the final estimate gives the inverse Fisher information.
-    let final;
+    let final: ReturnType<typeof newtonStep>;
     try {
       final = newtonStep(design, n, k, eta, target);
     } catch (err) {
@@ -258,7 +252,6 @@ export class LogisticModel extends LinearSummaryModel<LogisticSummary> implement
   static isSaved(dir: string): boolean {
     return existsSync(join(dir, FILE));
   }
-
 }
 
 /**

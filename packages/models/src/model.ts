@@ -22,7 +22,7 @@ export interface FeatureMatrix {
 export type Target = readonly number[] | Float64Array;
 
 /** Per-epoch mean-squared-error losses. Empty for closed-form models, which have no epochs. */
-export interface TrainingHistory {
+interface TrainingHistory {
   /** Training loss (MSE) of each epoch, epoch 1 first. */
   readonly loss: readonly number[];
   /** Validation loss (MSE) of each epoch; present only when validation data was given. */

@@ -106,22 +106,36 @@ describe('OLS', () => {
 
   test('rank-deficient input is a clear error naming the collinear feature', () => {
     const rows = [1, 2, 3, 4, 5].map((v) => [v, 2 * v + 1]);
-    expect(() => new OlsModel().fit(rows, [1, 3, 2, 5, 4], { featureNames: ['close', 'twice'] })).toThrow(
-      /feature "twice" is constant or a linear combination.*rank-deficient/,
-    );
+    expect(() => new OlsModel().fit(rows, [1, 3, 2, 5, 4], { featureNames: ['close', 'twice'] })).toThrow(/feature "twice" is constant or a linear combination.*rank-deficient/);
     const constant = [1, 2, 3, 4].map((v) => [v, 7]);
     expect(() => new OlsModel().fit(constant, [1, 2, 2, 3])).toThrow(UserError);
   });
 
   test('fewer rows than coefficients is a clear error', () => {
-    expect(() => new OlsModel().fit([[1, 2, 3], [4, 5, 6]], [1, 2])).toThrow(/got 2 rows for 4 coefficients/);
+    expect(() =>
+      new OlsModel().fit(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [1, 2],
+      ),
+    ).toThrow(/got 2 rows for 4 coefficients/);
     expect(() => new OlsModel().fit([[1], [2]], [1, 2])).toThrow(UserError);
   });
 
   test('NaN input is a clear error naming the row and column', () => {
-    expect(() => new OlsModel().fit([[1, 2], [3, Number.NaN], [5, 6], [7, 9]], [1, 2, 3, 4])).toThrow(
-      /row 2, column 2 is NaN/,
-    );
+    expect(() =>
+      new OlsModel().fit(
+        [
+          [1, 2],
+          [3, Number.NaN],
+          [5, 6],
+          [7, 9],
+        ],
+        [1, 2, 3, 4],
+      ),
+    ).toThrow(/row 2, column 2 is NaN/);
     expect(() => new OlsModel().fit([[1], [2], [3]], [1, Number.NaN, 3])).toThrow(/target: row 2 is NaN/);
     expect(() => new OlsModel().predict([[1]])).toThrow(/not fitted/);
   });
@@ -132,7 +146,10 @@ describe('OLS', () => {
       const u = uniforms(5);
       const rows = Array.from({ length: 30 }, () => [u(), u()]);
       const model = new OlsModel();
-      model.fit(rows, rows.map(([a, b]) => a! - b! + u() / 10));
+      model.fit(
+        rows,
+        rows.map(([a, b]) => a! - b! + u() / 10),
+      );
       model.save(dir);
       const loaded = OlsModel.load(dir);
       expect(Array.from(loaded.predict(rows))).toEqual(Array.from(model.predict(rows)));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '@backtest/core';
 import { LinearSummaryModel } from './json-model';
 import { toFeatureMatrix, toTarget } from './features';
-import { RankDeficiencyError, solveLeastSquares } from './householder-qr';
+import { type LeastSquaresSolution, RankDeficiencyError, solveLeastSquares } from './householder-qr';
 import type { Features, FitResult, Model, Target } from './model';
 import { studentTTwoSided } from '@backtest/metrics';
 
@@ -65,17 +65,14 @@ export class OlsModel extends LinearSummaryModel<OlsSummary> implements Model<Ol
     const n = m.rows;
     const k = m.cols + 1;
     if (n <= k) {
-      throw new UserError(
-        `OLS needs more rows than coefficients to estimate its error: got ${n} rows for ${k} coefficients ` +
-          `(intercept + ${m.cols} features)`,
-      );
+      throw new UserError(`OLS needs more rows than coefficients to estimate its error: got ${n} rows for ${k} coefficients (intercept + ${m.cols} features)`);
     }
     const design = new Float64Array(n * k);
     for (let r = 0; r < n; r++) {
       design[r * k] = 1;
       for (let c = 0; c < m.cols; c++) design[r * k + c + 1] = m.data[r * m.cols + c] as number;
     }
-    let solution;
+    let solution: LeastSquaresSolution;
     try {
       solution = solveLeastSquares(design, n, k, target);
     } catch (err) {
@@ -140,7 +137,6 @@ export class OlsModel extends LinearSummaryModel<OlsSummary> implements Model<Ol
   static isSaved(dir: string): boolean {
     return existsSync(join(dir, FILE));
   }
-
 }
 
 function featureNames(given: readonly string[] | undefined, cols: number): string[] {

@@ -23,7 +23,10 @@ export function loadTf(): Tf {
   return loaded;
 }
 
-/** True once something has loaded TensorFlow.js through `loadTf`. */
+/**
+ * True once something has loaded TensorFlow.js through `loadTf`.
+ * @public (lazy-load.test.ts requires this file by path in a child process)
+ */
 export function isTfLoaded(): boolean {
   return loaded !== undefined;
 }

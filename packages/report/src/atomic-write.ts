@@ -178,7 +178,9 @@ class Claim implements FolderClaim {
 
   private assertOwned(): void {
     if (!this.owns()) {
-      throw new UserError(`${this.what} ${this.partial} is no longer the one this run created (it was removed or replaced while the run was working); nothing was published, and it was left alone`);
+      throw new UserError(
+        `${this.what} ${this.partial} is no longer the one this run created (it was removed or replaced while the run was working); nothing was published, and it was left alone`,
+      );
     }
   }
 

@@ -4,7 +4,7 @@
  */
 import { InputError, type InputLocation, quoted, quotedList, UserError } from '@backtest/core';
 
-export { type CsvCell, formatCsv } from '@backtest/core';
+export { formatCsv } from '@backtest/core';
 
 /** A parsed CSV document: the header and the rows, as strings, and the line each row starts on. */
 export interface CsvTable {
@@ -38,19 +38,32 @@ export function parseCsv(text: string, file: string): CsvTable {
   while (i < text.length) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (ch === '"') (quoted = false), i++;
-      else {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (ch === '"') {
+        quoted = false;
+        i++;
+      } else {
         if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
-        (field += ch), i++;
+        field += ch;
+        i++;
       }
-    } else if (ch === '"') (quoted = true), i++;
-    else if (ch === ',') record.push(field), (field = ''), i++;
-    else if (ch === '\n' || ch === '\r') {
+    } else if (ch === '"') {
+      quoted = true;
+      i++;
+    } else if (ch === ',') {
+      record.push(field);
+      field = '';
+      i++;
+    } else if (ch === '\n' || ch === '\r') {
       endRecord();
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
       start = ++line;
-    } else (field += ch), i++;
+    } else {
+      field += ch;
+      i++;
+    }
   }
   if (quoted) throw new InputError({ file, line: start }, 'unterminated quoted field at the end of the file');
   if (field !== '' || record.length) endRecord();

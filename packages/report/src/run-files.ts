@@ -18,7 +18,7 @@ export const PREDICTIONS_FILE = 'predictions.csv';
 export const TRAINING_FILE = 'training.csv';
 export const REPORT_FILE = 'report.html';
 /** The folder of saved models (`--save-models`): one folder per fit and an index. */
-export const MODELS_DIR = 'models';
+const MODELS_DIR = 'models';
 export const MODELS_INDEX_FILE = 'models/index.json';
 const MODELS_FORMAT = 'backtest-models';
 
@@ -46,7 +46,7 @@ export function readRunFolderFiles(dir: string): Map<string, string> {
 }
 
 /** The folder of fit `fit`'s model, relative to `models/`: `fit-000`, `fit-001`, ... (`fit-1000` past 999). */
-export function modelFolder(fit: number): string {
+function modelFolder(fit: number): string {
   return `fit-${String(fit).padStart(3, '0')}`;
 }
 
@@ -80,7 +80,7 @@ export function modelFiles(record: RunRecord): [string, string | Uint8Array][] {
   });
   for (const [fit, entry] of byFit) if (!reported.has(fit)) fits.push(entry);
   const doc = { format: MODELS_FORMAT, version: 1, strategy: record.summary.strategy, fits };
-  files.push([MODELS_INDEX_FILE, JSON.stringify(doc, null, 2) + '\n']);
+  files.push([MODELS_INDEX_FILE, `${JSON.stringify(doc, null, 2)}\n`]);
   return files;
 }
 
@@ -111,7 +111,7 @@ export function parseModelsIndexJson(text: string, file: string): ModelsIndexEnt
 }
 
 /** The name of the label column: monthly rows are months, daily rows dates. */
-export function periodColumn(summary: RunSummary): 'month' | 'date' {
+function periodColumn(summary: RunSummary): 'month' | 'date' {
   return summary.frequency === 'monthly' ? 'month' : 'date';
 }
 
@@ -124,7 +124,7 @@ export function summaryJson(record: RunRecord): string {
     version: record.version,
     ...(record.createdAt ? { createdAt: record.createdAt } : {}),
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 export type SummaryParts = Pick<RunRecord, 'summary' | 'config' | 'data' | 'version' | 'createdAt'>;
@@ -143,8 +143,10 @@ export function parseSummaryJson(text: string, file: string): SummaryParts {
   const { config, data, version, createdAt, ...summary } = doc as Record<string, unknown>;
   const s = summary as unknown as RunSummary;
   for (const id of [s.strategy, BENCHMARK]) {
-    if (!Object.prototype.hasOwnProperty.call(s.results, id)) {
-      throw new UserError(`${file}: "${keyPath('results', id)}" (${id === BENCHMARK ? 'the benchmark' : 'the strategy'}'s metrics): expected an object, found nothing (the key is missing)`);
+    if (!Object.hasOwn(s.results, id)) {
+      throw new UserError(
+        `${file}: "${keyPath('results', id)}" (${id === BENCHMARK ? 'the benchmark' : 'the strategy'}'s metrics): expected an object, found nothing (the key is missing)`,
+      );
     }
   }
   return { summary: s, ...folderProvenance(doc) };
@@ -191,22 +193,12 @@ export function returnsCsv(record: RunRecord): string {
     'strategy_drawdown',
     'buy_and_hold_drawdown',
   ];
-  const rows = p.labels.map((label, k) => [
-    label,
-    p.assetReturns[k],
-    p.cashReturns[k],
-    p.strategyReturns[k],
-    p.benchmarkReturns[k],
-    se[k + 1],
-    be[k + 1],
-    sd[k + 1],
-    bd[k + 1],
-  ]);
+  const rows = p.labels.map((label, k) => [label, p.assetReturns[k], p.cashReturns[k], p.strategyReturns[k], p.benchmarkReturns[k], se[k + 1], be[k + 1], sd[k + 1], bd[k + 1]]);
   return formatCsv(header, rows);
 }
 
 /** The column of a declared indicator in positions.csv: `price:10-month SMA`, `own:14-month RSI`. */
-export function indicatorColumn(i: { readonly pane: string; readonly name: string }): string {
+function indicatorColumn(i: { readonly pane: string; readonly name: string }): string {
   return `${i.pane}:${i.name}`;
 }
 
@@ -293,10 +285,7 @@ export function parsePositionsCsv(text: string, file: string): { prices: RunReco
     if (h === 'month' || h === 'date' || h === 'close' || h === 'weight') return;
     const m = INDICATOR_COLUMN.exec(h);
     if (!m || t.header.indexOf(h) !== c) {
-      throw new InputError(
-        { file, line: t.headerLine, column: h },
-        m ? 'a second column of this name' : 'an indicator column must be named "price:<name>" or "own:<name>"',
-      );
+      throw new InputError({ file, line: t.headerLine, column: h }, m ? 'a second column of this name' : 'an indicator column must be named "price:<name>" or "own:<name>"');
     }
     indicators.push({ name: m[2]!, pane: m[1] as IndicatorSeries['pane'], values: numbers(t, h, file) });
   });

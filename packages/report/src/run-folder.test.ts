@@ -100,9 +100,7 @@ describe('writeRunFolder / readRunFolder', () => {
     const dir = path.join(tmp, 'r');
     writeRunFolder(rec, dir);
     const lines = fs.readFileSync(path.join(dir, 'returns.csv'), 'utf8').trim().split('\n');
-    expect(lines[0]).toBe(
-      'month,asset_return,cash_return,strategy_return,buy_and_hold_return,strategy_equity,buy_and_hold_equity,strategy_drawdown,buy_and_hold_drawdown',
-    );
+    expect(lines[0]).toBe('month,asset_return,cash_return,strategy_return,buy_and_hold_return,strategy_equity,buy_and_hold_equity,strategy_drawdown,buy_and_hold_drawdown');
     expect(lines).toHaveLength(rec.periods.labels.length + 1);
     const first = lines[1]!.split(',').map(Number);
     expect(first[5]).toBeCloseTo(1 + rec.periods.strategyReturns[0]!, 15);
@@ -145,11 +143,19 @@ describe('writeRunFolder / readRunFolder', () => {
     });
     const out = writeRunFolder(rec, dir);
     expect(out.files).toEqual([
-      'summary.json', 'returns.csv', 'positions.csv', 'predictions.csv', 'training.csv',
-      'models/fit-000/weights.bin', 'models/fit-000/model.json', 'models/fit-001/weights.bin', 'models/fit-001/model.json', 'models/index.json',
+      'summary.json',
+      'returns.csv',
+      'positions.csv',
+      'predictions.csv',
+      'training.csv',
+      'models/fit-000/weights.bin',
+      'models/fit-000/model.json',
+      'models/fit-001/weights.bin',
+      'models/fit-001/model.json',
+      'models/index.json',
       'report.html',
     ]);
-    expect(renames.filter((r) => !r.startsWith(dir + '.partial'))).toEqual([dir]);
+    expect(renames.filter((r) => !r.startsWith(`${dir}.partial`))).toEqual([dir]);
     expect(fs.readFileSync(path.join(dir, 'models/fit-001/model.json'), 'utf8')).toBe('{"a":1}\n');
     expect(Array.from(fs.readFileSync(path.join(dir, 'models/fit-000/weights.bin')))).toEqual([0, 1, 2, 255]);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'models/index.json'), 'utf8'))).toEqual({
@@ -198,14 +204,14 @@ describe('atomic run folders', () => {
   it('a folder named .partial (a killed run) is never read as complete, and the next write leaves it alone, naming it', () => {
     const dir = path.join(tmp, 'killed');
     writeRunFolder(fixtureRecord(), dir);
-    fs.renameSync(dir, dir + '.partial'); // what a run killed before its final rename leaves
-    expect(() => readRunFolder(dir + '.partial')).toThrow('incomplete run folder');
+    fs.renameSync(dir, `${dir}.partial`); // what a run killed before its final rename leaves
+    expect(() => readRunFolder(`${dir}.partial`)).toThrow('incomplete run folder');
     expect(() => readRunFolder(dir)).toThrow(`only ${dir}.partial, an interrupted run, exists`);
-    const before = fs.readdirSync(dir + '.partial').sort();
+    const before = fs.readdirSync(`${dir}.partial`).sort();
     expect(() => writeRunFolder(fixtureRecord(), dir)).toThrow(`run folder ${dir}.partial already exists and is not this run's`);
     expect(fs.readdirSync(tmp)).toEqual(['killed.partial']);
-    expect(fs.readdirSync(dir + '.partial').sort()).toEqual(before);
-    fs.rmSync(dir + '.partial', { recursive: true });
+    expect(fs.readdirSync(`${dir}.partial`).sort()).toEqual(before);
+    fs.rmSync(`${dir}.partial`, { recursive: true });
     writeRunFolder(fixtureRecord(), dir);
     expect(fs.readdirSync(tmp)).toEqual(['killed']);
     expect(readRunFolder(dir).summary.strategy).toBe('sma');
@@ -269,16 +275,18 @@ describe('reading a run folder back: every file through the one reader, every re
     expect(exit2(() => readRunFolder(dir)).message).toBe(`${returns}: is a directory, not a CSV file`);
     fs.rmdirSync(returns);
     const summary = path.join(dir, 'summary.json');
-    fs.renameSync(summary, summary + '.bak');
+    fs.renameSync(summary, `${summary}.bak`);
     fs.mkdirSync(summary);
     expect(exit2(() => readRunFolder(dir)).message).toBe(`${summary}: is a directory, not a JSON file`);
     fs.rmdirSync(summary);
-    fs.renameSync(summary + '.bak', summary);
+    fs.renameSync(`${summary}.bak`, summary);
     if (fs.existsSync('/dev/zero')) {
       const predictions = path.join(dir, 'predictions.csv');
       fs.rmSync(predictions);
       fs.symlinkSync('/dev/zero', predictions);
-      expect(exit2(() => readRunFolder(dir)).message).toBe(`${predictions}: is a character device (such as /dev/zero), not a regular file: a run folder's file must be a file on disk`);
+      expect(exit2(() => readRunFolder(dir)).message).toBe(
+        `${predictions}: is a character device (such as /dev/zero), not a regular file: a run folder's file must be a file on disk`,
+      );
     }
   });
 
@@ -298,7 +306,9 @@ describe('reading a run folder back: every file through the one reader, every re
   it('a file over the cap (BACKTEST_MAX_FILE_MB, as for data files) is refused naming its size; a bad cap is refused by name', () => {
     const dir = folder('capped');
     process.env.BACKTEST_MAX_FILE_MB = '0.001';
-    expect(exit2(() => readRunFolder(dir)).message).toMatch(/\.(json|csv): is [\d.]+ MB \(\d+ bytes\), larger than the 0\.001 MB \(1048 bytes\) a run folder's file may have; set BACKTEST_MAX_FILE_MB to raise the limit/);
+    expect(exit2(() => readRunFolder(dir)).message).toMatch(
+      /\.(json|csv): is [\d.]+ MB \(\d+ bytes\), larger than the 0\.001 MB \(1048 bytes\) a run folder's file may have; set BACKTEST_MAX_FILE_MB to raise the limit/,
+    );
     process.env.BACKTEST_MAX_FILE_MB = 'lots';
     expect(exit2(() => readRunFolder(dir)).message).toBe('BACKTEST_MAX_FILE_MB must be a positive number of megabytes, not "lots"');
     process.env.BACKTEST_MAX_FILE_MB = '64';
@@ -352,7 +362,10 @@ describe('reading a run folder back: every file through the one reader, every re
       }) as typeof fs.openSync);
     refuse('EACCES');
     const denied = exit2(() => rebuildReport(dir)).message;
-    expect({ starts: denied.startsWith(`cannot write ${report}: ${dir} is not writable (EACCES: simulated, open '${path.join(dir, '.report.html.')}`), denied }).toEqual({ starts: true, denied });
+    expect({ starts: denied.startsWith(`cannot write ${report}: ${dir} is not writable (EACCES: simulated, open '${path.join(dir, '.report.html.')}`), denied }).toEqual({
+      starts: true,
+      denied,
+    });
     jest.restoreAllMocks();
     refuse('ENOSPC');
     let err: unknown;
@@ -372,7 +385,7 @@ describe('reading a run folder back: every file through the one reader, every re
 
 describe('claimFolder: the folder is ours from the claim to the publication', () => {
   const fsModule = require('node:fs') as typeof fs;
-  const marker = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir + '.partial', PARTIAL_MARKER), 'utf8')) as { pid: number; token: string };
+  const marker = (dir: string) => JSON.parse(fs.readFileSync(path.join(`${dir}.partial`, PARTIAL_MARKER), 'utf8')) as { pid: number; token: string };
   const exit2 = (f: () => unknown, text: string | RegExp) => {
     let err: unknown;
     try {
@@ -400,7 +413,7 @@ describe('claimFolder: the folder is ours from the claim to the publication', ()
     const dir = path.join(tmp, 'a');
     const claim = claimFolder(dir, { what: 'run folder' });
     expect(claim.dir).toBe(dir);
-    expect(claim.partial).toBe(dir + '.partial');
+    expect(claim.partial).toBe(`${dir}.partial`);
     expect(marker(dir).pid).toBe(process.pid);
     expect(marker(dir).token).toMatch(/^[0-9a-f]{32}$/);
     expect(fs.existsSync(dir)).toBe(false);
@@ -416,7 +429,10 @@ describe('claimFolder: the folder is ours from the claim to the publication', ()
   it('the same name claimed twice: the second claim fails (exit 2) naming the folder, the first still publishes', () => {
     const dir = path.join(tmp, 'same');
     const first = claimFolder(dir, { what: 'run folder' });
-    exit2(() => claimFolder(dir, { what: 'run folder' }), `run folder ${dir}.partial already exists and is not this run's (its marker names process ${process.pid}, which is running`);
+    exit2(
+      () => claimFolder(dir, { what: 'run folder' }),
+      `run folder ${dir}.partial already exists and is not this run's (its marker names process ${process.pid}, which is running`,
+    );
     exit2(() => writeRunFolder(fixtureRecord(), dir), `${dir}.partial already exists`);
     writeRunFolder(fixtureRecord(), first);
     exit2(() => claimFolder(dir, { what: 'run folder' }), `run folder ${dir} already exists`);
@@ -435,54 +451,57 @@ describe('claimFolder: the folder is ours from the claim to the publication', ()
 
   it('numbered names skip a .partial that is not ours and an existing folder or file, and leave them alone', () => {
     const base = path.join(tmp, 'n');
-    fs.mkdirSync(base + '.partial');
-    fs.writeFileSync(path.join(base + '.partial', 'theirs.txt'), 'theirs');
+    fs.mkdirSync(`${base}.partial`);
+    fs.writeFileSync(path.join(`${base}.partial`, 'theirs.txt'), 'theirs');
     fs.mkdirSync(`${base}-2`);
     fs.writeFileSync(`${base}-3`, 'a file');
     fs.symlinkSync(victim, `${base}-4.partial`);
     const claim = claimFolder(base, { numbered: true });
     expect(claim.dir).toBe(`${base}-5`);
-    expect(fs.readFileSync(path.join(base + '.partial', 'theirs.txt'), 'utf8')).toBe('theirs');
+    expect(fs.readFileSync(path.join(`${base}.partial`, 'theirs.txt'), 'utf8')).toBe('theirs');
     expect(fs.readdirSync(`${base}-2`)).toEqual([]);
     expect(fs.readlinkSync(`${base}-4.partial`)).toBe(victim);
   });
 
   it('a .partial without our marker is never deleted, by a claim, a release or a failed write; the message says so', () => {
     const dir = path.join(tmp, 'foreign');
-    fs.mkdirSync(dir + '.partial');
-    fs.writeFileSync(path.join(dir + '.partial', 'data.csv'), 'theirs');
-    exit2(() => claimFolder(dir, { what: 'run folder' }), /foreign\.partial already exists and is not this run's \(it has no marker of a backtest run, so this tool did not create it\); it was left alone/);
+    fs.mkdirSync(`${dir}.partial`);
+    fs.writeFileSync(path.join(`${dir}.partial`, 'data.csv'), 'theirs');
+    exit2(
+      () => claimFolder(dir, { what: 'run folder' }),
+      /foreign\.partial already exists and is not this run's \(it has no marker of a backtest run, so this tool did not create it\); it was left alone/,
+    );
     exit2(() => writeRunFolder(fixtureRecord(), dir), 'left alone');
     expect(releaseClaimedFolders()).toEqual([]);
-    expect(fs.readFileSync(path.join(dir + '.partial', 'data.csv'), 'utf8')).toBe('theirs');
+    expect(fs.readFileSync(path.join(`${dir}.partial`, 'data.csv'), 'utf8')).toBe('theirs');
     // A marker of a process that has ended (an interrupted run) is named too, and still left alone.
-    fs.writeFileSync(path.join(dir + '.partial', PARTIAL_MARKER), JSON.stringify({ pid: 2 ** 22 + 12345, token: 'x' }));
+    fs.writeFileSync(path.join(`${dir}.partial`, PARTIAL_MARKER), JSON.stringify({ pid: 2 ** 22 + 12345, token: 'x' }));
     exit2(() => claimFolder(dir), `its marker names process ${2 ** 22 + 12345}, which is no longer running: an interrupted run left it`);
-    expect(fs.readdirSync(dir + '.partial').sort()).toEqual([PARTIAL_MARKER, 'data.csv']);
+    expect(fs.readdirSync(`${dir}.partial`).sort()).toEqual([PARTIAL_MARKER, 'data.csv']);
   });
 
   it('release removes our partial folder only: not one that replaced ours, not a link put in its place', () => {
     const mine = path.join(tmp, 'mine');
     const c1 = claimFolder(mine);
-    fs.writeFileSync(path.join(mine + '.partial', 'x'), 'x');
+    fs.writeFileSync(path.join(`${mine}.partial`, 'x'), 'x');
     expect(c1.release()).toBe(true);
-    expect(fs.existsSync(mine + '.partial')).toBe(false);
+    expect(fs.existsSync(`${mine}.partial`)).toBe(false);
     expect(c1.release()).toBe(false); // idempotent
 
     const swapped = path.join(tmp, 'swapped');
     const c2 = claimFolder(swapped);
-    fs.rmSync(swapped + '.partial', { recursive: true });
-    fs.mkdirSync(swapped + '.partial'); // another directory (maybe even on our old inode), with a marker naming our pid, not our token
-    fs.writeFileSync(path.join(swapped + '.partial', PARTIAL_MARKER), JSON.stringify({ pid: process.pid, token: '0'.repeat(32) }));
+    fs.rmSync(`${swapped}.partial`, { recursive: true });
+    fs.mkdirSync(`${swapped}.partial`); // another directory (maybe even on our old inode), with a marker naming our pid, not our token
+    fs.writeFileSync(path.join(`${swapped}.partial`, PARTIAL_MARKER), JSON.stringify({ pid: process.pid, token: '0'.repeat(32) }));
     expect(c2.release()).toBe(false);
-    expect(fs.existsSync(path.join(swapped + '.partial', PARTIAL_MARKER))).toBe(true);
+    expect(fs.existsSync(path.join(`${swapped}.partial`, PARTIAL_MARKER))).toBe(true);
 
     const linked = path.join(tmp, 'linked');
     const c3 = claimFolder(linked);
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'elsewhere-'));
     fs.writeFileSync(path.join(elsewhere, 'keep'), 'keep');
-    fs.rmSync(linked + '.partial', { recursive: true });
-    fs.symlinkSync(elsewhere, linked + '.partial');
+    fs.rmSync(`${linked}.partial`, { recursive: true });
+    fs.symlinkSync(elsewhere, `${linked}.partial`);
     expect(releaseClaimedFolders()).toEqual([]);
     expect(c3.state).toBe('released');
     expect(fs.readFileSync(path.join(elsewhere, 'keep'), 'utf8')).toBe('keep');
@@ -492,16 +511,22 @@ describe('claimFolder: the folder is ours from the claim to the publication', ()
   it('publishing into a partial folder that was replaced meanwhile fails (exit 2) and leaves the replacement alone', () => {
     const dir = path.join(tmp, 'replaced');
     const claim = claimFolder(dir, { what: 'run folder' });
-    fs.rmSync(dir + '.partial', { recursive: true });
-    fs.mkdirSync(dir + '.partial');
-    fs.writeFileSync(path.join(dir + '.partial', 'theirs'), 'theirs');
+    fs.rmSync(`${dir}.partial`, { recursive: true });
+    fs.mkdirSync(`${dir}.partial`);
+    fs.writeFileSync(path.join(`${dir}.partial`, 'theirs'), 'theirs');
     exit2(() => writeRunFolder(fixtureRecord(), claim), `run folder ${dir}.partial is no longer the one this run created`);
-    expect(fs.readdirSync(dir + '.partial')).toEqual(['theirs']);
+    expect(fs.readdirSync(`${dir}.partial`)).toEqual(['theirs']);
     expect(fs.existsSync(dir)).toBe(false);
   });
 
   it.each([
-    ['a non-empty folder', (d: string) => (fs.mkdirSync(d), fs.writeFileSync(path.join(d, 'summary.json'), '{"theirs": 1}'))],
+    [
+      'a non-empty folder',
+      (d: string) => {
+        fs.mkdirSync(d);
+        fs.writeFileSync(path.join(d, 'summary.json'), '{"theirs": 1}');
+      },
+    ],
     ['an empty folder', (d: string) => fs.mkdirSync(d)],
     ['a file', (d: string) => fs.writeFileSync(d, 'theirs')],
     ['a link to a folder elsewhere', (d: string) => fs.symlinkSync(path.dirname(victim), d)],
@@ -513,7 +538,7 @@ describe('claimFolder: the folder is ours from the claim to the publication', ()
     exit2(() => writeRunFolder(fixtureRecord(), claim), `run folder ${dir} appeared while this run was writing it`);
     expect(fs.lstatSync(dir).ino).toBe(before.ino);
     if (before.isDirectory()) expect(fs.readdirSync(dir).length).toBeLessThanOrEqual(1);
-    expect(fs.existsSync(dir + '.partial')).toBe(false);
+    expect(fs.existsSync(`${dir}.partial`)).toBe(false);
     expect(fs.readdirSync(path.dirname(victim))).toEqual(['victim.txt']);
   });
 
@@ -531,7 +556,7 @@ describe('claimFolder: the folder is ours from the claim to the publication', ()
     exit2(() => writeRunFolder(fixtureRecord(), claim), `run folder ${dir} appeared while this run was writing it`);
     expect(fs.readdirSync(dir)).toEqual(['summary.json']);
     expect(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')).toBe('theirs');
-    expect(fs.existsSync(dir + '.partial')).toBe(false);
+    expect(fs.existsSync(`${dir}.partial`)).toBe(false);
   });
 
   // The temporary names are random and opened exclusively: @backtest/core's atomic-write.test.ts
@@ -540,7 +565,7 @@ describe('claimFolder: the folder is ours from the claim to the publication', ()
     const dir = path.join(tmp, 'planted');
     const claim = claimFolder(dir);
     const names = ['summary.json', 'returns.csv', 'positions.csv', 'report.html'];
-    for (const n of names) fs.symlinkSync(victim, path.join(dir + '.partial', n));
+    for (const n of names) fs.symlinkSync(victim, path.join(`${dir}.partial`, n));
     writeRunFolder(fixtureRecord(), claim);
     for (const n of names) expect(fs.lstatSync(path.join(dir, n)).isFile()).toBe(true);
     expect(readRunFolder(dir).summary.strategy).toBe('sma');
@@ -563,7 +588,8 @@ describe('claimFolder: the folder is ours from the claim to the publication', ()
     fs.writeFileSync(file, 'x');
     exit2(() => claimFolder(path.join(file, 'run')), `cannot create folder ${path.join(file, 'run')}: ${file} is not a directory`);
     exit2(() => claimFolder(path.join(file, 'a', 'b', 'run')), `${file} is not a directory`);
-    if (process.platform === 'linux') exit2(() => claimFolder(`/proc/backtest-${process.pid}/run`), `cannot create folder /proc/backtest-${process.pid}/run: the file system refused it`);
+    if (process.platform === 'linux')
+      exit2(() => claimFolder(`/proc/backtest-${process.pid}/run`), `cannot create folder /proc/backtest-${process.pid}/run: the file system refused it`);
     // An unwritable directory: chmod 0555 stops a normal user; root writes anyway, so as root
     // the unwritable place is /sys (sysfs refuses new entries to everyone).
     const unwritable = process.getuid?.() === 0 ? '/sys' : path.join(tmp, 'ro');
@@ -580,7 +606,12 @@ describe('claimFolder: the folder is ours from the claim to the publication', ()
   it('a failure while writing the files removes our partial folder and publishes nothing', () => {
     const dir = path.join(tmp, 'fails');
     const claim = claimFolder(dir);
-    expect(() => claim.publish([['a.txt', 'a'], ['../escape.txt', 'b']])).toThrow('is not a name inside the folder');
+    expect(() =>
+      claim.publish([
+        ['a.txt', 'a'],
+        ['../escape.txt', 'b'],
+      ]),
+    ).toThrow('is not a name inside the folder');
     expect(claim.state).toBe('released');
     expect(fs.readdirSync(tmp)).toEqual([]);
   });

@@ -34,8 +34,6 @@ import {
 } from './run-files';
 import type { FitRecord, RunRecord } from './run-record';
 
-export { PARTIAL_SUFFIX } from './atomic-write';
-
 export interface WrittenRunFolder {
   /** The complete folder (absolute path). */
   readonly dir: string;
@@ -46,9 +44,7 @@ export interface WrittenRunFolder {
 /** `runs/<UTC YYYYMMDD-HHMMSS>-<strategy>` under `base` (default `runs`). */
 export function defaultRunDir(strategy: string, now: Date = new Date(), base = 'runs'): string {
   const p = (n: number) => String(n).padStart(2, '0');
-  const stamp =
-    `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-` +
-    `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
   return path.join(base, `${stamp}-${strategy}`);
 }
 
@@ -56,7 +52,7 @@ export function defaultRunDir(strategy: string, now: Date = new Date(), base = '
  * The files of a run folder, by name: the data files, the saved models (models/fit-NNN/...,
  * models/index.json) when the run kept them, then the report drawn from the data files.
  */
-export function runFolderFiles(record: RunRecord): [string, string | Uint8Array][] {
+function runFolderFiles(record: RunRecord): [string, string | Uint8Array][] {
   const files: [string, string | Uint8Array][] = [
     [SUMMARY_FILE, summaryJson(record)],
     [RETURNS_FILE, returnsCsv(record)],

@@ -4,7 +4,7 @@ import type { RunSummary } from './summary';
 /** A numeric series: `Float64Array` from the engine, plain arrays from tests. */
 export type Values = ArrayLike<number>;
 
-export type { FitRecord, SavedModel } from '@backtest/core';
+export type { FitRecord } from '@backtest/core';
 
 /**
  * Everything a run folder holds and the HTML report draws: the `--json` summary, what is needed
@@ -81,10 +81,7 @@ export interface RunParts {
 }
 
 /** The record of a finished run: `runRecordFrom(outcome, { config: settings, version })`. */
-export function runRecordFrom(
-  run: RunParts,
-  extra: { config: Readonly<Record<string, unknown>>; version: string; createdAt?: Date },
-): RunRecord {
+export function runRecordFrom(run: RunParts, extra: { config: Readonly<Record<string, unknown>>; version: string; createdAt?: Date }): RunRecord {
   const { series, walk } = run;
   const forecasts = walk.output.forecasts;
   const training = walk.output.training;
@@ -96,7 +93,7 @@ export function runRecordFrom(
     version: extra.version,
     ...(extra.createdAt ? { createdAt: extra.createdAt.toISOString() } : {}),
     prices: { labels: series.dates.map((d) => periodLabel(d, series.frequency)), close: series.close },
-    ...(run.indicators && run.indicators.length ? { indicators: run.indicators.map(({ name, pane, values }) => ({ name, pane, values })) } : {}),
+    ...(run.indicators?.length ? { indicators: run.indicators.map(({ name, pane, values }) => ({ name, pane, values })) } : {}),
     periods: {
       labels: walk.labels,
       assetReturns: walk.assetReturns,
@@ -105,8 +102,8 @@ export function runRecordFrom(
       strategyReturns: walk.strategyReturns,
       benchmarkReturns: walk.benchmarkReturns,
     },
-    ...(forecasts && forecasts.length ? { forecasts } : {}),
-    ...(training && training.length ? { training } : {}),
-    ...(saved && saved.length ? { ...(walk.output.models ? { models: walk.output.models } : {}), savedModels: saved } : {}),
+    ...(forecasts?.length ? { forecasts } : {}),
+    ...(training?.length ? { training } : {}),
+    ...(saved?.length ? { ...(walk.output.models ? { models: walk.output.models } : {}), savedModels: saved } : {}),
   };
 }

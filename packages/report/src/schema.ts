@@ -126,7 +126,10 @@ function walk(v: unknown, s: Schema, path: string, file: string): void {
     // Of several shapes of object, the one the value is nearest (most of its keys present)
     // names the key that is wrong, rather than "expected an object, found an object".
     const near = nearestObject(v, s.of);
-    if (near) return walk(v, near, path, file);
+    if (near) {
+      walk(v, near, path, file);
+      return;
+    }
   }
   if (!matches(v, s)) {
     throw new UserError(`${printable(file, 1024)}: ${path ? `"${path}"` : 'the document'}: expected ${expected(s)}, found ${found(v)}`);
@@ -135,12 +138,12 @@ function walk(v: unknown, s: Schema, path: string, file: string): void {
     const o = v as Record<string, unknown>;
     for (const [k, f] of Object.entries(s.fields)) {
       // Own keys only: "constructor" or "__proto__" in a file is a key like any other.
-      const has = Object.prototype.hasOwnProperty.call(o, k);
+      const has = Object.hasOwn(o, k);
       if (!has && f.optional) continue;
       walk(has ? o[k] : undefined, f.schema, keyPath(path, k), file);
     }
     if (s.others) {
-      for (const [k, x] of Object.entries(o)) if (!Object.prototype.hasOwnProperty.call(s.fields, k)) walk(x, s.others, keyPath(path, k), file);
+      for (const [k, x] of Object.entries(o)) if (!Object.hasOwn(s.fields, k)) walk(x, s.others, keyPath(path, k), file);
     }
   } else if (s.type === 'array') {
     (v as unknown[]).forEach((x, i) => walk(x, s.items, keyPath(path, i), file));
@@ -154,7 +157,7 @@ function nearestObject(v: unknown, of: readonly Schema[]): Schema | undefined {
   let score = -1;
   for (const o of of) {
     if (o.type !== 'object') continue;
-    const present = keys.filter((k) => Object.prototype.hasOwnProperty.call(o.fields, k)).length;
+    const present = keys.filter((k) => Object.hasOwn(o.fields, k)).length;
     if (present > score) [best, score] = [o, present];
   }
   return best;

@@ -4,6 +4,7 @@ import { parseSummaryJson, summaryJson } from './run-files';
 import { checkJson, expected, found, obj, optional, record, str } from './schema';
 
 const text = (doc: unknown) => JSON.stringify(doc);
+// biome-ignore lint/suspicious/noExplicitAny: a summary.json document, edited by path
 const summaryOf = (o: Parameters<typeof fixtureRecord>[0] = {}) => JSON.parse(summaryJson(fixtureRecord(o))) as Record<string, any>;
 
 describe('summary.json schema', () => {
@@ -29,14 +30,16 @@ describe('summary.json schema', () => {
   });
 
   it('says what a compare summary is instead of a run summary', () => {
-    expect(() => parseSummaryJson(text({ command: 'compare' }), 'c.json')).toThrow(new UserError('c.json is the summary of a compare, not of a run: backtest report rebuilds run folders'));
+    expect(() => parseSummaryJson(text({ command: 'compare' }), 'c.json')).toThrow(
+      new UserError('c.json is the summary of a compare, not of a run: backtest report rebuilds run folders'),
+    );
   });
 
   it('names odd keys readably, and shows found values short and escaped', () => {
     const s = record(obj({ name: str(), note: optional(str()) }));
     expect(() => checkJson({ 'a b': { name: 1 } }, s, 'f.json')).toThrow(new UserError('f.json: "["a b"].name": expected a string, found the number 1'));
     expect(() => checkJson({ x: { name: 'n', note: null } }, s, 'f.json')).toThrow('"x.note": expected a string, found null');
-    expect(found('\u001b[2J' + 'y'.repeat(100))).toBe(`the text "\\x1b[2J${'y'.repeat(36)}…" (104 characters)`);
+    expect(found(`\u001b[2J${'y'.repeat(100)}`)).toBe(`the text "\\x1b[2J${'y'.repeat(36)}…" (104 characters)`);
     expect(found([1, 2])).toBe('a list of 2 items');
     expect(expected(obj({}))).toBe('an object');
     // Own keys only: a "__proto__" or "constructor" key is data like any other.

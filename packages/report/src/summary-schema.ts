@@ -9,7 +9,7 @@ import { METRIC_ROWS } from './terminal-table';
 const metric = num({ nullable: true });
 
 /** Every metric of the table: a number, or null where it is undefined (no trades, zero variance). */
-export const METRICS_SCHEMA: Schema = obj(Object.fromEntries(METRIC_ROWS.map((r) => [String(r.key), metric])));
+const METRICS_SCHEMA: Schema = obj(Object.fromEntries(METRIC_ROWS.map((r) => [String(r.key), metric])));
 
 const PRICE_FORECAST_SCHEMA = obj({ rmse: metric, mae: metric, directionalAccuracy: metric, r2OutOfSample: metric, n: metric });
 const DIRECTION_FORECAST_SCHEMA = obj({
@@ -26,7 +26,7 @@ const DIRECTION_FORECAST_SCHEMA = obj({
 const FORECAST_SCHEMA = either(PRICE_FORECAST_SCHEMA, DIRECTION_FORECAST_SCHEMA);
 
 /** One strategy's results: the metrics, and for forecast strategies their quality and the number of fits. */
-export const STRATEGY_RESULT_SCHEMA: Schema = obj({
+const STRATEGY_RESULT_SCHEMA: Schema = obj({
   ...fieldsOf(METRICS_SCHEMA),
   forecast: optional(FORECAST_SCHEMA),
   fits: optional(num({ integer: true, min: 0 })),

@@ -101,7 +101,7 @@ export function formatRunTable(summary: RunSummary): string {
   const forecasters = ids.filter((id) => summary.results[id]!.forecast);
   for (const id of forecasters) {
     const f = summary.results[id]!.forecast!;
-    const cells = (v: string) => ids.map((x) => (x === id ? v + '  ' : ''));
+    const cells = (v: string) => ids.map((x) => (x === id ? `${v}  ` : ''));
     for (const r of forecastRows(f)) if (r.key !== 'n') rows.push([r.label, ...cells(r.text)]);
     if (summary.results[id]!.fits !== undefined) rows.push(['Models trained', ...cells(String(summary.results[id]!.fits))]);
   }

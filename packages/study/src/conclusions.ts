@@ -34,7 +34,7 @@ function maxAbs(a: Coefficients, b: Coefficients): number {
 }
 
 /** Relative validation-RMSE gain below which more layers are said not to have materially helped: a stated threshold, not a significance test. */
-export const MATERIAL_DIFFERENCE = 0.02;
+const MATERIAL_DIFFERENCE = 0.02;
 
 function deepStatement(deep: EarlyStopped, small: EarlyStopped, regression: RegressionFit, vsSmall: number, vsRegression: number): string {
   const rel = (d: number, base: number) => `${d >= 0 ? '+' : ''}${((100 * d) / base).toFixed(1)}%`;
@@ -53,13 +53,7 @@ function deepStatement(deep: EarlyStopped, small: EarlyStopped, regression: Regr
   );
 }
 
-export function drawConclusions(
-  regression: RegressionFit,
-  network: Curves,
-  small: EarlyStopped,
-  neuron: NeuronRun,
-  deep: EarlyStopped,
-): Conclusions {
+export function drawConclusions(regression: RegressionFit, network: Curves, small: EarlyStopped, neuron: NeuronRun, deep: EarlyStopped): Conclusions {
   const train = network.train;
   const valid = network.valid ?? [];
   const last = train.length - 1;
@@ -83,8 +77,7 @@ export function drawConclusions(
   const deepMinusRegressionValidRmse = deep.restoredValidRmse - regression.validRmse;
   const below = (yes: boolean) => (yes ? 'below' : 'not below');
   const statements = [
-    `Network (experiment 1): training RMSE falls from ${f(train[0]!)} after epoch 1 to ${f(train[last]!)} after epoch ${last + 1} ` +
-      `(the article: from above 1.3 to below 0.8).`,
+    `Network (experiment 1): training RMSE falls from ${f(train[0]!)} after epoch 1 to ${f(train[last]!)} after epoch ${last + 1} (the article: from above 1.3 to below 0.8).`,
     `Network (experiment 2, epoch ${last + 1}): validation RMSE ${f(valid[last]!)} is ${below(networkValidBelowTrain)} training RMSE ${f(train[last]!)} ` +
       `(validation below training in ${networkEpochsValidBelowTrain} of ${train.length} epochs).`,
     `Regression: validation RMSE ${f(regression.validRmse)} is ${below(regressionValidBelowTrain)} training RMSE ${f(regression.trainRmse)} ` +

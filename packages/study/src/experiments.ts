@@ -106,7 +106,11 @@ export function checkpointedNetwork(d: ExperimentData): EarlyStopped & { checkpo
     const fromDisk = reloaded.predict(d.all.x);
     let maxAbsDifference = 0;
     for (let i = 0; i < inMemory.length; i++) maxAbsDifference = Math.max(maxAbsDifference, Math.abs(inMemory[i]! - fromDisk[i]!));
-    const files = Object.fromEntries(readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name))]));
+    const files = Object.fromEntries(
+      readdirSync(dir)
+        .sort()
+        .map((name) => [name, readFileSync(join(dir, name))]),
+    );
     return {
       ...result,
       checkpoint: {

@@ -9,7 +9,7 @@ export const LEAK_NOTE =
   'statistics of closes up to t only.';
 
 /** One way of scaling the target, fitted by the same regression on the same rows. */
-export interface LeakVariant {
+interface LeakVariant {
   readonly coefficients: Coefficients;
   /** In the variant's own standardised units (not comparable across variants). */
   readonly residualRmse: number;
@@ -19,6 +19,11 @@ export interface LeakVariant {
    * RMSE of its percentage error against the actual next close: comparable across variants.
    */
   readonly pricePctRmse: { readonly train: number; readonly valid: number };
+}
+
+/** A variant's errors in the order the page and leak.csv show them: RMSE train and valid (own units), price error train and valid (%). */
+export function leakErrors(v: LeakVariant): number[] {
+  return [v.residualRmse, v.validRmse, v.pricePctRmse.train, v.pricePctRmse.valid];
 }
 
 export interface LeakMeasurement {

@@ -16,7 +16,13 @@ export const SMALL_NETWORK: StudyNetwork = {
   id: 'small',
   title: '2 → 10 (ReLU) → 1 (linear)',
   inputs: INPUTS,
-  spec: { inputSize: 2, layers: [{ units: 10, activation: 'relu' }, { units: 1, activation: 'linear' }] },
+  spec: {
+    inputSize: 2,
+    layers: [
+      { units: 10, activation: 'relu' },
+      { units: 1, activation: 'linear' },
+    ],
+  },
   experiments: [1, 2, 3],
 };
 

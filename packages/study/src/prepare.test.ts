@@ -10,7 +10,10 @@ function months(year: number, month: number, count: number): string[] {
 
 describe('trailingStats', () => {
   test('mean and n-1 sd of 1..10 are 5.5 and sqrt(55/6)', () => {
-    const { mean, sd } = trailingStats(Float64Array.from({ length: 12 }, (_, i) => i + 1), 10);
+    const { mean, sd } = trailingStats(
+      Float64Array.from({ length: 12 }, (_, i) => i + 1),
+      10,
+    );
     expect(Number.isNaN(mean[8]!)).toBe(true);
     expect(mean[9]).toBeCloseTo(5.5, 12);
     // Sum of squared deviations of 1..10 from 5.5 is 82.5; / 9 = 9.1666...

@@ -14,7 +14,7 @@ import {
   smallNetworkCurves,
 } from './experiments';
 import { type LeakMeasurement, measureLeak } from './leak';
-import { inputs, prepareStudyData, type PreparedData, SPLIT, targets, trailingStats, WINDOW } from './prepare';
+import { inputs, prepareStudyData, type PreparedData, targets, trailingStats, WINDOW } from './prepare';
 import { fitRegression, type RegressionFit } from './regression';
 
 export interface StudyOptions {
@@ -92,7 +92,7 @@ export async function runStudy(options: StudyOptions = {}): Promise<StudyResult>
 
   const backend = await initBackend(options.backend ?? 'auto');
   const projectRoot = options.projectRoot ?? findProjectRoot(__dirname);
-  const dataDirs = options.dataDirs ? [...options.dataDirs] : dataDirectories({ projectRoot, env: process.env['BACKTEST_DATA_DIR'] });
+  const dataDirs = options.dataDirs ? [...options.dataDirs] : dataDirectories({ projectRoot, env: process.env.BACKTEST_DATA_DIR });
   const loaded = loadDataset('sp500', { dataDirs, projectRoot, frequency: 'monthly' });
   const series = loaded.series;
   const labels: string[] = [];
@@ -110,7 +110,7 @@ export async function runStudy(options: StudyOptions = {}): Promise<StudyResult>
   const sma = Array.from(trailingStats(Float64Array.from(close), WINDOW).mean);
   const xy = (rows: PreparedData['train']) => ({ x: inputs(rows), y: targets(rows) });
   const d: ExperimentData = { train: xy(prepared.train), valid: xy(prepared.valid), all: xy(prepared.rows), seed };
-  seconds['data'] = (performance.now() - lap) / 1000;
+  seconds.data = (performance.now() - lap) / 1000;
   lap = performance.now();
 
   const regression = timed('regression', () => fitRegression(d.train, d.valid));
@@ -120,7 +120,7 @@ export async function runStudy(options: StudyOptions = {}): Promise<StudyResult>
   const neuron = timed('experiment 4', () => singleNeuron(d));
   const deep = timed('experiment 5', () => deepNetwork(d));
   const leak = timed('leak', () => measureLeak(prepared.train, prepared.valid));
-  seconds['total'] = (performance.now() - started) / 1000;
+  seconds.total = (performance.now() - started) / 1000;
 
   return {
     study: 'seed',
@@ -145,5 +145,3 @@ export async function runStudy(options: StudyOptions = {}): Promise<StudyResult>
     seconds,
   };
 }
-
-export { SPLIT };

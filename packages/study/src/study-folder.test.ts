@@ -15,14 +15,34 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const readCsv = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(','));
+const readCsv = (file: string) =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
 
 describe('writeStudyFolder', () => {
   test('writes the page and the data behind every figure, and no .partial is left', () => {
     const dir = join(base, 'study');
     const written = writeStudyFolder(result, dir);
     expect(existsSync(`${dir}.partial`)).toBe(false);
-    for (const f of ['study.html', 'study.json', 'data.csv', 'prices.csv', 'experiment1.csv', 'experiment2.csv', 'experiment3.csv', 'experiment4.csv', 'experiment5.csv', 'coefficients.csv', 'leak.csv', 'figures.json', 'architectures.json', 'checkpoint/model.json', 'checkpoint/weights.bin']) {
+    for (const f of [
+      'study.html',
+      'study.json',
+      'data.csv',
+      'prices.csv',
+      'experiment1.csv',
+      'experiment2.csv',
+      'experiment3.csv',
+      'experiment4.csv',
+      'experiment5.csv',
+      'coefficients.csv',
+      'leak.csv',
+      'figures.json',
+      'architectures.json',
+      'checkpoint/model.json',
+      'checkpoint/weights.bin',
+    ]) {
       expect(written.files).toContain(f);
       expect(existsSync(join(dir, f))).toBe(true);
     }

@@ -10,14 +10,13 @@ import { asClaim, type FolderClaim } from '@backtest/report';
 import { architectureSvg } from './figures/architecture-svg';
 import { studyCharts } from './figures/study-charts';
 import { buildStudyPage } from './figures/study-page';
+import { leakErrors } from './leak';
 import { STUDY_NETWORKS } from './networks';
 import { SPLIT } from './prepare';
 import type { Coefficients } from './regression';
 import type { StudyResult } from './run-study';
 import { studyDocument } from './study-json';
-
-export { PARTIAL_SUFFIX } from '@backtest/report';
-export const STUDY_PAGE = 'study.html';
+const STUDY_PAGE = 'study.html';
 
 export interface WrittenStudyFolder {
   /** The complete folder (absolute path). */
@@ -35,14 +34,17 @@ export function defaultStudyDir(now: Date = new Date(), base = 'runs'): string {
 
 /** The project's one CSV writer (`formatCsv` of @backtest/core); a flag is written `true` or `false`. */
 function csv(header: readonly string[], rows: readonly (readonly (CsvCell | boolean)[])[]): string {
-  return formatCsv(header, rows.map((r) => r.map((c) => (typeof c === 'boolean' ? String(c) : c))));
+  return formatCsv(
+    header,
+    rows.map((r) => r.map((c) => (typeof c === 'boolean' ? String(c) : c))),
+  );
 }
 
 const epochs = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const coefficientRow = (name: string, c: Coefficients): CsvCell[] => [name, c.intercept, c.close, c.sma];
 
 /** Every file of the folder, by relative path; text or bytes. */
-export function studyFolderFiles(r: StudyResult, folder?: string): [string, string | Buffer][] {
+function studyFolderFiles(r: StudyResult, folder?: string): [string, string | Buffer][] {
   const e = r.experiments;
   const es = e.earlyStopping;
   const reg = r.regression;
@@ -54,17 +56,53 @@ export function studyFolderFiles(r: StudyResult, folder?: string): [string, stri
       'data.csv',
       csv(
         ['month', 'close', 'sma', 'ret', 'target', 'close_z', 'sma_z', 'ret_z', 'target_z', 'target_mean', 'target_sd', 'close_mean', 'close_sd', 'train', 'valid', 'test'],
-        r.prepared.rows.map((w) => [w.label, w.close, w.sma, w.ret, w.target, w.z.close, w.z.sma, w.z.ret, w.z.target, w.targetStats.mean, w.targetStats.sd, w.closeStats.mean, w.closeStats.sd, ...inSplit(w.label)]),
+        r.prepared.rows.map((w) => [
+          w.label,
+          w.close,
+          w.sma,
+          w.ret,
+          w.target,
+          w.z.close,
+          w.z.sma,
+          w.z.ret,
+          w.z.target,
+          w.targetStats.mean,
+          w.targetStats.sd,
+          w.closeStats.mean,
+          w.closeStats.sd,
+          ...inSplit(w.label),
+        ]),
       ),
     ],
-    ['prices.csv', csv(['month', 'close', 'sma10'], r.prices.labels.map((l, i) => [l, r.prices.close[i], r.prices.sma[i]]))],
+    [
+      'prices.csv',
+      csv(
+        ['month', 'close', 'sma10'],
+        r.prices.labels.map((l, i) => [l, r.prices.close[i], r.prices.sma[i]]),
+      ),
+    ],
     ['architectures.json', `${JSON.stringify(STUDY_NETWORKS, null, 2)}\n`],
     ...STUDY_NETWORKS.map((net): [string, string] => [`architecture-${net.id}.svg`, `${architectureSvg(net)}\n`]),
-    ['experiment1.csv', csv(['epoch', 'train_rmse'], epochs(e.network.train.length).map((k) => [k, e.network.train[k - 1]]))],
-    ['experiment2.csv', csv(['epoch', 'train_rmse', 'valid_rmse'], epochs(e.validation.train.length).map((k) => [k, e.validation.train[k - 1], e.validation.valid?.[k - 1]]))],
+    [
+      'experiment1.csv',
+      csv(
+        ['epoch', 'train_rmse'],
+        epochs(e.network.train.length).map((k) => [k, e.network.train[k - 1]]),
+      ),
+    ],
+    [
+      'experiment2.csv',
+      csv(
+        ['epoch', 'train_rmse', 'valid_rmse'],
+        epochs(e.validation.train.length).map((k) => [k, e.validation.train[k - 1], e.validation.valid?.[k - 1]]),
+      ),
+    ],
     [
       'experiment3.csv',
-      csv(['epoch', 'train_rmse', 'valid_rmse', 'best'], epochs(es.train.length).map((k) => [k, es.train[k - 1], es.valid[k - 1], k === es.bestEpoch])),
+      csv(
+        ['epoch', 'train_rmse', 'valid_rmse', 'best'],
+        epochs(es.train.length).map((k) => [k, es.train[k - 1], es.valid[k - 1], k === es.bestEpoch]),
+      ),
     ],
     [
       'experiment4.csv',
@@ -78,11 +116,10 @@ export function studyFolderFiles(r: StudyResult, folder?: string): [string, stri
     ],
     [
       'coefficients.csv',
-      csv(['model', 'intercept', 'close', 'sma'], [
-        coefficientRow('regression', reg.coefficients),
-        coefficientRow('regression_standard_error', reg.standardErrors),
-        coefficientRow('neuron', e.neuron.coefficients),
-      ]),
+      csv(
+        ['model', 'intercept', 'close', 'sma'],
+        [coefficientRow('regression', reg.coefficients), coefficientRow('regression_standard_error', reg.standardErrors), coefficientRow('neuron', e.neuron.coefficients)],
+      ),
     ],
     [
       'experiment5.csv',
@@ -93,11 +130,14 @@ export function studyFolderFiles(r: StudyResult, folder?: string): [string, stri
     ],
     [
       'leak.csv',
-      csv(['target_scaling', 'leaks', 'intercept', 'close', 'sma', 'train_rmse_own_units', 'valid_rmse_own_units', 'price_pct_rmse_train', 'price_pct_rmse_valid'], [
-        ['own_trailing_stats', true, ...coefficientRow('', leak.leaky.coefficients).slice(1), leak.leaky.residualRmse, leak.leaky.validRmse, leak.leaky.pricePctRmse.train, leak.leaky.pricePctRmse.valid],
-        ['close_trailing_stats_at_t', false, ...coefficientRow('', leak.noLeak.coefficients).slice(1), leak.noLeak.residualRmse, leak.noLeak.validRmse, leak.noLeak.pricePctRmse.train, leak.noLeak.pricePctRmse.valid],
-        ['no_change_forecast', false, undefined, undefined, undefined, undefined, undefined, leak.noChangePctRmse.train, leak.noChangePctRmse.valid],
-      ]),
+      csv(
+        ['target_scaling', 'leaks', 'intercept', 'close', 'sma', 'train_rmse_own_units', 'valid_rmse_own_units', 'price_pct_rmse_train', 'price_pct_rmse_valid'],
+        [
+          ['own_trailing_stats', true, ...coefficientRow('', leak.leaky.coefficients).slice(1), ...leakErrors(leak.leaky)],
+          ['close_trailing_stats_at_t', false, ...coefficientRow('', leak.noLeak.coefficients).slice(1), ...leakErrors(leak.noLeak)],
+          ['no_change_forecast', false, undefined, undefined, undefined, undefined, undefined, leak.noChangePctRmse.train, leak.noChangePctRmse.valid],
+        ],
+      ),
     ],
     ['figures.json', `${JSON.stringify(Object.fromEntries(studyCharts(r).map((c) => [c.id, { dataFile: c.dataFile, caption: c.caption, spec: c.spec }])), null, 1)}\n`],
     ...Object.entries(es.checkpoint.files).map(([name, bytes]): [string, Buffer] => [path.join('checkpoint', name), bytes]),

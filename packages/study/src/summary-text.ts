@@ -7,7 +7,11 @@ const n4 = (v: number) => v.toFixed(4);
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const all = [head, ...rows];
   const widths = head.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
-  const line = (r: readonly string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
+  const line = (r: readonly string[]) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
@@ -23,7 +27,7 @@ export function formatStudySummary(r: StudyResult, folder?: string): string {
   const es = e.earlyStopping;
   const leak = r.leak;
   const out: string[] = [
-    `Study "seed": S&P 500 (^GSPC) month-end ${r.from} .. ${r.to}, seed ${r.seed}, backend ${r.backend}, ${r.seconds['total']!.toFixed(1)} s`,
+    `Study "seed": S&P 500 (^GSPC) month-end ${r.from} .. ${r.to}, seed ${r.seed}, backend ${r.backend}, ${r.seconds.total!.toFixed(1)} s`,
     '',
     `WARNING: ${leak.note}`,
     '',

@@ -25,7 +25,9 @@ describe('the composed forecast strategy', () => {
 
   it("refuses another model's parameter, and an unknown model, with a hint", () => {
     expect(() => strategyParams(plugin, { model: 'ols', units: '32' })).toThrow(/^unknown parameter "units" for strategy "forecast"/);
-    expect(() => strategyParams(plugin, { model: 'lstn' })).toThrow(/parameter "model" of strategy "forecast" must be one of ols, ridge, nn, lstm, gru, conv1d \(did you mean "lstm"\?\)/);
+    expect(() => strategyParams(plugin, { model: 'lstn' })).toThrow(
+      /parameter "model" of strategy "forecast" must be one of ols, ridge, nn, lstm, gru, conv1d \(did you mean "lstm"\?\)/,
+    );
   });
 
   it('takes 0.5 as the default threshold of a direction forecast (a probability)', () => {
@@ -40,7 +42,13 @@ describe('the composed forecast strategy', () => {
   });
 
   it("refuses, when models are registered, a model's parameter named like one of the strategy's", () => {
-    const clash: ModelPlugin = defineModel({ id: 'clash', description: 'd', input: 'row', params: defineParams({ window: { type: 'integer', default: 3, description: 'd' } }), create: () => ({ fit: () => ({ history: { loss: [] } }), predict: (x) => new Float64Array(x.rows) }) }) as unknown as ModelPlugin;
+    const clash: ModelPlugin = defineModel({
+      id: 'clash',
+      description: 'd',
+      input: 'row',
+      params: defineParams({ window: { type: 'integer', default: 3, description: 'd' } }),
+      create: () => ({ fit: () => ({ history: { loss: [] } }), predict: (x) => new Float64Array(x.rows) }),
+    }) as unknown as ModelPlugin;
     expect(() => composedForecastStrategy(builtInFeatures, [...builtInModels, clash])).toThrow(
       'model "clash": its parameter "window" is also a parameter of the forecast strategy; rename it (parameters are passed flat: --param window=...)',
     );
@@ -57,7 +65,11 @@ describe('the composed forecast strategy', () => {
     };
     const p = strategyParams(plugin, { features: 'sma,momentum,ema,rsi', window: '4' }) as never;
     const declared = plugin.create(p, context).indicators!(createMarketView(series, n - 1));
-    expect(declared.map((i) => [i.name, i.pane])).toEqual([['4-month SMA', 'price'], ['4-month EMA', 'price'], ['4-month RSI', 'own']]);
+    expect(declared.map((i) => [i.name, i.pane])).toEqual([
+      ['4-month SMA', 'price'],
+      ['4-month EMA', 'price'],
+      ['4-month RSI', 'own'],
+    ]);
     const sma = declared[0]!.values;
     expect(sma.length).toBe(n);
     expect(sma[2]).toBeNaN();
@@ -96,13 +108,28 @@ describe('presets', () => {
     const nn = forecastPreset({ id: 'nn-x', description: 'd', model: nnModel, features: [smaFeature] });
     expect(Object.keys(ols.params)).toEqual(['window', 'refit', 'trainWindow', 'minTrain', 'threshold', 'sizing', 'fullAt', 'short']);
     expect(Object.keys(nn.params)).toEqual([
-      'window', 'refit', 'trainWindow', 'minTrain', 'threshold', 'sizing', 'fullAt', 'short',
-      'hidden', 'activation', 'epochs', 'optimizer', 'learningRate', 'batchSize', 'patience', 'validation', 'trainer',
+      'window',
+      'refit',
+      'trainWindow',
+      'minTrain',
+      'threshold',
+      'sizing',
+      'fullAt',
+      'short',
+      'hidden',
+      'activation',
+      'epochs',
+      'optimizer',
+      'learningRate',
+      'batchSize',
+      'patience',
+      'validation',
+      'trainer',
     ]);
   });
 });
 
-describe('model faults, said in the strategy\'s terms', () => {
+describe("model faults, said in the strategy's terms", () => {
   const plugin = composedForecastStrategy(builtInFeatures, builtInModels);
   const nn = (params: Record<string, string>) => strategyParams(plugin, { model: 'nn', ...params }) as never;
 

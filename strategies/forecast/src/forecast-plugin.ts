@@ -37,18 +37,13 @@ function withModel(strategyParams: ParamSpecs, model: ModelPlugin): ParamSpecs {
 /** On the direction target a probability is compared with `threshold`: its default is then 0.5. */
 function forTarget(specs: ParamSpecs, target: unknown): ParamSpecs {
   if (target !== 'direction') return specs;
-  const threshold = specs['threshold'];
+  const threshold = specs.threshold;
   return threshold?.type === 'number' ? { ...specs, threshold: { ...threshold, default: 0.5, min: 0, max: 1 } } : specs;
 }
 
 /** The model's own parameter values out of the strategy's. */
 function modelValues(model: ModelPlugin, p: Readonly<Record<string, unknown>>): ParamValues<ParamSpecs> {
   return Object.fromEntries(Object.keys(model.params).map((k) => [k, p[k]])) as ParamValues<ParamSpecs>;
-}
-
-/** Every model's parameters, for `backtest list`: each once, described for the models that take it. */
-export function modelParamsByModel(models: readonly ModelPlugin[]): { id: string; description: string; params: ParamSpecs }[] {
-  return models.map((m) => ({ id: m.id, description: m.description, params: m.params }));
 }
 
 /**
@@ -65,14 +60,18 @@ export function composedForecastStrategy(features: readonly FeatureBuilder[], mo
   const modelsById = new Map(models.map((m) => [m.id, m]));
   const base: ParamSpecs = {
     ...composedParams,
-    model: { ...composedParams.model, values: [...modelsById.keys()], description: `the forecast model, by id: ${[...modelsById.keys()].join(', ')} (its parameters follow, flat)` },
+    model: {
+      ...composedParams.model,
+      values: [...modelsById.keys()],
+      description: `the forecast model, by id: ${[...modelsById.keys()].join(', ')} (its parameters follow, flat)`,
+    },
     // The list of usable features is the registry's, so `backtest list` shows plugins' ones too.
     features: { ...composedParams.features, description: `model inputs besides close, by name: ${[...byId.keys()].join(', ')}` },
   };
   for (const m of models) withModel(base, m);
   const params = base as typeof composedParams;
   const modelOf = (raw: Readonly<Record<string, RawParamValue>>): ModelPlugin | undefined => {
-    const id = Object.hasOwn(raw, 'model') ? String(raw['model']) : composedParams.model.default;
+    const id = Object.hasOwn(raw, 'model') ? String(raw.model) : composedParams.model.default;
     return modelsById.get(id);
   };
   return defineStrategy({
@@ -83,7 +82,7 @@ export function composedForecastStrategy(features: readonly FeatureBuilder[], mo
     // An unknown model id leaves the specs as they are: resolving them then names it, with a hint.
     paramsFor: (raw) => {
       const model = modelOf(raw);
-      return forTarget(model ? withModel(params, model) : params, raw['target']);
+      return forTarget(model ? withModel(params, model) : params, raw.target);
     },
     create: (p, context) => {
       const chosen = p.features.split(',').map((id) => {

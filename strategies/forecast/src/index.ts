@@ -4,8 +4,7 @@ import { composedForecastStrategy } from './forecast-plugin';
 import { builtInModels } from './models';
 
 export { composedForecastStrategy, forecastPreset } from './forecast-plugin';
-export { builtInModels, conv1dModel, gruModel, lstmModel, nnModel, olsModel, ridgeModel } from './models';
-export { composedParams } from './params';
+export { builtInModels, nnModel, olsModel } from './models';
 
 /**
  * Binds the built-in feature builders and models and the `forecast` strategy. The strategy is

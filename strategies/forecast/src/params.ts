@@ -19,7 +19,8 @@ export const composedParams = defineParams({
     type: 'enum',
     values: ['price', 'direction'],
     default: 'price',
-    description: "what the model learns: next close (long when its forecast return beats threshold), or whether next close is above this one (long when the probability beats threshold, default 0.5)",
+    description:
+      'what the model learns: next close (long when its forecast return beats threshold), or whether next close is above this one (long when the probability beats threshold, default 0.5)',
   },
   ...forecastParams,
 });

@@ -45,9 +45,7 @@ describe('ols-sma', () => {
 
   it('refuses to fit on fewer rows than minTrain (a rolling window too short)', async () => {
     const p = resolveParams('ols-sma', olsSma.params, { trainWindow: 'rolling:10' });
-    await expect(walkForward(monthly(closes), olsSma.create(p, ctx), { testStart: '1994-01' })).rejects.toThrow(
-      'ols-sma: only 10 training rows at 1994-01; it needs at least 24',
-    );
+    await expect(walkForward(monthly(closes), olsSma.create(p, ctx), { testStart: '1994-01' })).rejects.toThrow('ols-sma: only 10 training rows at 1994-01; it needs at least 24');
   });
 
   it('says why when flat prices leave no usable training rows', async () => {

@@ -36,7 +36,10 @@ describe('sma', () => {
 
   it('smaWeights and evaluateWeights reproduce the walk-forward on a long random series', async () => {
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const closes = [100];
     for (let i = 1; i < 3000; i++) closes.push(closes[i - 1]! * (1 + (rnd() - 0.5) * 0.04));
     const s = series(closes);

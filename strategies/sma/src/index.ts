@@ -28,11 +28,14 @@ export const smaStrategy = defineStrategy({
 });
 
 /** The legend name of an N-period SMA: `10-month SMA` (monthly data), `200-day SMA` (daily). */
-export function smaName(window: number, frequency: Frequency): string {
+function smaName(window: number, frequency: Frequency): string {
   return `${window}-${frequency === 'monthly' ? 'month' : 'day'} SMA`;
 }
 
-/** Running sums of close, with a leading 0: the sum of rows i..j-1 is prefix[j] - prefix[i]. */
+/**
+ * Running sums of close, with a leading 0: the sum of rows i..j-1 is prefix[j] - prefix[i].
+ * @public (bench/cases/sma-sweep.js loads the built package by path)
+ */
 export function closePrefixSums(close: Float64Array): Float64Array {
   const prefix = new Float64Array(close.length + 1);
   for (let i = 0; i < close.length; i++) prefix[i + 1] = prefix[i]! + close[i]!;

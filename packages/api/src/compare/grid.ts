@@ -23,7 +23,10 @@ export function parseGrid(spec: string): { id: string; points: Record<string, st
     const eq = part.indexOf('=');
     if (eq <= 0) throw new UserError(`--grid: "${part}" in "${spec}" is not param=a|b`);
     const name = part.slice(0, eq).trim();
-    const values = part.slice(eq + 1).split('|').map((v) => v.trim());
+    const values = part
+      .slice(eq + 1)
+      .split('|')
+      .map((v) => v.trim());
     if (values.some((v) => v === '')) throw new UserError(`--grid: parameter "${name}" in "${spec}" has an empty alternative`);
     if (seen.has(name)) throw new UserError(`--grid: parameter "${name}" appears twice in "${spec}"; list its values once, separated by |`);
     seen.add(name);
@@ -33,7 +36,7 @@ export function parseGrid(spec: string): { id: string; points: Record<string, st
   return { id, points };
 }
 
-export function configurationLabel(id: string, params: Readonly<Record<string, string>>): string {
+function configurationLabel(id: string, params: Readonly<Record<string, string>>): string {
   const keys = Object.keys(params);
   return keys.length === 0 ? id : `${id}[${keys.map((k) => `${k}=${params[k]}`).join(' ')}]`;
 }

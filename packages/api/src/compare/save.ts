@@ -8,12 +8,7 @@ import type { CompareOptions, CompareOutcome } from './compare-job';
  * Writes the compare folder (summary.json, returns.csv, report.html) into `dir`, a claim made
  * before the comparison (or a name, claimed now); returns its path and the report's.
  */
-export function saveCompare(
-  outcome: CompareOutcome,
-  settings: RunSettings,
-  options: CompareOptions,
-  dir: string | FolderClaim,
-): { dir: string; report: string } {
+export function saveCompare(outcome: CompareOutcome, settings: RunSettings, options: CompareOptions, dir: string | FolderClaim): { dir: string; report: string } {
   const record = compareRecordFrom(outcome, {
     // The compare options next to the settings, so the folder says how to rerun it.
     config: { ...settings, compare: { ...options } },

@@ -62,10 +62,7 @@ export function significance(i: SignificanceInput): Significance {
   // others named only by --trials) it is unobserved; then use the sampling variance of the
   // Sharpe estimator itself (Mertens 2002 / Bailey and López de Prado 2012), the spread that
   // trials of equal true Sharpe would show.
-  const variance =
-    i.trialSharpes.length > 1
-      ? sampleVariance(Float64Array.from(i.trialSharpes))
-      : (1 - skew * sr + ((kurt - 1) / 4) * sr * sr) / (n - 1);
+  const variance = i.trialSharpes.length > 1 ? sampleVariance(Float64Array.from(i.trialSharpes)) : (1 - skew * sr + ((kurt - 1) / 4) * sr * sr) / (n - 1);
   const boot = stationaryBootstrapSharpeDiff(excess, benchExcess, {
     samples: i.samples,
     seed: i.seed,

@@ -19,8 +19,7 @@ type ModuleLike = { id: unknown; load: (options: unknown) => unknown };
  * A ContainerModule from any copy of inversify: the container only calls `load(options)` and
  * reads `id`, so a plugin's module binds into our container whichever copy built it.
  */
-const isContainerModule = (v: unknown): v is ModuleLike =>
-  v !== null && typeof v === 'object' && typeof (v as ModuleLike).load === 'function' && 'id' in v;
+const isContainerModule = (v: unknown): v is ModuleLike => v !== null && typeof v === 'object' && typeof (v as ModuleLike).load === 'function' && 'id' in v;
 
 const isStrategyLike = (v: unknown): boolean => v !== null && typeof v === 'object' && typeof (v as { create?: unknown }).create === 'function';
 
@@ -30,8 +29,7 @@ function exportsOf(mod: unknown): unknown[] {
   return Array.isArray(main) ? main : [main];
 }
 
-const keysOf = (v: unknown): string =>
-  v !== null && typeof v === 'object' ? `an object with keys ${Object.keys(v).join(', ') || '(none)'}` : typeof v;
+const keysOf = (v: unknown): string => (v !== null && typeof v === 'object' ? `an object with keys ${Object.keys(v).join(', ') || '(none)'}` : typeof v);
 
 /**
  * Require one plugin and collect what it exports as its default (or as module.exports): a

@@ -14,8 +14,7 @@ function backtestPackages(kind: PluginKind): { peers: string[]; dev: string[] } 
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-const versions = (names: readonly string[]): Record<string, string> =>
-  Object.fromEntries(names.map((n) => [`@backtest/${n}`, '0.1.0']));
+const versions = (names: readonly string[]): Record<string, string> => Object.fromEntries(names.map((n) => [`@backtest/${n}`, '0.1.0']));
 
 /**
  * package.json, tsconfig.json, tsconfig.build.json and jest.config.js of a scaffolded plugin.
@@ -33,7 +32,11 @@ export function packageFiles(id: string, kind: PluginKind, placement: Placement)
   const root = placement.projectRoot;
   const modules = path.join(root, 'node_modules');
   const description =
-    kind === 'rule' ? `Backtest strategy plugin: the ${id} rule` : kind === 'forecast' ? `Backtest strategy plugin: the ${id} forecast strategy` : `Backtest model plugin: the ${id} network`;
+    kind === 'rule'
+      ? `Backtest strategy plugin: the ${id} rule`
+      : kind === 'forecast'
+        ? `Backtest strategy plugin: the ${id} forecast strategy`
+        : `Backtest model plugin: the ${id} network`;
   const manifest = {
     name: placement.kind === 'workspace' ? `@backtest/strategy-${id}` : `backtest-strategy-${id}`,
     version: '0.1.0',

@@ -15,7 +15,19 @@ const PARAM_TYPES = ['integer', 'number', 'boolean', 'enum', 'string', 'integer-
 type Loose = Record<string, unknown>;
 
 const describe = (v: unknown): string =>
-  v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : typeof v === 'function' ? 'a function' : `${typeof v} ${String(v)}`;
+  v === undefined
+    ? 'nothing'
+    : v === null
+      ? 'null'
+      : Array.isArray(v)
+        ? 'an array'
+        : typeof v === 'string'
+          ? `"${v}"`
+          : typeof v === 'object'
+            ? 'an object'
+            : typeof v === 'function'
+              ? 'a function'
+              : `${typeof v} ${String(v)}`;
 
 /** Problem with one parameter spec, or undefined if it is well formed. */
 function paramProblem(name: string, spec: unknown): string | undefined {
@@ -92,8 +104,8 @@ export function checkModelPlugin(value: unknown, label: string): ModelPlugin {
     const problem = paramProblem(name, spec);
     if (problem) fail(problem);
   }
-  if (m.input === 'sequence' && (m.params as Loose)['lookback'] === undefined) fail('takes a sequence: it must declare an integer parameter "lookback"');
-  if (m.input === 'sequence' && ((m.params as Loose)['lookback'] as Loose).type !== 'integer') fail('its parameter "lookback" must be an integer');
+  if (m.input === 'sequence' && (m.params as Loose).lookback === undefined) fail('takes a sequence: it must declare an integer parameter "lookback"');
+  if (m.input === 'sequence' && ((m.params as Loose).lookback as Loose).type !== 'integer') fail('its parameter "lookback" must be an integer');
   return value as ModelPlugin;
 }
 

@@ -21,7 +21,7 @@ interface Manifest {
 }
 
 /** A path (absolute, or starting with `.`) as opposed to an installed package's name. */
-export function isPathSpec(spec: string): boolean {
+function isPathSpec(spec: string): boolean {
   return path.isAbsolute(spec) || spec.startsWith('.') || (spec.includes(path.sep) && !spec.startsWith('@'));
 }
 
@@ -66,7 +66,9 @@ export function resolvePluginSpec(spec: string, cwd: string, projectRoot: string
     }
   }
   if (!manifestFile) {
-    throw new UserError(`plugin ${label}: no installed package of that name (looked from ${[...new Set([cwd, projectRoot])].join(' and ')}); give a path to load a plugin from a directory`);
+    throw new UserError(
+      `plugin ${label}: no installed package of that name (looked from ${[...new Set([cwd, projectRoot])].join(' and ')}); give a path to load a plugin from a directory`,
+    );
   }
   const manifest = readManifest(manifestFile, label);
   if (!Array.isArray(manifest.keywords) || !manifest.keywords.includes(PLUGIN_KEYWORD)) {

@@ -34,7 +34,10 @@ export function compareCommand(io: CommandIO): CommandModule<object, CompareFlag
         .example('$0 compare --strategies sma,ols-sma,nn-sma', 'the three built-in strategies against buy-and-hold')
         .example('$0 compare --strategies sma --grid "nn-sma:hidden=10|300,100;epochs=20|100" --json', 'a grid, deflated over its size') as Argv<CompareFlags>,
     handler: async (argv: ArgumentsCamelCase<CompareFlags>) => {
-      const strategies = argv.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const strategies = argv.strategies
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       const comparison = { strategies, grids: argv.grid, trials: argv.trials, samples: argv.samples, block: argv.block };
       const options = compareOptions(comparison, 'flags');
       const root = findProjectRoot(__dirname);

@@ -21,7 +21,7 @@ export function dataFetchCommand(io: CommandIO): CommandModule<object, FetchFlag
     describe: 'Download a series (Stooq, FRED or Yahoo) into the first data directory, with its provenance',
     builder: (y: Argv) =>
       y
-        .positional('symbol', { type: 'string', demandOption: true, describe: 'the source\'s symbol: ^spx (Stooq), TB3MS (FRED), ^GSPC (Yahoo)' })
+        .positional('symbol', { type: 'string', demandOption: true, describe: "the source's symbol: ^spx (Stooq), TB3MS (FRED), ^GSPC (Yahoo)" })
         .option('source', { choices: FETCH_SOURCE_NAMES, demandOption: true, describe: 'where to download from' })
         .option('name', { type: 'string', describe: 'dataset name (default: the symbol, e.g. ^spx -> spx); a registered one writes its file' })
         .option('values', {

@@ -11,5 +11,8 @@ import { studyCommand } from './study';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export function commands(io: CommandIO): CommandModule<object, never>[] {
-  return [runCommand(io), compareCommand(io), listCommand(io), dataCommand(io), reportCommand(io), signalCommand(io), studyCommand(io), newCommand(io)] as unknown as CommandModule<object, never>[];
+  return [runCommand(io), compareCommand(io), listCommand(io), dataCommand(io), reportCommand(io), signalCommand(io), studyCommand(io), newCommand(io)] as unknown as CommandModule<
+    object,
+    never
+  >[];
 }

@@ -60,7 +60,9 @@ export function listCommand(io: CommandIO): CommandModule<object, RunFlags> {
       if (notLoaded.length) {
         lines.push('', 'Strategy packages in strategies/, not loaded (listing runs no plugin code; a run loads them, --plugin DIR lists one):');
         for (const p of notLoaded) {
-          const what = [p.package && `${printable(p.package)}${p.version ? ` ${printable(p.version)}` : ''}`, p.description && printable(p.description, 200)].filter(Boolean).join(': ');
+          const what = [p.package && `${printable(p.package)}${p.version ? ` ${printable(p.version)}` : ''}`, p.description && printable(p.description, 200)]
+            .filter(Boolean)
+            .join(': ');
           lines.push(`  ${p.dir.padEnd(14)} ${what || '(no name or description)'}${p.built ? '' : ' [not built]'}`);
         }
       }

@@ -20,7 +20,11 @@ export function newCommand(io: CommandIO): CommandModule<object, NewFlags> {
       y
         .positional('name', { type: 'string', demandOption: true, describe: 'the strategy id: lower-case words joined by dashes' })
         .option('dir', { type: 'string', describe: 'create the package in this directory instead of strategies/<name>' })
-        .option('kind', { choices: ['rule', 'forecast', 'model'] as const, default: 'rule' as const, describe: 'a rule on prices, a model forecast strategy, or a model (a TensorFlow.js network) for the forecast strategies' })
+        .option('kind', {
+          choices: ['rule', 'forecast', 'model'] as const,
+          default: 'rule' as const,
+          describe: 'a rule on prices, a model forecast strategy, or a model (a TensorFlow.js network) for the forecast strategies',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'print what was created as JSON' })
         .example('$0 new my-rule', 'a rule plugin in strategies/my-rule')
         .example('$0 new my-forecast --kind forecast --dir ../my-forecast', 'a forecast plugin outside the project')

@@ -17,11 +17,11 @@ interface ReportFlags {
 export function reportCommand(io: CommandIO): CommandModule<object, ReportFlags> {
   return {
     command: 'report <run-dir>',
-    describe: 'Rebuild a run folder\'s report.html from its summary.json and CSV files',
+    describe: "Rebuild a run folder's report.html from its summary.json and CSV files",
     builder: (y: Argv) =>
       y
         .positional('run-dir', { type: 'string', demandOption: true, describe: 'a run folder written by "backtest --strategy ..."' })
-        .example('$0 report runs/20260101-120000-sma', 'redraw that run\'s report'),
+        .example('$0 report runs/20260101-120000-sma', "redraw that run's report"),
     handler: (argv) => {
       io.out(rebuildReport(argv.runDir));
     },

@@ -42,7 +42,7 @@ export function studyCommand(io: CommandIO): CommandModule<object, StudyFlags> {
       }
       checkStudySeed(argv.seed);
       const projectRoot = findProjectRoot(__dirname);
-      const dataDirs = dataDirectories({ flag: argv['data-dir'] ?? [], env: process.env['BACKTEST_DATA_DIR'], projectRoot });
+      const dataDirs = dataDirectories({ flag: argv['data-dir'] ?? [], env: process.env.BACKTEST_DATA_DIR, projectRoot });
       // As run folders: --out, else the first free of study-seed-<stamp>, -2, ... in
       // $BACKTEST_RUNS_DIR or the project's runs/; claimed before the work, so a taken name or
       // an unwritable place fails at once, and released (our .partial removed) on failure or a signal.
@@ -59,7 +59,11 @@ export function studyCommand(io: CommandIO): CommandModule<object, StudyFlags> {
         dataDirs,
         ...(showProgress ? { onProgress: (m: string) => io.err(`study seed: ${m}`) } : {}),
       };
-      const { result: study, saved } = await withClaimedFolder(claim, () => studySeed(options, { projectRoot }), (folder, run) => saveStudy(run, folder));
+      const { result: study, saved } = await withClaimedFolder(
+        claim,
+        () => studySeed(options, { projectRoot }),
+        (folder, run) => saveStudy(run, folder),
+      );
       if (argv.json) io.out(JSON.stringify(saved.document, null, 2));
       else io.out(formatStudySummary(study.result, saved.dir));
     },

@@ -39,7 +39,7 @@ export function formatCompareTable(s: CompareSummary): string {
   rows.push(['  bootstrap p-value', ...col((l) => p(s.results[l]!.significance.sharpeDiffPValue))]);
   rows.push(['  Ledoit-Wolf p-value', ...col((l) => p(s.results[l]!.significance.ledoitWolf.pValue))]);
   const per = s.period;
-  const head = `compare on ${s.dataset} (${s.frequency}), ${per.start} .. ${per.end}, ${per.periods} periods, the same for every column` + (s.backend ? `, backend ${s.backend}` : '');
+  const head = `compare on ${s.dataset} (${s.frequency}), ${per.start} .. ${per.end}, ${per.periods} periods, the same for every column${s.backend ? `, backend ${s.backend}` : ''}`;
   const lines = [head, '', renderTable(header, rows), '', 'Verdicts:'];
   for (const v of s.verdicts) lines.push(`  ${v.text}`);
   for (const w of s.warnings) lines.push(`warning: ${w}`);

@@ -8,7 +8,7 @@ import { modelSource, modelTestSource } from './template-model';
 import { ruleSource, ruleTestSource } from './template-rule';
 
 /** A strategy id: lower-case words joined by single dashes (it is also a package name part). */
-export const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export interface ScaffoldRequest {
   readonly name: string;
@@ -47,7 +47,7 @@ ${run} --param ${kind === 'rule' ? 'lookback=12' : kind === 'model' ? 'epochs=20
 
 ${
   placement.kind === 'workspace'
-    ? 'It lives in the project\'s strategies/ directory, so `backtest` loads it once built.'
+    ? "It lives in the project's strategies/ directory, so `backtest` loads it once built."
     : `@backtest/* are not on the npm registry: this package uses the ones of the project at ${placement.projectRoot} (see package.json scripts, tsconfig.json and jest.config.js), and \`backtest --plugin\` provides them when it loads the plugin. They are peerDependencies.`
 }
 

@@ -52,7 +52,10 @@ export function realDataGate(files: readonly string[], missing: readonly string[
     absent,
     it(name, fn, timeout) {
       if (present) it(name, fn, timeout);
-      else if (required) it(name, () => { throw missingError(); });
+      else if (required)
+        it(name, () => {
+          throw missingError();
+        });
       else it.skip(`${name} ${absent}`, fn, timeout);
     },
     describe(name, fn) {

@@ -17,6 +17,5 @@ const files = [...new Set(listing.map((d) => d.file))];
 const missing = files.filter((f) => listing.find((d) => d.file === f)!.path === undefined);
 
 /** Whether every file the dataset registry names is in the data directories, and the gate of the tests that need them. */
-export const realData = realDataGate(files, missing, dataDirs);
+const realData = realDataGate(files, missing, dataDirs);
 export const describeWithRealData = realData.describe;
-export const itWithRealData = realData.it;

@@ -6,7 +6,7 @@ import { InputError, UserError } from '@backtest/core';
 import { rejectionOf } from '@backtest/core/testing';
 import { findProjectRoot } from '../data-directories';
 import { loadCsvFile } from '../load';
-import { closedPort, SourcesServer, TB3MS_CSV, useSourcesServer, YAHOO_NOT_FOUND, yahooChart } from './__fixtures__/sources-server';
+import { closedPort, type SourcesServer, TB3MS_CSV, useSourcesServer, YAHOO_NOT_FOUND, yahooChart } from './__fixtures__/sources-server';
 import { FetchError } from './fetch-error';
 import { type FetchOptions, fetchDataset } from './fetch-dataset';
 
@@ -26,7 +26,7 @@ const fetchInto = (dir: string, options: Omit<FetchOptions, 'dataDirs' | 'projec
 const failure = (promise: Promise<unknown>): Promise<Error> => rejectionOf(promise);
 
 describe('fetchDataset: Stooq', () => {
-  it('writes the CSV and its provenance; a registered name writes the entry\'s file', async () => {
+  it("writes the CSV and its provenance; a registered name writes the entry's file", async () => {
     server.answer = (url) => (url.pathname === '/q/d/l/' && url.searchParams.get('s') === '^spx' && url.searchParams.get('i') === 'd' ? { body: STOOQ } : undefined);
     const dir = tempDir();
     const r = await fetchInto(dir, { source: 'stooq', symbol: '^SPX', name: 'sp500-daily' });
@@ -109,7 +109,7 @@ describe('fetchDataset: Stooq', () => {
     expect(e.exitCode).toBe(2);
     expect(e.failure).toBe('http');
     expect(e.status).toBe(status);
-    expect(e.message).toMatch(new RegExp(`^stooq: ${escape(server.base)}/q/d/l/\\?s=%5Espx&i=d answered HTTP ${status} \\w`));
+    expect(e.message).toMatch(new RegExp(`^stooq: ${escapeRegExp(server.base)}/q/d/l/\\?s=%5Espx&i=d answered HTTP ${status} \\w`));
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -128,17 +128,13 @@ describe('fetchDataset: Stooq', () => {
   it('a source that never answers runs into the timeout', async () => {
     server.answer = () => ({ hang: true });
     const dir = tempDir();
-    const e = (await failure(
-      fetchDataset({ source: 'stooq', symbol: '^spx', env: { ...env(), BACKTEST_FETCH_TIMEOUT_MS: '200' }, dataDirs: [dir], projectRoot }),
-    )) as FetchError;
+    const e = (await failure(fetchDataset({ source: 'stooq', symbol: '^spx', env: { ...env(), BACKTEST_FETCH_TIMEOUT_MS: '200' }, dataDirs: [dir], projectRoot }))) as FetchError;
     expect(e.failure).toBe('network');
-    expect(e.message).toBe(
-      `stooq: cannot download ${server.base}/q/d/l/?s=%5Espx&i=d: no complete answer within 200 ms (BACKTEST_FETCH_TIMEOUT_MS sets the limit)`,
-    );
+    expect(e.message).toBe(`stooq: cannot download ${server.base}/q/d/l/?s=%5Espx&i=d: no complete answer within 200 ms (BACKTEST_FETCH_TIMEOUT_MS sets the limit)`);
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('malformed CSV is an InputError at the source\'s URL, with line and column', async () => {
+  it("malformed CSV is an InputError at the source's URL, with line and column", async () => {
     server.answer = () => ({ body: 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,1,1,1,1\n2024-01-03,1,1,1,abc,1\n' });
     const dir = tempDir();
     const e = (await failure(fetchInto(dir, { source: 'stooq', symbol: '^spx' }))) as InputError;
@@ -205,14 +201,14 @@ describe('fetchDataset: FRED', () => {
     expect(rates.series.close[0]).toBe(1.52);
   });
 
-  it('the older DATE header is FRED\'s too; a rate of 0.00 is fetched, and loads as a rate', async () => {
+  it("the older DATE header is FRED's too; a rate of 0.00 is fetched, and loads as a rate", async () => {
     server.answer = () => ({ body: 'DATE,DTB3\n2021-01-04,0.09\n2021-01-05,0.00\n2021-01-06,-0.01\n' });
     const r = await fetchInto(tempDir(), { source: 'fred', symbol: 'DTB3' });
     expect(r.provenance.layout).toBe('fred');
     expect([...loadCsvFile(r.path, { values: 'rate', frequency: 'daily' }).series.close]).toEqual([0.09, 0, -0.01]);
   });
 
-  it('an HTML page is not FRED\'s CSV', async () => {
+  it("an HTML page is not FRED's CSV", async () => {
     server.answer = () => ({ body: '<!DOCTYPE html>\n<html>', contentType: 'text/html' });
     const e = await failure(fetchInto(tempDir(), { source: 'fred', symbol: 'NOPE' }));
     expect(e.message).toBe(
@@ -255,11 +251,13 @@ describe('fetchDataset: Yahoo', () => {
     expect(r.warnings[0]).toBe('gspc.csv: dropped 1 row with an empty field (line 3)');
   });
 
-  it('Yahoo\'s 404 for an unknown symbol is reported with its own words', async () => {
+  it("Yahoo's 404 for an unknown symbol is reported with its own words", async () => {
     server.answer = () => ({ status: 404, body: YAHOO_NOT_FOUND, contentType: 'application/json' });
     const e = (await failure(fetchInto(tempDir(), { source: 'yahoo', symbol: 'NOPE' }))) as FetchError;
     expect(e.status).toBe(404);
-    expect(e.message).toMatch(/^yahoo: http:\/\/127\.0\.0\.1:\d+\/v8\/finance\/chart\/NOPE\?period1=0&period2=\d+&interval=1d&events=div answered HTTP 404 Not Found \(Not Found: No data found, symbol may be delisted\)$/);
+    expect(e.message).toMatch(
+      /^yahoo: http:\/\/127\.0\.0\.1:\d+\/v8\/finance\/chart\/NOPE\?period1=0&period2=\d+&interval=1d&events=div answered HTTP 404 Not Found \(Not Found: No data found, symbol may be delisted\)$/,
+    );
   });
 
   it('an answer that is not a chart is a body error', async () => {
@@ -335,7 +333,7 @@ describe('fetchDataset: the size of the answer', () => {
     expect(readFileSync(r.path, 'utf8')).toBe(body);
   });
 
-  it.each([false, true])('an HTTP error\'s body past the cap is cut, not refused: the status and its words are reported (chunked: %s)', async (chunked) => {
+  it.each([false, true])("an HTTP error's body past the cap is cut, not refused: the status and its words are reported (chunked: %s)", async (chunked) => {
     // Yahoo's words, then a megabyte of spaces: the first 1048 bytes still parse.
     server.answer = () => ({ status: 404, body: YAHOO_NOT_FOUND.padEnd(1 << 20), contentType: 'application/json', ...(chunked ? { chunked: 1 << 16 } : {}) });
     const e = (await failure(fetchDataset({ source: 'yahoo', symbol: 'NOPE', env: capped('0.001'), now, dataDirs: [tempDir()], projectRoot }))) as FetchError;
@@ -375,9 +373,7 @@ describe('fetchDataset: writing the files', () => {
 
   it('a data directory under /proc is an error, not a mkdir retried for ever (linux)', async () => {
     const dir = `/proc/backtest-no-such-dir-${process.pid}/data`;
-    expect((await writeFailure(dir)).message).toMatch(
-      new RegExp(`^cannot create the data directory ${escape(dir)}: the file system refused it \\(ENOENT: `),
-    );
+    expect((await writeFailure(dir)).message).toMatch(new RegExp(`^cannot create the data directory ${escapeRegExp(dir)}: the file system refused it \\(ENOENT: `));
   });
 
   it('a directory where the CSV goes is an error naming it; nothing is written', async () => {
@@ -436,6 +432,6 @@ describe('fetchDataset: settings', () => {
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

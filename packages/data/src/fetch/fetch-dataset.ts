@@ -39,7 +39,7 @@ export interface FetchOptions {
 }
 
 /** What `<file>.provenance.json` beside a fetched file says. */
-export interface Provenance {
+interface Provenance {
   readonly source: FetchSourceName;
   /** The symbol as sent to the source. */
   readonly symbol: string;
@@ -71,7 +71,7 @@ export interface FetchedData {
 }
 
 /** `gspc-daily.csv` -> `gspc-daily.provenance.json`. */
-export function provenanceFile(csvFile: string): string {
+function provenanceFile(csvFile: string): string {
   return `${csvFile.replace(/\.csv$/i, '')}.provenance.json`;
 }
 
@@ -147,9 +147,7 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchedData> 
 
   const warnings = [...parsed.warnings];
   if (entry?.fetch && (entry.fetch.source !== source.name || source.spell(entry.fetch.symbol) !== symbol)) {
-    warnings.push(
-      `dataset "${name}" is registered as ${entry.fetch.source} ${entry.fetch.symbol}; ${file} now holds ${source.name} ${symbol}`,
-    );
+    warnings.push(`dataset "${name}" is registered as ${entry.fetch.source} ${entry.fetch.symbol}; ${file} now holds ${source.name} ${symbol}`);
   }
   return { name, entry, path, provenancePath, provenance, fileFrequency: rowFrequency(dates), warnings };
 }

@@ -2,8 +2,8 @@ import { megabytes, UserError } from '@backtest/core';
 import { FetchError } from './fetch-error';
 
 /** How long a download may take, connection to last byte, unless BACKTEST_FETCH_TIMEOUT_MS says otherwise. */
-export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
-export const FETCH_TIMEOUT_ENV = 'BACKTEST_FETCH_TIMEOUT_MS';
+const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
+const FETCH_TIMEOUT_ENV = 'BACKTEST_FETCH_TIMEOUT_MS';
 
 /** The timeout from the environment (a positive whole number of milliseconds), or the default. */
 export function fetchTimeout(env: NodeJS.ProcessEnv): number {
@@ -69,8 +69,7 @@ export async function download(source: string, url: string, options: DownloadOpt
         source,
         url,
         'body',
-        `${url} sent ${sent} the ${megabytes(maxBytes)} a data file may have, and the download was stopped; ` +
-          'set BACKTEST_MAX_FILE_MB to raise the limit',
+        `${url} sent ${sent} the ${megabytes(maxBytes)} a data file may have, and the download was stopped; set BACKTEST_MAX_FILE_MB to raise the limit`,
       );
     }
     throw new FetchError(source, url, 'network', `cannot download ${url}: ${networkProblem(err, timeoutMs)}`);

@@ -1,7 +1,4 @@
 // Downloading a series from a public source into a data directory, with its provenance.
-export { type FetchedData, fetchDataset, type FetchOptions, type Provenance, provenanceFile } from './fetch-dataset';
-export { FetchError, type FetchFailure } from './fetch-error';
-export { DEFAULT_FETCH_TIMEOUT_MS, FETCH_TIMEOUT_ENV } from './http';
-export { checkDatasetName, nameFromSymbol } from './names';
-export { FETCH_SOURCE_NAMES, FETCH_SOURCES, type FetchSource, type FetchSourceName } from './sources';
-export { yahooChartToCsv } from './yahoo-chart';
+export { fetchDataset } from './fetch-dataset';
+export { FetchError } from './fetch-error';
+export { FETCH_SOURCE_NAMES, type FetchSourceName } from './sources';

@@ -36,7 +36,6 @@ export function nameFromSymbol(symbol: string): string | undefined {
 /** A symbol as given: something, without spaces or control characters (it goes into a URL, encoded). */
 export function checkSymbol(symbol: string): string {
   const s = symbol.trim();
-  // eslint-disable-next-line no-control-regex
   if (s === '' || /[\s\u0000-\u001f\u007f]/.test(s) || s.length > 64) {
     throw new UserError(`symbol ${JSON.stringify(symbol)} is not a ticker or series id (such as ^spx or TB3MS)`);
   }

@@ -37,18 +37,14 @@ function csvBody(body: string, isHeader: (line: string) => boolean, header: stri
   const first = firstLine(body);
   if (first !== '' && isHeader(first)) return body;
   const quoted = first.length > 80 ? `${first.slice(0, 80)}...` : first;
-  throw new Error(
-    first === ''
-      ? `the answer is empty, not CSV with the header ${header}`
-      : `the answer starts ${JSON.stringify(quoted)}, not CSV with the header ${header}`,
-  );
+  throw new Error(first === '' ? `the answer is empty, not CSV with the header ${header}` : `the answer starts ${JSON.stringify(quoted)}, not CSV with the header ${header}`);
 }
 
 /** A header field as written, without surrounding spaces or quotes. */
 const unquoted = (field: string) => field.trim().replace(/^"|"$/g, '');
 const fields = (line: string) => line.split(',').map((f) => unquoted(f).toLowerCase());
 
-export const FETCH_SOURCES: Readonly<Record<FetchSourceName, FetchSource>> = {
+const FETCH_SOURCES: Readonly<Record<FetchSourceName, FetchSource>> = {
   stooq: {
     name: 'stooq',
     baseEnv: 'BACKTEST_STOOQ_URL',
@@ -59,10 +55,14 @@ export const FETCH_SOURCES: Readonly<Record<FetchSourceName, FetchSource>> = {
     url: (base, symbol) => `${base}/q/d/l/?s=${encodeURIComponent(symbol)}&i=d`,
     // An unknown symbol is HTTP 200 with "No data"; an exhausted quota is 200 with a sentence too.
     toCsv: (body) =>
-      csvBody(body, (line) => {
-        const f = fields(line);
-        return f[0] === 'date' && f.includes('close');
-      }, 'Date,Open,High,Low,Close,Volume'),
+      csvBody(
+        body,
+        (line) => {
+          const f = fields(line);
+          return f[0] === 'date' && f.includes('close');
+        },
+        'Date,Open,High,Low,Close,Volume',
+      ),
   },
   fred: {
     name: 'fred',
@@ -81,8 +81,7 @@ export const FETCH_SOURCES: Readonly<Record<FetchSourceName, FetchSource>> = {
     layout: 'yahoo',
     header: 'Date,Open,High,Low,Close,Adj Close,Volume',
     spell: (symbol) => symbol.toUpperCase(),
-    url: (base, symbol, now) =>
-      `${base}/v8/finance/chart/${encodeURIComponent(symbol)}?period1=0&period2=${Math.floor(now.getTime() / 1000)}&interval=1d&events=div`,
+    url: (base, symbol, now) => `${base}/v8/finance/chart/${encodeURIComponent(symbol)}?period1=0&period2=${Math.floor(now.getTime() / 1000)}&interval=1d&events=div`,
     toCsv: (body) => {
       try {
         return yahooChartToCsv(body);
@@ -100,7 +99,7 @@ export const FETCH_SOURCE_NAMES = Object.keys(FETCH_SOURCES) as FetchSourceName[
 /** The source named `name`, or a UserError listing the sources. */
 export function fetchSource(name: string): FetchSource {
   const source = (FETCH_SOURCES as Record<string, FetchSource | undefined>)[name];
-  if (!source || !Object.prototype.hasOwnProperty.call(FETCH_SOURCES, name)) {
+  if (!source || !Object.hasOwn(FETCH_SOURCES, name)) {
     throw new UserError(`unknown source "${name}": choose one of ${FETCH_SOURCE_NAMES.join(', ')}`);
   }
   return source;

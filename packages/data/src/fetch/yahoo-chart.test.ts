@@ -5,7 +5,7 @@ const bar = (t: number, close: number | null) => ({ t, open: close, high: close,
 const HEADER = 'Date,Open,High,Low,Close,Adj Close,Volume\n';
 
 describe('yahooChartToCsv', () => {
-  it('dates bars in the exchange\'s time zone (gmtoffset): Tokyo\'s 09:00 open is 00:00 UTC', () => {
+  it("dates bars in the exchange's time zone (gmtoffset): Tokyo's 09:00 open is 00:00 UTC", () => {
     const t = Date.parse('2024-04-01T00:00:00Z') / 1000;
     expect(yahooChartToCsv(yahooChart('^N225', [bar(t, 39803.09)], 32400))).toBe(`${HEADER}2024-04-01,39803.09,39803.09,39803.09,39803.09,39803.09,0\n`);
     // Sydney's 10:00 open in summer time is 23:00 UTC the day before.
@@ -13,7 +13,7 @@ describe('yahooChartToCsv', () => {
     expect(yahooChartToCsv(yahooChart('^AXJO', [bar(sydney, 7500)], 39600))).toBe(`${HEADER}2024-01-02,7500,7500,7500,7500,7500,0\n`);
   });
 
-  it('keeps the later of two bars on one day (the live session\'s repeat)', () => {
+  it("keeps the later of two bars on one day (the live session's repeat)", () => {
     const t = Date.parse('2024-04-01T13:30:00Z') / 1000;
     const csv = yahooChartToCsv(yahooChart('^GSPC', [bar(t - 86400, 1), bar(t, 2), bar(t + 3600, 3)]));
     expect(csv).toBe(`${HEADER}2024-03-31,1,1,1,1,1,0\n2024-04-01,3,3,3,3,3,0\n`);

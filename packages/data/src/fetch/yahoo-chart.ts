@@ -1,7 +1,7 @@
 import { type CsvCell, formatCsv } from '@backtest/core';
 
 /** The header of the CSV a chart is converted to: the yahoo layout, as Yahoo's download gave it. */
-export const YAHOO_CSV_HEADER = ['Date', 'Open', 'High', 'Low', 'Close', 'Adj Close', 'Volume'] as const;
+const YAHOO_CSV_HEADER = ['Date', 'Open', 'High', 'Low', 'Close', 'Adj Close', 'Volume'] as const;
 
 /** Why a chart document cannot be converted (the caller adds the source and URL). */
 export class ChartFormatError extends Error {}

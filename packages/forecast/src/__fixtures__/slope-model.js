@@ -18,7 +18,8 @@ const plugin = {
       async fit(x, y) {
         if (settings.fit === p.fail) {
           if (p.how === 'user') throw new UserError(`fit ${settings.fit} refused its data`);
-          if (p.how === 'diverge') throw new NetworkDivergedError({ epoch: 2, monitor: 'training loss', value: NaN, optimizer: 'sgd', learningRate: 0.01, defaultLearningRate: true });
+          if (p.how === 'diverge')
+            throw new NetworkDivergedError({ epoch: 2, monitor: 'training loss', value: NaN, optimizer: 'sgd', learningRate: 0.01, defaultLearningRate: true });
           throw new TypeError('something broke');
         }
         let sxy = 0;
@@ -37,6 +38,9 @@ const plugin = {
   },
 };
 
-module.exports = { plugin, default: new ContainerModule(({ bind }) => {
-  bind(Symbol.for("backtest.ModelPlugin")).toConstantValue(plugin);
-}) };
+module.exports = {
+  plugin,
+  default: new ContainerModule(({ bind }) => {
+    bind(Symbol.for('backtest.ModelPlugin')).toConstantValue(plugin);
+  }),
+};

@@ -11,7 +11,6 @@ import { fitSeed, type ModelPlugin } from '../model-plugin';
 import { type ModelJob, modelPluginsOf, runModelJob, runModelJobs } from './index';
 
 const MODULE = join(__dirname, '..', '__fixtures__', 'slope-model.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const plugin = (require(MODULE) as { plugin: ModelPlugin }).plugin;
 
 /** Job i: its own rows (more for later jobs, like an expanding window) and seed. */
@@ -48,19 +47,27 @@ describe('runModelJobs', () => {
     expect(done.sort()).toEqual([0, 1, 2]);
   }, 30_000);
 
-  it.each([1, 2])("names the fit that failed, keeping a user error's type, the first in job order (%p threads)", async (threads) => {
-    const jobs = [job(0), job(1, { fail: 1 }), job(2, { fail: 2 }), job(3)];
-    const err = await rejectionOf(runModelJobs(jobs, { threads, plugin }), UserError);
-    expect(err.message).toMatch(/fit 1 refused its data/);
-    if (threads > 1) expect(err.message).toMatch(/^model fit 1 failed in worker thread \d: /);
-  }, 30_000);
+  it.each([1, 2])(
+    "names the fit that failed, keeping a user error's type, the first in job order (%p threads)",
+    async (threads) => {
+      const jobs = [job(0), job(1, { fail: 1 }), job(2, { fail: 2 }), job(3)];
+      const err = await rejectionOf(runModelJobs(jobs, { threads, plugin }), UserError);
+      expect(err.message).toMatch(/fit 1 refused its data/);
+      if (threads > 1) expect(err.message).toMatch(/^model fit 1 failed in worker thread \d: /);
+    },
+    30_000,
+  );
 
-  it.each([1, 2])('gives a divergence back as a NetworkDivergedError naming the fit (%p threads)', async (threads) => {
-    const jobs = [job(0), job(1), job(2, { fail: 2, how: 'diverge' })];
-    const err = await rejectionOf(runModelJobs(jobs, { threads, plugin }), NetworkDivergedError);
-    expect(err.details.fit).toBe(2);
-    expect(err.message).toMatch(/^fit 2 diverged at epoch 2/);
-  }, 30_000);
+  it.each([1, 2])(
+    'gives a divergence back as a NetworkDivergedError naming the fit (%p threads)',
+    async (threads) => {
+      const jobs = [job(0), job(1), job(2, { fail: 2, how: 'diverge' })];
+      const err = await rejectionOf(runModelJobs(jobs, { threads, plugin }), NetworkDivergedError);
+      expect(err.details.fit).toBe(2);
+      expect(err.message).toMatch(/^fit 2 diverged at epoch 2/);
+    },
+    30_000,
+  );
 
   it("keeps a program error's stack from the worker", async () => {
     const err = await rejectionOf(runModelJobs([job(0), job(1, { fail: 1, how: 'crash' })], { threads: 2, plugin }));
@@ -84,7 +91,6 @@ describe('runModelJobs', () => {
 
 describe('modelPluginsOf', () => {
   it('collects the model plugins a module binds, by id', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect([...modelPluginsOf(require(MODULE)).keys()]).toEqual(['slope']);
   });
 });

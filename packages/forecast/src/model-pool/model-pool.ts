@@ -86,7 +86,10 @@ function runOnWorkers(jobs: readonly ModelJob[], threads: number, options: Model
     const jobEnded = (index: number, worker: Worker, error?: Error): void => {
       ended[index] = true;
       if (error && (!failed || index < failed.index)) failed = { index, error };
-      if (!error && ++done === jobs.length) return finish();
+      if (!error && ++done === jobs.length) {
+        finish();
+        return;
+      }
       settleIfFailed();
       if (!settled) dispatch(worker);
     };

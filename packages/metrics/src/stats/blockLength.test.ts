@@ -24,7 +24,7 @@ describe('optimalBlockLength (Politis-White 2004 / Patton-Politis-White 2009)', 
     const rng = mulberry32(2004);
     const n = 5000;
     const phi = 0.5;
-    const theory = Math.pow((2 * phi) / (1 - phi * phi), 2 / 3) * Math.cbrt(n);
+    const theory = ((2 * phi) / (1 - phi * phi)) ** (2 / 3) * Math.cbrt(n);
     let sum = 0;
     const reps = 10;
     for (let r = 0; r < reps; r++) sum += optimalBlockLength(ar1(rng, n, phi));

@@ -45,13 +45,6 @@ export function expectedMaxSharpe(trials: number, varianceOfTrialSharpes: number
  * @param trials number of configurations tried (N)
  * @param varianceOfTrialSharpes variance across the trials' per-period Sharpe ratios (V)
  */
-export function deflatedSharpeRatio(
-  sr: number,
-  n: number,
-  skew: number,
-  kurt: number,
-  trials: number,
-  varianceOfTrialSharpes: number,
-): number {
+export function deflatedSharpeRatio(sr: number, n: number, skew: number, kurt: number, trials: number, varianceOfTrialSharpes: number): number {
   return probabilisticSharpeRatio(sr, expectedMaxSharpe(trials, varianceOfTrialSharpes), n, skew, kurt);
 }

@@ -18,7 +18,7 @@
 import { assertFinite, assertLength, type Series } from '../validate';
 import { studentTTwoSided } from './studentT';
 
-export type ForecastLoss = 'squared' | 'absolute' | ((error: number) => number);
+type ForecastLoss = 'squared' | 'absolute' | ((error: number) => number);
 
 export interface DieboldMarianoOptions {
   /** Forecast horizon h >= 1 (1 for one-step-ahead forecasts). Default 1. */

@@ -30,7 +30,7 @@ export function skewness(x: Series): number {
   assertFinite('x', x);
   if (x.length === 0) return NaN;
   const { m2, m3 } = centralMoments(x);
-  return m2 > 0 ? m3 / Math.pow(m2, 1.5) : NaN;
+  return m2 > 0 ? m3 / m2 ** 1.5 : NaN;
 }
 
 /** Kurtosis m4 / m2^2 (3 for a normal distribution); NaN for an empty or constant series. */

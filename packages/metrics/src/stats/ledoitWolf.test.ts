@@ -24,9 +24,7 @@ describe('ledoitWolfSharpeDiff', () => {
     const T = a.length;
     const avg = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
     const v = [avg(a), avg(b), avg(a.map((x) => x * x)), avg(b.map((x) => x * x))];
-    const f = (p: number[]) =>
-      (p[0] as number) / Math.sqrt((p[2] as number) - (p[0] as number) ** 2) -
-      (p[1] as number) / Math.sqrt((p[3] as number) - (p[1] as number) ** 2);
+    const f = (p: number[]) => (p[0] as number) / Math.sqrt((p[2] as number) - (p[0] as number) ** 2) - (p[1] as number) / Math.sqrt((p[3] as number) - (p[1] as number) ** 2);
     const grad = v.map((_, i) => {
       const h = 1e-7;
       const up = [...v];
@@ -57,7 +55,7 @@ describe('ledoitWolfSharpeDiff', () => {
     const { a, b } = pair(rng, T, 0.01, 0.004, 0);
     const sr1 = 0.01 / 0.04;
     const sr2 = 0.004 / 0.04;
-    const want = Math.sqrt((2 + sr1 * sr1 / 2 + sr2 * sr2 / 2) / T);
+    const want = Math.sqrt((2 + (sr1 * sr1) / 2 + (sr2 * sr2) / 2) / T);
     const r = ledoitWolfSharpeDiff(a, b);
     expect(Math.abs(r.standardError / want - 1)).toBeLessThan(0.05);
     expect(r.bandwidth).toBeGreaterThanOrEqual(1);

@@ -81,11 +81,7 @@ function andrewsAlpha(columns: Float64Array[]): number {
  * @param options.bandwidth fixes the kernel bandwidth S instead of Andrews' rule.
  * @throws RangeError for NaN input, unequal lengths or fewer than 6 periods.
  */
-export function ledoitWolfSharpeDiff(
-  a: Series,
-  b: Series,
-  options: { periodsPerYear?: number; bandwidth?: number } = {},
-): LedoitWolfResult {
+export function ledoitWolfSharpeDiff(a: Series, b: Series, options: { periodsPerYear?: number; bandwidth?: number } = {}): LedoitWolfResult {
   assertFinite('a', a);
   assertLength('b', b, a.length, 'a');
   assertFinite('b', b);
@@ -95,16 +91,25 @@ export function ledoitWolfSharpeDiff(
   assertPositive('periodsPerYear', ppy);
   const scale = Math.sqrt(ppy);
 
-  let m1 = 0, m2 = 0, g1 = 0, g2 = 0;
+  let m1 = 0,
+    m2 = 0,
+    g1 = 0,
+    g2 = 0;
   for (let t = 0; t < T; t++) {
     const x = a[t] as number;
     const y = b[t] as number;
-    m1 += x; m2 += y; g1 += x * x; g2 += y * y;
+    m1 += x;
+    m2 += y;
+    g1 += x * x;
+    g2 += y * y;
   }
-  m1 /= T; m2 /= T; g1 /= T; g2 /= T;
+  m1 /= T;
+  m2 /= T;
+  g1 /= T;
+  g2 /= T;
   const v1 = (g1 - m1 * m1) ** 1.5;
   const v2 = (g2 - m2 * m2) ** 1.5;
-  const grad = [g1 / v1, -g2 / v2, -0.5 * m1 / v1, 0.5 * m2 / v2];
+  const grad = [g1 / v1, -g2 / v2, (-0.5 * m1) / v1, (0.5 * m2) / v2];
 
   const cols = [new Float64Array(T), new Float64Array(T), new Float64Array(T), new Float64Array(T)] as const;
   for (let t = 0; t < T; t++) {
@@ -119,15 +124,18 @@ export function ledoitWolfSharpeDiff(
   // grad' Gamma(j) grad = (1/T) sum_t z_t z_{t-j}, and Gamma(j) + Gamma(j)' contributes twice that.
   const z = new Float64Array(T);
   for (let t = 0; t < T; t++) {
-    z[t] = (grad[0] as number) * (cols[0][t] as number) + (grad[1] as number) * (cols[1][t] as number) +
-      (grad[2] as number) * (cols[2][t] as number) + (grad[3] as number) * (cols[3][t] as number);
+    z[t] =
+      (grad[0] as number) * (cols[0][t] as number) +
+      (grad[1] as number) * (cols[1][t] as number) +
+      (grad[2] as number) * (cols[2][t] as number) +
+      (grad[3] as number) * (cols[3][t] as number);
   }
   const gammaZ = (j: number) => {
     let s = 0;
     for (let t = j; t < T; t++) s += (z[t] as number) * (z[t - j] as number);
     return s / T;
   };
-  const bandwidth = options.bandwidth ?? Math.min(2.6614 * Math.pow(andrewsAlpha([...cols]) * T, 0.2), T - 1);
+  const bandwidth = options.bandwidth ?? Math.min(2.6614 * (andrewsAlpha([...cols]) * T) ** 0.2, T - 1);
   let lrv = gammaZ(0);
   for (let j = 1; j < bandwidth; j++) lrv += 2 * parzen(j / bandwidth) * gammaZ(j);
   lrv *= T / (T - 4);

@@ -74,7 +74,7 @@ export function erf(x: number): number {
 }
 
 /** Standard normal density phi(z) = exp(-z^2/2) / sqrt(2 pi). */
-export function normalPdf(z: number): number {
+function normalPdf(z: number): number {
   return expMinusSquare(Math.abs(z) / SQRT2) / Math.sqrt(2 * Math.PI);
 }
 
@@ -107,8 +107,7 @@ function acklam(p: number): number {
   }
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
-    (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1);
+  return ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) / (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1);
 }
 
 /**

@@ -19,13 +19,7 @@ import { normalCdf } from './normal';
  * 1 - g3 SR + (g4 - 1)/4 SR^2 is not positive (impossible for moments of real data, since
  * g4 >= 1 + g3^2, but possible for hand-typed inputs).
  */
-export function probabilisticSharpeRatio(
-  sr: number,
-  srBenchmark: number,
-  n: number,
-  skew: number,
-  kurt: number,
-): number {
+export function probabilisticSharpeRatio(sr: number, srBenchmark: number, n: number, skew: number, kurt: number): number {
   if (!(n >= 2)) return NaN;
   const v = 1 - skew * sr + ((kurt - 1) / 4) * sr * sr;
   if (!(v > 0)) return NaN;
@@ -36,11 +30,7 @@ export function probabilisticSharpeRatio(
  * PSR computed from a return series: per-period Sharpe (excess over `cash`), skewness and
  * kurtosis of the excess returns, n = number of periods.
  */
-export function probabilisticSharpeRatioOfReturns(
-  returns: Series,
-  srBenchmark = 0,
-  cash?: Series | number,
-): number {
+export function probabilisticSharpeRatioOfReturns(returns: Series, srBenchmark = 0, cash?: Series | number): number {
   const sr = sharpeRatio(returns, 1, cash);
   const c = cashAccessor(cash, returns.length);
   const excess = Float64Array.from({ length: returns.length }, (_, i) => (returns[i] as number) - c(i));

@@ -13,7 +13,7 @@ describe('lnGamma', () => {
     [1, 0],
     [1.5, -0.12078223763524543],
     [2, 0],
-    [3, 0.693147180559945],
+    [3, Math.LN2],
     [7.5, 7.534364236758734],
     [10, 12.801827480081467],
     [100, 359.1342053695754],
@@ -36,8 +36,8 @@ describe('regularizedBeta', () => {
   const xs = [1e-8, 0.01, 0.2, 0.5, 0.77, 0.99, 1 - 1e-9];
   it('closed forms: I_x(a,1) = x^a, I_x(1,b) = 1-(1-x)^b, I_x(1/2,1/2) = 2 asin(sqrt x)/pi, I_x(2,2) = 3x^2-2x^3', () => {
     for (const x of xs) {
-      expect(regularizedBeta(x, 3.7, 1)).toBeCloseTo(Math.pow(x, 3.7), 14);
-      expect(regularizedBeta(x, 1, 4.2)).toBeCloseTo(1 - Math.pow(1 - x, 4.2), 14);
+      expect(regularizedBeta(x, 3.7, 1)).toBeCloseTo(x ** 3.7, 14);
+      expect(regularizedBeta(x, 1, 4.2)).toBeCloseTo(1 - (1 - x) ** 4.2, 14);
       // asin is ill-conditioned near 1, so for x > 1/2 use the equivalent 1 - 2 asin(sqrt(1-x))/pi
       const arcsine = x < 0.5 ? (2 / Math.PI) * Math.asin(Math.sqrt(x)) : 1 - (2 / Math.PI) * Math.asin(Math.sqrt(1 - x));
       expect(regularizedBeta(x, 0.5, 0.5)).toBeCloseTo(arcsine, 14);
@@ -47,7 +47,7 @@ describe('regularizedBeta', () => {
   it('small values keep relative accuracy', () => {
     const x = 1e-8;
     const got = regularizedBeta(x, 3.7, 1);
-    expect(Math.abs(got - Math.pow(x, 3.7)) / Math.pow(x, 3.7)).toBeLessThan(1e-13);
+    expect(Math.abs(got - x ** 3.7) / x ** 3.7).toBeLessThan(1e-13);
     const c = regularizedBetaComplement(1 - 1e-6, 1, 4);
     // 1 - I_x(1, 4) = (1 - x)^4 = 1e-24 (x = 1 - 1e-6 carries a 1e-16/1e-6 relative rounding)
     expect(Math.abs(c - 1e-24) / 1e-24).toBeLessThan(1e-9);

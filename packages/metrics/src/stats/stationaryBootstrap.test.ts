@@ -86,9 +86,7 @@ describe('stationaryBootstrapSharpeDiff', () => {
   it('is reproducible from its seed', () => {
     const o = { samples: 300, seed: 42, blockLength: 3 };
     expect(stationaryBootstrapSharpeDiff(a, b, o)).toEqual(stationaryBootstrapSharpeDiff(a, b, o));
-    expect(stationaryBootstrapSharpeDiff(a, b, { ...o, seed: 43 }).interval).not.toEqual(
-      stationaryBootstrapSharpeDiff(a, b, o).interval,
-    );
+    expect(stationaryBootstrapSharpeDiff(a, b, { ...o, seed: 43 }).interval).not.toEqual(stationaryBootstrapSharpeDiff(a, b, o).interval);
   });
 
   it('rejects bad input', () => {

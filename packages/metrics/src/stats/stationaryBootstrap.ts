@@ -93,11 +93,7 @@ function sharpeOf(x: Float64Array): number {
  * @throws RangeError for NaN input, unequal lengths, fewer than 2 periods, samples < 1,
  *   or blockLength < 1.
  */
-export function stationaryBootstrapSharpeDiff(
-  a: Series,
-  b: Series,
-  options: SharpeDiffBootstrapOptions,
-): SharpeDiffBootstrapResult {
+export function stationaryBootstrapSharpeDiff(a: Series, b: Series, options: SharpeDiffBootstrapOptions): SharpeDiffBootstrapResult {
   assertFinite('a', a);
   assertLength('b', b, a.length, 'a');
   assertFinite('b', b);

@@ -40,8 +40,3 @@ export function chunkedLoss(
   }
   return sum / data.rows;
 }
-
-/** `chunkedLoss` with squared error. */
-export function chunkedMse(data: DenseData, features: number, batchSize: number, input: Float32Array, output: Float32Array, forward: (rows: number) => void): number {
-  return chunkedLoss(data, features, batchSize, input, output, forward, 'mse');
-}

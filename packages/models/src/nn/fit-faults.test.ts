@@ -7,7 +7,16 @@ import { UserError } from '@backtest/core';
 import { thrownBy } from '@backtest/core/testing';
 import { featureRows, linearTarget } from '../__fixtures__/test-data';
 import type { Features, Target } from '../model';
-import { checkFitSize, CROSS_ENTROPY_DIVERGENCE_FACTOR, DIVERGENCE_FACTOR, divergenceThreshold, fitSize, MAX_FIT_BYTES, NetworkDivergedError, NetworkTooLargeError } from './fit-faults';
+import {
+  checkFitSize,
+  CROSS_ENTROPY_DIVERGENCE_FACTOR,
+  DIVERGENCE_FACTOR,
+  divergenceThreshold,
+  fitSize,
+  MAX_FIT_BYTES,
+  NetworkDivergedError,
+  NetworkTooLargeError,
+} from './fit-faults';
 import { fitWithOracle, type NnFitOptions, NnModel } from './nn-model';
 import { type EpochRunner, TrainingDiverged, trainLoop } from './train-loop';
 
@@ -70,7 +79,13 @@ describe.each(['simd', 'tfjs', 'oracle'] as const)('%s', (trainer) => {
   });
 
   describe('with binary cross-entropy', () => {
-    const sigmoidOut = { inputSize: 2, layers: [{ units: 10, activation: 'relu' as const }, { units: 1, activation: 'sigmoid' as const }] };
+    const sigmoidOut = {
+      inputSize: 2,
+      layers: [
+        { units: 10, activation: 'relu' as const },
+        { units: 1, activation: 'sigmoid' as const },
+      ],
+    };
     const up = y.map((v) => (v > 0.1 ? 1 : 0));
 
     it('stops a fit whose sigmoid saturates, confidently wrong on many rows, judged against ln 2 rather than the targets', () => {
@@ -110,7 +125,7 @@ function scripted(losses: readonly number[], valLosses?: readonly number[], init
 const loop = { rows: 10, epochs: 5, shuffle: false, seed: 1, hasValidation: false };
 
 describe('divergenceThreshold', () => {
-  it('scales MSE by the untrained loss or the targets\' mean square, cross-entropy by ln 2 or the untrained loss', () => {
+  it("scales MSE by the untrained loss or the targets' mean square, cross-entropy by ln 2 or the untrained loss", () => {
     expect(divergenceThreshold('mse', 0.5, 2)).toBe(DIVERGENCE_FACTOR * 2);
     expect(divergenceThreshold('mse', 3, 2)).toBe(DIVERGENCE_FACTOR * 3);
     // The targets' mean square means nothing to cross-entropy (0/1 targets: the share of ones).
@@ -128,7 +143,7 @@ describe('trainLoop', () => {
     expect(() => trainLoop(scripted([1, Number.POSITIVE_INFINITY, 1, 1, 1]), loop)).toThrow(TrainingDiverged);
   });
 
-  it('throws when the loss grows past DIVERGENCE_FACTOR times the larger of the untrained loss and the targets\' mean square', () => {
+  it("throws when the loss grows past DIVERGENCE_FACTOR times the larger of the untrained loss and the targets' mean square", () => {
     expect(() => trainLoop(scripted([1, 2e6, 1, 1, 1], undefined, 1), loop)).toThrow(TrainingDiverged);
     expect(() => trainLoop(scripted([1, 0.9e6, 1, 1, 1], undefined, 1), loop)).not.toThrow();
     // The loss of forecasting 0 sets the scale when the untrained network happened to fit well.
@@ -189,7 +204,7 @@ describe('fitSize and checkFitSize', () => {
     expect(() => model.fit([[0, 0]], [0])).toThrow(NetworkTooLargeError);
   });
 
-  it('accepts the study\'s deep network, and says when the batch is what is too big', () => {
+  it("accepts the study's deep network, and says when the batch is what is too big", () => {
     expect(checkFitSize({ inputSize: 2, layers: [{ units: 300 }, { units: 100 }, { units: 1 }] }, { optimizer: 'adam', batchRows: 600 }).bytes).toBeLessThan(MAX_FIT_BYTES / 100);
     const wide = { inputSize: 2, layers: [{ units: 100_000 }, { units: 1 }] };
     expect(() => checkFitSize(wide, { optimizer: 'sgd', batchRows: 1_000_000 })).toThrow(/; use a smaller batchSize, or fewer or smaller hidden layers$/);

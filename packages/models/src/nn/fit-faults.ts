@@ -109,10 +109,7 @@ export interface FitSize {
  * oracle) and 4 for early stopping's best weights; plus a batch's activations and deltas (12
  * bytes per unit and row, input included).
  */
-export function fitSize(
-  network: NetworkSpec,
-  options: { readonly optimizer: ResolvedOptimizer['name']; readonly batchRows: number; readonly earlyStopping?: boolean },
-): FitSize {
+export function fitSize(network: NetworkSpec, options: { readonly optimizer: ResolvedOptimizer['name']; readonly batchRows: number; readonly earlyStopping?: boolean }): FitSize {
   let fanIn = network.inputSize;
   let weights = 0;
   let units = network.inputSize;

@@ -60,9 +60,7 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
     this.#grads = this.weights.map((w) => new Float64Array(w.length));
     this.#row = new Float64Array(Math.max(...this.#dims));
     this.#moments =
-      optimizer.name === 'adam'
-        ? { m: this.weights.map((w) => new Float64Array(w.length)), v: this.weights.map((w) => new Float64Array(w.length)), step: 0 }
-        : undefined;
+      optimizer.name === 'adam' ? { m: this.weights.map((w) => new Float64Array(w.length)), v: this.weights.map((w) => new Float64Array(w.length)), step: 0 } : undefined;
   }
 
   runEpoch(order: Int32Array): number {
@@ -233,6 +231,7 @@ export class FusedRunner implements EpochRunner<Float32Array[]> {
 function activate(act: Activation, z: number): number {
   switch (act) {
     case 'relu':
+      // biome-ignore lint/complexity/useMathMinMax: NaN must become 0, as in the SIMD kernel; Math.max(z, 0) would keep NaN
       return z > 0 ? z : 0;
     case 'linear':
       return z;

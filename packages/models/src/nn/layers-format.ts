@@ -12,8 +12,8 @@ import { type Activation, ACTIVATIONS, type ResolvedNetwork } from './spec';
  * synchronous writes let a checkpoint be saved in the middle of a synchronous training loop.
  */
 
-export const MODEL_FILE = 'model.json';
-export const WEIGHTS_FILE = 'weights.bin';
+const MODEL_FILE = 'model.json';
+const WEIGHTS_FILE = 'weights.bin';
 const TFJS_VERSION = '4.22.0';
 
 export interface SavedNetwork {

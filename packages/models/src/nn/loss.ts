@@ -8,7 +8,7 @@ import type { ResolvedNetwork } from './spec';
  * [BCE_EPSILON, 1 - BCE_EPSILON] and a row's loss is -(y log p + (1 - y) log(1 - p)).
  */
 export type LossName = 'mse' | 'binaryCrossentropy';
-export const LOSSES: readonly LossName[] = ['mse', 'binaryCrossentropy'];
+const LOSSES: readonly LossName[] = ['mse', 'binaryCrossentropy'];
 
 /** Keras' (and TensorFlow.js') fuzz factor `epsilon()`, 1e-7, as the float32 the kernels compare with. */
 export const BCE_EPSILON = Math.fround(1e-7);
@@ -20,7 +20,7 @@ export const BCE_UPPER = Math.fround(1 - 1e-7);
  * loss finite (at most -log(1e-7), about 16.1, a row), as Keras does.
  */
 export function bceRow(p: number, y: number): number {
-  const c = p < BCE_EPSILON ? BCE_EPSILON : p > BCE_UPPER ? BCE_UPPER : p;
+  const c = Math.min(Math.max(p, BCE_EPSILON), BCE_UPPER);
   return -(y * Math.log(c) + (1 - y) * Math.log(1 - c));
 }
 

@@ -290,9 +290,19 @@ describe('training against tfjs-layers model.fit (autograd, its own losses)', ()
     ['binaryCrossentropy', 'sigmoid', rows.map((r) => (linearTarget(r) > 0.1 ? 1 : 0))],
   ] as const;
   describe.each(cases)('%s', (loss, output, target) => {
-    test.each([{ name: 'sgd', learningRate: 0.3 }, { name: 'adam', learningRate: 0.05 }] as const)('$name', async (optimizer) => {
+    test.each([
+      { name: 'sgd', learningRate: 0.3 },
+      { name: 'adam', learningRate: 0.05 },
+    ] as const)('$name', async (optimizer) => {
       const tf = loadTf();
-      const network = resolveNetwork({ inputSize: 2, layers: [{ units: 6, activation: 'relu' }, { units: 3, activation: 'tanh' }, { units: 1, activation: output }] });
+      const network = resolveNetwork({
+        inputSize: 2,
+        layers: [
+          { units: 6, activation: 'relu' },
+          { units: 3, activation: 'tanh' },
+          { units: 1, activation: output },
+        ],
+      });
       const options = { epochs: 5, batchSize: 25, seed: 8, shuffle: false, loss } as const;
       const layers = tfl();
       const reference = layers.sequential({
@@ -300,18 +310,21 @@ describe('training against tfjs-layers model.fit (autograd, its own losses)', ()
       });
       const initial = initialWeights(network, options.seed);
       reference.setWeights(initial.map((w, i) => tf.tensor(w, weightShapes(network)[i]!)));
-      reference.compile({ loss: loss === 'mse' ? 'meanSquaredError' : 'binaryCrossentropy', optimizer: optimizer.name === 'sgd' ? tf.train.sgd(optimizer.learningRate) : tf.train.adam(optimizer.learningRate) });
+      reference.compile({
+        loss: loss === 'mse' ? 'meanSquaredError' : 'binaryCrossentropy',
+        optimizer: optimizer.name === 'sgd' ? tf.train.sgd(optimizer.learningRate) : tf.train.adam(optimizer.learningRate),
+      });
       const [xs, ys] = [tf.tensor2d(rows), tf.tensor2d([...target], [target.length, 1])];
       const history = await reference.fit(xs, ys, { epochs: options.epochs, batchSize: options.batchSize, shuffle: false, verbose: 0 });
       const referenceWeights = reference.getWeights().map((w) => w.dataSync());
       for (const runner of ['simd', 'tfjs', 'oracle'] as const) {
         const m = new NnModel({ network, optimizer });
         const fit = fitBy(runner, m, rows, target, options);
-        expectClose(fit.history.loss, history.history['loss'] as number[], 2e-5);
+        expectClose(fit.history.loss, history.history.loss as number[], 2e-5);
         m.weights().forEach((w, i) => expectClose(w, referenceWeights[i]!, 2e-5));
         m.dispose();
       }
-      expect((history.history['loss'] as number[])[4]!).toBeLessThan((history.history['loss'] as number[])[0]! * 0.8);
+      expect((history.history.loss as number[])[4]!).toBeLessThan((history.history.loss as number[])[0]! * 0.8);
       tf.dispose([xs, ys]);
       reference.dispose();
     });
@@ -319,7 +332,14 @@ describe('training against tfjs-layers model.fit (autograd, its own losses)', ()
 });
 
 describe('predictions by the SIMD kernels', () => {
-  const network = { inputSize: 2, layers: [{ units: 37, activation: 'tanh' as const }, { units: 20, activation: 'relu' as const }, { units: 1, activation: 'sigmoid' as const }] };
+  const network = {
+    inputSize: 2,
+    layers: [
+      { units: 37, activation: 'tanh' as const },
+      { units: 20, activation: 'relu' as const },
+      { units: 1, activation: 'sigmoid' as const },
+    ],
+  };
   const x = featureRows(150, 7);
   const y = x.map(linearTarget);
   // 600 rows: more than the predictor's 256-row chunk, with a partial last chunk.
@@ -418,14 +438,21 @@ describe('choosing a trainer', () => {
 });
 
 describe('binary cross-entropy', () => {
-  const sigmoidNet = { inputSize: 2, layers: [{ units: 6, activation: 'relu' as const }, { units: 3, activation: 'tanh' as const }, { units: 1, activation: 'sigmoid' as const }] };
+  const sigmoidNet = {
+    inputSize: 2,
+    layers: [
+      { units: 6, activation: 'relu' as const },
+      { units: 3, activation: 'tanh' as const },
+      { units: 1, activation: 'sigmoid' as const },
+    ],
+  };
   const direction = (r: readonly number[]): number => (linearTarget(r) > 0.1 ? 1 : 0);
   const x = featureRows(150, 7);
   const y = x.map(direction);
   const xv = featureRows(80, 6);
   const yv = xv.map(direction);
 
-  test('a row\'s loss is Keras\' formula with its 1e-7 clip: hand-computed cases and tfjs-layers\' binaryCrossentropy', () => {
+  test("a row's loss is Keras' formula with its 1e-7 clip: hand-computed cases and tfjs-layers' binaryCrossentropy", () => {
     expect(bceRow(0.5, 0)).toBeCloseTo(Math.LN2, 15);
     expect(bceRow(0.5, 1)).toBeCloseTo(Math.LN2, 15);
     expect(bceRow(0.8, 1)).toBeCloseTo(-Math.log(0.8), 15);
@@ -451,9 +478,17 @@ describe('binary cross-entropy', () => {
     }
   });
 
-  test.each(['mse', 'binaryCrossentropy'] as const)('the oracle\'s %s gradients equal float64 central differences', (loss) => {
+  test.each(['mse', 'binaryCrossentropy'] as const)("the oracle's %s gradients equal float64 central differences", (loss) => {
     const { FusedRunner } = require('./fused-runner') as typeof import('./fused-runner');
-    const spec = resolveNetwork({ inputSize: 3, layers: [{ units: 5, activation: 'tanh' }, { units: 4, activation: 'relu' }, { units: 3, activation: 'linear' }, { units: 1, activation: 'sigmoid' }] });
+    const spec = resolveNetwork({
+      inputSize: 3,
+      layers: [
+        { units: 5, activation: 'tanh' },
+        { units: 4, activation: 'relu' },
+        { units: 3, activation: 'linear' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    });
     const shapes = weightShapes(spec);
     const u = testUniforms(31);
     // Biases of 0.3 keep most ReLU units alive (a dead unit has no gradient to check).
@@ -492,7 +527,7 @@ describe('binary cross-entropy', () => {
     expect(nonZero).toBeGreaterThan(40);
   });
 
-  test('the oracle\'s gradient is 0 where the clip holds the output, and p - y just inside it', () => {
+  test("the oracle's gradient is 0 where the clip holds the output, and p - y just inside it", () => {
     const { FusedRunner } = require('./fused-runner') as typeof import('./fused-runner');
     // One sigmoid neuron, no input weight: the output is sigmoid(bias) for every row.
     const spec = resolveNetwork({ inputSize: 1, layers: [{ units: 1, activation: 'sigmoid' }] });
@@ -508,7 +543,10 @@ describe('binary cross-entropy', () => {
   });
 
   describe.each(['simd', 'tfjs'] as const)('the %s trainer agrees with the oracle', (trainer) => {
-    test.each([{ name: 'sgd', learningRate: 0.5 }, { name: 'adam', learningRate: 0.01 }] as const)('$name', (optimizer) => {
+    test.each([
+      { name: 'sgd', learningRate: 0.5 },
+      { name: 'adam', learningRate: 0.01 },
+    ] as const)('$name', (optimizer) => {
       const run = (r: Runner) => {
         const m = new NnModel({ network: sigmoidNet, optimizer });
         const fit = fitBy(r, m, x, y, { epochs: 8, seed: 4, validation: { x: xv, y: yv }, loss: 'binaryCrossentropy' });

@@ -10,15 +10,7 @@ import { FusedRunner } from './fused-runner';
 import { layersModelFiles, readLayersModel, writeLayersModel } from './layers-format';
 import { bceRow, checkTargets, type LossName, resolveLoss } from './loss';
 import { glorotUniform, STREAM, uniform } from './seeded-random';
-import {
-  isPositiveInteger,
-  type NetworkSpec,
-  type OptimizerSpec,
-  type ResolvedNetwork,
-  type ResolvedOptimizer,
-  resolveNetwork,
-  resolveOptimizer,
-} from './spec';
+import { isPositiveInteger, type NetworkSpec, type OptimizerSpec, type ResolvedNetwork, type ResolvedOptimizer, resolveNetwork, resolveOptimizer } from './spec';
 import { simdAvailable } from './simd/kernels';
 import { SimdPredictor } from './simd/simd-predictor';
 import { SimdRunner } from './simd/simd-runner';
@@ -64,7 +56,7 @@ export interface NnFitOptions {
 }
 
 export type Trainer = 'simd' | 'tfjs';
-export const TRAINERS: readonly Trainer[] = ['simd', 'tfjs'];
+const TRAINERS: readonly Trainer[] = ['simd', 'tfjs'];
 
 /** `NnFitResult.backend` when no TensorFlow.js backend took part: the SIMD kernels trained and predict. */
 export const NO_TF_BACKEND = 'none';
@@ -207,8 +199,15 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
       this.#fitted = { by: 'tfjs', net };
       const tensors = [toTensor(tf, trainX), column(tf, trainY)] as const;
       const valTensors = validation && valY ? [toTensor(tf, validation.x), column(tf, valY)] : [];
-      const runner = new TfjsRunner(tf, net, this.optimizer, { x: tensors[0], y: tensors[1] },
-        valTensors.length ? { x: valTensors[0] as Tensor2D, y: valTensors[1] as Tensor2D } : undefined, batchSize, loss);
+      const runner = new TfjsRunner(
+        tf,
+        net,
+        this.optimizer,
+        { x: tensors[0], y: tensors[1] },
+        valTensors.length ? { x: valTensors[0] as Tensor2D, y: valTensors[1] as Tensor2D } : undefined,
+        batchSize,
+        loss,
+      );
       try {
         result = this.diverging(() => trainLoop(runner, settings));
         trainMse = meanSquaredError(tf, net, tensors[0], tensors[1]);
@@ -294,7 +293,7 @@ export class NnModel implements Model<NnFitResult, NnFitOptions> {
    */
   static load(dir: string): NnModel {
     const saved = readLayersModel(dir);
-    const notes = (saved.metadata['backtest'] ?? {}) as { optimizer?: OptimizerSpec; loss?: LossName };
+    const notes = (saved.metadata.backtest ?? {}) as { optimizer?: OptimizerSpec; loss?: LossName };
     const model = new NnModel({ network: saved.spec, ...(notes.optimizer ? { optimizer: notes.optimizer } : {}) });
     if (notes.loss === 'binaryCrossentropy') model.#loss = notes.loss;
     model.#fitted = simdAvailable()
@@ -379,9 +378,7 @@ export function fitWithOracle(model: NnModel, x: Features, y: Target, options: N
 /** A fit's initial weights for `seed`: Glorot-uniform kernels and zero biases, kernel, bias per layer (Keras' defaults). */
 export function initialWeights(network: ResolvedNetwork, seed: number): Float32Array[] {
   const draw = uniform(seed, STREAM.initialWeights);
-  return weightShapes(network).map((shape, i) =>
-    i % 2 === 0 ? glorotUniform(shape[0] as number, shape[1] as number, draw) : new Float32Array(shape[0] as number),
-  );
+  return weightShapes(network).map((shape, i) => (i % 2 === 0 ? glorotUniform(shape[0] as number, shape[1] as number, draw) : new Float32Array(shape[0] as number)));
 }
 
 /** model.json's `userDefinedMetadata`: our format, the optimizer, and any notes (seed, epoch...). */
@@ -421,7 +418,9 @@ export function chooseTrainer(requested: 'auto' | Trainer): Trainer {
   }
   if (requested === 'auto') return simdAvailable() ? 'simd' : 'tfjs';
   if ((requested as string) === 'fused') {
-    throw new UserError('trainer "fused" is no longer offered (the float64 pass is now only the tests\' reference): use auto, simd or tfjs, which give its numbers to float32 rounding');
+    throw new UserError(
+      'trainer "fused" is no longer offered (the float64 pass is now only the tests\' reference): use auto, simd or tfjs, which give its numbers to float32 rounding',
+    );
   }
   throw new UserError(`trainer must be auto, ${TRAINERS.join(', ')}, got "${String(requested)}"`);
 }

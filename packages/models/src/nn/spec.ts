@@ -3,7 +3,7 @@ import { UserError } from '@backtest/core';
 export type Activation = 'relu' | 'linear' | 'tanh' | 'sigmoid';
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'linear', 'tanh', 'sigmoid'];
 
-export interface DenseLayerSpec {
+interface DenseLayerSpec {
   readonly units: number;
   /** @default 'linear' (Keras' Dense default) */
   readonly activation?: Activation;
@@ -30,7 +30,7 @@ export type ResolvedOptimizer =
   | { readonly name: 'sgd'; readonly learningRate: number }
   | { readonly name: 'adam'; readonly learningRate: number; readonly beta1: number; readonly beta2: number; readonly epsilon: number };
 
-export interface ResolvedLayer {
+interface ResolvedLayer {
   readonly units: number;
   readonly activation: Activation;
 }

@@ -22,7 +22,6 @@ export interface CustomArchitecture {
 
 export type SequenceArchitecture = 'lstm' | 'gru' | 'conv1d' | CustomArchitecture;
 export const BUILT_IN_ARCHITECTURES = ['lstm', 'gru', 'conv1d'] as const;
-export type BuiltInArchitecture = (typeof BUILT_IN_ARCHITECTURES)[number];
 
 export interface NetworkShape {
   readonly architecture: SequenceArchitecture;
@@ -72,13 +71,14 @@ function buildCustom(architecture: CustomArchitecture, shape: NetworkShape): Lay
     model.dispose();
     throw new UserError(`architecture ${architecture.name ?? 'custom'}: ${why}`);
   };
-  if (!model || typeof (model as Partial<LayersModel>).predict !== 'function') throw new UserError(`architecture ${architecture.name ?? 'custom'}: build() must return a tfjs-layers model (tf.sequential() or tf.model())`);
+  if (!model || typeof (model as Partial<LayersModel>).predict !== 'function')
+    throw new UserError(`architecture ${architecture.name ?? 'custom'}: build() must return a tfjs-layers model (tf.sequential() or tf.model())`);
   const input = model.inputs.length === 1 ? model.inputs[0]?.shape : undefined;
-  if (!input || input.length !== 3 || input[1] !== shape.steps || input[2] !== shape.inputs) {
+  if (input?.length !== 3 || input[1] !== shape.steps || input[2] !== shape.inputs) {
     bad(`the model must take one input of shape [steps, inputs] = [${shape.steps}, ${shape.inputs}], got ${JSON.stringify(model.inputs.map((i) => i.shape.slice(1)))}`);
   }
   const output = model.outputs.length === 1 ? model.outputs[0]?.shape : undefined;
-  if (!output || output.length !== 2 || output[1] !== 1) {
+  if (output?.length !== 2 || output[1] !== 1) {
     bad(`the model must output one value per sample (shape [batch, 1]), got ${JSON.stringify(model.outputs.map((o) => o.shape))}`);
   }
   for (const layer of allLayers(model)) {
@@ -91,7 +91,7 @@ function buildCustom(architecture: CustomArchitecture, shape: NetworkShape): Lay
 type AnyLayer = LayersModel['layers'][number];
 
 /** The layers of `model` and every layer inside them (nested models, wrappers, RNN cells). */
-export function allLayers(model: LayersModel): AnyLayer[] {
+function allLayers(model: LayersModel): AnyLayer[] {
   const out: AnyLayer[] = [];
   const visit = (layer: AnyLayer | undefined): void => {
     if (!layer || out.includes(layer)) return;

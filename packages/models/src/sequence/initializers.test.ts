@@ -32,7 +32,14 @@ describe('orthogonal (Keras Orthogonal, gain 1)', () => {
     expect(w).toHaveLength(rows * cols);
     expect(orthonormalityError(w, rows, cols)).toBeLessThan(1e-5);
     // Square: both sides orthonormal (Q^T Q = Q Q^T = I).
-    if (rows === cols) expect(orthonormalityError(Float32Array.from({ length: rows * cols }, (_, i) => w[(i % cols) * cols + Math.floor(i / cols)] as number), rows, cols)).toBeLessThan(1e-5);
+    if (rows === cols)
+      expect(
+        orthonormalityError(
+          Float32Array.from({ length: rows * cols }, (_, i) => w[(i % cols) * cols + Math.floor(i / cols)] as number),
+          rows,
+          cols,
+        ),
+      ).toBeLessThan(1e-5);
   });
 
   test('deterministic for a seed, different for another', () => {
@@ -90,8 +97,15 @@ describe('Keras fans and glorot limits', () => {
   });
 
   test('every kernel value lies within ±sqrt(6 / (fanIn + fanOut)) and the draws fill the range', () => {
-    const shapes = [[2, 12], [3, 2, 8], [40, 1]];
-    const weights = initialWeights(shapes.map((shape, i) => ({ name: `layer${i}/kernel`, shape })), 42);
+    const shapes = [
+      [2, 12],
+      [3, 2, 8],
+      [40, 1],
+    ];
+    const weights = initialWeights(
+      shapes.map((shape, i) => ({ name: `layer${i}/kernel`, shape })),
+      42,
+    );
     weights.forEach((w, i) => {
       const limit = glorotLimit(shapes[i] as number[]);
       const { fanIn, fanOut } = computeFans(shapes[i] as number[]);

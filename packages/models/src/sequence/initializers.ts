@@ -50,7 +50,7 @@ export function glorotLimit(shape: readonly number[]): number {
   return Math.sqrt(6 / (fanIn + fanOut));
 }
 
-export function glorot(shape: readonly number[], u: Uniform): Float32Array {
+function glorot(shape: readonly number[], u: Uniform): Float32Array {
   const limit = glorotLimit(shape);
   const out = new Float32Array(size(shape));
   for (let i = 0; i < out.length; i++) out[i] = (2 * u() - 1) * limit;
@@ -142,7 +142,7 @@ function reflect(v: Float64Array, vtv: number, target: Float64Array, off: number
   for (let i = 0; i < v.length; i++) target[off + i] = (target[off + i] as number) - f * (v[i] as number);
 }
 
-export function size(shape: readonly number[]): number {
+function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
@@ -203,7 +203,7 @@ export function initialWeights(weights: readonly WeightToInit[], seed: number): 
         for (let i = 0; i < n; i++) e[i] = (2 * u() - 1) * 0.05;
         return e;
       }
-      case 'other':
+      default: // 'other'
         return w.shape.length === 2 ? glorot(w.shape, u) : new Float32Array(n);
     }
   });

@@ -70,7 +70,7 @@ function defaultName(base: string): string | undefined {
 
 function named<F extends (...args: never[]) => unknown>(factory: F, base: string): F {
   return ((args?: Record<string, unknown>) => {
-    const name = args?.['name'] === undefined ? defaultName(base) : undefined;
+    const name = args?.name === undefined ? defaultName(base) : undefined;
     return (factory as unknown as (a?: unknown) => unknown)(name === undefined ? args : { ...args, name });
   }) as unknown as F;
 }
@@ -99,10 +99,10 @@ function layerArgs(args: Record<string, unknown> | undefined, base: string): Rec
   for (const key of INITIALIZER_ARGS) out[key] = 'zeros';
   // tfjs-layers 4.22's unit-forget-bias initializer leaks four tensors per build; the framework
   // gives every LSTM the forget-gate bias 1 itself unless it says false (architecture.ts).
-  if (out['unitForgetBias'] === true) delete out['unitForgetBias'];
-  if (out['name'] === undefined) {
+  if (out.unitForgetBias === true) delete out.unitForgetBias;
+  if (out.name === undefined) {
     const name = defaultName(base);
-    if (name !== undefined) out['name'] = name;
+    if (name !== undefined) out.name = name;
   }
   return out;
 }

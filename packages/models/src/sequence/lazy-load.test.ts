@@ -24,7 +24,13 @@ test('requiring @backtest/models and constructing a SequenceNet loads no tfjs; f
     net.fit({ rows: 4, steps: 3, cols: 1, data: Float64Array.from({ length: 12 }, (_, i) => i / 12) }, Float64Array.from([0, 1, 0, 1]));
     console.log(JSON.stringify({ before, after: tfjs() }));`;
   const out = execFileSync(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
-  const { before, after } = JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('{')).pop() as string) as { before: string[]; after: string[] };
+  const { before, after } = JSON.parse(
+    out
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop() as string,
+  ) as { before: string[]; after: string[] };
   expect(before).toEqual([]);
   expect(after.some((f) => f.includes(join('@tensorflow', 'tfjs-layers')))).toBe(true);
 }, 30000);

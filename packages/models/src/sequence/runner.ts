@@ -6,7 +6,7 @@ import type { EpochRunner } from '../nn/train-loop';
 export type LossName = 'mse' | 'binary_crossentropy';
 
 /** Keras' backend epsilon: binary cross-entropy clips probabilities to [eps, 1 - eps]. */
-export const KERAS_EPSILON = 1e-7;
+const KERAS_EPSILON = 1e-7;
 
 /**
  * Epochs of a tfjs-layers model with our own loop instead of `model.fit`, whose shuffle and

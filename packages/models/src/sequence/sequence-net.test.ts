@@ -147,7 +147,10 @@ describe('training', () => {
     const before = loadTf().memory().numTensors;
     let err: unknown;
     try {
-      net.fit(big, y.map((v) => v * 1e3));
+      net.fit(
+        big,
+        y.map((v) => v * 1e3),
+      );
     } catch (e) {
       err = e;
     }
@@ -163,7 +166,10 @@ describe('validation and early stopping', () => {
   const noisy = (() => {
     const d = sine(80, 5);
     let state = 12345;
-    const noise = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.6;
+    const noise = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state / 2 ** 32 - 0.5) * 0.6;
+    };
     return { x: d.x, y: d.y.map((v) => v + noise()) };
   })();
   const options: Partial<SequenceNetOptions> = { architecture: 'lstm', units: 6, epochs: 40, learningRate: 0.05, validation: 0.25, patience: 2, seed: 3, batchSize: 8 };
@@ -225,7 +231,12 @@ describe('files', () => {
     expect(Float64Array.from(out.dataSync())).toEqual(net.predict(x));
     // The same weights and names as tfjs' own save would write.
     let saved: import('@tensorflow/tfjs-core').io.ModelArtifacts | undefined;
-    await loaded.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    await loaded.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     expect(saved?.weightSpecs).toEqual(modelJson.weightsManifest[0].weights);
     expect(new Uint8Array(saved?.weightData as ArrayBuffer)).toEqual(bytes);
     tf.dispose([input, out]);
@@ -277,9 +288,9 @@ describe('custom architectures', () => {
     const net = new SequenceNet({ architecture: functional, steps: 5, inputs: 1, epochs: 2, optimizer: 'adam' });
     net.build();
     const byName = Object.fromEntries(net.weightNames().map((n, i) => [n.slice(n.lastIndexOf('/') + 1), net.weights()[i]]));
-    expect(Array.from(byName['gamma'] as Float32Array)).toEqual([1, 1, 1]);
-    expect(Array.from(byName['moving_variance'] as Float32Array)).toEqual([1, 1, 1]);
-    expect(Array.from(byName['moving_mean'] as Float32Array)).toEqual([0, 0, 0]);
+    expect(Array.from(byName.gamma as Float32Array)).toEqual([1, 1, 1]);
+    expect(Array.from(byName.moving_variance as Float32Array)).toEqual([1, 1, 1]);
+    expect(Array.from(byName.moving_mean as Float32Array)).toEqual([0, 0, 0]);
     const a = net.fit(x, y);
     // Trained in training mode: BatchNormalization updated its moving statistics.
     const mean = net.weights()[net.weightNames().findIndex((n) => n.endsWith('/moving_mean'))] as Float32Array;
@@ -313,7 +324,13 @@ describe('options', () => {
     expect(() => new SequenceNet({ architecture: 'rnn' as 'lstm', units: 2, steps: 5, inputs: 1 })).toThrow(UserError);
     expect(() => new SequenceNet({ architecture: 'conv1d', units: 2, kernelSize: 6, steps: 5, inputs: 1 })).toThrow(/longer than/);
     expect(() => new SequenceNet({ architecture: 'lstm', units: 2, steps: 5, inputs: 1, validation: 1 })).toThrow(UserError);
-    expect(new SequenceNet({ architecture: 'gru', units: 2, steps: 5, inputs: 1, optimizer: 'adam' }).options.optimizer).toEqual({ name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    expect(new SequenceNet({ architecture: 'gru', units: 2, steps: 5, inputs: 1, optimizer: 'adam' }).options.optimizer).toEqual({
+      name: 'adam',
+      learningRate: 0.001,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+    });
     expect(new SequenceNet({ architecture: 'gru', units: 2, steps: 5, inputs: 1, learningRate: 0 }).options.optimizer).toEqual({ name: 'sgd', learningRate: 0.01 });
   });
 

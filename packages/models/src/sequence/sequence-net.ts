@@ -69,7 +69,7 @@ export interface SequenceNetInfo {
 }
 
 /** Keras' optimizer settings (Adam: beta1 0.9, beta2 0.999, epsilon 1e-7). */
-export type SequenceOptimizer =
+type SequenceOptimizer =
   | { readonly name: 'sgd'; readonly learningRate: number }
   | { readonly name: 'adam'; readonly learningRate: number; readonly beta1: number; readonly beta2: number; readonly epsilon: number };
 
@@ -329,7 +329,7 @@ export class SequenceNet {
  * same message naming the learning rate to lower). nn/nn-model.ts does this conversion in a
  * private method, so this is the sequence networks' own few lines of it.
  */
-export function divergedError(d: TrainingDiverged, optimizer: SequenceOptimizer, defaultLearningRate: boolean): NetworkDivergedError {
+function divergedError(d: TrainingDiverged, optimizer: SequenceOptimizer, defaultLearningRate: boolean): NetworkDivergedError {
   return new NetworkDivergedError({
     epoch: d.epoch,
     monitor: d.monitor,

@@ -21,8 +21,14 @@ test("the Conv2DBackpropFilter kernel added for wasm agrees with tfjs-backend-cp
   loadLayers(); // registers every op's gradient
   ensureWasmConvGradient(tf);
   const gradient = (shape: [number, number, number, number], filter: [number, number, number, number], strides: [number, number], pad: 'valid' | 'same'): Float32Array => {
-    const input = tf.tensor4d(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => Math.sin(i * 0.7)), shape);
-    const f = tf.tensor4d(Float32Array.from({ length: filter.reduce((a, b) => a * b) }, (_, i) => Math.cos(i * 0.3)), filter);
+    const input = tf.tensor4d(
+      Float32Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => Math.sin(i * 0.7)),
+      shape,
+    );
+    const f = tf.tensor4d(
+      Float32Array.from({ length: filter.reduce((a, b) => a * b) }, (_, i) => Math.cos(i * 0.3)),
+      filter,
+    );
     const g = tf.grad((w) => tf.sum(tf.square(tf.conv2d(input, w as import('@tensorflow/tfjs-core').Tensor4D, strides, pad))))(f);
     const out = Float32Array.from(g.dataSync());
     tf.dispose([input, f, g]);

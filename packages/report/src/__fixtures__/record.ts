@@ -5,7 +5,10 @@ import type { RunSummary } from '../summary';
 /** A deterministic pseudo-random walk, so fixtures never change between runs. */
 function walk(n: number, seed: number): number[] {
   let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+  const next = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648 - 0.5;
+  };
   const out = [100];
   for (let i = 1; i < n; i++) out.push(out[i - 1]! * (1 + 0.008 + 0.09 * next()));
   return out;
@@ -64,7 +67,13 @@ export function fixtureRecord(o: { rows?: number; forecast?: boolean; fits?: num
     },
     params: { window: 3, short: false },
     seed: 42,
-    conventions: { periodsPerYear: 12, cashRate: 0, costBps: 10, timing: 'a weight decided at the close of period t is held over period t+1', sharpe: 'mean(excess) / sd(excess, n-1) * sqrt(periodsPerYear)' },
+    conventions: {
+      periodsPerYear: 12,
+      cashRate: 0,
+      costBps: 10,
+      timing: 'a weight decided at the close of period t is held over period t+1',
+      sharpe: 'mean(excess) / sd(excess, n-1) * sqrt(periodsPerYear)',
+    },
     warnings: ['fixture: a warning with <markup> & "quotes"'],
   };
   return {
@@ -97,8 +106,20 @@ export function fixtureRecord(o: { rows?: number; forecast?: boolean; fits?: num
 
 function metricsLike(sharpe: number, ir: number) {
   return {
-    totalReturn: 1.5 * sharpe, cagr: 0.07, volatility: 0.15, sharpe, sortino: sharpe * 1.4, maxDrawdown: -0.3,
-    maxDrawdownMonths: 20, calmar: 0.23, exposure: 0.7, turnover: 0.1, trades: 9, hitRate: 0.55, alpha: 0.01, beta: 0.8,
+    totalReturn: 1.5 * sharpe,
+    cagr: 0.07,
+    volatility: 0.15,
+    sharpe,
+    sortino: sharpe * 1.4,
+    maxDrawdown: -0.3,
+    maxDrawdownMonths: 20,
+    calmar: 0.23,
+    exposure: 0.7,
+    turnover: 0.1,
+    trades: 9,
+    hitRate: 0.55,
+    alpha: 0.01,
+    beta: 0.8,
     informationRatio: ir,
   };
 }

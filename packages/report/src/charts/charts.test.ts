@@ -69,11 +69,12 @@ describe('chart specs', () => {
     const spec = reportCharts(rec).find((c) => c.id === 'equity')!.spec as unknown as AnySpec;
     const rows = spec.data!.values;
     let e = 1;
-    rec.periods.strategyReturns && Array.from(rec.periods.strategyReturns).forEach((r, k) => {
-      e *= 1 + r;
-      expect(rows[k]!.sma).toBe(chartNumber(e));
-      expect(rows[k]!.t).toBe(rec.periods.labels[k]);
-    });
+    rec.periods.strategyReturns &&
+      Array.from(rec.periods.strategyReturns).forEach((r, k) => {
+        e *= 1 + r;
+        expect(rows[k]!.sma).toBe(chartNumber(e));
+        expect(rows[k]!.t).toBe(rec.periods.labels[k]);
+      });
     expect(logTicks(0.8, 80)).toEqual([1, 2, 5, 10, 20, 50]);
     expect(logTicks(0.3, 0.9)).toEqual([0.5]);
     expect(logTicks(1, 1e9)).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]);
@@ -106,7 +107,13 @@ describe('chart specs', () => {
 
   it('shades the periods held, each from the close before it to its own close', () => {
     const labels = ['2000-01', '2000-02', '2000-03', '2000-04', '2000-05', '2000-06'];
-    const held = new Map([['2000-02', 0], ['2000-03', 1], ['2000-04', 1], ['2000-05', 0], ['2000-06', -1]]);
+    const held = new Map([
+      ['2000-02', 0],
+      ['2000-03', 1],
+      ['2000-04', 1],
+      ['2000-05', 0],
+      ['2000-06', -1],
+    ]);
     const spec = priceSmaChart({ asset: 'x', labels, close: [1, 2, 3, 4, 5, 6], window: 2, held }) as unknown as AnySpec;
     expect(spec.layer[0]!.data!.values).toEqual([
       { start: '2000-02', end: '2000-04', position: 'Strategy long' },
@@ -125,7 +132,10 @@ describe('chart specs', () => {
   it('epoch charts draw several curves and labelled reference lines (the study figures)', () => {
     const spec = epochChart({
       title: 'RMSE by epoch',
-      series: [{ name: 'Training RMSE', values: [1.3, 1.0, 0.9] }, { name: 'Validation RMSE', values: [1.0, 0.8, 0.7] }],
+      series: [
+        { name: 'Training RMSE', values: [1.3, 1.0, 0.9] },
+        { name: 'Validation RMSE', values: [1.0, 0.8, 0.7] },
+      ],
       references: [{ name: 'Regression, training', value: 0.85 }],
       yTitle: 'RMSE (standardised units)',
     });

@@ -1,5 +1,5 @@
 /** Series up to this many points are drawn whole (a 55-year monthly run has 665). */
-export const DRAW_ALL = 1500;
+const DRAW_ALL = 1500;
 /** Longer ones are cut into this many buckets of equal length (see pointsToDraw). */
 export const BUCKETS = 500;
 

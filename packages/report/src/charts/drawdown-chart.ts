@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from './vega-types';
 import { drawdownSeries } from '@backtest/metrics';
 import type { Comparison } from './comparison';
 import { BENCHMARK_COLOR, STRATEGY_COLOR } from './theme';

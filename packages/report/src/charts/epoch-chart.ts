@@ -1,14 +1,14 @@
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from './vega-types';
 import { BENCHMARK_COLOR, CHART_CONFIG, CHART_HEIGHT, chartNumber, EXTRA_COLORS, STRATEGY_COLOR } from './theme';
 
 /** One curve by epoch: `values[i]` is epoch i + 1. */
-export interface EpochSeries {
+interface EpochSeries {
   readonly name: string;
   readonly values: ArrayLike<number>;
 }
 
 /** A horizontal line to compare the curves with (e.g. the regression's residual RMSE). */
-export interface ReferenceLine {
+interface ReferenceLine {
   readonly name: string;
   readonly value: number;
 }
@@ -49,7 +49,11 @@ export function epochChart(o: EpochChartOptions): TopLevelSpec {
         y,
         color,
         strokeDash: dash,
-        tooltip: [{ field: 'series', title: 'Series' }, { field: 'epoch', title: 'Epoch' }, { field: 'value', title: o.yTitle, format: '.4f' }],
+        tooltip: [
+          { field: 'series', title: 'Series' },
+          { field: 'epoch', title: 'Epoch' },
+          { field: 'value', title: o.yTitle, format: '.4f' },
+        ],
       },
     },
   ];
@@ -57,7 +61,15 @@ export function epochChart(o: EpochChartOptions): TopLevelSpec {
     layer.push({
       data: { values: lines },
       mark: { type: 'rule', strokeWidth: 1.5 },
-      encoding: { y, color, strokeDash: dash, tooltip: [{ field: 'series', title: 'Reference' }, { field: 'value', title: o.yTitle, format: '.4f' }] },
+      encoding: {
+        y,
+        color,
+        strokeDash: dash,
+        tooltip: [
+          { field: 'series', title: 'Reference' },
+          { field: 'value', title: o.yTitle, format: '.4f' },
+        ],
+      },
     });
   }
   return {

@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from './vega-types';
 import { CHART_CONFIG, CHART_HEIGHT, chartNumber, EXTRA_COLORS, maxAbs, STRATEGY_COLOR } from './theme';
 import { timeSeriesChart } from './time-series';
 
@@ -43,20 +43,42 @@ export function forecastReturnChart(points: readonly ForecastPoint[]): TopLevelS
     .filter((v) => v.f !== null && v.a !== null);
   // Separate scales: forecasts move far less than prices do, and on the realised scale they
   // would collapse into a thin column. The diagonal still marks forecast = realised.
-  const xl = maxAbs(values.map((v) => v.f!), 0.005) * 1.05;
-  const yl = maxAbs(values.map((v) => v.a!), 0.005) * 1.05;
+  const xl =
+    maxAbs(
+      values.map((v) => v.f!),
+      0.005,
+    ) * 1.05;
+  const yl =
+    maxAbs(
+      values.map((v) => v.a!),
+      0.005,
+    ) * 1.05;
   const d = Math.min(xl, yl);
-  const x = { field: 'f', type: 'quantitative' as const, title: 'Forecast return (forecast / close − 1)', axis: { format: xl > 0.03 ? '.0%' : '.1%', tickCount: 8 }, scale: { domain: [-xl, xl], nice: false } };
+  const x = {
+    field: 'f',
+    type: 'quantitative' as const,
+    title: 'Forecast return (forecast / close − 1)',
+    axis: { format: xl > 0.03 ? '.0%' : '.1%', tickCount: 8 },
+    scale: { domain: [-xl, xl], nice: false },
+  };
   const y = { field: 'a', type: 'quantitative' as const, title: 'Realised return (next close / close − 1)', axis: { format: '.0%' }, scale: { domain: [-yl, yl], nice: false } };
   return {
-    title: { text: 'Forecast return against realised return', subtitle: `${step > 1 ? `Every ${step}th forecast` : 'One point per forecast'}, axes scaled separately; the dashed line is forecast = realised` },
+    title: {
+      text: 'Forecast return against realised return',
+      subtitle: `${step > 1 ? `Every ${step}th forecast` : 'One point per forecast'}, axes scaled separately; the dashed line is forecast = realised`,
+    },
     width: 'container',
     height: CHART_HEIGHT + 60,
     config: CHART_CONFIG,
     data: { values },
     layer: [
       {
-        data: { values: [{ f: -d, a: -d }, { f: d, a: d }] },
+        data: {
+          values: [
+            { f: -d, a: -d },
+            { f: d, a: d },
+          ],
+        },
         mark: { type: 'line', color: '#999', strokeDash: [4, 3], strokeWidth: 1 },
         encoding: { x, y },
       },

@@ -1,14 +1,10 @@
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from './vega-types';
 import { CHART_CONFIG, chartNumber } from './theme';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Compounded return of each calendar month, from period returns labelled `YYYY-MM` or ISO dates. */
-export function monthlyReturns(
-  labels: readonly string[],
-  returns: ArrayLike<number>,
-  weights?: ArrayLike<number>,
-): { month: string; value: number; invested: boolean }[] {
+export function monthlyReturns(labels: readonly string[], returns: ArrayLike<number>, weights?: ArrayLike<number>): { month: string; value: number; invested: boolean }[] {
   const out: { month: string; value: number; invested: boolean }[] = [];
   labels.forEach((l, i) => {
     const m = l.slice(0, 7);

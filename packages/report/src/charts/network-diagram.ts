@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from './vega-types';
 import { CHART_CONFIG, STRATEGY_COLOR } from './theme';
 
 /** One layer of a dense network, inputs first: its width, its activation, and optionally a name. */
@@ -34,7 +34,7 @@ export function networkDiagram(o: { title: string; subtitle?: string; layers: re
   for (let i = 0; i + 1 < n; i++) for (const a of column[i]!) for (const b of column[i + 1]!) edges.push({ x: a.x, y: a.y, x2: b.x, y2: b.y });
   o.layers.forEach((layer, i) => {
     const role = layer.name ?? (i === 0 ? 'Input' : i === n - 1 ? 'Output' : `Hidden ${i}`);
-    labels.push({ x: i, line1: `${role}: ${layer.units} ${layer.units === 1 ? 'unit' : 'units'}`, line2: i === 0 ? '' : layer.activation ?? 'linear' });
+    labels.push({ x: i, line1: `${role}: ${layer.units} ${layer.units === 1 ? 'unit' : 'units'}`, line2: i === 0 ? '' : (layer.activation ?? 'linear') });
   });
   const half = (Math.min(MAX_NODES, Math.max(...o.layers.map((l) => l.units))) + 1) / 2 + 0.3;
   const x = { field: 'x', type: 'quantitative' as const, axis: null, scale: { domain: [-0.5, n - 0.5] } };
@@ -50,7 +50,10 @@ export function networkDiagram(o: { title: string; subtitle?: string; layers: re
       { data: { values: dots }, mark: { type: 'text', text: '⋮', fontSize: 16, color: '#555' }, encoding: { x, y } },
       {
         data: { values: labels },
-        transform: [{ calculate: `${-half - 0.5}`, as: 'y' }, { calculate: 'datum.line2 ? [datum.line1, datum.line2] : datum.line1', as: 'lines' }],
+        transform: [
+          { calculate: `${-half - 0.5}`, as: 'y' },
+          { calculate: 'datum.line2 ? [datum.line1, datum.line2] : datum.line1', as: 'lines' },
+        ],
         mark: { type: 'text', fontSize: 12, baseline: 'top', lineHeight: 15, color: '#222' },
         encoding: { x, y, text: { field: 'lines' } },
       },

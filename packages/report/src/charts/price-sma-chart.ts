@@ -1,5 +1,5 @@
 import { groupDigits } from '@backtest/core';
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from './vega-types';
 import { BUCKETS, bucketSize, isDecimated, pointsToDraw } from './decimate';
 import { CHART_CONFIG, CHART_HEIGHT, chartNumber, fieldName, logTicks, positiveRange } from './theme';
 import { timeSeriesChart, YEAR_AXIS } from './time-series';

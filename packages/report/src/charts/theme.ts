@@ -1,4 +1,4 @@
-import type { Config } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { Config } from './vega-types';
 
 /** Colours of the two series every run compares; the strategy is the one the eye should follow. */
 export const STRATEGY_COLOR = '#1f5fbf';
@@ -65,7 +65,7 @@ export function logTicks(min: number, max: number, maxTicks = 12): number[] {
   const all: number[] = [];
   for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
     for (const m of [1, 2, 5]) {
-      const v = Number((m * Math.pow(10, e)).toPrecision(1));
+      const v = Number((m * 10 ** e).toPrecision(1));
       if (v >= min / 1.0001 && v <= max * 1.0001) all.push(v);
     }
   }

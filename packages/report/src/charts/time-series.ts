@@ -1,9 +1,9 @@
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from './vega-types';
 import { pointsToDraw } from './decimate';
 import { CHART_CONFIG, CHART_HEIGHT, chartNumber, fieldName, logTicks, positiveRange } from './theme';
 
 /** One line of a chart over time. */
-export interface TimeSeries {
+interface TimeSeries {
   readonly name: string;
   readonly values: ArrayLike<number>;
   readonly color: string;
@@ -42,7 +42,10 @@ export const YEAR_AXIS = { title: 'Year', format: '%Y', labelOverlap: 'greedy', 
  */
 export function timeSeriesChart(o: TimeSeriesChartOptions): TopLevelSpec {
   const names = o.series.map((s) => s.name);
-  const values = pointsToDraw(o.labels.length, o.series.map((s) => s.values)).map((i) => {
+  const values = pointsToDraw(
+    o.labels.length,
+    o.series.map((s) => s.values),
+  ).map((i) => {
     const row: Record<string, string | number | null> = { t: o.labels[i]! };
     for (const s of o.series) row[s.name] = chartNumber(s.values[i]!);
     return row;
@@ -63,9 +66,7 @@ export function timeSeriesChart(o: TimeSeriesChartOptions): TopLevelSpec {
   } as const;
   const x = { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: YEAR_AXIS } as const;
   const y = { field: 'value', type: 'quantitative', scale: yScale, axis: yAxis } as const;
-  const dash = o.series.some((s) => s.dash)
-    ? { strokeDash: { field: 'series', type: 'nominal', scale: { domain: names, range: o.series.map((s) => s.dash ?? [1, 0]) } } }
-    : {};
+  const dash = o.series.some((s) => s.dash) ? { strokeDash: { field: 'series', type: 'nominal', scale: { domain: names, range: o.series.map((s) => s.dash ?? [1, 0]) } } } : {};
   const layers: unknown[] = [];
   if (o.area) {
     // One unstacked area per series, each from zero to its own line, in its colour but outside

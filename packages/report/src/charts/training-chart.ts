@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from './vega-types';
 import type { TrainingRecord } from '@backtest/core';
 import { BENCHMARK_COLOR, CHART_CONFIG, CHART_HEIGHT, chartNumber, STRATEGY_COLOR } from './theme';
 
@@ -33,7 +33,13 @@ export function trainingLossChart(records: readonly TrainingRecord[], o: { yTitl
   }
   const means = [...sums.values()].map((s) => ({ epoch: s.epoch, kind: s.kind, loss: chartNumber(s.sum / s.n), fits: s.n }));
   const domain = hasVal ? kinds : kinds.slice(0, 1);
-  const color = { field: 'kind', type: 'nominal', title: null, scale: { domain, range: [STRATEGY_COLOR, BENCHMARK_COLOR] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } } as const;
+  const color = {
+    field: 'kind',
+    type: 'nominal',
+    title: null,
+    scale: { domain, range: [STRATEGY_COLOR, BENCHMARK_COLOR] },
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 3 },
+  } as const;
   const x = { field: 'epoch', type: 'quantitative', title: 'Epoch', axis: { tickMinStep: 1, format: 'd' } } as const;
   const yTitle = o.yTitle ?? 'Loss (MSE of the scaled target)';
   // Linear, not log: walk-forward losses mostly span well under a decade, where a log axis

@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from '../charts/vega-types';
 import { equityCurve } from '@backtest/metrics';
 import { BENCHMARK_COLOR, CHART_CONFIG, chartNumber, EXTRA_COLORS, STRATEGY_COLOR } from '../charts/theme';
 import { timeSeriesChart } from '../charts/time-series';
@@ -7,8 +7,8 @@ import type { CompareRecord } from './compare-record';
 /** Colours of the configurations, in order; buy-and-hold keeps its own orange in every chart. */
 const CONFIG_COLORS = [STRATEGY_COLOR, ...EXTRA_COLORS, '#17becf', '#8c564b', '#bcbd22', '#1b3a6b'];
 
-export const BEATS = 'beats buy-and-hold (verdict)';
-export const NOT_SIGNIFICANT = 'does not (verdict)';
+const BEATS = 'beats buy-and-hold (verdict)';
+const NOT_SIGNIFICANT = 'does not (verdict)';
 
 /**
  * Each configuration's annualised Sharpe difference to buy-and-hold as a point, its 95%

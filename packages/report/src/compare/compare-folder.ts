@@ -14,7 +14,7 @@ import type { CompareRecord, CompareSummaryDoc } from './compare-record';
 import { compareReportBytes } from './compare-report';
 
 /** summary.json: the `--json` document of compare, plus the settings, the data file and its hash. */
-export function compareSummaryJson(record: CompareRecord): string {
+function compareSummaryJson(record: CompareRecord): string {
   // The run folder's writer reads only these five fields, which a compare record has too.
   const { summary, config, data, version, createdAt } = record;
   return summaryJson({ summary, config, data, version, ...(createdAt ? { createdAt } : {}) } as unknown as RunRecord);
@@ -30,7 +30,7 @@ export function parseCompareSummaryJson(text: string, file: string): Pick<Compar
   const { config, data, version, createdAt, ...summary } = doc as Record<string, unknown>;
   const s = summary as unknown as CompareSummaryDoc;
   s.configurations.forEach((label, i) => {
-    if (!Object.prototype.hasOwnProperty.call(s.results, label)) {
+    if (!Object.hasOwn(s.results, label)) {
       throw new UserError(`${file}: "configurations[${i}]" is ${preview(label)}, but "results" has no entry of that name`);
     }
   });

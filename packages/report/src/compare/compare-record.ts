@@ -6,7 +6,7 @@ import type { RunSummary, StrategyResult } from '../summary';
  * What the report reads by name of a configuration's significance against buy-and-hold (the
  * CLI's `Significance` fits it; the table reads the rest of the block by path, as printed).
  */
-export interface CompareSignificance {
+interface CompareSignificance {
   sharpeDiff: number;
   sharpeDiffCI: readonly [number, number];
   sharpeDiffPValue: number;

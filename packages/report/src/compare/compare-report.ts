@@ -73,7 +73,7 @@ function paramsList(s: CompareSummaryDoc): Html {
 }
 
 /** The charts of a compare report, in reading order. */
-export function compareCharts(record: CompareRecord): PageChart[] {
+function compareCharts(record: CompareRecord): PageChart[] {
   return [
     {
       id: 'sharpe-diff',
@@ -101,7 +101,10 @@ function comparePage(record: CompareRecord): ChartPage {
   const charts = compareCharts(record);
   const meta = headerLine(s, record, [`${s.trials} trial${s.trials === 1 ? '' : 's'}`]);
   const warnings = warningsBox(s.warnings);
-  const verdicts = joinHtml(s.verdicts.map((v) => html`<li class="${v.beats ? 'beats' : 'not'}" data-configuration="${v.configuration}">${v.text}</li>`), '\n');
+  const verdicts = joinHtml(
+    s.verdicts.map((v) => html`<li class="${v.beats ? 'beats' : 'not'}" data-configuration="${v.configuration}">${v.text}</li>`),
+    '\n',
+  );
   const body = html`${COMPARE_CSS}
 <h1>${heading(s)} <span style="font-weight:normal;color:#5b6168">against ${BENCHMARK_NAME}</span></h1>
 <p class="lede">${meta}</p>

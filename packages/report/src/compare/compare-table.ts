@@ -16,7 +16,7 @@ export interface CompareRow {
 
 const count = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : 'n/a');
 /** p-values as the terminal table prints them: three decimals, very small ones as <0.001. */
-export const pValue = (v: number) => (!Number.isFinite(v) ? 'n/a' : v < 0.001 ? '<0.001' : v.toFixed(3));
+const pValue = (v: number) => (!Number.isFinite(v) ? 'n/a' : v < 0.001 ? '<0.001' : v.toFixed(3));
 
 /**
  * Every row of the compare table, in order: the metrics, forecast quality (when a configuration
@@ -95,10 +95,7 @@ function cell(col: Column, row: CompareRow, marked: boolean): Html {
 
 /** The comparison table as plain HTML: one column per configuration, buy-and-hold last. */
 export function compareTable(s: CompareSummaryDoc, benchmarkName: string): Html {
-  const cols: Column[] = [
-    ...s.configurations.map((l) => ({ name: l, benchmark: false, result: s.results[l] })),
-    { name: benchmarkName, benchmark: true, result: s.benchmark },
-  ];
+  const cols: Column[] = [...s.configurations.map((l) => ({ name: l, benchmark: false, result: s.results[l] })), { name: benchmarkName, benchmark: true, result: s.benchmark }];
   const head = html`<thead><tr><th scope="col">Metric</th>${cols.map((c) => html`<th scope="col">${c.name}</th>`)}</tr></thead>`;
   const body: Html[] = [];
   let group: CompareRow['group'] | undefined;
@@ -109,7 +106,12 @@ export function compareTable(s: CompareSummaryDoc, benchmarkName: string): Html 
     }
     group = row.group;
     const values = cols.map((c) => valueAt(c.result, row.path));
-    const b = row.benchmark ? best(values.map((v) => (typeof v === 'number' ? v : NaN)), row.better) : -1;
+    const b = row.benchmark
+      ? best(
+          values.map((v) => (typeof v === 'number' ? v : NaN)),
+          row.better,
+        )
+      : -1;
     body.push(html`<tr class="${row.group}"><th scope="row">${row.label}</th>${cols.map((c, i) => cell(c, row, i === b))}</tr>`);
   }
   return html`<div class="table-scroll"><table class="metrics compare">${head}<tbody>${joinHtml(body, '\n')}</tbody></table></div>`;

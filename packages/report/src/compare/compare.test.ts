@@ -13,28 +13,50 @@ const labels = Array.from({ length: 24 }, (_, i) => `${2000 + Math.floor(i / 12)
 const asset = labels.map((_, i) => Math.sin(i) * 0.03 + 0.005);
 const cash = labels.map(() => 0.001);
 const half = asset.map((r, i) => (i % 2 ? r : cash[i]!));
-const metrics = (r: number[]) => computeMetrics({ returns: Float64Array.from(r), benchmark: Float64Array.from(asset), weights: Float64Array.from(r, () => 1), cash: Float64Array.from(cash), periodsPerYear: 12 });
+const metrics = (r: number[]) =>
+  computeMetrics({ returns: Float64Array.from(r), benchmark: Float64Array.from(asset), weights: Float64Array.from(r, () => 1), cash: Float64Array.from(cash), periodsPerYear: 12 });
 const sig = (diff: number, ci: [number, number], p: number, dm?: boolean) => ({
-  sharpePerPeriod: 0.1, skewness: -0.2, kurtosis: 3.1, psr: 0.9, psrVsBenchmark: 0.6, dsr: 0.8, trials: 2,
-  sharpeDiff: diff, sharpeDiffCI: ci, sharpeDiffPValue: p, blockLength: 1.5, ledoitWolf: { pValue: 0.3, standardError: 0.2 },
+  sharpePerPeriod: 0.1,
+  skewness: -0.2,
+  kurtosis: 3.1,
+  psr: 0.9,
+  psrVsBenchmark: 0.6,
+  dsr: 0.8,
+  trials: 2,
+  sharpeDiff: diff,
+  sharpeDiffCI: ci,
+  sharpeDiffPValue: p,
+  blockLength: 1.5,
+  ledoitWolf: { pValue: 0.3, standardError: 0.2 },
   ...(dm ? { dm: { statistic: -1.2, pValue: 0.23 } } : {}),
 });
 
 function record(): CompareRecord {
   const summary: CompareSummaryDoc = {
-    command: 'compare', dataset: 'fixture', frequency: 'monthly',
+    command: 'compare',
+    dataset: 'fixture',
+    frequency: 'monthly',
     period: { start: labels[0]!, end: labels[23]!, periods: 24 },
     configurations: ['half[x=1,2]', 'rule'],
     results: {
       'half[x=1,2]': { ...metrics(half), params: { x: [1, 2] }, significance: sig(0.4, [0.1, 0.7], 0.0004) },
-      rule: { ...metrics(asset), forecast: { rmse: 0.04, mae: 0.03, directionalAccuracy: 0.55, r2OutOfSample: NaN, n: 20 }, fits: 2, params: {}, significance: sig(-0.1, [-0.5, 0.3], 0.6, true) },
+      rule: {
+        ...metrics(asset),
+        forecast: { rmse: 0.04, mae: 0.03, directionalAccuracy: 0.55, r2OutOfSample: NaN, n: 20 },
+        fits: 2,
+        params: {},
+        significance: sig(-0.1, [-0.5, 0.3], 0.6, true),
+      },
     },
     benchmark: metrics(asset),
     verdicts: [
       { configuration: 'half[x=1,2]', beats: true, text: 'half beats <it>' },
       { configuration: 'rule', beats: false, text: 'rule does not' },
     ],
-    trials: 2, seed: 1, conventions: { periodsPerYear: 12, cashRate: 0, costBps: 0, verdict: 'beats buy-and-hold when the p-value times the trials is below 0.05' }, warnings: [],
+    trials: 2,
+    seed: 1,
+    conventions: { periodsPerYear: 12, cashRate: 0, costBps: 0, verdict: 'beats buy-and-hold when the p-value times the trials is below 0.05' },
+    warnings: [],
   };
   const walk = (r: number[]) => ({ walk: { labels, assetReturns: asset, cashReturns: cash, strategyReturns: r, benchmarkReturns: asset } });
   return compareRecordFrom({ summary, runs: [walk(half), walk(asset)] }, { config: { seed: 1 }, data: { path: '/d.csv', sha256: 'ab'.repeat(32) }, version: '0.1.0' });
@@ -54,7 +76,7 @@ describe('compare folder', () => {
     const w = writeCompareFolder(record(), dir);
     expect(w.files).toEqual(['summary.json', 'returns.csv', 'report.html']);
     expect(readdirSync(dir).sort()).toEqual(['report.html', 'returns.csv', 'summary.json']);
-    expect(existsSync(dir + '.partial')).toBe(false);
+    expect(existsSync(`${dir}.partial`)).toBe(false);
     const doc = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'));
     expect(doc.data).toEqual({ path: '/d.csv', sha256: 'ab'.repeat(32) });
     expect(doc.results.rule.forecast.r2OutOfSample).toBeNull();

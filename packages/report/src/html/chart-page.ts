@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { TopLevelSpec } from '../charts/vega-types';
 import { chartRuntime } from './chart-runtime';
 import { detachData } from './detach-data';
 import { type Html, html, scriptJsonHtml } from './html';
@@ -32,7 +32,7 @@ export interface ChartPage {
  * browser by the inlined Vega and Vega-Lite (no network, no other file). In pieces: text, and
  * the two runtimes as the bytes read from disk, so writing it never decodes 770 kB of script.
  */
-export function chartPageParts(page: ChartPage): (string | Buffer)[] {
+function chartPageParts(page: ChartPage): (string | Buffer)[] {
   for (const c of page.charts) if (!/^[a-z0-9-]+$/i.test(c.id)) throw new Error(`chart id "${c.id}" must be letters, digits and dashes`);
   const datasets: Record<string, unknown[]> = {};
   const specs = Object.fromEntries(page.charts.map((c) => [c.id, detachData(c.spec, c.id, datasets)]));

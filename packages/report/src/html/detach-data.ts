@@ -46,7 +46,10 @@ function plainText(value: unknown): unknown {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const v = plainText(value[i]);
-      if (v !== value[i]) (out ??= value.slice())[i] = v;
+      if (v !== value[i]) {
+        out ??= value.slice();
+        out[i] = v;
+      }
     }
     return out ?? value;
   }

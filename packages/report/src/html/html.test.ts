@@ -68,7 +68,11 @@ describe('samplingNote', () => {
     ];
     for (const [rows, says] of cases) {
       const note = samplingNote(rows, 'day').text;
-      expect({ rows, says: note.includes(`so the charts draw them ${says}`), blocks: says.includes(`in ${blocksDrawn(rows).toLocaleString('en-US')} blocks`) }).toEqual({ rows, says: true, blocks: true });
+      expect({ rows, says: note.includes(`so the charts draw them ${says}`), blocks: says.includes(`in ${blocksDrawn(rows).toLocaleString('en-US')} blocks`) }).toEqual({
+        rows,
+        says: true,
+        blocks: true,
+      });
     }
   });
 });
@@ -90,7 +94,9 @@ describe('every page is built through the html tag', () => {
   const ownEscaping = /&(?:amp|lt|gt|quot|#0*39|apos);|\\u003c/i;
 
   it('checks the study page too', () => {
-    expect(files.map((f) => path.relative(packages, f))).toEqual(expect.arrayContaining(['study/src/figures/study-page.ts', 'study/src/figures/architecture-svg.ts', 'report/src/html/report.ts']));
+    expect(files.map((f) => path.relative(packages, f))).toEqual(
+      expect.arrayContaining(['study/src/figures/study-page.ts', 'study/src/figures/architecture-svg.ts', 'report/src/html/report.ts']),
+    );
   });
 
   it.each(files.map((f) => [path.relative(packages, f), f]))('%s builds markup only with html``', (_, file) => {

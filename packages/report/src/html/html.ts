@@ -69,7 +69,7 @@ export function joinHtml(items: readonly HtmlValue[], separator: HtmlValue = '')
  * any `${}`, so it can only ever hold text written in the code.
  */
 export function trusted(strings: TemplateStringsArray, ...values: readonly never[]): Html {
-  if (values.length > 0 || strings.length !== 1) throw new Error('trusted: a constant only, no ${} values');
+  if (values.length > 0 || strings.length !== 1) throw new Error('trusted: a constant only, no interpolated values');
   return make(strings[0]!);
 }
 

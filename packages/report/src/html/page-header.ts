@@ -35,9 +35,7 @@ export function headerLine(s: HeaderFacts, record: { readonly version?: string; 
 
 /** The warnings box, or nothing when there are none. */
 export function warningsBox(warnings: readonly string[]): Html {
-  return warnings.length
-    ? html`<div class="warnings" role="note"><strong>Warnings</strong><ul>${warnings.map((w) => html`<li>${w}</li>`)}</ul></div>`
-    : html``;
+  return warnings.length ? html`<div class="warnings" role="note"><strong>Warnings</strong><ul>${warnings.map((w) => html`<li>${w}</li>`)}</ul></div>` : html``;
 }
 
 /** A list of facts: each a name and its value (text, escaped, or Html). */

@@ -20,7 +20,7 @@ export const BENCHMARK_NAME = 'buy-and-hold';
 export type ReportChart = PageChart & { readonly caption: string };
 
 /** Forecasts paired with the close that followed them (the last forecast of a run may have none). */
-export function forecastPoints(record: RunRecord): ForecastPoint[] {
+function forecastPoints(record: RunRecord): ForecastPoint[] {
   const row = new Map(record.prices.labels.map((l, i) => [l, i]));
   const points: ForecastPoint[] = [];
   for (const f of record.forecasts ?? []) {

@@ -24,9 +24,9 @@ function conventions(record: RunRecord, s: RunSummary): Html {
         (firstDecision ? `; the first weight was decided at the close of ${firstDecision}` : '') +
         `. Buy-and-hold is measured over exactly the same periods.`,
     ],
-    ['Timing', String(c.timing ?? 'a weight decided at the close of period t is held over period t+1') + '; a decision sees rows up to t only.'],
+    ['Timing', `${String(c.timing ?? 'a weight decided at the close of period t is held over period t+1')}; a decision sees rows up to t only.`],
     ['Annualisation', `${ppy} periods a year: volatility = sd(r, n−1)·√${ppy}; CAGR = ∏(1+r)^(${ppy}/N) − 1`],
-    ['Sharpe, Sortino', String(c.sharpe ?? '') + '; Sortino divides by √(Σ min(excess, 0)² / N)'],
+    ['Sharpe, Sortino', `${String(c.sharpe ?? '')}; Sortino divides by √(Σ min(excess, 0)² / N)`],
     [
       'Cash rate',
       typeof c.cashRate === 'number'
@@ -48,7 +48,12 @@ function jsonText(v: unknown): string {
 
 export function paramsText(params: Record<string, unknown>): Html {
   const entries = Object.entries(params);
-  return entries.length ? joinHtml(entries.map(([k, v]) => html`<code>${k}=${jsonText(v)}</code>`), ', ') : html`none`;
+  return entries.length
+    ? joinHtml(
+        entries.map(([k, v]) => html`<code>${k}=${jsonText(v)}</code>`),
+        ', ',
+      )
+    : html`none`;
 }
 
 /**

@@ -39,7 +39,9 @@ function columns(net: StudyNetwork): Column[] {
   const layers = net.spec.layers;
   const count = layers.length + 1;
   const x = (i: number) => 95 + (i * (WIDTH - 190)) / (count - 1);
-  const cols: Column[] = [{ x: x(0), units: net.spec.inputSize, ...layerYs(net.spec.inputSize), name: 'Input', detail: `${net.spec.inputSize} units`, fill: '#dfe9f7', nodeLabels: net.inputs }];
+  const cols: Column[] = [
+    { x: x(0), units: net.spec.inputSize, ...layerYs(net.spec.inputSize), name: 'Input', detail: `${net.spec.inputSize} units`, fill: '#dfe9f7', nodeLabels: net.inputs },
+  ];
   layers.forEach((layer, i) => {
     const last = i === layers.length - 1;
     const activation = layer.activation ?? 'linear';
@@ -78,7 +80,9 @@ export function architectureSvgHtml(net: StudyNetwork): Html {
       const label = c.nodeLabels?.[i];
       if (label) {
         const left = c === cols[0];
-        nodes.push(html`<text x="${left ? c.x - RADIUS - 6 : c.x + RADIUS + 6}" y="${(y + 4).toFixed(1)}" text-anchor="${left ? 'end' : 'start'}" font-size="12" fill="#333">${label}</text>`);
+        nodes.push(
+          html`<text x="${left ? c.x - RADIUS - 6 : c.x + RADIUS + 6}" y="${(y + 4).toFixed(1)}" text-anchor="${left ? 'end' : 'start'}" font-size="12" fill="#333">${label}</text>`,
+        );
       }
     });
     if (c.gapAt !== undefined) {

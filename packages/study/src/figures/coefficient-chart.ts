@@ -34,13 +34,24 @@ export function coefficientChart(o: { title: string; subtitle: string; paths: re
           x: { field: 'epoch', type: 'quantitative', title: 'Epoch', scale: { domain: [1, epochs] }, axis: { tickMinStep: 1, format: 'd' } },
           y,
           color,
-          tooltip: [{ field: 'coefficient', title: 'Coefficient' }, { field: 'epoch', title: 'Epoch' }, { field: 'value', title: 'Value', format: '.4f' }],
+          tooltip: [
+            { field: 'coefficient', title: 'Coefficient' },
+            { field: 'epoch', title: 'Epoch' },
+            { field: 'value', title: 'Value', format: '.4f' },
+          ],
         },
       },
       {
         data: { values: targets },
         mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5 },
-        encoding: { y, color, tooltip: [{ field: 'coefficient', title: o.targetLabel }, { field: 'value', title: 'Value', format: '.4f' }] },
+        encoding: {
+          y,
+          color,
+          tooltip: [
+            { field: 'coefficient', title: o.targetLabel },
+            { field: 'value', title: 'Value', format: '.4f' },
+          ],
+        },
       },
     ],
   };

@@ -28,10 +28,16 @@ export function studyCharts(r: StudyResult): StudyChart[] {
     },
     {
       id: 'experiment-1',
-      caption: `Experiment 1: training RMSE of the 2-10-1 network by epoch (SGD, learning rate 0.01, batch 32, seed ${r.seed}). ` +
+      caption:
+        `Experiment 1: training RMSE of the 2-10-1 network by epoch (SGD, learning rate 0.01, batch 32, seed ${r.seed}). ` +
         `It falls from ${e.network.train[0]!.toFixed(3)} to ${e.network.train[e.network.train.length - 1]!.toFixed(3)}; the article reports above 1.3 to below 0.8.`,
       dataFile: 'experiment1.csv',
-      spec: charts.epochChart({ title: 'Experiment 1: training RMSE by epoch', subtitle: '2 → 10 (ReLU) → 1, 20 epochs', series: [{ name: 'Training RMSE', values: e.network.train }], yTitle: RMSE_AXIS }),
+      spec: charts.epochChart({
+        title: 'Experiment 1: training RMSE by epoch',
+        subtitle: '2 → 10 (ReLU) → 1, 20 epochs',
+        series: [{ name: 'Training RMSE', values: e.network.train }],
+        yTitle: RMSE_AXIS,
+      }),
     },
     {
       id: 'experiment-2',
@@ -49,7 +55,8 @@ export function studyCharts(r: StudyResult): StudyChart[] {
     },
     {
       id: 'experiment-3',
-      caption: `Experiment 3: early stopping (patience 2) stopped after epoch ${es.stoppedAt} and restored epoch ${es.bestEpoch}, ` +
+      caption:
+        `Experiment 3: early stopping (patience 2) stopped after epoch ${es.stoppedAt} and restored epoch ${es.bestEpoch}, ` +
         `whose validation RMSE is ${es.restoredValidRmse.toFixed(4)}; the checkpoint reloaded from disk gives ${es.checkpoint.reloadedValidRmse.toFixed(4)} ` +
         `(predictions ${es.checkpoint.identical ? 'identical' : `differ by up to ${es.checkpoint.maxAbsDifference}`}).`,
       dataFile: 'experiment3.csv',
@@ -66,7 +73,8 @@ export function studyCharts(r: StudyResult): StudyChart[] {
     },
     {
       id: 'experiment-4',
-      caption: `Experiment 4: a single linear neuron trained by SGD for 8 epochs against ordinary least squares on the same rows; ` +
+      caption:
+        `Experiment 4: a single linear neuron trained by SGD for 8 epochs against ordinary least squares on the same rows; ` +
         `the line is the regression's residual RMSE sqrt(SSR/(n-k)) = ${reg.residualRmse.toFixed(4)}.`,
       dataFile: 'experiment4.csv',
       spec: charts.epochChart({
@@ -94,7 +102,8 @@ export function studyCharts(r: StudyResult): StudyChart[] {
     },
     {
       id: 'experiment-5',
-      caption: `Experiment 5: the 2-300-100-1 network with early stopping (patience 2), stopped after epoch ${e.deep.stoppedAt}; ` +
+      caption:
+        `Experiment 5: the 2-300-100-1 network with early stopping (patience 2), stopped after epoch ${e.deep.stoppedAt}; ` +
         `the lines are the regression's training (residual) RMSE ${reg.residualRmse.toFixed(4)} and validation RMSE ${reg.validRmse.toFixed(4)}.`,
       dataFile: 'experiment5.csv',
       spec: charts.epochChart({

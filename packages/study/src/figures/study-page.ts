@@ -1,4 +1,5 @@
 import { type Html, html, joinHtml, scriptJsonHtml } from '@backtest/report';
+import { leakErrors } from '../leak';
 import { STUDY_NETWORKS } from '../networks';
 import { SPLIT } from '../prepare';
 import type { Coefficients } from '../regression';
@@ -43,7 +44,7 @@ export function buildStudyPage(r: StudyResult): string {
   const es = e.earlyStopping;
   const leak = r.leak;
   const diagrams = STUDY_NETWORKS.map((net) => html`<div class="diagram" data-network="${net.id}">${architectureSvgHtml(net)}</div>`);
-  const meta = joinHtml([`S&P 500 (^GSPC) month-end closes ${r.from} .. ${r.to}`, `seed ${r.seed}`, `backend ${r.backend}`, `${r.seconds['total']!.toFixed(1)} s`], ' · ');
+  const meta = joinHtml([`S&P 500 (^GSPC) month-end closes ${r.from} .. ${r.to}`, `seed ${r.seed}`, `backend ${r.backend}`, `${r.seconds.total!.toFixed(1)} s`], ' · ');
   const head = html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -65,7 +66,10 @@ ${facts([
   ['Columns', 'close; sma = 10-month simple moving average of close; ret = monthly % change of close; target = next month’s close'],
   ['Normalisation', 'every column, the target included, z-scored by its own trailing 10-month mean and sample sd (n−1) over rows t−9..t'],
   ['Usable rows', `${r.prepared.rows.length} (${r.rows.firstRow} .. ${r.rows.lastRow}); rows with any missing value dropped`],
-  ['Split (labels, inclusive)', `train ≤ ${SPLIT.trainEnd}: ${r.rows.train} rows; validation ${SPLIT.validStart} .. ${SPLIT.validEnd}: ${r.rows.valid} rows (1991 in both); test ≥ ${SPLIT.testStart}: ${r.rows.test} rows`],
+  [
+    'Split (labels, inclusive)',
+    `train ≤ ${SPLIT.trainEnd}: ${r.rows.train} rows; validation ${SPLIT.validStart} .. ${SPLIT.validEnd}: ${r.rows.valid} rows (1991 in both); test ≥ ${SPLIT.testStart}: ${r.rows.test} rows`,
+  ],
   ['Inputs → output', 'normalised close and sma → normalised target'],
 ])}
 ${fig('price-sma')}
@@ -82,7 +86,10 @@ ${facts([
   ['Stopped after epoch', String(es.stoppedAt)],
   ['Best (restored) epoch', String(es.bestEpoch)],
   ['Restored validation RMSE', n4(es.restoredValidRmse)],
-  ['Reloaded from disk', `validation RMSE ${n4(es.checkpoint.reloadedValidRmse)}; predictions on ${es.checkpoint.comparedRows} rows ${es.checkpoint.identical ? 'identical to the in-memory model' : `differ by up to ${es.checkpoint.maxAbsDifference}`}`],
+  [
+    'Reloaded from disk',
+    `validation RMSE ${n4(es.checkpoint.reloadedValidRmse)}; predictions on ${es.checkpoint.comparedRows} rows ${es.checkpoint.identical ? 'identical to the in-memory model' : `differ by up to ${es.checkpoint.maxAbsDifference}`}`,
+  ],
 ])}
 
 <h2>Experiment 4: a linear neuron against the regression</h2>
@@ -115,8 +122,8 @@ ${facts([
 ${table(
   ['Target scaled by', 'Intercept', 'Close', 'SMA', 'Train RMSE (own units)', 'Valid RMSE (own units)', 'Price error, train (%)', 'Price error, valid (%)'],
   [
-    ['its own trailing stats (the study: leaks)', ...coefficientCells(leak.leaky.coefficients), n4(leak.leaky.residualRmse), n4(leak.leaky.validRmse), n4(leak.leaky.pricePctRmse.train), n4(leak.leaky.pricePctRmse.valid)],
-    ['close’s trailing stats at t (no leak)', ...coefficientCells(leak.noLeak.coefficients), n4(leak.noLeak.residualRmse), n4(leak.noLeak.validRmse), n4(leak.noLeak.pricePctRmse.train), n4(leak.noLeak.pricePctRmse.valid)],
+    ['its own trailing stats (the study: leaks)', ...coefficientCells(leak.leaky.coefficients), ...leakErrors(leak.leaky).map(n4)],
+    ['close’s trailing stats at t (no leak)', ...coefficientCells(leak.noLeak.coefficients), ...leakErrors(leak.noLeak).map(n4)],
     ['no-change forecast (next close = this close)', '', '', '', '', '', n4(leak.noChangePctRmse.train), n4(leak.noChangePctRmse.valid)],
   ],
 )}

@@ -1,14 +1,30 @@
 import { defineParams, type ParamValues } from '@backtest/core';
 import { defineModel, type ModelSettings, trainingParams } from '@backtest/forecast';
-import { type Activation, type BackendRequest, checkFitSize, initBackend, type NetworkSpec, NetworkTooLargeError, NnModel, type OptimizerSpec, type Trainer } from '@backtest/models';
+import {
+  type Activation,
+  type BackendRequest,
+  checkFitSize,
+  initBackend,
+  type NetworkSpec,
+  NetworkTooLargeError,
+  NnModel,
+  type OptimizerSpec,
+  type Trainer,
+} from '@backtest/models';
 import { BUILT_IN_MODULE, rowsOf } from './shared';
 
 // The training parameters every network shares; a dense network sees one row, so no lookback.
 const { lookback: _lookback, ...denseTraining } = trainingParams;
 
 /** The dense network's parameters; the defaults are the study's network (2 -> 10 ReLU -> 1, SGD 0.01, batch 32, 20 epochs). */
-export const nnParams = defineParams({
-  hidden: { type: 'integer-list', default: [10], min: 1, description: 'nn: units of each hidden layer, e.g. 300,100; a fit may use at most 1 GB (weights, gradients, optimizer state, a batch: about 35 million weights with SGD, 22 million with Adam)' },
+const nnParams = defineParams({
+  hidden: {
+    type: 'integer-list',
+    default: [10],
+    min: 1,
+    description:
+      'nn: units of each hidden layer, e.g. 300,100; a fit may use at most 1 GB (weights, gradients, optimizer state, a batch: about 35 million weights with SGD, 22 million with Adam)',
+  },
   activation: { type: 'enum', values: ['relu', 'tanh', 'sigmoid', 'linear'], default: 'relu', description: 'nn: activation of the hidden layers' },
   ...denseTraining,
   trainer: {
@@ -23,7 +39,10 @@ type NnParams = ParamValues<typeof nnParams>;
 
 function networkOf(p: NnParams, settings: ModelSettings): NetworkSpec {
   const output: Activation = settings.target === 'direction' ? 'sigmoid' : 'linear';
-  return { inputSize: settings.inputs * settings.steps, layers: [...p.hidden.map((units) => ({ units, activation: p.activation as Activation })), { units: 1, activation: output }] };
+  return {
+    inputSize: settings.inputs * settings.steps,
+    layers: [...p.hidden.map((units) => ({ units, activation: p.activation as Activation })), { units: 1, activation: output }],
+  };
 }
 
 const optimizerOf = (p: NnParams): OptimizerSpec => (p.learningRate > 0 ? { name: p.optimizer as 'sgd', learningRate: p.learningRate } : { name: p.optimizer as 'sgd' });

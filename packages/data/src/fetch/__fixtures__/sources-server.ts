@@ -127,7 +127,9 @@ export function yahooChart(symbol: string, bars: readonly ChartBar[], gmtoffset 
           timestamp: bars.map((b) => b.t),
           events: { dividends: {} },
           indicators: {
-            quote: [{ open: bars.map((b) => b.open), high: bars.map((b) => b.high), low: bars.map((b) => b.low), close: bars.map((b) => b.close), volume: bars.map((b) => b.volume) }],
+            quote: [
+              { open: bars.map((b) => b.open), high: bars.map((b) => b.high), low: bars.map((b) => b.low), close: bars.map((b) => b.close), volume: bars.map((b) => b.volume) },
+            ],
             adjclose: [{ adjclose: bars.map((b) => b.adjclose) }],
           },
         },

@@ -81,7 +81,16 @@ describe('the SIMD dense kernels', () => {
   });
 
   it('transpose is exact for every shape, with 4 x 4 blocks and edges', () => {
-    for (const [rows, cols] of [[1, 1], [1, 7], [3, 5], [4, 4], [5, 9], [8, 12], [300, 100], [13, 6]] as const) {
+    for (const [rows, cols] of [
+      [1, 1],
+      [1, 7],
+      [3, 5],
+      [4, 4],
+      [5, 9],
+      [8, 12],
+      [300, 100],
+      [13, 6],
+    ] as const) {
       const { k, views, guardsIntact } = setup([rows * cols, rows * cols]);
       const [src, dst] = views as [Float32Array, Float32Array];
       filled(src, rows * 31 + cols);
@@ -103,6 +112,7 @@ describe('the SIMD dense kernels', () => {
     k.activate(ACTIVATION_CODE.sigmoid, sigmoid.byteOffset, values.length);
     values.forEach((x, i) => {
       const x32 = f(x);
+      // biome-ignore lint/complexity/useMathMinMax: the reference maps NaN to 0, which Math.max(x32, 0) would not
       expect(Object.is(relu[i], x32 > 0 ? x32 : 0)).toBe(true);
       if (Number.isNaN(x)) return;
       expect(Math.abs((tanh[i] as number) - f(Math.tanh(x32)))).toBeLessThanOrEqual(1.2e-7 * Math.max(1e-30, Math.abs(Math.tanh(x32))));
@@ -136,7 +146,12 @@ describe('the SIMD dense kernels', () => {
   });
 
   it('columnSums adds rows in order', () => {
-    for (const [rows, cols] of [[1, 1], [32, 100], [7, 10], [3, 3]] as const) {
+    for (const [rows, cols] of [
+      [1, 1],
+      [32, 100],
+      [7, 10],
+      [3, 3],
+    ] as const) {
       const { k, views, guardsIntact } = setup([rows * cols, cols]);
       const [src, dst] = views as [Float32Array, Float32Array];
       filled(src, rows + cols);
