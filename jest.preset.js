@@ -11,6 +11,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@backtest/core/testing$': path.join(root, 'packages/core/src/testing.ts'),
+    '^@backtest/(core|forecast|models)/internal$': path.join(root, 'packages/$1/src/internal.ts'),
     '^@backtest/strategy-([a-z0-9-]+)$': path.join(root, 'strategies/$1/src/index.ts'),
     '^@backtest/(core|data|engine|metrics|models|forecast|report|api|cli)$': path.join(root, 'packages/$1/src/index.ts'),
   },

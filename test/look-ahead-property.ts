@@ -5,7 +5,8 @@
  * strategy declares (`Strategy.indicators`).
  */
 import fc from 'fast-check';
-import { createMarketView, type PriceSeries, type StrategyPlugin, silentProgress, strategyParams } from '@backtest/core';
+import { createMarketView, type PriceSeries, type StrategyPlugin, silentProgress } from '@backtest/core';
+import { strategyParams } from '@backtest/core/internal';
 import { walkForward } from '@backtest/engine';
 
 function monthly(closes: number[]): PriceSeries {

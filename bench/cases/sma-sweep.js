@@ -6,7 +6,7 @@
 'use strict';
 const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
-const { assetReturns } = require(path.join(root, 'packages/core/dist/index.js'));
+const { assetReturns } = require(path.join(root, 'packages/core/dist/internal.js'));
 const { loadDataset, dataDirectories } = require(path.join(root, 'packages/data/dist/index.js'));
 const { evaluateWeights } = require(path.join(root, 'packages/engine/dist/index.js'));
 const { sharpeRatio } = require(path.join(root, 'packages/metrics/dist/index.js'));

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
-import { Container, ContainerModule, didYouMean, StrategyPlugin, strategyPlugins, UserError } from '@backtest/core';
+import { Container, ContainerModule, didYouMean, StrategyPlugin, UserError } from '@backtest/core';
+import { strategyPlugins } from '@backtest/core/internal';
 import { findProjectRoot } from '@backtest/data';
 import { builtInFeatures, FeatureBuilder, ModelPlugin } from '@backtest/forecast';
 import buyAndHold from '@backtest/strategy-buy-and-hold';

@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import {
-  assetReturns,
   createMarketView,
   type ForecastRecord,
   type Indicator,
@@ -8,12 +7,12 @@ import {
   type PriceSeries,
   type ProgressReporter,
   type RawParamValue,
-  strategyParams,
   type Strategy,
   type StrategyOutput,
   type StrategyPlugin,
   UserError,
 } from '@backtest/core';
+import { assetReturns, strategyParams } from '@backtest/core/internal';
 import { type LoadedData, loadCsvFile, loadDataset, parseColumnMapping } from '@backtest/data';
 import { restrictToRange, walkForward, type WalkForwardResult, type YieldSeries } from '@backtest/engine';
 import { computeMetrics, directionMetrics, type ForecastMetrics, forecastMetrics, type Metrics } from '@backtest/metrics';

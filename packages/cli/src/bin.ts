@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { terminalSafe } from '@backtest/core';
+import { terminalSafe } from '@backtest/core/internal';
 import { main } from './cli';
 
 main(process.argv.slice(2)).then(

@@ -1,5 +1,6 @@
 import yargs, { type MiddlewareFunction } from 'yargs';
-import { MESSAGE_CHARACTERS, terminalSafe, UserError } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { MESSAGE_CHARACTERS, terminalSafe } from '@backtest/core/internal';
 import { commands } from './commands';
 import { type CommandIO, processIO } from './commands/io';
 

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { formatCsv, UserError, writeFileAtomic } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { formatCsv, writeFileAtomic } from '@backtest/core/internal';
 import type { WalkForwardResult } from '@backtest/engine';
 
 /**

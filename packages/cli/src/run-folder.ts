@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { terminalSafe } from '@backtest/core';
+import { terminalSafe } from '@backtest/core/internal';
 import { type ClaimOptions, claimFolder, defaultRunDir, type FolderClaim, releaseClaimedFolders } from '@backtest/report';
 
 /** Where default folders go: `$BACKTEST_RUNS_DIR`, else `<project>/runs`. */

@@ -1,9 +1,8 @@
-export { type CsvCell, formatCsv } from './csv-format';
-export { makeDirectory, pathExists, temporaryName, writeFileAtomic } from './atomic-write';
+// The plugin author's API: what a strategy, a feature or a model plugin imports. The
+// framework's own plumbing (file writing and reading, terminal text, CSV, registry helpers) is
+// under '@backtest/core/internal'.
 export { didYouMean } from './did-you-mean';
-export { DEFAULT_MAX_FILE_MB, fileText, maxFileBytes, megabytes, readRegularFile } from './read-file';
-export { formatLocation, InputError, type InputLocation, LookAheadError, UserError } from './errors';
-export { groupDigits, MESSAGE_CHARACTERS, printable, quoted, quotedList, terminalSafe } from './terminal-text';
+export { InputError, type InputLocation, LookAheadError, UserError } from './errors';
 export { createMarketView, type MarketView } from './market-view';
 export {
   defineParams,
@@ -28,8 +27,7 @@ export {
   type StrategyContext,
   type StrategyOutput,
   StrategyPlugin,
-  strategyParams,
   type TrainingRecord,
 } from './plugin';
-export { assetReturns, type Frequency, PERIODS_PER_YEAR, periodLabel, type PriceSeries, sliceSeries } from './series';
-export { Container, ContainerModule, strategyModule, strategyPlugins } from './container';
+export { type Frequency, PERIODS_PER_YEAR, type PriceSeries } from './series';
+export { Container, ContainerModule, strategyModule } from './container';

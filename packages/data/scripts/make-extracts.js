@@ -6,7 +6,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { makeDirectory, writeFileAtomic } = require('@backtest/core');
+const { makeDirectory, writeFileAtomic } = require('@backtest/core/internal');
 const { dataDirectories, datasetRegistry, embeddedDir, findProjectRoot, makeExtract, EMBEDDED_INDEX } = require('../dist');
 
 const check = process.argv.includes('--check');

@@ -1,4 +1,5 @@
-import { InputError, printable } from '@backtest/core';
+import { InputError } from '@backtest/core';
+import { printable } from '@backtest/core/internal';
 
 /** The records of a CSV file after its header, each with the 1-based line it sits on. */
 export interface CsvTable {

@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { formatCsv, periodLabel, readRegularFile, UserError } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { formatCsv, periodLabel, readRegularFile } from '@backtest/core/internal';
 import { type LoadedData, loadCsvFile } from './load';
 import { type LoadOptions, parseCsvText } from './parse-csv';
 import type { DatasetEntry } from './registry';

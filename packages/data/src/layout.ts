@@ -1,4 +1,5 @@
-import { InputError, printable, quoted, quotedList, UserError } from '@backtest/core';
+import { InputError, UserError } from '@backtest/core';
+import { printable, quoted, quotedList } from '@backtest/core/internal';
 
 /** The CSV layouts recognised from their header. */
 export type LayoutName = 'plain' | 'yahoo' | 'shiller' | 'fred';

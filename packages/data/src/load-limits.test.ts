@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MAX_FILE_MB, InputError, maxFileBytes, UserError } from '@backtest/core';
+import { InputError, UserError } from '@backtest/core';
+import { DEFAULT_MAX_FILE_MB, maxFileBytes } from '@backtest/core/internal';
 import { thrownBy } from '@backtest/core/testing';
 import { loadCsvFile } from './load';
 

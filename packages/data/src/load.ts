@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { fileText, readRegularFile } from '@backtest/core';
+import { fileText, readRegularFile } from '@backtest/core/internal';
 import { type LoadOptions, type ParsedData, parseCsvText } from './parse-csv';
 
 /** A file read into a series, with its resolved path and SHA-256 for reports. */

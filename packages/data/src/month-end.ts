@@ -1,4 +1,5 @@
-import { type PriceSeries, printable } from '@backtest/core';
+import type { PriceSeries } from '@backtest/core';
+import { printable } from '@backtest/core/internal';
 import { formatISO } from 'date-fns/formatISO';
 import { isWeekend } from 'date-fns/isWeekend';
 import { lastDayOfMonth } from 'date-fns/lastDayOfMonth';

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { type Frequency, InputError, type PriceSeries, printable, UserError } from '@backtest/core';
+import { type Frequency, InputError, type PriceSeries, UserError } from '@backtest/core';
+import { printable } from '@backtest/core/internal';
 import { readCsvTable } from './csv-table';
 import { checkRepeatedColumns, type ColumnMapping, type LayoutName, type ResolvedLayout, resolveLayout } from './layout';
 import { type MissingPolicy, readPriceRows } from './price-rows';

@@ -1,4 +1,5 @@
-import { InputError, printable, quoted } from '@backtest/core';
+import { InputError } from '@backtest/core';
+import { printable, quoted } from '@backtest/core/internal';
 import type { CsvTable } from './csv-table';
 import { readIsoDate } from './iso-date';
 import type { Field, ResolvedLayout } from './layout';

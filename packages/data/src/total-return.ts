@@ -1,4 +1,5 @@
-import { printable, type PriceSeries, UserError } from '@backtest/core';
+import { type PriceSeries, UserError } from '@backtest/core';
+import { printable } from '@backtest/core/internal';
 
 /**
  * Adds a total-return index (dividends reinvested) to a monthly series with a `dividend` column

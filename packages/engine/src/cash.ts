@@ -1,4 +1,5 @@
-import { PERIODS_PER_YEAR, periodLabel, type PriceSeries, UserError } from '@backtest/core';
+import { PERIODS_PER_YEAR, type PriceSeries, UserError } from '@backtest/core';
+import { periodLabel } from '@backtest/core/internal';
 
 /** A risk-free yield series in percent a year (FRED's TB3MS, the 10-year yield `tnx`, ...). */
 export interface YieldSeries {

@@ -1,4 +1,5 @@
-import { assetReturns, type PriceSeries, UserError } from '@backtest/core';
+import { type PriceSeries, UserError } from '@backtest/core';
+import { assetReturns } from '@backtest/core/internal';
 import { accountingTerms, periodReturn } from './walk-forward';
 
 export interface WeightEvaluation {

@@ -1,4 +1,5 @@
-import { assetReturns, createMarketView, type MarketView, PERIODS_PER_YEAR, periodLabel, type PriceSeries, type Strategy, type StrategyOutput, UserError } from '@backtest/core';
+import { createMarketView, type MarketView, PERIODS_PER_YEAR, type PriceSeries, type Strategy, type StrategyOutput, UserError } from '@backtest/core';
+import { assetReturns, periodLabel } from '@backtest/core/internal';
 import { cashFromYields, missingYield, type YieldSeries } from './cash';
 import { firstRowAtOrAfter } from './window';
 

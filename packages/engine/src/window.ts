@@ -1,4 +1,5 @@
-import { periodLabel, type PriceSeries, sliceSeries, UserError } from '@backtest/core';
+import { type PriceSeries, UserError } from '@backtest/core';
+import { periodLabel, sliceSeries } from '@backtest/core/internal';
 
 const LABEL = /^\d{4}-\d{2}(-\d{2})?$/;
 

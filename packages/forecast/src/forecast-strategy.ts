@@ -25,7 +25,7 @@ import { type Sizing, weightFromForecast } from './sizing';
  * of the model's module, which small fits do not repay. The numbers are the same either way.
  * The environment variable BACKTEST_WORKER_MIN_WORK overrides it (0: workers whenever threads > 1).
  */
-export const WORKER_MIN_WORK = 1e10;
+const WORKER_MIN_WORK = 1e10;
 
 export interface ForecastStrategyOptions {
   readonly features: FeatureSet;

@@ -1,3 +1,5 @@
+// The plugin author's API: features, the forecast building block, model plugins. The model pool
+// and the framework's scheduling are under '@backtest/forecast/internal'.
 export {
   builtInFeatures,
   emaFeature,
@@ -10,7 +12,7 @@ export {
 export { alignTail, FeatureBuilder, periods, trailingZScore } from './feature-builder';
 export { featureModule } from './feature-module';
 export { closeAndSmaFeatures, composeFeatures, type FeatureRows, type FeatureSet } from './features';
-export { createForecastStrategy, type ForecastStrategyOptions, threadsFor, WORKER_MIN_WORK } from './forecast-strategy';
+export { createForecastStrategy, type ForecastStrategyOptions } from './forecast-strategy';
 export {
   defineModel,
   fitSeed,
@@ -22,8 +24,7 @@ export {
   type ModelSettings,
   type Samples,
 } from './model-plugin';
-export { type ModelJob, type ModelJobResult, modelPluginsOf, modelWorkerPath, runModelJob, runModelJobs } from './model-pool';
 export { type ForecastParamValues, forecastParams, sizingFrom, trainingWindowFrom } from './params';
 export { parseTrainingWindow, type TrainingWindow, trainingRows } from './schedule';
 export { type Sizing, weightFromForecast } from './sizing';
-export { defineNetworkModel, sequenceFit, trainingParams } from './network-model';
+export { defineNetworkModel, trainingParams } from './network-model';

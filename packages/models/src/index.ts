@@ -15,21 +15,9 @@ export {
   type Trainer,
 } from './nn/nn-model';
 export type { Activation, NetworkSpec, OptimizerSpec } from './nn/spec';
-export {
-  checkFitSize,
-  type FaultDetails,
-  faultDetails,
-  faultFromDetails,
-  NetworkDivergedError,
-  NetworkTooLargeError,
-} from './nn/fit-faults';
+export { NetworkDivergedError, NetworkTooLargeError } from './nn/fit-faults';
 export { RidgeModel } from './ridge';
 export { LogisticModel, /** @public */ LogisticSeparationError } from './logistic';
 // Sequence networks (LSTM, GRU, Conv1D, an author's own tfjs-layers model): tfjs-core and
 // tfjs-layers load on the first build or fit, never at import.
-export {
-  type CustomArchitecture,
-  sequenceFitWork,
-  SequenceNet,
-  type SequenceTf,
-} from './sequence';
+export { type CustomArchitecture, SequenceNet, type SequenceTf } from './sequence';

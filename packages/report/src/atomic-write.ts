@@ -45,7 +45,8 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmdirSync, rmSync, type Stats, unlinkSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { makeDirectory, pathExists, UserError, writeFileAtomic } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { makeDirectory, pathExists, writeFileAtomic } from '@backtest/core/internal';
 
 // One file written atomically: the helper lives in @backtest/core (the data and models packages
 // write with it too) and is re-exported here for the folders' writers.

@@ -2,9 +2,10 @@
  * Reading back the files of run folders, written in the project's CSV dialect (`formatCsv` in
  * @backtest/core, re-exported here).
  */
-import { InputError, type InputLocation, quoted, quotedList, UserError } from '@backtest/core';
+import { InputError, type InputLocation, UserError } from '@backtest/core';
+import { quoted, quotedList } from '@backtest/core/internal';
 
-export { formatCsv } from '@backtest/core';
+export { formatCsv } from '@backtest/core/internal';
 
 /** A parsed CSV document: the header and the rows, as strings, and the line each row starts on. */
 export interface CsvTable {

@@ -3,7 +3,8 @@
  * file's text (reading), so the folder alone rebuilds the record the report was drawn from.
  */
 import * as path from 'node:path';
-import { fileText, type ForecastRecord, InputError, quotedList, readRegularFile, type TrainingRecord, UserError } from '@backtest/core';
+import { type ForecastRecord, InputError, type TrainingRecord, UserError } from '@backtest/core';
+import { fileText, quotedList, readRegularFile } from '@backtest/core/internal';
 import { drawdownSeries, equityCurve } from '@backtest/metrics';
 import { type CsvTable, columnIndex, formatCsv, numberAt, parseCsv } from './csv';
 import type { FitRecord, IndicatorSeries, RunRecord } from './run-record';

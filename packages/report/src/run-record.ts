@@ -1,4 +1,5 @@
-import { type FitRecord, type ForecastRecord, type Indicator, periodLabel, type PriceSeries, type SavedModel, type StrategyOutput, type TrainingRecord } from '@backtest/core';
+import type { FitRecord, ForecastRecord, Indicator, PriceSeries, SavedModel, StrategyOutput, TrainingRecord } from '@backtest/core';
+import { periodLabel } from '@backtest/core/internal';
 import type { RunSummary } from './summary';
 
 /** A numeric series: `Float64Array` from the engine, plain arrays from tests. */

@@ -6,7 +6,8 @@
  * not name are allowed and ignored (a newer run may add some); keys it names are required unless
  * marked optional.
  */
-import { printable, quoted, UserError } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { printable, quoted } from '@backtest/core/internal';
 
 export type Schema =
   | { readonly type: 'string'; readonly pattern?: RegExp; readonly what?: string }

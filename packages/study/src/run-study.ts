@@ -1,4 +1,5 @@
-import { periodLabel, UserError } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { periodLabel } from '@backtest/core/internal';
 import { dataDirectories, findProjectRoot, loadDataset } from '@backtest/data';
 import { type BackendRequest, DEFAULT_SEED, initBackend } from '@backtest/models';
 import { type Conclusions, drawConclusions } from './conclusions';

@@ -5,7 +5,7 @@
  * comment lists the guarantees).
  */
 import * as path from 'node:path';
-import { type CsvCell, formatCsv } from '@backtest/core';
+import { type CsvCell, formatCsv } from '@backtest/core/internal';
 import { asClaim, type FolderClaim } from '@backtest/report';
 import { architectureSvg } from './figures/architecture-svg';
 import { studyCharts } from './figures/study-charts';

@@ -1,4 +1,5 @@
-import { createMarketView, defineParams, type PriceSeries, resolveParams, silentProgress, strategyParams } from '@backtest/core';
+import { createMarketView, defineParams, type PriceSeries, resolveParams, silentProgress } from '@backtest/core';
+import { strategyParams } from '@backtest/core/internal';
 import { builtInFeatures, defineModel, type FeatureBuilder, type ModelPlugin } from '@backtest/forecast';
 import { composedForecastStrategy, forecastPreset } from './forecast-plugin';
 import { builtInModels, nnModel, olsModel } from './models';

@@ -1,4 +1,5 @@
-import { createMarketView, periodLabel, type ProgressReporter, strategyParams, UserError } from '@backtest/core';
+import { createMarketView, type ProgressReporter, UserError } from '@backtest/core';
+import { periodLabel, strategyParams } from '@backtest/core/internal';
 import { firstRowAtOrAfter } from '@backtest/engine';
 import type { CompareResultDoc, CompareSummaryDoc } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';

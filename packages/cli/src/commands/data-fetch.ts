@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { groupDigits } from '@backtest/core';
+import { groupDigits } from '@backtest/core/internal';
 import { FETCH_SOURCE_NAMES, type FetchSourceName, fetchDataset, findProjectRoot } from '@backtest/data';
 import { settingsFromFlags } from '../flags-to-settings';
 import type { CommandIO } from './io';

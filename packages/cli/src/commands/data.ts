@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { periodLabel } from '@backtest/core';
+import { periodLabel } from '@backtest/core/internal';
 import { findProjectRoot } from '@backtest/data';
 import { settingsFromFlags } from '../flags-to-settings';
 import type { RunFlags } from '../options';

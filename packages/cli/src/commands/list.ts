@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { describeParams, printable } from '@backtest/core';
+import { describeParams } from '@backtest/core';
+import { printable } from '@backtest/core/internal';
 import { findProjectRoot, listDatasets } from '@backtest/data';
 import { settingsFromFlags } from '../flags-to-settings';
 import type { RunFlags } from '../options';

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { periodLabel, UserError } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { periodLabel } from '@backtest/core/internal';
 import { findProjectRoot } from '@backtest/data';
 import { loadStrategyRegistry, noModelsWarning, runResolved, saveRun } from '@backtest/api';
 import { formatRunTable } from '@backtest/report';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { constants, copyFileSync, linkSync, lstatSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { formatLocation, type Frequency, InputError, makeDirectory, maxFileBytes, temporaryName, UserError, writeFileAtomic } from '@backtest/core';
+import { type Frequency, InputError, UserError } from '@backtest/core';
+import { formatLocation, makeDirectory, maxFileBytes, temporaryName, writeFileAtomic } from '@backtest/core/internal';
 import type { LayoutName } from '../layout';
 import { type CloseValues, type LoadOptions, type ParsedData, parseCsvText } from '../parse-csv';
 import { type DatasetEntry, datasetRegistry } from '../registry';

@@ -1,4 +1,5 @@
-import { megabytes, UserError } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { megabytes } from '@backtest/core/internal';
 import { FetchError } from './fetch-error';
 
 /** How long a download may take, connection to last byte, unless BACKTEST_FETCH_TIMEOUT_MS says otherwise. */

@@ -1,4 +1,4 @@
-import { type CsvCell, formatCsv } from '@backtest/core';
+import { type CsvCell, formatCsv } from '@backtest/core/internal';
 
 /** The header of the CSV a chart is converted to: the yahoo layout, as Yahoo's download gave it. */
 const YAHOO_CSV_HEADER = ['Date', 'Open', 'High', 'Low', 'Close', 'Adj Close', 'Volume'] as const;

@@ -1,2 +1,2 @@
 export { type ModelJob, type ModelJobResult, modelPluginsOf, runModelJob } from './model-job';
-export { modelWorkerPath, runModelJobs } from './model-pool';
+export { runModelJobs } from './model-pool';

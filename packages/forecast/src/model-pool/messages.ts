@@ -1,4 +1,4 @@
-import { type FaultDetails, faultDetails } from '@backtest/models';
+import { type FaultDetails, faultDetails } from '@backtest/models/internal';
 import type { ModelJob, ModelJobResult } from './model-job';
 
 /** Main thread -> worker. */

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '@backtest/core';
-import { faultFromDetails, NetworkDivergedError } from '@backtest/models';
+import { NetworkDivergedError } from '@backtest/models';
+import { faultFromDetails } from '@backtest/models/internal';
 import type { ModelPlugin } from '../model-plugin';
 import { type ModelJob, type ModelJobResult, runModelJob } from './model-job';
 import type { FromWorker, ToWorker } from './messages';
@@ -43,7 +44,7 @@ export async function runModelJobs(jobs: readonly ModelJob[], options: ModelPool
 }
 
 /** dist/model-pool/model-worker.js, found beside this file or (when this code is bundled elsewhere) in the package. */
-export function modelWorkerPath(): string {
+function modelWorkerPath(): string {
   const beside = join(__dirname, 'model-worker.js');
   if (existsSync(beside)) return beside;
   const inPackage = join(dirname(require.resolve('@backtest/forecast/package.json')), 'dist', 'model-pool', 'model-worker.js');

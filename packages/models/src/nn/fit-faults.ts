@@ -1,4 +1,5 @@
-import { groupDigits, UserError } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { groupDigits } from '@backtest/core/internal';
 import { BCE_COIN_FLIP, type LossName } from './loss';
 import type { NetworkSpec, ResolvedOptimizer } from './spec';
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeDirectory, UserError, writeFileAtomic } from '@backtest/core';
+import { UserError } from '@backtest/core';
+import { makeDirectory, writeFileAtomic } from '@backtest/core/internal';
 import type { io } from '@tensorflow/tfjs-core';
 import type { ModelFiles } from '../model';
 import { weightName, weightShapes } from './dense-network';

@@ -59,6 +59,15 @@ describe('chart specs', () => {
     expect(out.equity!.svg).toContain('Value of 1 invested (log scale)');
   });
 
+  it('a direction forecast (probabilities, no price) draws no forecast charts and titles its training loss as cross-entropy', () => {
+    const rec = fixtureRecord({ rows: 72, forecast: true });
+    const direction = { ...rec, forecasts: rec.forecasts!.map((f, i) => ({ ...f, forecast: Number.NaN, probability: 0.4 + 0.01 * (i % 20) })) };
+    const charts = reportCharts(direction);
+    expect(charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'heatmap', 'training']);
+    expect(JSON.stringify(charts.find((c) => c.id === 'training')!.spec)).toContain('Loss (binary cross-entropy)');
+    expect(JSON.stringify(reportCharts(rec).find((c) => c.id === 'training')!.spec)).toContain('Loss (MSE of the scaled target)');
+  });
+
   it('a rule strategy gets no forecast or training charts; a short run no rolling Sharpe', () => {
     expect(reportCharts(fixtureRecord({ rows: 72 })).map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'heatmap']);
     expect(reportCharts(fixtureRecord({ rows: 30 })).map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'heatmap']);

@@ -1,4 +1,4 @@
-import { groupDigits } from '@backtest/core';
+import { groupDigits } from '@backtest/core/internal';
 import type { TopLevelSpec } from './vega-types';
 import { BUCKETS, bucketSize, isDecimated, pointsToDraw } from './decimate';
 import { CHART_CONFIG, CHART_HEIGHT, chartNumber, fieldName, logTicks, positiveRange } from './theme';

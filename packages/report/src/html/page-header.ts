@@ -1,4 +1,4 @@
-import { groupDigits } from '@backtest/core';
+import { groupDigits } from '@backtest/core/internal';
 import { bucketSize, isDecimated } from '../charts/decimate';
 import { type Html, html, joinHtml } from './html';
 

@@ -96,7 +96,8 @@ export function reportCharts(record: RunRecord): ReportChart[] {
   if (training.some((t) => t.epoch > 1)) {
     charts.push({
       id: 'training',
-      spec: trainingLossChart(training),
+      // A direction forecast (a probability) is trained on binary cross-entropy, a price on MSE.
+      spec: trainingLossChart(training, (record.forecasts ?? []).some((f) => f.probability !== undefined) ? { yTitle: 'Loss (binary cross-entropy)' } : {}),
       caption: 'Loss per epoch as each fit reported it; validation loss is shown when the fits held rows out. Fits that stopped early end sooner.',
     });
   }

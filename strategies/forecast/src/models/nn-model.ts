@@ -1,16 +1,7 @@
 import { defineParams, type ParamValues } from '@backtest/core';
 import { defineModel, type ModelSettings, trainingParams } from '@backtest/forecast';
-import {
-  type Activation,
-  type BackendRequest,
-  checkFitSize,
-  initBackend,
-  type NetworkSpec,
-  NetworkTooLargeError,
-  NnModel,
-  type OptimizerSpec,
-  type Trainer,
-} from '@backtest/models';
+import { type Activation, type BackendRequest, initBackend, type NetworkSpec, NetworkTooLargeError, NnModel, type OptimizerSpec, type Trainer } from '@backtest/models';
+import { checkFitSize } from '@backtest/models/internal';
 import { BUILT_IN_MODULE, rowsOf } from './shared';
 
 // The training parameters every network shares; a dense network sees one row, so no lookback.

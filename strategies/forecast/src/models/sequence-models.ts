@@ -1,6 +1,7 @@
 import { defineParams, type ParamSpecs, UserError } from '@backtest/core';
-import { defineModel, type ModelPlugin, sequenceFit, trainingParams } from '@backtest/forecast';
-import { sequenceFitWork } from '@backtest/models';
+import { defineModel, type ModelPlugin, trainingParams } from '@backtest/forecast';
+import { sequenceFit } from '@backtest/forecast/internal';
+import { sequenceFitWork } from '@backtest/models/internal';
 import { BUILT_IN_MODULE } from './shared';
 
 const recurrentParams = defineParams({

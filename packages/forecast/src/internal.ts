@@ -1,0 +1,3 @@
+// The framework's own plumbing, shared with the built-in models (not the plugin API,
+// '@backtest/forecast'): one fit of a TensorFlow.js network over a lookback window.
+export { sequenceFit } from './network-model';
