@@ -8,3 +8,4 @@ export { groupDigits, MESSAGE_CHARACTERS, printable, quoted, quotedList, termina
 export { strategyParams } from './plugin';
 export { assetReturns, periodLabel, sliceSeries } from './series';
 export { strategyPlugins } from './container';
+export { streamSeed } from './seeds';

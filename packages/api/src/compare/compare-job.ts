@@ -1,5 +1,5 @@
 import { createMarketView, type ProgressReporter, UserError } from '@backtest/core';
-import { periodLabel, strategyParams } from '@backtest/core/internal';
+import { periodLabel, strategyParams, streamSeed } from '@backtest/core/internal';
 import { firstRowAtOrAfter } from '@backtest/engine';
 import type { CompareResultDoc, CompareSummaryDoc } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
@@ -97,7 +97,8 @@ export async function runCompare(
       periodsPerYear: ppy,
       trialSharpes,
       trials,
-      seed: settings.seed + i,
+      // From the configuration's label, not its position: its statistics do not depend on what else is compared.
+      seed: streamSeed(settings.seed, `bootstrap:${label}`),
       samples: options.samples,
       ...(options.blockLength !== undefined ? { blockLength: options.blockLength } : {}),
       ...(r.forecast ? { forecast: r.forecast } : {}),
