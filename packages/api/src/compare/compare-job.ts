@@ -130,7 +130,7 @@ export async function runCompare(
       firstDecision: periodLabel(series.dates[first]!, series.frequency),
       psr: 'Bailey and López de Prado (2012), per-period Sharpe, skewness and kurtosis of excess returns',
       dsr: "Bailey and López de Prado (2014): PSR against the expected maximum Sharpe of the trials, with the variance of their Sharpe ratios (the Sharpe estimator's sampling variance when this compare ran one configuration)",
-      bootstrap: `stationary bootstrap (Politis and Romano 1994) of paired excess returns, ${options.samples} resamples, block length by Politis and White (2004) unless --block`,
+      bootstrap: `stationary bootstrap (Politis and Romano 1994) of paired excess returns, ${options.samples} resamples, block length by Politis and White (2004, corrected by Patton, Politis and White 2009) of the paired difference series unless --block`,
       verdict: 'beats buy-and-hold when the Sharpe difference is positive and its bootstrap p-value times the number of trials (Bonferroni) is below 0.05',
       dm: 'Diebold-Mariano with the Harvey-Leybourne-Newbold correction, squared errors of the implied return against the no-change forecast',
     },

@@ -1,6 +1,7 @@
 import { gaussian } from './__fixtures__/simulate';
 import { mulberry32 } from './random';
 import { quantileSorted, stationaryBootstrapIndices, stationaryBootstrapSharpeDiff } from './stationaryBootstrap';
+import { optimalBlockLength } from './blockLength';
 import { sharpeRatio } from '../sharpe';
 
 function correlatedPair(seed: number, n: number, muA: number, muB: number, rho: number) {
@@ -122,5 +123,23 @@ describe('stationaryBootstrapSharpeDiff', () => {
       if (stationaryBootstrapSharpeDiff(pair.a, pair.b, { samples: 399, seed: s }).pValue <= 0.05) rejections++;
     }
     expect(rejections).toBeGreaterThanOrEqual(36);
+  });
+});
+
+describe('the default block length', () => {
+  it('is the Politis-White estimate of the paired difference, not of either series', () => {
+    // Buy-and-hold: i.i.d. returns around a steady drift. A timing strategy: the same returns,
+    // but in cash (0) for runs of 12 months at a time. Buy-and-hold alone is i.i.d.; the
+    // difference is minus the market return during the cash runs and 0 otherwise: strongly
+    // dependent, and the estimate for it is the one the paired resampling needs.
+    const rng = mulberry32(3);
+    const b = Float64Array.from({ length: 480 }, () => 0.01 + 0.005 * (rng.next() - 0.5));
+    const a = b.map((r, t) => (Math.floor(t / 12) % 3 === 0 ? 0 : r));
+    const r = stationaryBootstrapSharpeDiff(a, b, { samples: 50, seed: 1 });
+    const d = a.map((x, t) => x - b[t]!);
+    expect(r.blockLength).toBe(optimalBlockLength(d));
+    expect(r.blockLength).toBeGreaterThan((optimalBlockLength(a) + optimalBlockLength(b)) / 2);
+    // --block overrides it.
+    expect(stationaryBootstrapSharpeDiff(a, b, { samples: 50, seed: 1, blockLength: 3 }).blockLength).toBe(3);
   });
 });

@@ -7,8 +7,10 @@
  * have geometric lengths with mean `blockLength` (each next index is, with probability
  * 1/blockLength, a fresh uniform start and otherwise the following period, wrapping around the
  * end). Both series use the same indices, preserving their correlation and serial dependence.
- * Without a given blockLength we use the mean of the Politis-White (2004, corrected 2009)
- * estimates for the two series (see blockLength.ts).
+ * Without a given blockLength we use the Politis-White (2004, corrected 2009) estimate for the
+ * paired difference a - b (see blockLength.ts): the dependence that matters for a difference of
+ * the two is the difference's own, which is often far stronger than either series' (a timing
+ * strategy and buy-and-hold differ only in the months out of the market, and those cluster).
  *
  * Statistic: d = SR(a) - SR(b), Sharpe ratios of the series as given (pass excess returns if a
  * cash rate matters), annualised by sqrt(periodsPerYear) (default 1: per period).
@@ -103,7 +105,7 @@ export function stationaryBootstrapSharpeDiff(a: Series, b: Series, options: Sha
   if (!(Number.isInteger(samples) && samples >= 1)) throw new RangeError(`samples must be an integer >= 1, got ${String(samples)}`);
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${String(confidence)}`);
   assertPositive('periodsPerYear', periodsPerYear);
-  const blockLength = options.blockLength ?? (optimalBlockLength(a) + optimalBlockLength(b)) / 2;
+  const blockLength = options.blockLength ?? optimalBlockLength(Float64Array.from({ length: n }, (_, t) => (a[t] as number) - (b[t] as number)));
   if (!(blockLength >= 1 && Number.isFinite(blockLength))) {
     throw new RangeError(`blockLength must be a finite number >= 1, got ${String(blockLength)}`);
   }
