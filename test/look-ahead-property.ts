@@ -20,7 +20,9 @@ async function decisions(plugin: StrategyPlugin, params: Record<string, string>,
   const series = monthly(closes);
   const r = await walkForward(series, strategy, { testStart: '2000-01' });
   const indicators = strategy.indicators?.(createMarketView(series, closes.length - 1)) ?? [];
-  return { labels: r.decisionLabels, weights: r.weights, indicators };
+  // What a forecast strategy forecast at each decision (a price or a probability), not only the weight it took.
+  const forecasts = (r.output.forecasts ?? []).map((f) => ({ label: f.label, forecast: f.forecast, probability: f.probability }));
+  return { labels: r.decisionLabels, weights: r.weights, indicators, forecasts };
 }
 
 // Prices that move every month: on a flat stretch a feature's trailing deviation is zero, so
@@ -55,6 +57,8 @@ export async function assertNoLookAhead(plugin: StrategyPlugin, params: Record<s
         expect(other.labels[j]).toBe(base.labels[j]);
         expect(other.weights[j]).toBe(base.weights[j]);
       }
+      const upTo = (f: typeof base.forecasts) => f.filter((x) => base.labels.indexOf(x.label) <= k && base.labels.includes(x.label));
+      expect(upTo(other.forecasts)).toEqual(upTo(base.forecasts));
       expect(other.indicators.map((i) => i.name)).toEqual(base.indicators.map((i) => i.name));
       base.indicators.forEach((b, n) => expect(Array.from(other.indicators[n]!.values.subarray(0, t + 1))).toEqual(Array.from(b.values.subarray(0, t + 1))));
     }),

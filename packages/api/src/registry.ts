@@ -4,7 +4,7 @@ import { strategyPlugins } from '@backtest/core/internal';
 import { findProjectRoot } from '@backtest/data';
 import { builtInFeatures, FeatureBuilder, ModelPlugin } from '@backtest/forecast';
 import buyAndHold from '@backtest/strategy-buy-and-hold';
-import forecast, { builtInModels } from '@backtest/strategy-forecast';
+import forecast, { builtInModels, composedParams } from '@backtest/strategy-forecast';
 import nnSma from '@backtest/strategy-nn-sma';
 import olsSma from '@backtest/strategy-ols-sma';
 import sma from '@backtest/strategy-sma';
@@ -81,7 +81,15 @@ export function loadStrategyRegistry(options: RegistryOptions = {}): StrategyReg
     };
     plugin.strategies.forEach((s) => claim('strategy', s.id));
     plugin.features.forEach((f) => claim('feature', f.id));
-    plugin.models.forEach((m) => claim('model', m.id));
+    plugin.models.forEach((m) => {
+      claim('model', m.id);
+      // Parameters are passed flat: a model's may not share a name with the forecast strategy's.
+      const clash = Object.keys(m.params).find((name) => Object.hasOwn(composedParams, name));
+      if (clash)
+        throw new UserError(
+          `plugin ${source.label}: model "${m.id}": its parameter "${clash}" is also a parameter of the forecast strategy; rename it (parameters are passed flat: --param ${clash}=...)`,
+        );
+    });
     loaded.push(plugin);
   }
 

@@ -12,7 +12,7 @@ import {
   type StrategyPlugin,
   UserError,
 } from '@backtest/core';
-import { assetReturns, strategyParams } from '@backtest/core/internal';
+import { assetReturns, periodLabel, strategyParams } from '@backtest/core/internal';
 import { type LoadedData, loadCsvFile, loadDataset, parseColumnMapping } from '@backtest/data';
 import { restrictToRange, walkForward, type WalkForwardResult, type YieldSeries } from '@backtest/engine';
 import { computeMetrics, directionMetrics, type ForecastMetrics, forecastMetrics, type Metrics } from '@backtest/metrics';
@@ -198,9 +198,18 @@ export async function runConfiguration(
   const fs = forecastSeries(records, walk, series);
   if (records.some((r) => r.probability !== undefined)) {
     // A direction forecast: scored as a probability of a rise; there is no return to compare.
-    const byLabel = new Map(records.map((r) => [r.label, r.probability ?? Number.NaN]));
-    const probability = fs.labels.map((label) => byLabel.get(label)!);
-    const d = directionMetrics({ probability, outcome: fs.actual.map((a) => (a > 0 ? 1 : 0)) });
+    // The outcome is the one the model learned: next close above this close, on the closes the
+    // strategy saw (not the total return, which a dividend can make positive on a falling close).
+    const row = new Map(series.dates.map((d, i) => [periodLabel(d, series.frequency), i]));
+    const byLabel = new Map(records.map((r) => [r.label, r]));
+    const probability = fs.labels.map((label) => byLabel.get(label)!.probability ?? Number.NaN);
+    const outcome = fs.labels.map((label) => {
+      const i = row.get(label)!;
+      return series.close[i + 1]! > series.close[i]! ? 1 : 0;
+    });
+    // Scored at the strategy's own threshold, where it has one: accuracy is of the positions taken.
+    const threshold = typeof params['threshold'] === 'number' && params['threshold'] >= 0 && params['threshold'] <= 1 ? params['threshold'] : 0.5;
+    const d = directionMetrics({ probability, outcome, threshold });
     const direction: DirectionForecastMetrics = { target: 'direction', ...d };
     return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics, forecastMetrics: direction };
   }

@@ -23,8 +23,9 @@ export interface FeatureSet {
   /** Rows before the first complete feature row (the first complete row's index). */
   readonly warmup: number;
   /**
-   * Rows a forecast at t builds its features from (default: 4 x warmup + 4, which is exact for
-   * features of a bounded window). Infinity for features with recursive smoothing (EMA, RSI,
+   * Rows a forecast at t builds its features from (default: 4 x warmup + 4, which covers every
+   * row a feature of a bounded window reads; the SMA's running sum may differ in the last bits
+   * from the one over the full history). Infinity for features with recursive smoothing (EMA, RSI,
    * MACD), so that a forecast sees the same feature values the model was trained on.
    */
   readonly historyRows?: number;

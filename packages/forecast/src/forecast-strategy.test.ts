@@ -2,8 +2,9 @@
  * The forecast building block: each fit sees only its refit view's rows and each forecast only
  * its own view's; the fit records, seeds, sequence samples, the direction target and saving.
  */
-import { createMarketView, defineParams, type PriceSeries, silentProgress, type StrategyContext } from '@backtest/core';
+import { createMarketView, defineParams, type PriceSeries, silentProgress, type StrategyContext, UserError } from '@backtest/core';
 import { closeAndSmaFeatures } from './features';
+import { rejectionOf } from '@backtest/core/testing';
 import { createForecastStrategy, type ForecastStrategyOptions, threadsFor } from './forecast-strategy';
 import { defineModel, fitSeed, type ModelPlugin, type ModelSettings, type Samples } from './model-plugin';
 
@@ -278,5 +279,95 @@ describe('fitSeed', () => {
     expect(seeds.size).toBe(2500);
     for (const v of seeds) expect(Number.isInteger(v) && v >= 0 && v < 2 ** 32).toBe(true);
     expect(fitSeed(42, 7)).toBe(fitSeed(42, 7));
+  });
+});
+
+describe("a model's faults, said with the model and the fit", () => {
+  const s = series(40);
+  const views = Array.from({ length: 19 }, (_, k) => createMarketView(s, 20 + k));
+  const make = (plugin: ModelPlugin, target: 'price' | 'direction' = 'price', extra: Partial<ForecastStrategyOptions> = {}) =>
+    createForecastStrategy({
+      id: 'test',
+      features: closeAndSmaFeatures(3),
+      model: { plugin, params: { lookback: 3 } },
+      target,
+      refit: 8,
+      window: { kind: 'expanding' },
+      minTrain: 5,
+      sizing: { kind: 'binary', threshold: 0.5, short: false },
+      context,
+      ...extra,
+    });
+  const predicting = (value: number, origin?: string): ModelPlugin => ({
+    ...slopeModel([]),
+    ...(origin ? { origin } : {}),
+    create: () => ({ fit: () => ({ history: { loss: [] } }), predict: (x: Samples) => new Float64Array(x.rows).fill(value) }),
+  });
+
+  it('refuses forecasts that are not finite, or not probabilities for the direction target, before the walk uses them', async () => {
+    await expect(make(predicting(Number.NaN)).prepare!(views)).rejects.toThrow('model "slope": fit 0: forecast 1 of 8 is NaN, not a finite number');
+    await expect(make(predicting(1.5), 'direction').prepare!(views)).rejects.toThrow(
+      'model "slope": fit 0: forecast 1 of 8 is 1.5, not a probability in [0, 1] (end the network in a sigmoid)',
+    );
+    await expect(make(predicting(0.7), 'direction').prepare!(views)).resolves.toBeUndefined();
+  });
+
+  it("turns a plugin's own failure into a user error naming the plugin, the model, the step and the fit", async () => {
+    const broken: ModelPlugin = {
+      ...slopeModel([]),
+      origin: '../my-net',
+      create: () => ({
+        fit: () => {
+          throw new TypeError('x.map is not a function');
+        },
+        predict: (x: Samples) => new Float64Array(x.rows),
+      }),
+    };
+    const err = await rejectionOf(make(broken).prepare!(views), UserError);
+    expect(err.message).toBe('plugin ../my-net: model "slope" failed in fit() of fit 0: x.map is not a function');
+    // A built-in model's program error stays one (exit code 1, with its stack).
+    const builtIn: ModelPlugin = { ...broken, origin: undefined as never };
+    delete (builtIn as { origin?: string }).origin;
+    expect(await make(builtIn).prepare!(views).catch((e: unknown) => e)).not.toBeInstanceOf(UserError);
+    const checking: ModelPlugin = {
+      ...slopeModel([]),
+      origin: '../my-net',
+      check: () => {
+        throw new Error('bad');
+      },
+    };
+    expect(() => make(checking)).toThrow('plugin ../my-net: model "slope" failed in check(): bad');
+  });
+
+  it("names the fit of a model's user error (a logistic separation, say)", async () => {
+    const refusing: ModelPlugin = {
+      ...slopeModel([]),
+      create: (_p, settings) => ({
+        fit: () => {
+          if (settings.fit === 1) throw new UserError('no finite fit');
+          return { history: { loss: [] } };
+        },
+        predict: (x: Samples) => new Float64Array(x.rows),
+      }),
+    };
+    await expect(make(refusing).prepare!(views)).rejects.toThrow('model "slope": fit 1: no finite fit');
+  });
+
+  it('refuses a walk whose training samples would not fit in memory, naming what to change', async () => {
+    const big = series(3000);
+    const many = Array.from({ length: 2900 }, (_, k) => createMarketView(big, 50 + k));
+    const strategy = createForecastStrategy({
+      id: 'test',
+      features: closeAndSmaFeatures(3),
+      model: { plugin: slopeModel([], { input: 'sequence' }), params: { lookback: 240 } },
+      refit: 1,
+      window: { kind: 'expanding' },
+      minTrain: 5,
+      sizing: { kind: 'binary', threshold: 0, short: false },
+      context,
+    });
+    await expect(strategy.prepare!(many)).rejects.toThrow(
+      /^test: the walk's 2900 fits would hold about [\d.]+ GB of training samples .* more than the 2 GB allowed: refit less often/,
+    );
   });
 });

@@ -27,6 +27,9 @@ import { type Sizing, weightFromForecast } from './sizing';
  */
 const WORKER_MIN_WORK = 1e10;
 
+/** Training-sample values (doubles) a walk may hold at once: 2 GB. */
+const MAX_SAMPLE_VALUES = 2.5e8;
+
 export interface ForecastStrategyOptions {
   readonly features: FeatureSet;
   /** The model: a registered plugin and its resolved parameters. */
@@ -88,7 +91,12 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   if (!Number.isInteger(steps) || steps < 1) throw new UserError(`${o.id}: model "${plugin.id}": lookback must be a positive integer, got ${String(params.lookback)}`);
   const cols = o.features.names.length;
   const settingsOf = (fit: number): ModelSettings => ({ inputs: cols, steps, target, seed: fitSeed(o.context.seed, fit), fit, backend: o.context.backend });
-  plugin.check?.(params, settingsOf(0));
+  try {
+    plugin.check?.(params, settingsOf(0));
+  } catch (e) {
+    if (e instanceof UserError || !plugin.origin) throw e;
+    throw new UserError(`plugin ${plugin.origin}: model "${plugin.id}" failed in check(): ${e instanceof Error ? e.message : String(e)}`);
+  }
   const forecasts: ForecastRecord[] = [];
   const training: TrainingRecord[] = [];
   /** Each fit's decision row and first and last training rows, as row indices (named in `finish`). */
@@ -171,6 +179,18 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
     ...(o.defaultTestStart ? { defaultTestStart: o.defaultTestStart } : {}),
     ...(o.indicators ? { indicators: o.indicators } : {}),
     async prepare(views) {
+      // Every fit's samples are built before the first fit (so fits can run on any thread): a
+      // walk whose samples would not fit in memory is refused here, naming what makes it big.
+      let values = 0;
+      views.forEach((view, k) => {
+        if (k % o.refit === 0) values += Math.min(view.index, o.window.kind === 'rolling' ? o.window.rows : view.index) * steps * cols;
+      });
+      if (values > MAX_SAMPLE_VALUES) {
+        throw new UserError(
+          `${o.id}: the walk's ${Math.ceil(views.length / o.refit)} fits would hold about ${(values * 8e-9).toFixed(1)} GB of training samples ` +
+            `(training rows x lookback ${steps} x ${cols} features each), more than the ${MAX_SAMPLE_VALUES * 8e-9} GB allowed: refit less often (refit), shorten the lookback, use fewer features or a rolling trainWindow`,
+        );
+      }
       const jobs: { fit: number; x: Samples; y: Float64Array; rows: number[]; data: number[] }[] = [];
       views.forEach((view, k) => {
         prepared.add(view.index);
@@ -187,7 +207,12 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
         for (const v of sample.x) job.data.push(v);
       });
       const modelJobs: ModelJob[] = jobs.map((j) => ({
-        model: { id: plugin.id, params: params as ModelJob['model']['params'], ...(plugin.module ? { module: plugin.module } : {}) },
+        model: {
+          id: plugin.id,
+          params: params as ModelJob['model']['params'],
+          ...(plugin.module ? { module: plugin.module } : {}),
+          ...(plugin.origin ? { origin: plugin.origin } : {}),
+        },
         settings: settingsOf(j.fit),
         x: j.x,
         y: j.y,

@@ -1,5 +1,5 @@
-// The plugin author's API: features, the forecast building block, model plugins. The model pool
-// and the framework's scheduling are under '@backtest/forecast/internal'.
+// The plugin author's API: features, the forecast building block, model plugins (the framework's
+// own helpers are under '@backtest/forecast/internal').
 export {
   builtInFeatures,
   emaFeature,

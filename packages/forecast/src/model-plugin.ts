@@ -83,6 +83,8 @@ export interface ModelPlugin<S extends ParamSpecs = ParamSpecs> {
    * Without it every fit runs in the main thread (the same numbers, one at a time).
    */
   readonly module?: string;
+  /** Set by the registry for a model a plugin brought: the plugin's name, for messages. */
+  readonly origin?: string;
   /**
    * Rough cost of one fit on `rows` samples, in multiply-adds: fits whose total is small train in
    * the main thread (starting a worker costs more than it saves). Without it, fits of a plugin

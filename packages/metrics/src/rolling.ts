@@ -1,8 +1,10 @@
 /**
  * The project's one rolling-statistics module: trailing windows ending at each row, NaN during
  * the warm-up, each value from rows <= its own (so a strategy, a feature and a chart that use
- * them never see a later row). Each window is summed afresh where the window is small, so no
- * running sum drifts over a long series; the SMA is technicalindicators' (the design's library).
+ * them never see a later row). The mean and deviation sum each window afresh, so no running sum
+ * drifts over a long series. The SMA is technicalindicators' (the design's library), which keeps
+ * a running sum: an SMA computed from a shorter history than the full one can differ from it in
+ * the last bits (about 1e-13 relative over decades of daily rows), never by a later row.
  */
 import { SMA } from 'technicalindicators';
 

@@ -21,7 +21,7 @@ export interface RunSummary {
   params: Record<string, unknown>;
   seed: number;
   backend?: string;
-  /** How the networks were trained (simd, fused or tfjs), for strategies that train networks. */
+  /** How the networks were trained (simd or tfjs), for strategies that train networks. */
   trainer?: string;
   conventions: Record<string, string | number>;
   warnings: string[];

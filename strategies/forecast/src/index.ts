@@ -5,6 +5,7 @@ import { builtInModels } from './models';
 
 export { composedForecastStrategy, forecastPreset } from './forecast-plugin';
 export { builtInModels, nnModel, olsModel } from './models';
+export { composedParams } from './params';
 
 /**
  * Binds the built-in feature builders and models and the `forecast` strategy. The strategy is

@@ -74,7 +74,7 @@ export function loadPlugin(source: PluginSource): LoadedPlugin {
   const features = bound(FeatureBuilder).map((f) => checkFeatureBuilder(f, source.label));
   const models = bound(ModelPlugin).map((m) => {
     const model = checkModelPlugin(m, source.label);
-    return model.module ? model : { ...model, module: source.entry };
+    return { ...model, module: model.module ?? source.entry, origin: source.label };
   });
   if (strategies.length === 0 && features.length === 0 && models.length === 0) {
     throw new UserError(`plugin ${source.label}: its container module binds no strategy (StrategyPlugin), no feature (FeatureBuilder) and no model (ModelPlugin)`);

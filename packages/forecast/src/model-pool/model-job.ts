@@ -1,5 +1,5 @@
-import { Container, type ModelFiles, type ModelInfo, type RawParamValue } from '@backtest/core';
-import { NetworkDivergedError } from '@backtest/models';
+import { Container, type ModelFiles, type ModelInfo, type RawParamValue, UserError } from '@backtest/core';
+import { NetworkDivergedError, NetworkTooLargeError } from '@backtest/models';
 import { ModelPlugin, type ModelSettings, type Samples } from '../model-plugin';
 
 /**
@@ -14,6 +14,8 @@ export interface ModelJob {
     readonly params: Readonly<Record<string, RawParamValue>>;
     /** The file whose default export binds the plugin (`ModelPlugin.module`); needed on a worker only. */
     readonly module?: string;
+    /** The plugin the model came from (`ModelPlugin.origin`), for messages; undefined for a built-in model. */
+    readonly origin?: string;
   };
   readonly settings: ModelSettings;
   readonly x: Samples;
@@ -35,27 +37,49 @@ export interface ModelJobResult {
 
 /**
  * Fits and forecasts with `plugin`. The in-process pool and every worker call exactly this, so a
- * job's numbers do not depend on where it ran. A fit fault is named by the job's fit number.
+ * job's numbers do not depend on where it ran. What goes wrong is said with the fit's number:
+ * a network fault keeps its type (the walk names its refit month); a model's user error, and any
+ * error of a plugin's own code (`job.model.origin`: the fix is in the plugin), become a UserError
+ * naming the model and the step that failed; forecasts that are not finite, or for the direction
+ * target not probabilities in [0, 1], are refused here, before the walk uses them.
  */
 export async function runModelJob(job: ModelJob, plugin: ModelPlugin): Promise<ModelJobResult> {
-  const model = plugin.create(job.model.params as never, job.settings);
+  const { fit } = job.settings;
+  const who = `${job.model.origin ? `plugin ${job.model.origin}: ` : ''}model "${plugin.id}"`;
+  let step = 'create()';
+  let model: ReturnType<ModelPlugin['create']> | undefined;
   try {
-    const fit = await model.fit(job.x, job.y);
+    model = plugin.create(job.model.params as never, job.settings);
+    step = 'fit()';
+    const outcome = await model.fit(job.x, job.y);
+    step = 'predict()';
     const predictions = job.predict.rows > 0 ? Float64Array.from(await model.predict(job.predict)) : new Float64Array(0);
-    if (predictions.length !== job.predict.rows) {
-      throw new Error(`model "${plugin.id}" returned ${predictions.length} forecasts for ${job.predict.rows} samples`);
+    if (predictions.length !== job.predict.rows) throw new UserError(`${who}: fit ${fit}: predict() returned ${predictions.length} forecasts for ${job.predict.rows} samples`);
+    const direction = job.settings.target === 'direction';
+    const bad = predictions.findIndex((p) => !Number.isFinite(p) || (direction && (p < 0 || p > 1)));
+    if (bad >= 0) {
+      const want = direction ? 'a probability in [0, 1] (end the network in a sigmoid)' : 'a finite number';
+      throw new UserError(`${who}: fit ${fit}: forecast ${bad + 1} of ${predictions.length} is ${predictions[bad]}, not ${want}`);
     }
+    step = 'info()';
     const info = model.info?.();
+    step = 'files()';
     return {
       predictions,
-      history: { loss: [...fit.history.loss], ...(fit.history.valLoss ? { valLoss: [...fit.history.valLoss] } : {}) },
+      history: { loss: [...outcome.history.loss], ...(outcome.history.valLoss ? { valLoss: [...outcome.history.valLoss] } : {}) },
       ...(info ? { info } : {}),
       ...(job.keepFiles ? { files: model.files ? model.files() : null } : {}),
     };
   } catch (e) {
-    throw e instanceof NetworkDivergedError ? e.withContext({ fit: job.settings.fit }) : e;
+    if (e instanceof NetworkDivergedError) throw e.withContext({ fit });
+    if (e instanceof NetworkTooLargeError) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof UserError && message.startsWith(who)) throw e;
+    if (e instanceof UserError) throw new UserError(`${who}: fit ${fit}: ${message}`);
+    if (job.model.origin) throw new UserError(`${who} failed in ${step} of fit ${fit}: ${message}`);
+    throw e;
   } finally {
-    model.dispose?.();
+    model?.dispose?.();
   }
 }
 

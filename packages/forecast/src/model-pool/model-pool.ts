@@ -110,8 +110,9 @@ function runOnWorkers(jobs: readonly ModelJob[], threads: number, options: Model
           const fault = faultFromDetails(message.fault);
           err = fault instanceof NetworkDivergedError ? fault.withContext({ fit }) : fault;
         } else {
-          const text = `model fit ${fit} failed in worker thread ${t + 1}: ${message.message}`;
           const user = message.name === 'UserError' || message.exitCode === 2;
+          // A user error already says what is wrong and where (runModelJob names the fit): as on one thread.
+          const text = user ? message.message : `model fit ${fit} failed in worker thread ${t + 1}: ${message.message}`;
           err = user ? new UserError(text) : new Error(text);
           if (!user && message.stack) err.stack = `${text}\n-- in the worker --\n${message.stack}`;
         }
