@@ -41,3 +41,13 @@ describe('@backtest/api from plain Node', () => {
     expect(() => library(`api.runBacktest({ strategy: 'sma', seed: -1 })`)).toThrow('options: setting "seed" must be an integer from 0 to 4294967295, got -1');
   });
 });
+
+describe('the conventions a run states', () => {
+  it('say how the metrics whose definitions differ between the peers are computed here', () => {
+    const doc = library(`api.runBacktest({ strategy: 'sma' }).then((r) => r.document)`) as { conventions: Record<string, unknown> };
+    expect(doc.conventions['informationRatio']).toMatch(/annualised \(quantstats' and empyrical's information ratios are not\)/);
+    expect(doc.conventions['hitRate']).toMatch(/a period in cash is a miss unless the cash return is positive/);
+    expect(doc.conventions['alpha']).toMatch(/times 12 \(empyrical regresses returns in excess of cash/);
+    expect(doc.conventions['maxDrawdownMonths']).toBe('the longest time from a peak to its recovery (or the end), in periods');
+  });
+});
