@@ -13,6 +13,7 @@ import {
   UserError,
 } from '@backtest/core';
 import { assetReturns, periodLabel, strategyParams } from '@backtest/core/internal';
+import { runOverSeeds } from './seeds';
 import { type LoadedData, loadCsvFile, loadDataset, parseColumnMapping } from '@backtest/data';
 import { restrictToRange, walkForward, type WalkForwardResult, type YieldSeries } from '@backtest/engine';
 import { computeMetrics, directionMetrics, type ForecastMetrics, forecastMetrics, type Metrics } from '@backtest/metrics';
@@ -146,6 +147,8 @@ export interface ConfigurationOptions {
   readonly decideLast?: boolean;
   /** Ask the strategy for the indicators it declares (a run's report draws them; compare and signal do not). */
   readonly indicators?: boolean;
+  /** An ensemble of this many seeds (`StrategyContext.ensemble`). */
+  readonly ensemble?: number;
 }
 
 /** Create the strategy, walk it forward over `series`, and compute its metrics and buy-and-hold's. */
@@ -168,6 +171,7 @@ export async function runConfiguration(
     progress: o.progress,
     warn: (m) => warnings.push(m),
     ...(settings.saveModels ? { saveModels: true } : {}),
+    ...(o.ensemble !== undefined && o.ensemble > 1 ? { ensemble: o.ensemble } : {}),
   });
   const testStart = o.testStart ?? settings.testStart;
   const walk = await walkForward(series, strategy, {
@@ -282,12 +286,13 @@ export function periodOf(walk: WalkForwardResult, frequency: string): RunSummary
 export async function runJob(settings: RunSettings, registry: StrategyRegistry, projectRoot: string, progress: ProgressReporter): Promise<RunOutcome> {
   const plugin = registry.get(settings.strategy);
   const { data, series, cash, warnings } = prepareRun(settings, projectRoot, plugin.needs?.columns ?? []);
-  const run = await runConfiguration(plugin, settings.params, series, { settings, progress, warnings, cash, indicators: true });
+  const { headline: run, seeds } = await runOverSeeds(plugin, settings.params, series, { settings, progress, warnings, cash, indicators: true });
   const { walk } = run;
   const output: StrategyOutput = walk.output;
   const results: RunSummary['results'] = { [plugin.id]: { ...run.metrics } };
   if (run.forecastMetrics) results[plugin.id]!.forecast = run.forecastMetrics;
   if (output.fits !== undefined) results[plugin.id]!.fits = output.fits;
+  if (seeds) results[plugin.id]!.seeds = seeds;
   if (plugin.id !== BENCHMARK_ID) results[BENCHMARK_ID] = { ...run.benchmarkMetrics };
   const summary: RunSummary = {
     strategy: plugin.id,
@@ -296,7 +301,8 @@ export async function runJob(settings: RunSettings, registry: StrategyRegistry, 
     period: periodOf(walk, series.frequency),
     results,
     params: run.params,
-    seed: settings.seed,
+    // The seed of the run the figures and files are (the median seed's with --seeds).
+    seed: seeds ? seeds.headlineSeed : settings.seed,
     ...(output.model?.backend !== undefined ? { backend: output.model.backend } : {}),
     ...(output.model?.trainer !== undefined ? { trainer: output.model.trainer } : {}),
     conventions: CONVENTIONS(walk.periodsPerYear, settings),

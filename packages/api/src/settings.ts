@@ -30,6 +30,13 @@ export interface RunSettings {
    */
   cashRate: number | string;
   seed: number;
+  /**
+   * Run a stochastic strategy under the seeds seed, seed+1, ..., seed+seeds-1 and report their
+   * distribution; the headline figures are the median seed's. 1: one run. A deterministic strategy ignores it.
+   */
+  seeds: number;
+  /** With seeds > 1: also average the seeds' forecasts into one strategy (an ensemble), reported beside the distribution. */
+  ensemble: boolean;
   /** Worker threads for independent model fits; `auto` in a config file means one per core. */
   threads: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -60,6 +67,8 @@ export const SETTING_KEYS = [
   'costBps',
   'cashRate',
   'seed',
+  'seeds',
+  'ensemble',
   'threads',
   'backend',
   'params',
@@ -111,6 +120,8 @@ function buildSettingsSchema(z: typeof Zod) {
     cashRate: z.union([z.string(cash).trim().min(1, cash), z.number(cash).refine((v) => cashRateProblem(v) === undefined, cash)], cash),
     // Seeds are 32-bit: a larger one would be used modulo 2^32 while the record showed it as given.
     seed: range(z, 0, 2 ** 32 - 1, true),
+    seeds: range(z, 1, 1000, true),
+    ensemble: z.boolean(expected('true or false')),
     threads: z.union([z.literal('auto', THREADS), z.number(THREADS).int(THREADS).min(1, THREADS).max(MAX_THREADS, THREADS)], THREADS),
     backend: oneOf('auto', 'tensorflow', 'wasm', 'cpu'),
     params: z.record(z.string(), paramValue, PARAMS),
@@ -236,7 +247,7 @@ function isOwnProject(projectRoot: string): boolean {
 }
 
 /** Flags checked by the settings schema as they are given (params and plugins have checks of their own). */
-const FLAG_CHECKED = new Set(['from', 'to', 'testStart', 'costBps', 'cashRate', 'seed', 'threads']);
+const FLAG_CHECKED = new Set(['from', 'to', 'testStart', 'costBps', 'cashRate', 'seed', 'seeds', 'threads']);
 
 /** Defaults from config/defaults.json, then the user's config file, then flags. */
 export function resolveSettings(projectRoot: string, configFile: string | undefined, flags: Partial<RunSettings>): RunSettings {

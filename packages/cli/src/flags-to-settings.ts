@@ -33,6 +33,8 @@ export function settingsFromFlags(argv: RunFlags, projectRoot: string, env: Node
     costBps: argv['cost-bps'],
     cashRate: cashRateFlag(argv['cash-rate']),
     seed: argv.seed,
+    seeds: argv.seeds,
+    ensemble: argv.ensemble,
     threads: argv.threads,
     backend: argv.backend,
     params: parseParamFlags(argv.param),

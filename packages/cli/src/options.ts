@@ -2,6 +2,13 @@ import type { Argv } from 'yargs';
 import { UserError } from '@backtest/core';
 import type { RunSettings } from '@backtest/api';
 
+/** `--seeds N` and `--ensemble`: of the commands that report results over seeds (`backtest`, `compare`). */
+export function withSeedOptions<T>(y: Argv<T>) {
+  return y
+    .option('seeds', { type: 'number', describe: 'run a stochastic strategy under N seeds (seed, seed+1, ...) and report their distribution; the headline is the median seed' })
+    .option('ensemble', { type: 'boolean', describe: "with --seeds: also average the seeds' forecasts into one strategy" });
+}
+
 /** Options shared by every command that runs a backtest (`backtest`, `compare`). */
 export function withRunOptions<T>(y: Argv<T>) {
   return y
@@ -42,6 +49,8 @@ export interface RunFlags {
   'cash-rate'?: string;
   param?: string[];
   seed?: number;
+  seeds?: number;
+  ensemble?: boolean;
   threads?: number;
   backend?: RunSettings['backend'];
   plugin?: string[];

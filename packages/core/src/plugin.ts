@@ -37,6 +37,12 @@ export interface StrategyPlugin<S extends ParamSpecs = ParamSpecs> {
    * model's). `create` receives values of these. Default: `params`.
    */
   paramsFor?(raw: Readonly<Record<string, RawParamValue>>): ParamSpecs;
+  /**
+   * Whether a run with these parameters draws random numbers (trains a network), so that its
+   * result depends on the seed and `--seeds N` runs it under N of them. Default: true for a
+   * `forecast` strategy, false for the others.
+   */
+  stochastic?(params: ParamValues<S>): boolean;
   /** What the strategy needs from the data. */
   readonly needs?: StrategyNeeds;
   create(params: ParamValues<S>, context: StrategyContext): Strategy;
@@ -68,6 +74,11 @@ export interface StrategyContext {
    * weights, so a run without it does no extra work.
    */
   readonly saveModels?: boolean;
+  /**
+   * `--seeds N --ensemble`: average the forecasts of the models of the seeds seed, ..., seed+N-1
+   * into one (a forecast strategy that supports it; the others ignore it). Undefined or 1: one model per fit.
+   */
+  readonly ensemble?: number;
 }
 
 export interface ProgressReporter {

@@ -371,3 +371,35 @@ describe("a model's faults, said with the model and the fit", () => {
     );
   });
 });
+
+describe('an ensemble (--seeds N --ensemble)', () => {
+  it('forecasts the mean of the models the seeds seed, ..., seed+N-1 train for each fit', async () => {
+    // A "model" whose forecast is its own seed scaled to [0, 1): the mean says which seeds were averaged.
+    const bySeed: ModelPlugin = {
+      ...slopeModel([]),
+      create: (_p, settings) => ({ fit: () => ({ history: { loss: [] } }), predict: (x: Samples) => new Float64Array(x.rows).fill(settings.seed / 2 ** 32) }),
+    };
+    const s = series(40);
+    const views = Array.from({ length: 19 }, (_, k) => createMarketView(s, 20 + k));
+    const strategy = createForecastStrategy({
+      id: 'test',
+      features: closeAndSmaFeatures(3),
+      model: { plugin: bySeed, params: { lookback: 3 } },
+      target: 'direction',
+      members: 3,
+      refit: 8,
+      window: { kind: 'expanding' },
+      minTrain: 5,
+      sizing: { kind: 'binary', threshold: 0.5, short: false },
+      context: { ...context, seed: 7 },
+    });
+    await strategy.prepare!(views);
+    views.forEach((v) => strategy.decide(v));
+    const out = strategy.finish!();
+    for (const f of out.forecasts!) {
+      const expected = [7, 8, 9].reduce((sum, seed) => sum + fitSeed(seed, f.fit!) / 2 ** 32, 0) / 3;
+      expect(f.probability).toBeCloseTo(expected, 15);
+    }
+    expect(out.fits).toBe(3);
+  });
+});

@@ -44,6 +44,11 @@ export interface ForecastStrategyOptions {
   /** How a forecast becomes a weight: of the forecast return (`price`), or of the probability (`direction`). */
   readonly sizing: Sizing;
   readonly defaultTestStart?: string;
+  /**
+   * An ensemble of this many members (`--seeds N --ensemble`): each fit trains the models of the
+   * seeds seed, ..., seed+members-1 and forecasts their mean. @default 1
+   */
+  readonly members?: number;
   /** The strategy's indicators (`Strategy.indicators`), typically its features' unscaled indicators. */
   readonly indicators?: (view: MarketView) => readonly Indicator[];
   readonly context: StrategyContext;
@@ -206,20 +211,25 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
         job.rows.push(view.index);
         for (const v of sample.x) job.data.push(v);
       });
-      const modelJobs: ModelJob[] = jobs.map((j) => ({
-        model: {
-          id: plugin.id,
-          params: params as ModelJob['model']['params'],
-          ...(plugin.module ? { module: plugin.module } : {}),
-          ...(plugin.origin ? { origin: plugin.origin } : {}),
-        },
-        settings: settingsOf(j.fit),
-        x: j.x,
-        y: j.y,
-        predict: { rows: j.rows.length, steps, cols, data: Float64Array.from(j.data) },
-        ...(keepModels ? { keepFiles: true } : {}),
-      }));
-      o.context.progress.start(`${o.id}: model fits`, jobs.length);
+      // An ensemble: member m of fit j is the model a run seeded (seed + m) trains for fit j; the
+      // forecast is the members' mean. Jobs are member-major, all in one pool run.
+      const members = o.members ?? 1;
+      const modelJobs: ModelJob[] = Array.from({ length: members }, (_, m) =>
+        jobs.map((j) => ({
+          model: {
+            id: plugin.id,
+            params: params as ModelJob['model']['params'],
+            ...(plugin.module ? { module: plugin.module } : {}),
+            ...(plugin.origin ? { origin: plugin.origin } : {}),
+          },
+          settings: m === 0 ? settingsOf(j.fit) : { ...settingsOf(j.fit), seed: fitSeed(o.context.seed + m, j.fit) },
+          x: j.x,
+          y: j.y,
+          predict: { rows: j.rows.length, steps, cols, data: Float64Array.from(j.data) },
+          ...(keepModels && m === 0 ? { keepFiles: true } : {}),
+        })),
+      ).flat();
+      o.context.progress.start(`${o.id}: model fits`, modelJobs.length);
       const threads = threadsFor(plugin, modelJobs, params, o.context.threads);
       const results = await runModelJobs(modelJobs, {
         threads,
@@ -229,14 +239,20 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
       });
       planned = new Map();
       jobs.forEach((job, i) => {
+        // The training records and saved model are the first member's (the run's own seed).
         const r = results[i]!;
+        const prediction = (k: number): number => {
+          let sum = 0;
+          for (let m = 0; m < members; m++) sum += results[m * jobs.length + i]!.predictions[k]!;
+          return members === 1 ? r.predictions[k]! : sum / members;
+        };
         record(r.history, i);
         if (r.info) info = r.info;
         if (keepModels) {
           if (r.files) savedModels.push({ fit: i, kind: plugin.id, files: r.files });
           else unsaved++;
         }
-        job.rows.forEach((t, k) => planned!.set(t, { fit: i, prediction: r.predictions[k]! }));
+        job.rows.forEach((t, k) => planned!.set(t, { fit: i, prediction: prediction(k) }));
       });
       latest = views[views.length - 1];
     },

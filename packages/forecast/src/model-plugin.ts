@@ -75,6 +75,8 @@ export interface ModelPlugin<S extends ParamSpecs = ParamSpecs> {
   readonly input: 'row' | 'sequence';
   /** The targets it can learn. @default ['price'] */
   readonly targets?: readonly ForecastTarget[];
+  /** A closed-form model (least squares): its fits draw no random numbers, so the seed changes nothing. @default false */
+  readonly deterministic?: boolean;
   /** Its parameters, passed flat with the strategy's (a name both declare is refused at registration). */
   readonly params: S;
   /**

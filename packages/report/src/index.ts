@@ -1,6 +1,6 @@
 // `@public`: functions README.md documents that no code here calls (see knip.jsonc).
-export type { DirectionForecastMetrics, RunSummary } from './summary';
-export { formatRunTable, METRIC_ROWS, renderTable } from './terminal-table';
+export type { DirectionForecastMetrics, RunSummary, SeedRun, SeedsSummary } from './summary';
+export { formatRunTable, METRIC_ROWS, renderTable, seedsText } from './terminal-table';
 export { type RunRecord, runRecordFrom } from './run-record';
 export {
   asClaim,

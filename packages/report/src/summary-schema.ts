@@ -25,11 +25,33 @@ const DIRECTION_FORECAST_SCHEMA = obj({
 });
 const FORECAST_SCHEMA = either(PRICE_FORECAST_SCHEMA, DIRECTION_FORECAST_SCHEMA);
 
-/** One strategy's results: the metrics, and for forecast strategies their quality and the number of fits. */
+const SEED_FIGURES = {
+  sharpe: metric,
+  cagr: metric,
+  totalReturn: metric,
+  volatility: metric,
+  sortino: metric,
+  maxDrawdown: metric,
+  calmar: metric,
+  exposure: metric,
+  trades: metric,
+};
+const SEEDS_SCHEMA = obj({
+  n: num({ integer: true, min: 1 }),
+  headlineSeed: num({ integer: true }),
+  runs: arr(obj({ seed: num({ integer: true }), ...SEED_FIGURES })),
+  sharpe: obj({ median: metric, p25: metric, p75: metric, min: metric, max: metric }),
+  benchmarkSharpe: metric,
+  beatBenchmark: metric,
+  ensemble: optional(obj({ members: num({ integer: true, min: 2 }), ...SEED_FIGURES })),
+});
+
+/** One strategy's results: the metrics, and for forecast strategies their quality, the number of fits and the seeds' distribution. */
 const STRATEGY_RESULT_SCHEMA: Schema = obj({
   ...fieldsOf(METRICS_SCHEMA),
   forecast: optional(FORECAST_SCHEMA),
   fits: optional(num({ integer: true, min: 0 })),
+  seeds: optional(SEEDS_SCHEMA),
 });
 
 function fieldsOf(s: Schema) {

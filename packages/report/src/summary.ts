@@ -3,8 +3,36 @@ import type { DirectionMetrics, ForecastMetrics, Metrics } from '@backtest/metri
 /** The quality of direction forecasts (`target=direction`): probabilities of a rise against what followed. */
 export type DirectionForecastMetrics = { readonly target: 'direction' } & DirectionMetrics;
 
+/** One seed's run of a stochastic strategy (`--seeds N`): exactly a plain run with `--seed seed`. */
+export interface SeedRun {
+  readonly seed: number;
+  readonly sharpe: number;
+  readonly cagr: number;
+  readonly totalReturn: number;
+  readonly volatility: number;
+  readonly sortino: number;
+  readonly maxDrawdown: number;
+  readonly calmar: number;
+  readonly exposure: number;
+  readonly trades: number;
+}
+
+/** A stochastic strategy over seeds: every seed's figures, their Sharpe distribution, and which seed the headline is. */
+export interface SeedsSummary {
+  readonly n: number;
+  /** The seed whose run the other figures of the result are: the median Sharpe (the lower middle for an even n). */
+  readonly headlineSeed: number;
+  readonly runs: readonly SeedRun[];
+  readonly sharpe: { readonly median: number; readonly p25: number; readonly p75: number; readonly min: number; readonly max: number };
+  readonly benchmarkSharpe: number;
+  /** Share of the seeds whose Sharpe ratio beats buy-and-hold's. */
+  readonly beatBenchmark: number;
+  /** `--ensemble`: the strategy forecasting the mean of the n seeds' models. */
+  readonly ensemble?: Omit<SeedRun, 'seed'> & { readonly members: number };
+}
+
 /** One strategy's results in a run summary: `forecast` is of the implied return, or of the direction. */
-export type StrategyResult = Metrics & { forecast?: ForecastMetrics | DirectionForecastMetrics; fits?: number };
+export type StrategyResult = Metrics & { forecast?: ForecastMetrics | DirectionForecastMetrics; fits?: number; seeds?: SeedsSummary };
 
 /** True when a forecast strategy's quality is of direction forecasts. */
 export function isDirectionForecast(f: ForecastMetrics | DirectionForecastMetrics): f is DirectionForecastMetrics {

@@ -1,4 +1,4 @@
-import { isDirectionForecast, type RunSummary, type StrategyResult } from './summary';
+import { isDirectionForecast, type RunSummary, type SeedsSummary, type StrategyResult } from './summary';
 
 export type Better = 'higher' | 'lower' | 'closer-to-zero' | 'none';
 export interface MetricRow {
@@ -65,6 +65,25 @@ export function forecastRows(f: NonNullable<StrategyResult['forecast']>): Foreca
   ];
 }
 
+/**
+ * What a run over seeds says about them, in two or three lines: the headline is the median
+ * seed's, the Sharpe distribution, and how many seeds beat buy-and-hold.
+ */
+export function seedsText(id: string, s: SeedsSummary): string[] {
+  const f = num(3);
+  const first = s.runs[0]?.seed ?? s.headlineSeed;
+  const lines = [
+    `${id} over ${s.n} seeds (${first} to ${first + s.n - 1}): the figures above are seed ${s.headlineSeed}'s, the median Sharpe${s.n % 2 === 0 ? ' (the lower of the two middle ones)' : ''}.`,
+    `  Sharpe median ${f(s.sharpe.median)}, quartiles ${f(s.sharpe.p25)} .. ${f(s.sharpe.p75)}, range ${f(s.sharpe.min)} .. ${f(s.sharpe.max)}; ` +
+      `${Math.round(s.beatBenchmark * s.n)} of ${s.n} seeds beat buy-and-hold's ${f(s.benchmarkSharpe)}.`,
+  ];
+  if (s.ensemble)
+    lines.push(
+      `  The ensemble of the ${s.ensemble.members} seeds' forecasts: Sharpe ${f(s.ensemble.sharpe)}, CAGR ${pct(s.ensemble.cagr)}, max drawdown ${pct(s.ensemble.maxDrawdown)}.`,
+    );
+  return lines;
+}
+
 /** Index of the better value of a row, or -1 when there is no better one (ties, undefined values, rows without a direction). */
 export function best(values: number[], better: Better): number {
   if (better === 'none' || values.length < 2 || values.some((v) => !Number.isFinite(v))) return -1;
@@ -113,6 +132,10 @@ export function formatRunTable(summary: RunSummary): string {
     '',
   ];
   const notes = ['', '* = better of the two. Returns are per period, annualised where marked; Sharpe and Sortino over the cash return.'];
+  for (const id of ids) {
+    const seeds = summary.results[id]!.seeds;
+    if (seeds) notes.push(...seedsText(id, seeds));
+  }
   for (const w of summary.warnings) notes.push(`warning: ${w}`);
   return head.join('\n') + renderTable(['', ...ids], rows) + notes.join('\n');
 }

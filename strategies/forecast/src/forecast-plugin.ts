@@ -80,6 +80,7 @@ export function composedForecastStrategy(features: readonly FeatureBuilder[], mo
     kind: 'forecast',
     params,
     // An unknown model id leaves the specs as they are: resolving them then names it, with a hint.
+    stochastic: (p) => modelsById.get(p.model)?.deterministic !== true,
     paramsFor: (raw) => {
       const model = modelOf(raw);
       return forTarget(model ? withModel(params, model) : params, raw.target);
@@ -131,6 +132,7 @@ function composedStrategy(
       sizing: sizingFor(id, p, target),
       defaultTestStart: '1991-01',
       context,
+      ...(context.ensemble !== undefined && context.ensemble > 1 ? { members: context.ensemble } : {}),
       indicators: (view) => chosen.flatMap((f) => (f.indicator ? [f.indicator(view.closes(), p.window, context.frequency)] : [])),
     });
   } catch (e) {
@@ -182,6 +184,7 @@ export function forecastPreset(preset: { id: string; description: string; model:
     description: preset.description,
     kind: 'forecast',
     params,
+    stochastic: () => preset.model.deterministic !== true,
     create: (p, context) =>
       composedStrategy(
         preset.id,

@@ -1,9 +1,10 @@
 import { createMarketView, type ProgressReporter, UserError } from '@backtest/core';
 import { periodLabel, strategyParams, streamSeed } from '@backtest/core/internal';
 import { firstRowAtOrAfter } from '@backtest/engine';
-import type { CompareResultDoc, CompareSummaryDoc } from '@backtest/report';
+import type { CompareResultDoc, CompareSummaryDoc, SeedsSummary } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
-import { CONVENTIONS, type ConfigurationRun, periodOf, prepareRun, runConfiguration } from '../run-job';
+import { CONVENTIONS, type ConfigurationRun, periodOf, prepareRun } from '../run-job';
+import { runOverSeeds } from '../seeds';
 import type { RunSettings } from '../settings';
 import { type Configuration, configurations } from './grid';
 import { type Significance, significance, verdict } from './significance';
@@ -70,9 +71,14 @@ export async function runCompare(
   }
   const testStart = createMarketView(series, first).label;
 
+  // With --seeds, each stochastic configuration's headline is its median seed's run (its
+  // significance too), and its result carries every seed's figures.
   const runs: ConfigurationRun[] = [];
+  const seedsOf: (SeedsSummary | undefined)[] = [];
   for (let i = 0; i < configs.length; i++) {
-    runs.push(await runConfiguration(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart, cash }));
+    const { headline, seeds } = await runOverSeeds(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart, cash, label: configs[i]!.label });
+    runs.push(headline);
+    seedsOf.push(seeds);
     progress.stop();
   }
   const base = runs[0]!.walk;
@@ -107,6 +113,7 @@ export async function runCompare(
       ...r.metrics,
       ...(r.forecastMetrics ? { forecast: r.forecastMetrics } : {}),
       ...(r.walk.output.fits !== undefined ? { fits: r.walk.output.fits } : {}),
+      ...(seedsOf[i] ? { seeds: seedsOf[i] } : {}),
       params: r.params,
       significance: sig,
     };

@@ -3,7 +3,7 @@ import { compareOptions, compareResolved, loadStrategyRegistry, saveCompare } fr
 import { findProjectRoot } from '@backtest/data';
 import { formatCompareTable } from '../compare/table';
 import { settingsFromFlags } from '../flags-to-settings';
-import { type RunFlags, withRunOptions } from '../options';
+import { type RunFlags, withRunOptions, withSeedOptions } from '../options';
 import { createProgress } from '../progress';
 import { claimRunFolder, withClaimedFolder } from '../run-folder';
 import type { CommandIO } from './io';
@@ -23,7 +23,7 @@ export function compareCommand(io: CommandIO): CommandModule<object, CompareFlag
     command: 'compare',
     describe: 'Compare strategies over the same months, with significance against buy-and-hold',
     builder: (y: Argv) =>
-      withRunOptions(y)
+      withSeedOptions(withRunOptions(y))
         .option('strategies', { type: 'string', describe: 'comma-separated strategy ids (default sma,ols-sma,nn-sma)' })
         .option('grid', { type: 'string', array: true, describe: 'a parameter grid, e.g. "nn-sma:hidden=10|300,100;epochs=20|100" (repeatable)' })
         .option('trials', { type: 'number', describe: 'configurations tried in earlier runs, added to the deflation (default 0)' })

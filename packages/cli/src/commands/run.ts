@@ -6,7 +6,7 @@ import { findProjectRoot } from '@backtest/data';
 import { loadStrategyRegistry, noModelsWarning, runResolved, saveRun } from '@backtest/api';
 import { formatRunTable } from '@backtest/report';
 import { settingsFromFlags } from '../flags-to-settings';
-import { type RunFlags, withRunOptions } from '../options';
+import { type RunFlags, withRunOptions, withSeedOptions } from '../options';
 import { writePredictions } from '../predictions';
 import { createProgress } from '../progress';
 import { claimRunFolder, withClaimedFolder } from '../run-folder';
@@ -19,7 +19,7 @@ export function runCommand(io: CommandIO): CommandModule<object, RunCommandFlags
     command: '$0',
     describe: 'Backtest a strategy walk-forward against buy-and-hold',
     builder: (y: Argv) =>
-      withRunOptions(y.option('strategy', { alias: 's', type: 'string', describe: 'strategy id (see "backtest list")' }))
+      withSeedOptions(withRunOptions(y.option('strategy', { alias: 's', type: 'string', describe: 'strategy id (see "backtest list")' })))
         .option('out', { type: 'string', describe: 'run folder to write (default runs/<UTC time>-<strategy>)' })
         .option('save', { type: 'boolean', default: true, describe: 'write the run folder and report.html (--no-save: print only)' })
         .option('save-models', { type: 'boolean', default: false, describe: "keep every walk-forward fit's model in the run folder (models/fit-000/, ..., models/index.json)" })

@@ -1,4 +1,4 @@
-import { METRIC_ROWS, renderTable } from '@backtest/report';
+import { METRIC_ROWS, renderTable, seedsText } from '@backtest/report';
 import type { CompareSummary } from '@backtest/api';
 
 const pct = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '');
@@ -42,6 +42,9 @@ export function formatCompareTable(s: CompareSummary): string {
   const head = `compare on ${s.dataset} (${s.frequency}), ${per.start} .. ${per.end}, ${per.periods} periods, the same for every column${s.backend ? `, backend ${s.backend}` : ''}`;
   const lines = [head, '', renderTable(header, rows), '', 'Verdicts:'];
   for (const v of s.verdicts) lines.push(`  ${v.text}`);
+  const overSeeds = labels.filter((l) => s.results[l]!.seeds);
+  if (overSeeds.length) lines.push('', "Seeds (the columns above are each configuration's median seed):");
+  for (const l of overSeeds) lines.push(...seedsText(l, s.results[l]!.seeds!).map((t) => `  ${t}`));
   for (const w of s.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
 }

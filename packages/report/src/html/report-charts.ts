@@ -10,6 +10,7 @@ import {
   rollingSharpeChart,
   trainingLossChart,
 } from '../charts';
+import { seedsChart } from '../charts/seeds-chart';
 import type { Comparison } from '../charts/comparison';
 import type { RunRecord } from '../run-record';
 import type { PageChart } from './chart-page';
@@ -47,6 +48,15 @@ export function reportCharts(record: RunRecord): ReportChart[] {
     { id: 'equity', spec: equityChart(c), caption: 'Both curves start at 1 before the first evaluation period and compound each period’s return, costs included.' },
     { id: 'drawdown', spec: drawdownChart(c), caption: 'Drawdown is the equity curve’s fall below its highest earlier value; the deepest point is the max drawdown of the table.' },
   ];
+  const seeds = s.results[s.strategy]?.seeds;
+  if (seeds) {
+    // First after the curves: the curves and the table are one seed's, this says how typical it is.
+    charts.unshift({
+      id: 'seeds',
+      spec: seedsChart(s.strategy, seeds),
+      caption: `The table and the other charts are seed ${seeds.headlineSeed}’s run, the median Sharpe of the ${seeds.n} seeds; each point is exactly the run of --seed that seed.`,
+    });
+  }
   const held = new Map(p.labels.map((l, k) => [l, p.weights[k]!]));
   // What the strategy declared (Strategy.indicators): price-pane lines over the close, the others below it.
   const indicators = record.indicators ?? [];

@@ -13,6 +13,7 @@ export const olsModel = defineModel({
   description: 'least squares with an intercept (logistic regression on target=direction)',
   input: 'row',
   targets: ['price', 'direction'],
+  deterministic: true,
   params: defineParams({}),
   ...(BUILT_IN_MODULE ? { module: BUILT_IN_MODULE } : {}),
   work: closedFormWork,
@@ -31,6 +32,7 @@ export const ridgeModel = defineModel({
   id: 'ridge',
   description: 'ridge regression (least squares + alpha x squared coefficients), closed form',
   input: 'row',
+  deterministic: true,
   params: defineParams({
     alpha: { type: 'number', default: 1, min: 0, description: 'ridge: penalty on the squared coefficients (0 = least squares)' },
   }),
