@@ -48,6 +48,7 @@ describe('the conventions a run states', () => {
     expect(doc.conventions['informationRatio']).toMatch(/annualised \(quantstats' and empyrical's information ratios are not\)/);
     expect(doc.conventions['hitRate']).toMatch(/a period in cash is a miss unless the cash return is positive/);
     expect(doc.conventions['alpha']).toMatch(/times 12 \(empyrical regresses returns in excess of cash/);
-    expect(doc.conventions['maxDrawdownMonths']).toBe('the longest time from a peak to its recovery (or the end), in periods');
+    expect(doc.conventions['maxDrawdownPeriods']).toBe('the longest time from a peak to its recovery (or the end), in periods (months)');
+    expect(doc.conventions['maxDrawdownMonths']).toMatch(/^deprecated: the same count as maxDrawdownPeriods/);
   });
 });

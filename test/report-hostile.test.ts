@@ -474,7 +474,7 @@ describe('wrong types in a run folder are exit 2 naming the file and the key, ne
     ['NaN-like metric', (d) => (d.results['ols-sma'].sharpe = 'NaN'), '"results.ols-sma.sharpe": expected a number or null, found the text "NaN"'],
     ['Infinity-like metric', (d) => (d.results['buy-and-hold'].cagr = 'Infinity'), '"results.buy-and-hold.cagr": expected a number or null, found the text "Infinity"'],
     ['metric as a list', (d) => (d.results['buy-and-hold'].alpha = [0]), '"results.buy-and-hold.alpha": expected a number or null, found a list of 1 item'],
-    ['missing metric', (d) => delete d.results['ols-sma'].maxDrawdownMonths, '"results.ols-sma.maxDrawdownMonths": expected a number or null, found nothing (the key is missing)'],
+    ['missing metric', (d) => delete d.results['ols-sma'].calmar, '"results.ols-sma.calmar": expected a number or null, found nothing (the key is missing)'],
     ['forecast as text', (d) => (d.results['ols-sma'].forecast = 'good'), '"results.ols-sma.forecast": expected an object, found the text "good"'],
     ['forecast metric missing', (d) => delete d.results['ols-sma'].forecast.rmse, '"results.ols-sma.forecast.rmse": expected a number or null, found nothing (the key is missing)'],
     ['negative fits', (d) => (d.results['ols-sma'].fits = -1), '"results.ols-sma.fits": expected a whole number (0 or more), found the number -1'],

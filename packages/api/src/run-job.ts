@@ -267,10 +267,11 @@ export const CONVENTIONS = (ppy: number, settings: RunSettings) => ({
   sharpe: 'mean(excess) / sd(excess, n-1) * sqrt(periodsPerYear), excess over the cash return',
   // The metrics whose definitions differ between the peers, each said as computed here.
   hitRate:
-    "share of all evaluated periods whose return is above 0: a period in cash is a miss unless the cash return is positive (quantstats' win rate leaves zero-return periods out)",
+    "share of all evaluated periods whose return is above 0: a period in cash is a miss unless the cash return is positive; winRate is quantstats' win rate, which leaves the periods with a zero return out",
   informationRatio: `mean(r - b) / sd(r - b, n-1) * sqrt(${ppy}), annualised (quantstats' and empyrical's information ratios are not)`,
   alpha: `the intercept of OLS of the strategy's raw returns on buy-and-hold's, times ${ppy} (empyrical regresses returns in excess of cash and compounds the intercept)`,
-  maxDrawdownMonths: `the longest time from a peak to its recovery (or the end), in periods${ppy === 12 ? '' : ' (days in this run, despite the name)'}`,
+  maxDrawdownPeriods: `the longest time from a peak to its recovery (or the end), in periods${ppy === 12 ? ' (months)' : ' (days in this run)'}`,
+  maxDrawdownMonths: 'deprecated: the same count as maxDrawdownPeriods under its old name (it counts periods, not months); it goes in the next release',
 });
 
 export function periodOf(walk: WalkForwardResult, frequency: string): RunSummary['period'] {

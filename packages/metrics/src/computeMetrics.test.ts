@@ -7,12 +7,14 @@ const KEYS: (keyof Metrics)[] = [
   'sharpe',
   'sortino',
   'maxDrawdown',
+  'maxDrawdownPeriods',
   'maxDrawdownMonths',
   'calmar',
   'exposure',
   'turnover',
   'trades',
   'hitRate',
+  'winRate',
   'alpha',
   'beta',
   'informationRatio',
@@ -44,6 +46,14 @@ describe('computeMetrics: hand-computed example', () => {
     periodsPerYear: 12,
   });
 
+  it('counts a win among the periods with a return only (quantstats), a hit among all of them', () => {
+    // Two months in cash (0), two up, one down: hit rate 2/5, win rate 2/3.
+    const c = computeMetrics({ returns: Float64Array.from([0, 0.02, 0, -0.01, 0.03]), periodsPerYear: 12 });
+    expect(c.hitRate).toBeCloseTo(2 / 5, 15);
+    expect(c.winRate).toBeCloseTo(2 / 3, 15);
+    expect(computeMetrics({ returns: Float64Array.from([0, 0]), periodsPerYear: 12 }).winRate).toBeNaN();
+  });
+
   it('has exactly the documented keys', () => {
     expect(Object.keys(m).sort()).toEqual([...KEYS].sort());
   });
@@ -55,12 +65,14 @@ describe('computeMetrics: hand-computed example', () => {
     ['sharpe', 0.3 / Math.sqrt(0.0452)],
     ['sortino', Math.sqrt(12)],
     ['maxDrawdown', -0.05],
+    ['maxDrawdownPeriods', 3],
     ['maxDrawdownMonths', 3],
     ['calmar', (1.097877 ** 3 - 1) / 0.05],
     ['exposure', 0.625],
     ['turnover', 0.625],
     ['trades', 3],
     ['hitRate', 0.75],
+    ['winRate', 0.75],
     ['alpha', -0.132],
     ['beta', 1.8],
     ['informationRatio', (0.005 / Math.sqrt(0.0035 / 3)) * Math.sqrt(12)],

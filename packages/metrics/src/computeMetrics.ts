@@ -42,9 +42,10 @@ export interface Metrics {
   maxDrawdown: number;
   /**
    * Periods from the peak before the deepest trough until equity recovers to that peak, or until
-   * the last period if it never does. Named "months" because backtests here are monthly; it is
-   * a count of periods whatever periodsPerYear is.
+   * the last period if it never does (days in a daily run).
    */
+  maxDrawdownPeriods: number;
+  /** @deprecated The same count as `maxDrawdownPeriods` under its old name (it counts periods, not months); it goes in the next release. */
   maxDrawdownMonths: number;
   /** cagr / |maxDrawdown|; NaN if there was no drawdown. */
   calmar: number;
@@ -56,6 +57,8 @@ export interface Metrics {
   trades: number;
   /** Share of periods with r > 0 (a period in cash earning exactly 0 is not a hit). */
   hitRate: number;
+  /** Share of periods with r > 0 among those with r != 0 (quantstats' win rate: periods in cash earning 0 left out); NaN with none. */
+  winRate: number;
   /** Annualised OLS intercept of r on the benchmark (raw returns), intercept * ppy. */
   alpha: number;
   /** OLS slope of r on the benchmark (raw returns). */
@@ -71,6 +74,18 @@ function hitRate(returns: Series): number {
   let hits = 0;
   for (let i = 0; i < returns.length; i++) if ((returns[i] as number) > 0) hits++;
   return hits / returns.length;
+}
+
+/** Share of the periods with a non-zero return whose return is positive; NaN when every return is 0. */
+function winRate(returns: Series): number {
+  let wins = 0;
+  let active = 0;
+  for (let i = 0; i < returns.length; i++) {
+    const r = returns[i] as number;
+    if (r !== 0) active++;
+    if (r > 0) wins++;
+  }
+  return active === 0 ? NaN : wins / active;
 }
 
 /**
@@ -106,12 +121,14 @@ export function computeMetrics(input: MetricsInput): Metrics {
     sharpe: sharpeRatio(returns, periodsPerYear, cash),
     sortino: sortinoRatio(returns, periodsPerYear, cash),
     maxDrawdown: dd.maxDrawdown,
+    maxDrawdownPeriods: dd.duration,
     maxDrawdownMonths: dd.duration,
     calmar: dd.maxDrawdown < 0 ? growth / Math.abs(dd.maxDrawdown) : NaN,
     exposure: weights === undefined ? NaN : exposure(weights),
     turnover: weights === undefined ? NaN : turnover(weights),
     trades: weights === undefined ? NaN : tradeCount(weights),
     hitRate: hitRate(returns),
+    winRate: winRate(returns),
     alpha: ab.alpha,
     beta: ab.beta,
     informationRatio: benchmark === undefined ? NaN : informationRatio(returns, benchmark, periodsPerYear),

@@ -20,3 +20,4 @@ export { /** @public */ clarkWest } from './stats/clarkWest';
 export { ledoitWolfSharpeDiff } from './stats/ledoitWolf';
 export { directionMetrics, type DirectionMetrics } from './directionMetrics';
 export { trailingMeanSd, trailingSma } from './rolling';
+export { /** @public */ multipleTesting, /** @public */ benchmarkDifferences } from './stats/multipleTesting';

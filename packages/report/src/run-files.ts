@@ -150,6 +150,11 @@ export function parseSummaryJson(text: string, file: string): SummaryParts {
       );
     }
   }
+  // A folder of an earlier release counted the drawdown duration under its old name only.
+  for (const m of Object.values(s.results)) {
+    const old = m as { maxDrawdownPeriods?: number; maxDrawdownMonths?: number };
+    if (old.maxDrawdownPeriods === undefined && old.maxDrawdownMonths !== undefined) old.maxDrawdownPeriods = old.maxDrawdownMonths;
+  }
   return { summary: s, ...folderProvenance(doc) };
 }
 

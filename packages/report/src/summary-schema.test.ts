@@ -8,6 +8,17 @@ const text = (doc: unknown) => JSON.stringify(doc);
 const summaryOf = (o: Parameters<typeof fixtureRecord>[0] = {}) => JSON.parse(summaryJson(fixtureRecord(o))) as Record<string, any>;
 
 describe('summary.json schema', () => {
+  it('reads a folder of the previous release: no winRate, the drawdown duration under its old name only', () => {
+    const old = summaryOf();
+    for (const m of Object.values(old.results) as Record<string, unknown>[]) {
+      delete m.winRate;
+      delete m.maxDrawdownPeriods;
+    }
+    const { summary } = parseSummaryJson(text(old), 's.json');
+    expect(summary.results['sma']!.maxDrawdownPeriods).toBe(20);
+    expect(summary.results['sma']!.winRate).toBeUndefined();
+  });
+
   it('accepts what runs write: rules, forecasts, daily runs, buy-and-hold alone, a cash series, extra keys', () => {
     expect(parseSummaryJson(summaryJson(fixtureRecord()), 's.json').summary.strategy).toBe('sma');
     const forecast = summaryOf({ forecast: true });

@@ -9,7 +9,16 @@ import { METRIC_ROWS } from './terminal-table';
 const metric = num({ nullable: true });
 
 /** Every metric of the table: a number, or null where it is undefined (no trades, zero variance). */
-const METRICS_SCHEMA: Schema = obj(Object.fromEntries(METRIC_ROWS.map((r) => [String(r.key), metric])));
+/**
+ * Metrics a folder written before they existed does not have (maxDrawdownPeriods was
+ * maxDrawdownMonths, which stays one release, deprecated): absent, they read as undefined
+ * (`parseSummaryJson` carries the old count over).
+ */
+const ADDED_METRICS = new Set(['maxDrawdownPeriods', 'winRate']);
+const METRICS_SCHEMA: Schema = obj({
+  ...Object.fromEntries(METRIC_ROWS.map((r) => [String(r.key), ADDED_METRICS.has(String(r.key)) ? optional(metric) : metric])),
+  maxDrawdownMonths: optional(metric),
+});
 
 const PRICE_FORECAST_SCHEMA = obj({ rmse: metric, mae: metric, directionalAccuracy: metric, r2OutOfSample: metric, n: metric });
 const DIRECTION_FORECAST_SCHEMA = obj({

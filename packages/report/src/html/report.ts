@@ -15,7 +15,7 @@ function conventions(record: RunRecord, s: RunSummary): Html {
   const ppy = c.periodsPerYear;
   const labels = record.prices.labels;
   const firstDecision = labels[labels.indexOf(s.period.start) - 1];
-  const known = new Set(['periodsPerYear', 'cashRate', 'cash', 'costBps', 'timing', 'sharpe', 'hitRate', 'informationRatio', 'alpha', 'maxDrawdownMonths']);
+  const known = new Set(['periodsPerYear', 'cashRate', 'cash', 'costBps', 'timing', 'sharpe', 'hitRate', 'informationRatio', 'alpha', 'maxDrawdownPeriods', 'maxDrawdownMonths']);
   const said = (key: string, fallback: string): string => (typeof c[key] === 'string' ? String(c[key]) : fallback);
   // Text only: `facts` escapes each value.
   const items: [string, string][] = [
@@ -37,7 +37,7 @@ function conventions(record: RunRecord, s: RunSummary): Html {
     ['Costs', `${c.costBps} basis points per unit of weight change (entering from cash pays once; buy-and-hold pays its entry too)`],
     [
       'Max drawdown',
-      `on the equity curve with a starting value of 1 prepended (a negative fraction); duration: ${said('maxDrawdownMonths', 'from peak to recovery, or to the end')}`,
+      `on the equity curve with a starting value of 1 prepended (a negative fraction); duration: ${said('maxDrawdownPeriods', 'from peak to recovery, or to the end')}`,
     ],
     ['Alpha, beta', `OLS of the strategy’s returns on buy-and-hold’s; alpha: ${said('alpha', `the intercept × ${ppy}`)}`],
     ['Hit rate', said('hitRate', 'share of periods with a positive return')],
