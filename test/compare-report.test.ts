@@ -30,6 +30,7 @@ interface Summary {
   results: Record<string, Record<string, unknown> & { sharpe: number }>;
   benchmark: Record<string, unknown> & { sharpe: number };
   verdicts: { configuration: string; beats: boolean; text: string }[];
+  jointVerdict?: { beats: boolean; text: string };
   trials: number;
   conventions: { periodsPerYear: number };
   data: { path: string; sha256: string };
@@ -135,7 +136,9 @@ describe('backtest compare: run folder and report', () => {
     expect(page.cells.length).toBe(expectedCells);
     expect(page.cells.filter((c) => c.metric === 'significance.sharpeDiffCI.0').length).toBe(CONFIGS.length);
     expect(page.cells.some((c) => c.metric === 'forecast.rmse' && c.column === 'ols-sma')).toBe(true);
-    expect(page.verdicts).toEqual(summary.verdicts.map((v) => ({ text: v.text, beats: v.beats })));
+    // The joint answer (every configuration tested together) first, then each configuration's.
+    expect(summary.jointVerdict).toBeDefined();
+    expect(page.verdicts).toEqual([summary.jointVerdict!, ...summary.verdicts].map((v) => ({ text: v.text, beats: v.beats })));
 
     const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
     expect(/<(script|link|img|iframe)[^>]+(src|href)=/i.test(html)).toBe(false);

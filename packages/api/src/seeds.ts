@@ -37,14 +37,15 @@ export async function runOverSeeds(
   raw: Readonly<Record<string, RawParamValue>>,
   series: PriceSeries,
   o: ConfigurationOptions & { readonly label?: string },
-): Promise<{ headline: ConfigurationRun; seeds?: SeedsSummary }> {
+): Promise<{ headline: ConfigurationRun; seeds?: SeedsSummary; runs: readonly { seed: number; run: ConfigurationRun }[] }> {
   const { settings } = o;
   const n = settings.seeds ?? 1;
   const name = o.label ?? plugin.id;
   if (n <= 1 || !stochastic(plugin, raw)) {
     if (n > 1) o.warnings.push(`--seeds ${n} ignored for ${name}: it is deterministic (it draws no random numbers, so every seed gives the same result)`);
     else if (settings.ensemble) o.warnings.push(`--ensemble ignored for ${name}: it needs --seeds N with N > 1`);
-    return { headline: await runConfiguration(plugin, raw, series, o) };
+    const headline = await runConfiguration(plugin, raw, series, o);
+    return { headline, runs: [{ seed: settings.seed, run: headline }] };
   }
   const runs: ConfigurationRun[] = [];
   for (let k = 0; k < n; k++) {
@@ -70,6 +71,7 @@ export async function runOverSeeds(
   const headlineSeed = settings.seed + middle;
   return {
     headline,
+    runs: runs.map((run, k) => ({ seed: settings.seed + k, run })),
     seeds: {
       n,
       headlineSeed,

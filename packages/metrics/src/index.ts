@@ -20,4 +20,5 @@ export { /** @public */ clarkWest } from './stats/clarkWest';
 export { ledoitWolfSharpeDiff } from './stats/ledoitWolf';
 export { directionMetrics, type DirectionMetrics } from './directionMetrics';
 export { trailingMeanSd, trailingSma } from './rolling';
-export { /** @public */ multipleTesting, /** @public */ benchmarkDifferences } from './stats/multipleTesting';
+export { benchmarkDifferences, multipleTesting } from './stats/multipleTesting';
+export { pbo } from './stats/pbo';

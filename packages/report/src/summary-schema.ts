@@ -137,4 +137,24 @@ export const COMPARE_SUMMARY_SCHEMA: Schema = obj({
   benchmark: METRICS_SCHEMA,
   verdicts: arr(obj({ configuration: str(), beats: bool(), text: str() })),
   trials: num({ integer: true, min: 1 }),
+  multipleTesting: optional(
+    obj({
+      statistic: str(),
+      trials: arr(str()),
+      realityCheck: obj({ pValue: metric }),
+      spa: obj({ pValue: metric }),
+      stepM: obj({ rejected: arr(str()) }),
+      blockLength: metric,
+      samples: num({ integer: true, min: 0 }),
+      pbo: optional(
+        obj({
+          value: metric,
+          blocks: num({ integer: true, min: 2 }),
+          splits: num({ integer: true, min: 1 }),
+          degradation: obj({ slope: metric, intercept: metric, probabilityOfLoss: metric }),
+        }),
+      ),
+    }),
+  ),
+  jointVerdict: optional(obj({ beats: bool(), text: str() })),
 });

@@ -1,7 +1,8 @@
 import { createMarketView, type ProgressReporter, UserError } from '@backtest/core';
 import { periodLabel, strategyParams, streamSeed } from '@backtest/core/internal';
 import { firstRowAtOrAfter } from '@backtest/engine';
-import type { CompareResultDoc, CompareSummaryDoc, SeedsSummary } from '@backtest/report';
+import { benchmarkDifferences, multipleTesting, pbo } from '@backtest/metrics';
+import type { CompareResultDoc, CompareSummaryDoc, MultipleTestingDoc, SeedsSummary } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
 import { CONVENTIONS, type ConfigurationRun, periodOf, prepareRun } from '../run-job';
 import { runOverSeeds } from '../seeds';
@@ -75,10 +76,14 @@ export async function runCompare(
   // significance too), and its result carries every seed's figures.
   const runs: ConfigurationRun[] = [];
   const seedsOf: (SeedsSummary | undefined)[] = [];
+  /** Every run tried (each seed of a stochastic configuration), for the joint tests. */
+  const tried: { label: string; run: ConfigurationRun }[] = [];
   for (let i = 0; i < configs.length; i++) {
-    const { headline, seeds } = await runOverSeeds(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart, cash, label: configs[i]!.label });
+    const label = configs[i]!.label;
+    const { headline, seeds, runs: all } = await runOverSeeds(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart, cash, label });
     runs.push(headline);
     seedsOf.push(seeds);
+    for (const t of all) tried.push({ label: seeds ? `${label} seed ${t.seed}` : label, run: t.run });
     progress.stop();
   }
   const base = runs[0]!.walk;
@@ -120,6 +125,7 @@ export async function runCompare(
     if (r.walk.output.model?.backend !== undefined) backend = r.walk.output.model.backend;
     verdicts.push({ configuration: label, ...verdict(label, sig, r.metrics.sharpe, r.benchmarkMetrics.sharpe) });
   });
+  const multiple = jointTests(tried, settings.seed, options);
   const summary: CompareSummary = {
     command: 'compare',
     dataset: settings.data ? data.path : settings.dataset,
@@ -130,6 +136,8 @@ export async function runCompare(
     benchmark: runs[0]!.benchmarkMetrics,
     verdicts,
     trials,
+    multipleTesting: multiple.doc,
+    jointVerdict: multiple.verdict,
     seed: settings.seed,
     ...(backend ? { backend } : {}),
     conventions: {
@@ -139,9 +147,62 @@ export async function runCompare(
       dsr: "Bailey and López de Prado (2014): PSR against the expected maximum Sharpe of the trials, with the variance of their Sharpe ratios (the Sharpe estimator's sampling variance when this compare ran one configuration)",
       bootstrap: `stationary bootstrap (Politis and Romano 1994) of paired excess returns, ${options.samples} resamples, block length by Politis and White (2004, corrected by Patton, Politis and White 2009) of the paired difference series unless --block`,
       verdict: 'beats buy-and-hold when the Sharpe difference is positive and its bootstrap p-value times the number of trials (Bonferroni) is below 0.05',
+      multipleTesting:
+        "White's Reality Check (2000) and Hansen's SPA, consistent version (2005), of the best of every run tried, and Romano and Wolf's StepM (2005) at 5%, on one stationary bootstrap of the per-period return differences against buy-and-hold (block length the mean of their Politis-White estimates unless --block; p = (1 + #{T* >= T}) / (B + 1))",
       dm: 'Diebold-Mariano with the Harvey-Leybourne-Newbold correction, squared errors of the implied return against the no-change forecast',
     },
     warnings,
   };
   return { summary, data: { path: data.path, sha256: data.sha256 }, runs, configurations: configs };
+}
+
+/** Blocks of the combinatorially symmetric cross-validation (Bailey et al. 2015's default). */
+const PBO_BLOCKS = 16;
+
+/**
+ * The joint answer: is the best of every run tried better than buy-and-hold, and which are? One
+ * shared bootstrap (seeded from the run's seed and the stream's name) for all of them.
+ */
+function jointTests(
+  tried: readonly { label: string; run: ConfigurationRun }[],
+  seed: number,
+  options: CompareOptions,
+): { doc: MultipleTestingDoc; verdict: { beats: boolean; text: string } } {
+  const mt = multipleTesting({
+    differences: benchmarkDifferences(
+      tried.map((t) => t.run.walk.strategyReturns),
+      tried[0]!.run.walk.benchmarkReturns,
+    ),
+    samples: options.samples,
+    seed: streamSeed(seed, 'multiple-testing'),
+    ...(options.blockLength !== undefined ? { blockLength: options.blockLength } : {}),
+  });
+  const rejected = mt.stepM.rejected.map((k) => tried[k]!.label);
+  // The probability that the best run in sample is below the median out of sample (CSCV), on
+  // the excess returns' Sharpe ratio: for two or more runs over at least one period a block.
+  const cash = tried[0]!.run.walk.cashReturns;
+  const excess = tried.map((t) => Float64Array.from(t.run.walk.strategyReturns, (r, i) => r - cash[i]!));
+  const p = tried.length >= 2 && excess[0]!.length >= PBO_BLOCKS ? pbo({ returns: excess, blocks: PBO_BLOCKS }) : undefined;
+  const doc: MultipleTestingDoc = {
+    statistic: 'the mean per-period return difference against buy-and-hold',
+    trials: tried.map((t) => t.label),
+    realityCheck: { pValue: mt.realityCheck.pValue },
+    spa: { pValue: mt.spa.pValue },
+    stepM: { rejected },
+    blockLength: mt.blockLength,
+    samples: mt.samples,
+    ...(p ? { pbo: { value: p.value, blocks: p.blocks, splits: p.splits, degradation: p.degradation } } : {}),
+  };
+  const f = (p: number) => (Number.isFinite(p) ? p.toFixed(3) : 'n/a');
+  const n = tried.length;
+  const what = n === 1 ? `${tried[0]!.label}` : `the best of the ${n} runs tried`;
+  const beats = mt.spa.pValue < 0.05;
+  const which = rejected.length === 0 ? 'none of them individually' : rejected.length === n && n > 1 ? 'all of them' : rejected.join(', ');
+  const overfit = p ? ` The probability that the best in sample is below the median out of sample (PBO, ${p.blocks} blocks) is ${f(p.value)}.` : '';
+  const text =
+    (beats
+      ? `Taken together, ${what} beats buy-and-hold on mean return (SPA p = ${f(mt.spa.pValue)}, Reality Check p = ${f(mt.realityCheck.pValue)}); StepM at 5%: ${which}.`
+      : `Taken together, ${what} does not beat buy-and-hold on mean return at the 5% level (SPA p = ${f(mt.spa.pValue)}, Reality Check p = ${f(mt.realityCheck.pValue)}); StepM at 5%: ${which}.`) +
+    overfit;
+  return { doc, verdict: { beats, text } };
 }

@@ -41,6 +41,7 @@ export function formatCompareTable(s: CompareSummary): string {
   const per = s.period;
   const head = `compare on ${s.dataset} (${s.frequency}), ${per.start} .. ${per.end}, ${per.periods} periods, the same for every column${s.backend ? `, backend ${s.backend}` : ''}`;
   const lines = [head, '', renderTable(header, rows), '', 'Verdicts:'];
+  if (s.jointVerdict) lines.push(`  ${s.jointVerdict.text}`);
   for (const v of s.verdicts) lines.push(`  ${v.text}`);
   const overSeeds = labels.filter((l) => s.results[l]!.seeds);
   if (overSeeds.length) lines.push('', "Seeds (the columns above are each configuration's median seed):");

@@ -27,6 +27,28 @@ export interface CompareSummaryDoc extends Omit<RunSummary, 'strategy' | 'result
   benchmark: Metrics;
   verdicts: { configuration: string; beats: boolean; text: string }[];
   trials: number;
+  /**
+   * Does the best of every configuration tried (each seed of each, with --seeds) beat
+   * buy-and-hold? White's Reality Check and Hansen's SPA on one shared bootstrap, Romano-Wolf's
+   * StepM for which ones, on the mean per-period return difference against buy-and-hold.
+   */
+  multipleTesting?: MultipleTestingDoc;
+  /** The one sentence that answers for all of them together, said before the per-configuration verdicts. */
+  jointVerdict?: { beats: boolean; text: string };
+}
+
+export interface MultipleTestingDoc {
+  statistic: string;
+  /** The trials tested together: configuration labels (with `seed N` for each seed of a stochastic one). */
+  trials: string[];
+  realityCheck: { pValue: number };
+  spa: { pValue: number };
+  /** The trials StepM finds better than buy-and-hold at 5%, familywise. */
+  stepM: { rejected: string[] };
+  blockLength: number;
+  samples: number;
+  /** Bailey, Borwein, López de Prado and Zhu (2015): the probability of backtest overfitting by CSCV, and the performance degradation of the in-sample best. */
+  pbo?: { value: number; blocks: number; splits: number; degradation: { slope: number; intercept: number; probabilityOfLoss: number } };
 }
 
 /**

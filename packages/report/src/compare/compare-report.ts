@@ -102,7 +102,11 @@ function comparePage(record: CompareRecord): ChartPage {
   const meta = headerLine(s, record, [`${s.trials} trial${s.trials === 1 ? '' : 's'}`]);
   const warnings = warningsBox(s.warnings);
   const verdicts = joinHtml(
-    s.verdicts.map((v) => html`<li class="${v.beats ? 'beats' : 'not'}" data-configuration="${v.configuration}">${v.text}</li>`),
+    [
+      // The joint answer first (every run tried, tested together), then each configuration's.
+      ...(s.jointVerdict ? [html`<li class="joint ${s.jointVerdict.beats ? 'beats' : 'not'}" data-joint="true"><strong>${s.jointVerdict.text}</strong></li>`] : []),
+      ...s.verdicts.map((v) => html`<li class="${v.beats ? 'beats' : 'not'}" data-configuration="${v.configuration}">${v.text}</li>`),
+    ],
     '\n',
   );
   const body = html`${COMPARE_CSS}

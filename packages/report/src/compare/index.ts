@@ -1,5 +1,5 @@
 /** The folder and HTML report of `backtest compare`. */
 export { compareFolderFiles, parseCompareSummaryJson, writeCompareFolder } from './compare-folder';
-export { compareRecordFrom, type CompareResultDoc, type CompareSummaryDoc } from './compare-record';
+export { compareRecordFrom, type CompareResultDoc, type CompareSummaryDoc, type MultipleTestingDoc } from './compare-record';
 export { buildCompareReport } from './compare-report';
 export { compareRows, valueAt } from './compare-table';
