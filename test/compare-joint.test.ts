@@ -63,13 +63,30 @@ it("tests every configuration together, and the figures are the tests of the fol
   expect(verdicts.split('\n')[1]).toBe(`  ${doc.jointVerdict.text}`);
 }, 180_000);
 
-it('counts each seed of a stochastic configuration as a trial', () => {
+it("counts each seed of a stochastic configuration as a trial, and keeps every trial's returns in the folder", () => {
+  const out = path.join(runsDir, 'compare-joint-seeds');
   const r = backtest(
-    ['compare', '--strategies', 'sma', '--grid', 'nn-sma:epochs=5', '--seeds', '3', '--from', '1985-01', '--to', '2005-12', '--samples', '300', '--json', '--no-save'],
-    { timeout: 120_000 },
+    ['compare', '--strategies', 'sma', '--grid', 'nn-sma:epochs=5', '--seeds', '3', '--from', '1985-01', '--to', '2005-12', '--samples', '300', '--out', out, '--json'],
+    {
+      timeout: 120_000,
+    },
   );
   expect(r.code).toBe(0);
   const doc = JSON.parse(r.stdout) as Doc;
-  expect(doc.multipleTesting.trials).toEqual(['sma', 'nn-sma[epochs=5] seed 42', 'nn-sma[epochs=5] seed 43', 'nn-sma[epochs=5] seed 44']);
-  for (const p of [doc.multipleTesting.realityCheck.pValue, doc.multipleTesting.spa.pValue]) expect(p > 0 && p <= 1).toBe(true);
+  const trials = ['sma', 'nn-sma[epochs=5] seed 42', 'nn-sma[epochs=5] seed 43', 'nn-sma[epochs=5] seed 44'];
+  expect(doc.multipleTesting.trials).toEqual(trials);
+  const [header, ...rows] = readFileSync(path.join(out, 'trials.csv'), 'utf8').trim().split('\n');
+  expect(header).toBe(['month', ...trials].join(','));
+  const [rHeader, ...rRows] = readFileSync(path.join(out, 'returns.csv'), 'utf8').trim().split('\n');
+  const bh = Float64Array.from(rRows, (l) => Number(l.split(',')[rHeader!.split(',').indexOf('buy_and_hold_return')]));
+  const again = multipleTesting({
+    differences: benchmarkDifferences(
+      trials.map((_, k) => Float64Array.from(rows, (l) => Number(l.split(',')[k + 1]))),
+      bh,
+    ),
+    samples: 300,
+    seed: streamSeed(42, 'multiple-testing'),
+  });
+  expect(doc.multipleTesting.spa.pValue).toBe(again.spa.pValue);
+  expect(doc.multipleTesting.realityCheck.pValue).toBe(again.realityCheck.pValue);
 }, 180_000);

@@ -31,6 +31,8 @@ export interface CompareOutcome {
   data: { path: string; sha256: string };
   runs: ConfigurationRun[];
   configurations: Configuration[];
+  /** Every run tried, by trial label (each seed of a stochastic configuration), as the joint tests saw them. */
+  trials: { label: string; returns: Float64Array }[];
 }
 
 /**
@@ -153,7 +155,8 @@ export async function runCompare(
     },
     warnings,
   };
-  return { summary, data: { path: data.path, sha256: data.sha256 }, runs, configurations: configs };
+  const trialReturns = tried.map((t) => ({ label: multiple.doc.trials[tried.indexOf(t)]!, returns: t.run.walk.strategyReturns }));
+  return { summary, data: { path: data.path, sha256: data.sha256 }, runs, configurations: configs, trials: trialReturns };
 }
 
 /** Blocks of the combinatorially symmetric cross-validation (Bailey et al. 2015's default). */

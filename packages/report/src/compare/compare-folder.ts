@@ -50,14 +50,33 @@ export function compareReturnsCsv(record: CompareRecord): string {
   return formatCsv(header, rows);
 }
 
+/**
+ * trials.csv (with --seeds): one row per common evaluation period and one column per run tried,
+ * headed by its trial label (`nn-sma seed 43`): the series the joint tests (multipleTesting in
+ * summary.json) resampled, so they can be run again from the folder.
+ */
+function compareTrialsCsv(record: CompareRecord, trials: Readonly<Record<string, ArrayLike<number>>>): string {
+  const p = record.periods;
+  const labels = Object.keys(trials);
+  return formatCsv(
+    [record.summary.frequency === 'monthly' ? 'month' : 'date', ...labels],
+    p.labels.map((label, k) => [label, ...labels.map((l) => trials[l]![k])]),
+  );
+}
+
 /** The files of a compare folder, by name, in the order written (the report last). */
 export function compareFolderFiles(record: CompareRecord): [string, string | Buffer][] {
+  const trials = record.periods.trials;
   return [
     [SUMMARY_FILE, compareSummaryJson(record)],
     [RETURNS_FILE, compareReturnsCsv(record)],
+    ...(trials ? ([[TRIALS_FILE, compareTrialsCsv(record, trials)]] as [string, string][]) : []),
     [REPORT_FILE, compareReportBytes(record)],
   ];
 }
+
+/** Every run tried, when --seeds made them more than the configurations. */
+const TRIALS_FILE = 'trials.csv';
 
 /** Writes the compare folder `dir`; returns its absolute path and the files in it. */
 export function writeCompareFolder(record: CompareRecord, dir: string): { dir: string; files: string[] } {

@@ -65,6 +65,8 @@ export type CompareRecord = Pick<RunRecord, 'config' | 'data' | 'version' | 'cre
     readonly benchmarkReturns: Values;
     /** Each configuration's returns, keyed by its label, aligned with `labels`. */
     readonly configurations: Readonly<Record<string, Values>>;
+    /** With --seeds: every run tried (each seed of a stochastic configuration), by trial label, as the joint tests saw them. */
+    readonly trials?: Readonly<Record<string, Values>>;
   };
 };
 
@@ -81,6 +83,8 @@ export interface CompareParts {
       readonly benchmarkReturns: Values;
     };
   }[];
+  /** Every run tried (`CompareOutcome.trials`); kept in the folder when they are more than the configurations. */
+  readonly trials?: readonly { readonly label: string; readonly returns: Values }[];
 }
 
 export function compareRecordFrom(
@@ -106,6 +110,7 @@ export function compareRecordFrom(
       cashReturns: base.cashReturns,
       benchmarkReturns: base.benchmarkReturns,
       configurations: Object.fromEntries(summary.configurations.map((label, i) => [label, runs[i]!.walk.strategyReturns])),
+      ...(outcome.trials && outcome.trials.length > runs.length ? { trials: Object.fromEntries(outcome.trials.map((t) => [t.label, t.returns])) } : {}),
     },
   };
 }
