@@ -27,6 +27,10 @@ it('forecast never looks ahead with a network on every feature', async () => {
   await assertNoLookAhead(forecast, { ...FAST, features, model: 'nn', hidden: '4', epochs: '2', refit: '6' }, 5);
 });
 
+it('forecast never looks ahead with nested walk-forward selection (--select)', async () => {
+  await assertNoLookAhead(forecast, { ...FAST, refit: '8', minTrain: '8', model: 'nn', epochs: '1', select: 'hidden=2|3;learningRate=0.01|0.05' }, 5);
+}, 120_000);
+
 // Every built-in model, on both targets it learns (a sequence model over a short lookback, so
 // the property also covers the samples that reach back several rows).
 const MODELS: [string, Record<string, string>][] = [

@@ -307,6 +307,7 @@ export async function runJob(settings: RunSettings, registry: StrategyRegistry, 
     ...(output.model?.backend !== undefined ? { backend: output.model.backend } : {}),
     ...(output.model?.trainer !== undefined ? { trainer: output.model.trainer } : {}),
     conventions: CONVENTIONS(walk.periodsPerYear, settings),
+    ...(output.selection ? { selection: output.selection } : {}),
     warnings,
   };
   return { summary, data, series, walk, indicators: run.indicators };

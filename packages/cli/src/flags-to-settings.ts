@@ -37,7 +37,8 @@ export function settingsFromFlags(argv: RunFlags, projectRoot: string, env: Node
     ensemble: argv.ensemble,
     threads: argv.threads,
     backend: argv.backend,
-    params: parseParamFlags(argv.param),
+    // --select is the forecast strategies' parameter `select` (a flag of its own to read as one).
+    params: { ...parseParamFlags(argv.param), ...(argv.select !== undefined ? { select: argv.select } : {}) },
     ...(argv['save-models'] ? { saveModels: true } : {}),
     plugins: argv.plugin?.map((p) => (p.startsWith('.') || p.startsWith('/') ? path.resolve(p) : p)),
   };

@@ -51,6 +51,7 @@ export interface RunFlags {
   seed?: number;
   seeds?: number;
   ensemble?: boolean;
+  select?: string;
   threads?: number;
   backend?: RunSettings['backend'];
   plugin?: string[];

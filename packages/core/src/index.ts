@@ -22,6 +22,7 @@ export {
   type ModelInfo,
   type ProgressReporter,
   type SavedModel,
+  type SelectionRecord,
   silentProgress,
   type Strategy,
   type StrategyContext,

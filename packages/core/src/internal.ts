@@ -9,3 +9,4 @@ export { strategyParams } from './plugin';
 export { assetReturns, periodLabel, sliceSeries } from './series';
 export { strategyPlugins } from './container';
 export { streamSeed } from './seeds';
+export { parseAlternatives } from './alternatives';

@@ -183,6 +183,18 @@ export interface FitRecord {
   readonly rows: number;
 }
 
+/** What a nested walk-forward selection chose at each refit, from the scores of its candidates there. */
+export interface SelectionRecord {
+  /** The candidates' labels, e.g. `hidden=5 epochs=10`. */
+  readonly configurations: readonly string[];
+  /** What scored them on the held-out rows (lower is better). */
+  readonly metric: string;
+  /** Fraction of each fit's latest training rows held out (at least 12 rows). */
+  readonly validation: number;
+  /** One per fit: its refit period, the candidate chosen, and every candidate's score, in `configurations` order. */
+  readonly choices: readonly { readonly refit: string; readonly chosen: string; readonly scores: readonly number[] }[];
+}
+
 /** Files of one saved model, by file name: what the model's `save(dir)` writes into `dir`. */
 export type ModelFiles = Readonly<Record<string, string | Uint8Array>>;
 
@@ -207,6 +219,8 @@ export interface StrategyOutput {
   readonly savedModels?: readonly SavedModel[];
   /** Forecast strategies: what the model is, and what it ran on. */
   readonly model?: ModelInfo;
+  /** Nested walk-forward selection (`--select`): the candidates, and what each fit chose and why. */
+  readonly selection?: SelectionRecord;
 }
 
 /**

@@ -258,16 +258,16 @@ describe('threadsFor', () => {
   });
   const withModule = { ...slopeModel([]), module: '/somewhere/index.js' };
   it('stays in this thread for one thread, or a plugin no worker can build', () => {
-    expect(threadsFor(withModule, [job(10)], {}, 1, {})).toBe(1);
-    expect(threadsFor(slopeModel([]), [job(10)], {}, 4, {})).toBe(1);
-    expect(threadsFor(withModule, [job(10)], {}, 4, {})).toBe(4);
+    expect(threadsFor(withModule, [job(10)], 1, {})).toBe(1);
+    expect(threadsFor(slopeModel([]), [job(10)], 4, {})).toBe(1);
+    expect(threadsFor(withModule, [job(10)], 4, {})).toBe(4);
   });
   it('weighs the work when the plugin estimates it, BACKTEST_WORKER_MIN_WORK setting the bar', () => {
     const estimated = { ...withModule, work: (_p: unknown, _s: unknown, rows: number) => rows * 1e8 };
-    expect(threadsFor(estimated, [job(10), job(20)], {}, 2, {})).toBe(1);
-    expect(threadsFor(estimated, [job(100), job(20)], {}, 2, {})).toBe(2);
-    expect(threadsFor(estimated, [job(10)], {}, 2, { BACKTEST_WORKER_MIN_WORK: '0' })).toBe(2);
-    expect(() => threadsFor(estimated, [job(10)], {}, 2, { BACKTEST_WORKER_MIN_WORK: 'lots' })).toThrow('BACKTEST_WORKER_MIN_WORK must be a number >= 0, got "lots"');
+    expect(threadsFor(estimated, [job(10), job(20)], 2, {})).toBe(1);
+    expect(threadsFor(estimated, [job(100), job(20)], 2, {})).toBe(2);
+    expect(threadsFor(estimated, [job(10)], 2, { BACKTEST_WORKER_MIN_WORK: '0' })).toBe(2);
+    expect(() => threadsFor(estimated, [job(10)], 2, { BACKTEST_WORKER_MIN_WORK: 'lots' })).toThrow('BACKTEST_WORKER_MIN_WORK must be a number >= 0, got "lots"');
   });
 });
 
@@ -401,5 +401,73 @@ describe('an ensemble (--seeds N --ensemble)', () => {
       expect(f.probability).toBeCloseTo(expected, 15);
     }
     expect(out.fits).toBe(3);
+  });
+});
+
+describe('nested walk-forward selection (--select)', () => {
+  /** Least squares through the origin on the first feature, plus a fixed bias: the bias is the parameter to select. */
+  function biased(seen: Seen[]): ModelPlugin {
+    return defineModel({
+      id: 'biased',
+      description: 'test model',
+      input: 'row',
+      params: defineParams({ bias: { type: 'number', default: 0, description: 'added to every forecast' } }),
+      create(p, settings) {
+        let slope = 0;
+        return {
+          fit(x, y) {
+            let sxy = 0;
+            let sxx = 0;
+            for (let r = 0; r < x.rows; r++) {
+              sxy += x.data[r * x.cols]! * y[r]!;
+              sxx += x.data[r * x.cols]! ** 2;
+            }
+            slope = sxy / sxx;
+            seen.push({ fit: settings.fit, seed: settings.seed, x, y });
+            return { history: { loss: [] } };
+          },
+          predict: (x) => Float64Array.from({ length: x.rows }, (_, r) => slope * x.data[r * x.cols]! + p.bias),
+        };
+      },
+    }) as unknown as ModelPlugin;
+  }
+
+  it('scores each candidate on the latest training rows only, fitted on the ones before, and uses the best, refitted on them all', async () => {
+    const seen: Seen[] = [];
+    const s = series(80);
+    const candidates = [0.8, 0, 3].map((bias) => ({ label: `bias=${bias}`, params: { bias } }));
+    const { output } = await walk(s, 40, { plugin: biased(seen), refit: 12, minTrain: 8, select: { candidates, validation: 0.25 } });
+    const sel = output.selection!;
+    expect(sel.configurations).toEqual(['bias=0.8', 'bias=0', 'bias=3']);
+    expect(sel.choices.map((c) => c.refit)).toEqual(output.models!.map((m) => m.decision));
+    // Fit 0 by hand: its full training set is the last fit recorded for it (the final refit).
+    const final0 = seen.filter((f) => f.fit === 0).find((f) => f.y.length === output.models![0]!.rows)!;
+    const n = final0.y.length;
+    const held = Math.max(12, Math.round(0.25 * n));
+    const kept = n - held;
+    let sxy = 0;
+    let sxx = 0;
+    for (let r = 0; r < kept; r++) {
+      sxy += final0.x.data[r * 2]! * final0.y[r]!;
+      sxx += final0.x.data[r * 2]! ** 2;
+    }
+    const slope = sxy / sxx;
+    const mse = (bias: number) => {
+      let sum = 0;
+      for (let r = kept; r < n; r++) sum += (slope * final0.x.data[r * 2]! + bias - final0.y[r]!) ** 2;
+      return sum / held;
+    };
+    sel.choices[0]!.scores.forEach((score, c) => expect(score).toBeCloseTo(mse(candidates[c]!.params.bias), 12));
+    // The chosen candidate is the lowest score's, and the final fit uses it.
+    for (const c of sel.choices) expect(c.chosen).toBe(sel.configurations[c.scores.indexOf(Math.min(...c.scores))]);
+    // Every sample any fit saw is a training row of that fit: before its refit row.
+    for (const f of seen) expect(f.x.rows).toBeLessThanOrEqual(output.models![f.fit]!.rows);
+  });
+
+  it('refuses a selection that leaves too few rows to fit on', async () => {
+    const candidates = [0, 1].map((bias) => ({ label: `bias=${bias}`, params: { bias } }));
+    await expect(walk(series(40), 20, { plugin: biased([]), refit: 12, minTrain: 10, select: { candidates, validation: 0.25 } })).rejects.toThrow(
+      /--select needs 10 training rows besides the 12 it holds out to score the candidates/,
+    );
   });
 });

@@ -27,6 +27,9 @@ import { type Sizing, weightFromForecast } from './sizing';
  */
 const WORKER_MIN_WORK = 1e10;
 
+/** Fewest training rows a nested selection holds out to score its candidates. */
+const SELECT_MIN_HELD = 12;
+
 /** Training-sample values (doubles) a walk may hold at once: 2 GB. */
 const MAX_SAMPLE_VALUES = 2.5e8;
 
@@ -49,6 +52,11 @@ export interface ForecastStrategyOptions {
    * seeds seed, ..., seed+members-1 and forecasts their mean. @default 1
    */
   readonly members?: number;
+  /**
+   * Nested walk-forward selection (`--select`): the candidates' model parameters, and the
+   * fraction of each fit's latest training samples held out to score them (at least 12).
+   */
+  readonly select?: { readonly candidates: readonly { readonly label: string; readonly params: ParamValues<ParamSpecs> }[]; readonly validation: number };
   /** The strategy's indicators (`Strategy.indicators`), typically its features' unscaled indicators. */
   readonly indicators?: (view: MarketView) => readonly Indicator[];
   readonly context: StrategyContext;
@@ -64,13 +72,13 @@ interface DecisionSample {
 }
 
 /** Threads for these jobs: the run's when their work is worth a worker, else 1 (in the main thread). */
-export function threadsFor(plugin: ModelPlugin, jobs: readonly ModelJob[], params: ParamValues<ParamSpecs>, threads: number, env: NodeJS.ProcessEnv = process.env): number {
+export function threadsFor(plugin: ModelPlugin, jobs: readonly ModelJob[], threads: number, env: NodeJS.ProcessEnv = process.env): number {
   if (threads <= 1 || !plugin.module) return 1;
   const raw = env.BACKTEST_WORKER_MIN_WORK;
   const min = raw === undefined || raw === '' ? WORKER_MIN_WORK : Number(raw);
   if (!(min >= 0)) throw new UserError(`BACKTEST_WORKER_MIN_WORK must be a number >= 0, got "${raw}"`);
   if (!plugin.work) return threads;
-  const work = jobs.reduce((sum, job) => sum + plugin.work!(params, job.settings, job.x.rows), 0);
+  const work = jobs.reduce((sum, job) => sum + plugin.work!(job.model.params as ParamValues<ParamSpecs>, job.settings, job.x.rows), 0);
   return work > min ? threads : 1;
 }
 
@@ -115,7 +123,9 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   let skipped = 0;
   /** Forecast and fit index by decision row (view.index), from `prepare`. */
   let planned: Map<number, { fit: number; prediction: number }> | undefined;
-  const minHistory = o.features.warmup + steps - 1 + o.minTrain + 1;
+  // A selection holds out at least 12 of the training rows to score its candidates: the first
+  // decision waits for them too.
+  const minHistory = o.features.warmup + steps - 1 + o.minTrain + (o.select ? SELECT_MIN_HELD : 0) + 1;
 
   /** Copies the `steps` feature rows ending at row s into `out`; false when one is not finite. */
   function sampleAt(data: Float64Array, s: number, out: number[]): boolean {
@@ -179,6 +189,72 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   /** The rows of the views `prepare` was given. */
   const prepared = new Set<number>();
 
+  /** Each fit's selection: the candidates' validation scores and the one chosen (named in `finish`). */
+  const selections: { decision: number; scores: number[]; chosen: number }[] = [];
+
+  /**
+   * Nested walk-forward selection. For fit j, every candidate is fitted on the fit's training
+   * samples less the latest `validation` block and scored on that block (mean squared error of
+   * the scaled target, or log loss of the direction); the best is the fit's parameters. Every
+   * sample used is a training sample of the fit: before its refit row.
+   */
+  async function selectParameters(
+    select: NonNullable<ForecastStrategyOptions['select']>,
+    fits: readonly { fit: number; x: Samples; y: Float64Array }[],
+    modelOf: (p: ParamValues<ParamSpecs>) => ModelJob['model'],
+    workOf: (job: ModelJob) => number,
+    labelOf: (row: number) => string,
+  ): Promise<ParamValues<ParamSpecs>[]> {
+    const width = steps * cols;
+    const split = fits.map((j) => {
+      const held = Math.max(SELECT_MIN_HELD, Math.round(select.validation * j.y.length));
+      const kept = j.y.length - held;
+      if (kept < o.minTrain) {
+        throw new UserError(
+          `${o.id}: --select needs ${o.minTrain} training rows besides the ${held} it holds out to score the candidates, but the fit refitted at ${labelOf(fitRows[j.fit]!.decision)} has ${j.y.length}: use more training rows (trainWindow) or lower minTrain`,
+        );
+      }
+      return { kept, held };
+    });
+    const scoring: ModelJob[] = fits.flatMap((j, k) =>
+      select.candidates.map((c) => ({
+        model: modelOf(c.params),
+        settings: settingsOf(j.fit),
+        x: { rows: split[k]!.kept, steps, cols, data: j.x.data.subarray(0, split[k]!.kept * width) },
+        y: j.y.subarray(0, split[k]!.kept),
+        predict: { rows: split[k]!.held, steps, cols, data: j.x.data.subarray(split[k]!.kept * width) },
+      })),
+    );
+    o.context.progress.start(`${o.id}: selection fits`, scoring.length);
+    const scored = await runModelJobs(scoring, {
+      threads: threadsFor(plugin, scoring, o.context.threads),
+      plugin,
+      onResult: () => o.context.progress.tick(),
+      ...(plugin.work ? { work: workOf } : {}),
+    });
+    o.context.progress.stop();
+    const n = select.candidates.length;
+    return fits.map((j, k) => {
+      const actual = j.y.subarray(split[k]!.kept);
+      const scores = select.candidates.map((_, c) => {
+        const p = scored[k * n + c]!.predictions;
+        let loss = 0;
+        for (let i = 0; i < p.length; i++) {
+          const y = actual[i]!;
+          if (target === 'direction') {
+            const q = Math.min(1 - 1e-15, Math.max(1e-15, p[i]!));
+            loss -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
+          } else loss += (p[i]! - y) ** 2;
+        }
+        return loss / p.length;
+      });
+      let best = 0;
+      for (let c = 1; c < n; c++) if (scores[c]! < scores[best]!) best = c;
+      selections.push({ decision: fitRows[j.fit]!.decision, scores, chosen: best });
+      return select.candidates[best]!.params;
+    });
+  }
+
   return {
     minHistory,
     ...(o.defaultTestStart ? { defaultTestStart: o.defaultTestStart } : {}),
@@ -211,6 +287,17 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
         job.rows.push(view.index);
         for (const v of sample.x) job.data.push(v);
       });
+      const modelOf = (p: ParamValues<ParamSpecs>): ModelJob['model'] => ({
+        id: plugin.id,
+        params: p as ModelJob['model']['params'],
+        ...(plugin.module ? { module: plugin.module } : {}),
+        ...(plugin.origin ? { origin: plugin.origin } : {}),
+      });
+      const workOf = (job: ModelJob) => plugin.work!(job.model.params as ParamValues<ParamSpecs>, job.settings, job.x.rows);
+      // Nested selection: each fit's parameters are the candidate that forecast its latest
+      // training rows best when fitted on the ones before them (rows before the refit only).
+      const labelAt = new Map(views.map((v) => [v.index, v.label]));
+      const chosen = o.select ? await selectParameters(o.select, jobs, modelOf, workOf, (row) => labelAt.get(row) ?? `row ${row}`) : undefined;
       // An ensemble: member m of fit j is the model a run seeded (seed + m) trains for fit j; the
       // forecast is the members' mean. Jobs are member-major, all in one pool run.
       const members = o.members ?? 1;
@@ -218,7 +305,7 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
         jobs.map((j) => ({
           model: {
             id: plugin.id,
-            params: params as ModelJob['model']['params'],
+            params: (chosen ? chosen[j.fit]! : params) as ModelJob['model']['params'],
             ...(plugin.module ? { module: plugin.module } : {}),
             ...(plugin.origin ? { origin: plugin.origin } : {}),
           },
@@ -230,12 +317,12 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
         })),
       ).flat();
       o.context.progress.start(`${o.id}: model fits`, modelJobs.length);
-      const threads = threadsFor(plugin, modelJobs, params, o.context.threads);
+      const threads = threadsFor(plugin, modelJobs, o.context.threads);
       const results = await runModelJobs(modelJobs, {
         threads,
         plugin,
         onResult: () => o.context.progress.tick(),
-        ...(plugin.work ? { work: (job: ModelJob) => plugin.work!(params, job.settings, job.x.rows) } : {}),
+        ...(plugin.work ? { work: workOf } : {}),
       });
       planned = new Map();
       jobs.forEach((job, i) => {
@@ -292,7 +379,15 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
         rows: f.rows,
       }));
       const model: ModelInfo = { kind: plugin.id, ...(info ?? {}), features: o.features.names.join(',') };
-      return { forecasts, training, fits: fitRows.length, models, ...(keepModels ? { savedModels } : {}), model };
+      const selection = o.select
+        ? {
+            configurations: o.select.candidates.map((c) => c.label),
+            metric: target === 'direction' ? 'log loss' : 'mean squared error of the scaled target',
+            validation: o.select.validation,
+            choices: selections.map((c) => ({ refit: labels[c.decision]!, chosen: o.select!.candidates[c.chosen]!.label, scores: c.scores })),
+          }
+        : undefined;
+      return { forecasts, training, fits: fitRows.length, models, ...(keepModels ? { savedModels } : {}), model, ...(selection ? { selection } : {}) };
     },
   };
 }

@@ -17,7 +17,7 @@ export { mulberry32 } from './stats/random';
 export { stationaryBootstrapSharpeDiff } from './stats/stationaryBootstrap';
 export { dieboldMariano } from './stats/dieboldMariano';
 export { /** @public */ clarkWest } from './stats/clarkWest';
-export { ledoitWolfSharpeDiff } from './stats/ledoitWolf';
+export { ledoitWolfBootstrap, ledoitWolfSharpeDiff } from './stats/ledoitWolf';
 export { directionMetrics, type DirectionMetrics } from './directionMetrics';
 export { trailingMeanSd, trailingSma } from './rolling';
 export { benchmarkDifferences, multipleTesting } from './stats/multipleTesting';

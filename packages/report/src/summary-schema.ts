@@ -110,6 +110,14 @@ export const RUN_SUMMARY_SCHEMA: Schema = obj({
   ...SHARED,
   results: record(STRATEGY_RESULT_SCHEMA),
   params: record(json()),
+  selection: optional(
+    obj({
+      configurations: arr(str()),
+      metric: str(),
+      validation: metric,
+      choices: arr(obj({ refit: PERIOD_LABEL, chosen: str(), scores: arr(metric) })),
+    }),
+  ),
 });
 
 const SIGNIFICANCE_SCHEMA = obj({
@@ -125,6 +133,7 @@ const SIGNIFICANCE_SCHEMA = obj({
   skewness: optional(metric),
   kurtosis: optional(metric),
   ledoitWolf: optional(obj({ pValue: metric, standardError: metric })),
+  studentised: optional(obj({ pValue: metric, interval: arr(metric, 2), blockLength: metric })),
   dm: optional(obj({ statistic: metric, pValue: metric })),
 });
 

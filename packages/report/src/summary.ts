@@ -1,3 +1,4 @@
+import type { SelectionRecord } from '@backtest/core';
 import type { DirectionMetrics, ForecastMetrics, Metrics } from '@backtest/metrics';
 
 /** The quality of direction forecasts (`target=direction`): probabilities of a rise against what followed. */
@@ -53,4 +54,6 @@ export interface RunSummary {
   trainer?: string;
   conventions: Record<string, string | number>;
   warnings: string[];
+  /** Nested walk-forward selection (`--select`): the candidates, and what each fit chose. */
+  selection?: SelectionRecord;
 }

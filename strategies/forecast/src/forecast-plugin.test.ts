@@ -15,7 +15,7 @@ describe('the composed forecast strategy', () => {
   });
 
   it("takes its own parameters and, flat after them, the chosen model's", () => {
-    const own = ['model', 'features', 'target', 'window', 'refit', 'trainWindow', 'minTrain', 'threshold', 'sizing', 'fullAt', 'short'];
+    const own = ['model', 'features', 'target', 'window', 'refit', 'trainWindow', 'minTrain', 'threshold', 'sizing', 'fullAt', 'short', 'select'];
     expect(Object.keys(plugin.params)).toEqual(own);
     expect(plugin.params.model.type === 'enum' && plugin.params.model.values).toEqual(['ols', 'ridge', 'nn', 'lstm', 'gru', 'conv1d']);
     expect(Object.keys(strategyParams(plugin, {}))).toEqual(own);
@@ -107,7 +107,7 @@ describe('presets', () => {
     const { smaFeature } = jest.requireActual('@backtest/forecast') as typeof import('@backtest/forecast');
     const ols = forecastPreset({ id: 'ols-x', description: 'd', model: olsModel, features: [smaFeature] });
     const nn = forecastPreset({ id: 'nn-x', description: 'd', model: nnModel, features: [smaFeature] });
-    expect(Object.keys(ols.params)).toEqual(['window', 'refit', 'trainWindow', 'minTrain', 'threshold', 'sizing', 'fullAt', 'short']);
+    expect(Object.keys(ols.params)).toEqual(['window', 'refit', 'trainWindow', 'minTrain', 'threshold', 'sizing', 'fullAt', 'short', 'select']);
     expect(Object.keys(nn.params)).toEqual([
       'window',
       'refit',
@@ -117,6 +117,7 @@ describe('presets', () => {
       'sizing',
       'fullAt',
       'short',
+      'select',
       'hidden',
       'activation',
       'epochs',

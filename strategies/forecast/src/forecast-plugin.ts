@@ -4,16 +4,19 @@ import {
   type ParamSpecs,
   type ParamValues,
   type RawParamValue,
+  resolveParams,
   type Strategy,
   type StrategyContext,
   type StrategyPlugin,
   UserError,
 } from '@backtest/core';
+import { parseAlternatives } from '@backtest/core/internal';
 import { NetworkDivergedError } from '@backtest/models';
 import {
   composeFeatures,
   createForecastStrategy,
   type FeatureBuilder,
+  type ForecastStrategyOptions,
   type ForecastTarget,
   type ModelPlugin,
   type Sizing,
@@ -119,6 +122,7 @@ function composedStrategy(
 ): Strategy {
   const featureSet = composeFeatures(chosen, p.window);
   const target = p.target as ForecastTarget;
+  const select = selectionOf(id, p.select, model, modelParams);
   let strategy: Strategy;
   try {
     strategy = createForecastStrategy({
@@ -133,12 +137,41 @@ function composedStrategy(
       defaultTestStart: '1991-01',
       context,
       ...(context.ensemble !== undefined && context.ensemble > 1 ? { members: context.ensemble } : {}),
+      ...(select ? { select } : {}),
       indicators: (view) => chosen.flatMap((f) => (f.indicator ? [f.indicator(view.closes(), p.window, context.frequency)] : [])),
     });
   } catch (e) {
     throw named(e, id);
   }
   return namingFits(strategy, id, p.refit);
+}
+
+/**
+ * The candidates of `--select "hidden=5|10;epochs=10|20"`: the model's parameters with each
+ * combination of the alternatives, checked like any parameter of the model; and the fraction of
+ * each fit's latest training rows held out to score them (the model's `validation` when it has
+ * one above 0, else 0.2).
+ */
+function selectionOf(id: string, spec: string, model: ModelPlugin, base: ParamValues<ParamSpecs>): ForecastStrategyOptions['select'] {
+  if (spec === '') return undefined;
+  const points = parseAlternatives(spec, '--select');
+  const names = Object.keys(model.params);
+  for (const name of Object.keys(points[0] ?? {})) {
+    if (!names.includes(name)) {
+      throw new UserError(
+        `strategy "${id}": --select: "${name}" is not a parameter of model "${model.id}"${didYouMean(name, names)}; its parameters are: ${names.join(', ') || 'none'}`,
+      );
+    }
+  }
+  if (points.length < 2) throw new UserError(`strategy "${id}": --select "${spec}" gives one candidate; give at least two alternatives (a|b)`);
+  const candidates = points.map((point) => ({
+    label: Object.entries(point)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' '),
+    params: resolveParams(`model "${model.id}" (--select)`, model.params, { ...(base as Record<string, RawParamValue>), ...point }),
+  }));
+  const validation = typeof base['validation'] === 'number' && base['validation'] > 0 ? base['validation'] : 0.2;
+  return { candidates, validation };
 }
 
 /** A user error of the model (a network too big, a bad lookback) said as the strategy's. */

@@ -23,4 +23,12 @@ export const composedParams = defineParams({
       'what the model learns: next close (long when its forecast return beats threshold), or whether next close is above this one (long when the probability beats threshold, default 0.5)',
   },
   ...forecastParams,
+  select: {
+    type: 'string',
+    default: '',
+    pattern: /^$|^[^=;|]+=[^;]+(;[^=;|]+=[^;]+)*$/,
+    hint: 'model parameters with alternatives, e.g. hidden=5|10|20;epochs=10|20',
+    description:
+      "nested walk-forward selection (--select): at every refit, fit each combination on the training rows less the latest block (the model's validation fraction, else 0.2, at least 12 rows), score it there, and use the best, refitted on all of them",
+  },
 });

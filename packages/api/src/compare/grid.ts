@@ -1,4 +1,5 @@
 import { UserError } from '@backtest/core';
+import { parseAlternatives } from '@backtest/core/internal';
 
 /** One configuration a compare runs: a strategy and the parameters of one grid point. */
 export interface Configuration {
@@ -16,23 +17,7 @@ export function parseGrid(spec: string): { id: string; points: Record<string, st
   const colon = spec.indexOf(':');
   if (colon <= 0) throw new UserError(`--grid expects "strategy:param=a|b;param2=c|d", got "${spec}"`);
   const id = spec.slice(0, colon).trim();
-  let points: Record<string, string>[] = [{}];
-  const seen = new Set<string>();
-  for (const part of spec.slice(colon + 1).split(';')) {
-    if (part.trim() === '') continue;
-    const eq = part.indexOf('=');
-    if (eq <= 0) throw new UserError(`--grid: "${part}" in "${spec}" is not param=a|b`);
-    const name = part.slice(0, eq).trim();
-    const values = part
-      .slice(eq + 1)
-      .split('|')
-      .map((v) => v.trim());
-    if (values.some((v) => v === '')) throw new UserError(`--grid: parameter "${name}" in "${spec}" has an empty alternative`);
-    if (seen.has(name)) throw new UserError(`--grid: parameter "${name}" appears twice in "${spec}"; list its values once, separated by |`);
-    seen.add(name);
-    // Own properties whatever the name (a spread keeps "__proto__" as a key; resolveParams refuses it).
-    points = points.flatMap((p) => values.map((v) => ({ ...p, ...Object.fromEntries([[name, v]]) })));
-  }
+  const points = parseAlternatives(spec.slice(colon + 1), '--grid', spec);
   return { id, points };
 }
 

@@ -2,6 +2,7 @@ import {
   deflatedSharpeRatio,
   dieboldMariano,
   kurtosis,
+  ledoitWolfBootstrap,
   ledoitWolfSharpeDiff,
   probabilisticSharpeRatio,
   sampleVariance,
@@ -31,6 +32,11 @@ export interface Significance {
   blockLength: number;
   /** Ledoit and Wolf (2008) HAC studentised test of the same difference, as a cross-check. */
   ledoitWolf: { pValue: number; standardError: number };
+  /**
+   * Ledoit and Wolf's (2008) studentised circular block bootstrap of the Sharpe difference (block
+   * length: the stationary bootstrap's, rounded), beside the percentile interval above.
+   */
+  studentised: { pValue: number; interval: [number, number]; blockLength: number };
   /** Diebold-Mariano (HLN-corrected) of squared errors against the no-change forecast. */
   dm?: { statistic: number; pValue: number };
 }
@@ -70,6 +76,9 @@ export function significance(i: SignificanceInput): Significance {
     ...(i.blockLength !== undefined ? { blockLength: i.blockLength } : {}),
   });
   const lw = ledoitWolfSharpeDiff(excess, benchExcess, { periodsPerYear: i.periodsPerYear });
+  const block = Math.max(1, Math.min(Math.round(boot.blockLength), Math.floor(n / 2)));
+  const studentised =
+    n >= Math.max(6, 2 * block) ? ledoitWolfBootstrap(excess, benchExcess, { samples: i.samples, seed: i.seed, blockLength: block, periodsPerYear: i.periodsPerYear }) : undefined;
   const out: Significance = {
     sharpePerPeriod: sr,
     skewness: skew,
@@ -83,6 +92,9 @@ export function significance(i: SignificanceInput): Significance {
     sharpeDiffPValue: boot.pValue,
     blockLength: boot.blockLength,
     ledoitWolf: { pValue: lw.pValue, standardError: lw.standardError },
+    studentised: studentised
+      ? { pValue: studentised.pValue, interval: studentised.interval, blockLength: studentised.blockLength }
+      : { pValue: Number.NaN, interval: [Number.NaN, Number.NaN], blockLength: block },
   };
   if (i.forecast && i.forecast.actual.length > 2) {
     const f = i.forecast;

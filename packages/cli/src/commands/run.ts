@@ -20,6 +20,10 @@ export function runCommand(io: CommandIO): CommandModule<object, RunCommandFlags
     describe: 'Backtest a strategy walk-forward against buy-and-hold',
     builder: (y: Argv) =>
       withSeedOptions(withRunOptions(y.option('strategy', { alias: 's', type: 'string', describe: 'strategy id (see "backtest list")' })))
+        .option('select', {
+          type: 'string',
+          describe: 'forecast strategies: nested walk-forward selection over model parameters, e.g. "hidden=5|10|20;epochs=10|20" (the best on each refit\'s latest training rows)',
+        })
         .option('out', { type: 'string', describe: 'run folder to write (default runs/<UTC time>-<strategy>)' })
         .option('save', { type: 'boolean', default: true, describe: 'write the run folder and report.html (--no-save: print only)' })
         .option('save-models', { type: 'boolean', default: false, describe: "keep every walk-forward fit's model in the run folder (models/fit-000/, ..., models/index.json)" })

@@ -37,6 +37,7 @@ export function formatCompareTable(s: CompareSummary): string {
   rows.push(['Sharpe diff vs B&H', ...col((l) => num(s.results[l]!.significance.sharpeDiff))]);
   rows.push(['  95% bootstrap interval', ...col((l) => s.results[l]!.significance.sharpeDiffCI.map((v) => num(v, 2)).join(' .. '))]);
   rows.push(['  bootstrap p-value', ...col((l) => p(s.results[l]!.significance.sharpeDiffPValue))]);
+  rows.push(['  studentised bootstrap p', ...col((l) => p(s.results[l]!.significance.studentised.pValue))]);
   rows.push(['  Ledoit-Wolf p-value', ...col((l) => p(s.results[l]!.significance.ledoitWolf.pValue))]);
   const per = s.period;
   const head = `compare on ${s.dataset} (${s.frequency}), ${per.start} .. ${per.end}, ${per.periods} periods, the same for every column${s.backend ? `, backend ${s.backend}` : ''}`;

@@ -51,6 +51,7 @@ export function compareRows(s: CompareSummaryDoc): CompareRow[] {
   add('significance', '95% bootstrap interval: low', 'significance.sharpeDiffCI.0', num(2));
   add('significance', '95% bootstrap interval: high', 'significance.sharpeDiffCI.1', num(2));
   add('significance', 'Bootstrap p-value', 'significance.sharpeDiffPValue', pValue);
+  add('significance', 'Studentised bootstrap p-value (Ledoit-Wolf 2008)', 'significance.studentised.pValue', pValue);
   add('significance', 'Ledoit-Wolf p-value', 'significance.ledoitWolf.pValue', pValue);
   add('significance', 'Ledoit-Wolf standard error', 'significance.ledoitWolf.standardError', num(3));
   add('significance', 'Bootstrap block length (periods)', 'significance.blockLength', num(1));

@@ -11,6 +11,7 @@ import {
   trainingLossChart,
 } from '../charts';
 import { seedsChart } from '../charts/seeds-chart';
+import { selectionChart } from '../charts/selection-chart';
 import type { Comparison } from '../charts/comparison';
 import type { RunRecord } from '../run-record';
 import type { PageChart } from './chart-page';
@@ -100,6 +101,14 @@ export function reportCharts(record: RunRecord): ReportChart[] {
       id: 'forecast-return',
       spec: forecastReturnChart(points),
       caption: 'The forecast quality rows of the table score these points against the historical-mean forecast.',
+    });
+  }
+  if (s.selection) {
+    charts.push({
+      id: 'selection',
+      spec: selectionChart(s.selection),
+      caption:
+        'At each refit every candidate was fitted on the training rows before the held-out block and scored on it; the best was refitted on all the training rows and forecast until the next refit. No row after the refit was used.',
     });
   }
   const training = record.training ?? [];
