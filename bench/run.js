@@ -32,6 +32,7 @@ const cases = [
   { name: 'cli: backtest signal --strategy nn-sma --json', argv: ['signal', '--strategy', 'nn-sma', '--json'], runs: 3 },
   { name: 'cli: backtest --strategy sma --cash-rate tnx --json', argv: ['--strategy', 'sma', '--cash-rate', 'tnx', '--json'] },
   { name: 'cli: backtest --strategy nn-sma --json (refit 12)', argv: ['--strategy', 'nn-sma', '--json'], runs: 3 },
+  { name: 'cli: backtest --strategy nn-sma --seeds 20 --json', argv: ['--strategy', 'nn-sma', '--seeds', '20', '--json'], runs: 3 },
   { name: 'cli: nn-sma refit=1 1970-01..2020-12', argv: ['--strategy', 'nn-sma', '--param', 'refit=1', '--from', '1970-01', '--to', '2020-12', '--json'], runs: 3, target: 4 },
   {
     name: 'cli: forecast model=lstm lookback=12 units=32 epochs=20 adam refit=12 1970-01..2020-12 (30 fits)',
