@@ -1,7 +1,7 @@
 import type { RawParamValue, StrategyPlugin } from '@backtest/core';
 import type { PriceSeries } from '@backtest/core';
 import { strategyParams } from '@backtest/core/internal';
-import type { Metrics } from '@backtest/metrics';
+import { type Metrics, quantileSorted } from '@backtest/metrics';
 import type { SeedRun, SeedsSummary } from '@backtest/report';
 import { type ConfigurationOptions, type ConfigurationRun, runConfiguration } from './run-job';
 
@@ -10,14 +10,6 @@ const RUN_KEYS = ['sharpe', 'cagr', 'totalReturn', 'volatility', 'sortino', 'max
 
 function figures(m: Metrics): Omit<SeedRun, 'seed'> {
   return Object.fromEntries(RUN_KEYS.map((k) => [k, m[k]])) as Omit<SeedRun, 'seed'>;
-}
-
-/** The q-quantile of sorted values, linear between order statistics (R's type 7, NumPy's default). */
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]!) - sorted[lo]!);
 }
 
 /** Whether a configuration's result depends on the seed: the plugin says, else a forecast strategy does and a rule does not. */
@@ -58,10 +50,7 @@ export async function runOverSeeds(
   const order = runs.map((_, k) => k).sort((a, b) => sharpeOf(runs[a]!) - sharpeOf(runs[b]!) || a - b);
   const middle = order[Math.floor((n - 1) / 2)]!;
   const headline = runs[middle]!;
-  const sharpes = runs
-    .map((r) => r.metrics.sharpe)
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
+  const sharpes = Float64Array.from(runs.map((r) => r.metrics.sharpe).filter(Number.isFinite)).sort();
   const benchmarkSharpe = headline.benchmarkMetrics.sharpe;
   let ensemble: SeedsSummary['ensemble'];
   if (settings.ensemble) {
@@ -77,9 +66,9 @@ export async function runOverSeeds(
       headlineSeed,
       runs: runs.map((r, k) => ({ seed: settings.seed + k, ...figures(r.metrics) })),
       sharpe: {
-        median: quantile(sharpes, 0.5),
-        p25: quantile(sharpes, 0.25),
-        p75: quantile(sharpes, 0.75),
+        median: quantileSorted(sharpes, 0.5),
+        p25: quantileSorted(sharpes, 0.25),
+        p75: quantileSorted(sharpes, 0.75),
         min: sharpes[0] ?? Number.NaN,
         max: sharpes[sharpes.length - 1] ?? Number.NaN,
       },

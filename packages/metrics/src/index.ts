@@ -14,7 +14,7 @@ export { skewness, kurtosis } from './stats/higherMoments';
 export { probabilisticSharpeRatio } from './stats/probabilisticSharpe';
 export { deflatedSharpeRatio, /** @public */ expectedMaxSharpe } from './stats/deflatedSharpe';
 export { mulberry32 } from './stats/random';
-export { stationaryBootstrapSharpeDiff } from './stats/stationaryBootstrap';
+export { quantileSorted, stationaryBootstrapSharpeDiff } from './stats/stationaryBootstrap';
 export { dieboldMariano } from './stats/dieboldMariano';
 export { /** @public */ clarkWest } from './stats/clarkWest';
 export { ledoitWolfBootstrap, ledoitWolfSharpeDiff } from './stats/ledoitWolf';
