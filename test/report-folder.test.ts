@@ -47,7 +47,7 @@ describe('backtest report <run-dir>', () => {
     const back = readRunFolder(dir);
     expect(Array.from(back.periods.strategyReturns)).toEqual(Array.from(outcome.walk.strategyReturns));
     expect(back.data.sha256).toBe(outcome.data.sha256);
-    expect(back.prices.labels.length).toBe(outcome.series.close.length);
+    expect(back.prices.labels.length).toBe(outcome.series.dates.length);
     expect(readdirSync(tmp)).toEqual(['sma']);
   });
 

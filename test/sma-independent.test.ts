@@ -2,70 +2,14 @@
  * `backtest --strategy sma` against a second, plain implementation of the same conventions,
  * written here from the raw file: split lines by hand, take each month's last close (the daily
  * file where a data directory has it, else the embedded month-end extract: `monthEndRows` of
- * ./helpers), a 10-month mean, weights, returns and the metric formulas of MISSION.md. Shares no
- * code with the product.
+ * ./helpers, through `monthEndCloses` of ./plain-metrics), a 10-month mean, weights, returns and
+ * the metric formulas of MISSION.md (`plainMetrics`). Shares no code with the product.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { backtest, itWithRealData, monthEndRows } from './helpers';
-
-interface Plain {
-  [k: string]: number;
-}
-
-function plainMetrics(r: number[], b: number[], w: number[]): Plain {
-  const n = r.length;
-  const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
-  const sd = (x: number[]) => {
-    const m = mean(x);
-    return Math.sqrt(x.reduce((a, v) => a + (v - m) ** 2, 0) / (x.length - 1));
-  };
-  let g = 1;
-  for (const v of r) g *= 1 + v;
-  let peak = 1;
-  let eq = 1;
-  let mdd = 0;
-  for (const v of r) {
-    eq *= 1 + v;
-    peak = Math.max(peak, eq);
-    mdd = Math.min(mdd, eq / peak - 1);
-  }
-  const cagr = g ** (12 / n) - 1;
-  const downside = Math.sqrt(r.reduce((a, v) => a + Math.min(v, 0) ** 2, 0) / n);
-  const mb = mean(b);
-  const mr = mean(r);
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (b[i]! - mb) * (r[i]! - mr);
-    sxx += (b[i]! - mb) ** 2;
-  }
-  const beta = sxy / sxx;
-  let trades = 0;
-  let turn = 0;
-  let prev = 0;
-  for (const x of w) {
-    if (x !== prev) trades++;
-    turn += Math.abs(x - prev);
-    prev = x;
-  }
-  return {
-    totalReturn: g - 1,
-    cagr,
-    volatility: sd(r) * Math.sqrt(12),
-    sharpe: (mr / sd(r)) * Math.sqrt(12),
-    sortino: (mr / downside) * Math.sqrt(12),
-    maxDrawdown: mdd,
-    calmar: cagr / Math.abs(mdd),
-    exposure: mean(w.map(Math.abs)),
-    turnover: turn / n,
-    trades,
-    hitRate: r.filter((v) => v > 0).length / n,
-    beta,
-    alpha: (mr - beta * mb) * 12,
-  };
-}
+import { monthEndCloses, plainMetrics } from './plain-metrics';
 
 function expectSignificant(actual: number, expected: number, label: string): void {
   const scale = Math.max(Math.abs(expected), 1e-12);
@@ -74,11 +18,7 @@ function expectSignificant(actual: number, expected: number, label: string): voi
 
 describe('sma on the real month-end S&P 500, recomputed independently', () => {
   it('agrees to at least 6 significant digits', () => {
-    const lastOfMonth = new Map<string, number>();
-    for (const { date, close } of monthEndRows('sp500').rows) {
-      const month = date.slice(0, 7);
-      if (month >= '1970-01' && month <= '2020-12') lastOfMonth.set(month, close);
-    }
+    const lastOfMonth = monthEndCloses('sp500', { from: '1970-01', to: '2020-12' });
     const months = [...lastOfMonth.keys()].sort();
     const close = months.map((m) => lastOfMonth.get(m)!);
     expect(months.length).toBe(612);

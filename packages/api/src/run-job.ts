@@ -1,33 +1,63 @@
 import { basename } from 'node:path';
 import {
+  assetSeed,
   createMarketView,
+  eachAsset,
   type ForecastRecord,
   type Indicator,
   type Frequency,
+  isUniverse,
   type PriceSeries,
   type ProgressReporter,
   type RawParamValue,
   type Strategy,
   type StrategyOutput,
+  type StrategyContext,
   type StrategyPlugin,
+  type Universe,
   UserError,
 } from '@backtest/core';
 import { assetReturns, periodLabel, strategyParams } from '@backtest/core/internal';
 import { runOverSeeds } from './seeds';
 import { type LoadedData, loadCsvFile, loadDataset, parseColumnMapping } from '@backtest/data';
-import { restrictToRange, walkForward, type WalkForwardResult, type YieldSeries } from '@backtest/engine';
+import { EQUAL_WEIGHT, restrictToRange, walkForward, type WalkForwardResult, type YieldSeries } from '@backtest/engine';
 import { computeMetrics, directionMetrics, type ForecastMetrics, forecastMetrics, type Metrics } from '@backtest/metrics';
 import type { DirectionForecastMetrics } from '@backtest/report';
 import type { RunSummary } from '@backtest/report';
 import type { StrategyRegistry } from './registry';
 import { isPath, type RunSettings } from './settings';
+import { alignUniverse, assetName, type LoadedAsset, restrictUniverse, type UniverseSource, universeData, universeSummary } from './universe';
+
+/** What a run records of its data: the file (or a universe's names) and the SHA-256 that pins it. */
+export interface RunData {
+  readonly path: string;
+  readonly sha256: string;
+  /** Where a named dataset was found (`data directory`, `embedded`); undefined for a file. */
+  readonly origin?: string;
+  /** A universe's assets: each one's file, hash, origin and currency. */
+  readonly sources?: readonly UniverseSource[];
+}
+
+/** What a run walks over: one series, or a universe of several assets. */
+export type Market = PriceSeries | Universe;
+
+/** The dataset a summary names: a universe's assets (`sp500,ndx,gold`), a file's path, or the dataset. */
+export function datasetName(settings: RunSettings, data: RunData): string {
+  return data.sources || settings.data ? data.path : settings.dataset;
+}
+
+/** Rows of a market. */
+export const rowCount = (m: Market): number => m.dates.length;
+
+/** The name of a market, for messages: a series' source, or a universe's assets. */
+export const marketName = (m: Market): string => (isUniverse(m) ? m.assets.map((a) => a.name).join(', ') : m.source);
 
 const BENCHMARK_ID = 'buy-and-hold';
 
 export interface RunOutcome {
   summary: RunSummary;
-  data: LoadedData;
-  series: PriceSeries;
+  data: RunData;
+  series: Market;
   walk: WalkForwardResult;
   /** What the strategy declared for the report to draw (`Strategy.indicators`), one value per row of `series`. */
   indicators: readonly Indicator[];
@@ -72,8 +102,9 @@ function loadCashYields(settings: RunSettings, projectRoot: string, warnings: st
 
 /** What every walk of a command starts from: the data, the rows in range, the cash, and the warnings so far. */
 export interface PreparedRun {
-  readonly data: LoadedData;
-  readonly series: PriceSeries;
+  readonly data: RunData;
+  /** The rows in range: of one series, or of a universe (`--universe`). */
+  readonly series: Market;
   /** A constant annual rate, or the yield series --cash-rate names. */
   readonly cash: number | YieldSeries;
   readonly warnings: string[];
@@ -81,11 +112,28 @@ export interface PreparedRun {
 
 /** Loads the data (with the extra `columns` the strategies need), restricts it to --from/--to, and loads the cash. */
 export function prepareRun(settings: RunSettings, projectRoot: string, columns: readonly string[]): PreparedRun {
+  if (settings.universe && settings.universe.length > 1) return prepareUniverse(settings, settings.universe, projectRoot, columns);
   const data = loadData(settings, projectRoot, columns);
   const warnings = [...data.warnings];
   const series = restrictToRange(data.series, settings.from, settings.to);
   const yields = loadCashYields(settings, projectRoot, warnings, series.frequency);
   return { data, series, cash: yields ?? (settings.cashRate as number), warnings };
+}
+
+/** prepareRun of a universe: every asset loaded as `--dataset` (or `--data`) would load it alone, then aligned. */
+function prepareUniverse(settings: RunSettings, entries: readonly string[], projectRoot: string, columns: readonly string[]): PreparedRun {
+  const warnings: string[] = [];
+  const loaded: LoadedAsset[] = entries.map((entry) => {
+    const file = isPath(entry);
+    const name = assetName(entry, file);
+    const data = loadData({ ...settings, ...(file ? { data: entry } : { data: undefined, dataset: entry }) }, projectRoot, columns);
+    if (data.kind !== 'yield') warnings.push(...data.warnings);
+    return { name, data };
+  });
+  const universe = restrictUniverse(alignUniverse(loaded, warnings), settings.from, settings.to);
+  const yields = loadCashYields(settings, projectRoot, warnings, universe.frequency);
+  const data = universeData(loaded);
+  return { data: { path: data.path, sha256: data.sha256, sources: data.sources }, series: universe, cash: yields ?? (settings.cashRate as number), warnings };
 }
 
 /** Forecast and actual returns of each decision, aligned, with the historical-mean forecast. */
@@ -151,11 +199,36 @@ export interface ConfigurationOptions {
   readonly ensemble?: number;
 }
 
-/** Create the strategy, walk it forward over `series`, and compute its metrics and buy-and-hold's. */
+/**
+ * The strategy of `plugin` over a market: created once for one series; over a universe, by the
+ * plugin's `createUniverse`, else once per asset (each seeded from its name) at 1/N each.
+ */
+export function createStrategy(plugin: StrategyPlugin, params: Readonly<Record<string, unknown>>, market: Market, context: StrategyContext): Strategy {
+  if (!isUniverse(market)) return plugin.create(params as never, context);
+  const assets = market.assets.map((a) => a.name);
+  if (plugin.createUniverse) return plugin.createUniverse(params as never, { ...context, assets });
+  return eachAsset(assets, (asset) => plugin.create(params as never, { ...context, seed: assetSeed(context.seed, asset) }));
+}
+
+/** The context a run gives its strategy. */
+export function strategyContext(settings: RunSettings, frequency: Frequency, progress: ProgressReporter, warnings: string[], ensemble?: number): StrategyContext {
+  return {
+    frequency,
+    seed: settings.seed,
+    threads: settings.threads,
+    backend: settings.backend,
+    progress,
+    warn: (m) => warnings.push(m),
+    ...(settings.saveModels ? { saveModels: true } : {}),
+    ...(ensemble !== undefined && ensemble > 1 ? { ensemble } : {}),
+  };
+}
+
+/** Create the strategy, walk it forward over `series` (one series or a universe), and compute its metrics and the benchmark's. */
 export async function runConfiguration(
   plugin: StrategyPlugin,
   rawParams: Readonly<Record<string, RawParamValue>>,
-  series: PriceSeries,
+  series: Market,
   o: ConfigurationOptions,
 ): Promise<ConfigurationRun> {
   const { settings, warnings } = o;
@@ -163,62 +236,73 @@ export async function runConfiguration(
   if (plugin.needs?.frequencies && !plugin.needs.frequencies.includes(series.frequency)) {
     throw new UserError(`strategy "${plugin.id}" supports ${plugin.needs.frequencies.join(', ')} data, not ${series.frequency}`);
   }
-  const strategy = plugin.create(params, {
-    frequency: series.frequency,
-    seed: settings.seed,
-    threads: settings.threads,
-    backend: settings.backend,
-    progress: o.progress,
-    warn: (m) => warnings.push(m),
-    ...(settings.saveModels ? { saveModels: true } : {}),
-    ...(o.ensemble !== undefined && o.ensemble > 1 ? { ensemble: o.ensemble } : {}),
-  });
+  const strategy = createStrategy(plugin, params, series, strategyContext(settings, series.frequency, o.progress, warnings, o.ensemble));
   const testStart = o.testStart ?? settings.testStart;
   const walk = await walkForward(series, strategy, {
     ...(testStart !== undefined ? { testStart } : {}),
     costBps: settings.costBps,
     ...(typeof o.cash === 'number' ? { cashRate: o.cash } : { cashYields: o.cash }),
     ...(o.decideLast ? { decideLast: true } : {}),
+    ...(plugin.leverage && settings.maxLeverage !== undefined ? { maxLeverage: settings.maxLeverage } : {}),
+    ...(settings.benchmark !== undefined && isUniverse(series) ? { benchmark: settings.benchmark } : {}),
     strategyId: plugin.id,
   });
   const ppy = walk.periodsPerYear;
+  const u = walk.universe;
   const metrics = computeMetrics({
     returns: walk.strategyReturns,
     benchmark: walk.benchmarkReturns,
-    weights: walk.weights,
+    weights: u ? u.weights : walk.weights,
     cash: walk.cashReturns,
     periodsPerYear: ppy,
   });
   const benchmarkMetrics = computeMetrics({
     returns: walk.benchmarkReturns,
     benchmark: walk.benchmarkReturns,
-    weights: walk.benchmarkWeights,
+    weights: u ? [...u.benchmarkWeights].map((w) => new Float64Array(walk.labels.length).fill(w)) : walk.benchmarkWeights,
     cash: walk.cashReturns,
     periodsPerYear: ppy,
   });
-  const indicators = o.indicators ? declaredIndicators(plugin.id, strategy, series) : [];
+  // A universe's report draws no price chart (each asset has its own), so it asks for no indicators.
+  const indicators = o.indicators && !isUniverse(series) ? declaredIndicators(plugin.id, strategy, series) : [];
   const records = walk.output.forecasts;
-  if (!records || records.length === 0) return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics };
-  const fs = forecastSeries(records, walk, series);
+  const base = { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics };
+  if (!records || records.length === 0) return base;
+  const parts = isUniverse(series) ? series.assets.map((a) => ({ series: a.series, records: records.filter((r) => r.asset === a.name) })) : [{ series, records }];
   if (records.some((r) => r.probability !== undefined)) {
     // A direction forecast: scored as a probability of a rise; there is no return to compare.
     // The outcome is the one the model learned: next close above this close, on the closes the
     // strategy saw (not the total return, which a dividend can make positive on a falling close).
-    const row = new Map(series.dates.map((d, i) => [periodLabel(d, series.frequency), i]));
-    const byLabel = new Map(records.map((r) => [r.label, r]));
-    const probability = fs.labels.map((label) => byLabel.get(label)!.probability ?? Number.NaN);
-    const outcome = fs.labels.map((label) => {
-      const i = row.get(label)!;
-      return series.close[i + 1]! > series.close[i]! ? 1 : 0;
-    });
+    const probability: number[] = [];
+    const outcome: number[] = [];
+    for (const part of parts) {
+      const fs = forecastSeries(part.records, walk, part.series);
+      const row = new Map(part.series.dates.map((d, i) => [periodLabel(d, part.series.frequency), i]));
+      const byLabel = new Map(part.records.map((r) => [r.label, r]));
+      for (const label of fs.labels) {
+        const i = row.get(label)!;
+        probability.push(byLabel.get(label)!.probability ?? Number.NaN);
+        outcome.push(part.series.close[i + 1]! > part.series.close[i]! ? 1 : 0);
+      }
+    }
     // Scored at the strategy's own threshold, where it has one: accuracy is of the positions taken.
     const threshold = typeof params['threshold'] === 'number' && params['threshold'] >= 0 && params['threshold'] <= 1 ? params['threshold'] : 0.5;
     const d = directionMetrics({ probability, outcome, threshold });
     const direction: DirectionForecastMetrics = { target: 'direction', ...d };
-    return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics, forecastMetrics: direction };
+    return { ...base, forecastMetrics: direction };
   }
+  // A universe's forecasts are scored pooled over its assets (each against its own historical mean).
+  const all = parts.map((p) => forecastSeries(p.records, walk, p.series));
+  const fs = all.length === 1 ? all[0]! : pooled(all);
   const fm = forecastMetrics({ predicted: fs.predicted, actual: fs.actual, benchmark: fs.historicalMean });
-  return { plugin, params: { ...params }, walk, indicators, metrics, benchmarkMetrics, forecast: fs, forecastMetrics: fm };
+  // A universe's pooled series is no time series: the compare's Diebold-Mariano test is of one series' forecasts only.
+  return { ...base, ...(isUniverse(series) ? {} : { forecast: fs }), forecastMetrics: fm };
+}
+
+/** Several assets' forecast series as one, asset after asset. */
+function pooled(all: readonly ForecastSeries[]): ForecastSeries {
+  const cat = (k: 'predicted' | 'actual' | 'historicalMean') => Float64Array.from(all.flatMap((f) => [...f[k]]));
+  return { labels: all.flatMap((f) => f.labels), predicted: cat('predicted'), actual: cat('actual'), historicalMean: cat('historicalMean') };
 }
 
 /** Names the price chart's rows already use for their own fields. */
@@ -272,6 +356,17 @@ export const CONVENTIONS = (ppy: number, settings: RunSettings) => ({
   alpha: `the intercept of OLS of the strategy's raw returns on buy-and-hold's, times ${ppy} (empyrical regresses returns in excess of cash and compounds the intercept)`,
   maxDrawdownPeriods: `the longest time from a peak to its recovery (or the end), in periods${ppy === 12 ? ' (months)' : ' (days in this run)'}`,
   maxDrawdownMonths: 'deprecated: the same count as maxDrawdownPeriods under its old name (it counts periods, not months); it goes in the next release',
+  ...(settings.universe && settings.universe.length > 1
+    ? {
+        universe:
+          'the assets are aligned on the periods they all have; the return of a period is sum_i w_i r_i + (1 - sum_i |w_i|) c - cost sum_i |w_i - w_i,prev|, the weights being targets held over the period (the drift of the weights within a period is not charged as a trade)',
+        benchmark:
+          settings.benchmark === undefined || settings.benchmark === EQUAL_WEIGHT
+            ? 'equal weight: every asset at 1/N in every period (rebalanced to 1/N each period), under the same cost model'
+            : `buy-and-hold of ${settings.benchmark} alone, under the same cost model`,
+        positions: 'exposure is the mean of sum_i |w_i|, turnover the mean of sum_i |w_i - w_i,prev|, and a trade a period in which any weight changes',
+      }
+    : {}),
 });
 
 export function periodOf(walk: WalkForwardResult, frequency: string): RunSummary['period'] {
@@ -297,7 +392,8 @@ export async function runJob(settings: RunSettings, registry: StrategyRegistry, 
   if (plugin.id !== BENCHMARK_ID) results[BENCHMARK_ID] = { ...run.benchmarkMetrics };
   const summary: RunSummary = {
     strategy: plugin.id,
-    dataset: settings.data ? data.path : settings.dataset,
+    dataset: datasetName(settings, data),
+    ...(isUniverse(series) ? { universe: universeSummary(series, walk, data) } : {}),
     frequency: series.frequency,
     period: periodOf(walk, series.frequency),
     results,

@@ -1,5 +1,5 @@
 import type { RawParamValue, StrategyPlugin } from '@backtest/core';
-import type { PriceSeries } from '@backtest/core';
+import type { PriceSeries, Universe } from '@backtest/core';
 import { strategyParams } from '@backtest/core/internal';
 import { type Metrics, quantileSorted } from '@backtest/metrics';
 import type { SeedRun, SeedsSummary } from '@backtest/report';
@@ -27,7 +27,7 @@ function stochastic(plugin: StrategyPlugin, raw: Readonly<Record<string, RawPara
 export async function runOverSeeds(
   plugin: StrategyPlugin,
   raw: Readonly<Record<string, RawParamValue>>,
-  series: PriceSeries,
+  series: PriceSeries | Universe,
   o: ConfigurationOptions & { readonly label?: string },
 ): Promise<{ headline: ConfigurationRun; seeds?: SeedsSummary; runs: readonly { seed: number; run: ConfigurationRun }[] }> {
   const { settings } = o;

@@ -11,6 +11,16 @@ export interface RunSettings {
   dataset: string;
   /** A CSV file to use instead of a named dataset. */
   data?: string;
+  /**
+   * Several assets (datasets or CSV files), traded together and aligned on the rows they all
+   * have (`--universe sp500,ndx,gold`); instead of `dataset` and `data`. One entry is the same
+   * run as `dataset` (or `data`) naming it.
+   */
+  universe?: string[];
+  /** A universe's benchmark: `equal-weight` (default) or one of its assets. */
+  benchmark?: string;
+  /** The bound on the sum of |weights| of a strategy that declares leverage (default 1). */
+  maxLeverage?: number;
   dataDirs: string[];
   /** Column mapping for a file in no known layout: `date=Day,close=Last`. */
   columns?: string;
@@ -48,6 +58,9 @@ export interface RunSettings {
 
 const MAX_CONFIG_BYTES = 1 << 20;
 
+/** More assets than this in one universe is a mistake (every asset's data is held in memory). */
+const MAX_UNIVERSE = 500;
+
 /** More worker threads than this only costs memory (each holds its own kernels). */
 const MAX_THREADS = 256;
 
@@ -56,6 +69,9 @@ export const SETTING_KEYS = [
   'strategy',
   'dataset',
   'data',
+  'universe',
+  'benchmark',
+  'maxLeverage',
   'dataDirs',
   'columns',
   'totalReturn',
@@ -108,6 +124,15 @@ function buildSettingsSchema(z: typeof Zod) {
     strategy: text,
     dataset: text,
     data: text,
+    universe: z
+      .array(
+        z.string(expected('a list of dataset names or CSV files')).trim().min(1, expected('a list of dataset names or CSV files, none empty')),
+        expected('a list of dataset names or CSV files'),
+      )
+      .min(1, expected('a list of at least one dataset name or CSV file'))
+      .max(MAX_UNIVERSE, expected(`a list of at most ${MAX_UNIVERSE} assets`)),
+    benchmark: z.string(expected('"equal-weight" or an asset of the universe')).trim().min(1, expected('"equal-weight" or an asset of the universe')),
+    maxLeverage: range(z, 1, 100, false, ' (the bound on the sum of |weights|: 1 is no leverage)'),
     dataDirs: stringList,
     columns: text,
     totalReturn: z.boolean(expected('true or false')),
@@ -247,7 +272,31 @@ function isOwnProject(projectRoot: string): boolean {
 }
 
 /** Flags checked by the settings schema as they are given (params and plugins have checks of their own). */
-const FLAG_CHECKED = new Set(['from', 'to', 'testStart', 'costBps', 'cashRate', 'seed', 'seeds', 'threads']);
+const FLAG_CHECKED = new Set(['from', 'to', 'testStart', 'costBps', 'cashRate', 'seed', 'seeds', 'threads', 'universe', 'benchmark', 'maxLeverage']);
+
+/**
+ * A universe replaces --dataset and --data (given alongside it, they are refused); a universe of
+ * one is that dataset or file alone, the very run `--dataset NAME` (or `--data FILE`) makes.
+ */
+function normaliseUniverse(merged: RunSettings, given: Partial<RunSettings>): void {
+  const universe = merged.universe;
+  if (universe === undefined) {
+    if (merged.benchmark !== undefined) throw new UserError('--benchmark names the benchmark of a universe: it needs --universe');
+    return;
+  }
+  const also = [given.dataset !== undefined ? '--dataset' : '', given.data !== undefined ? '--data' : ''].filter(Boolean);
+  if (also.length) throw new UserError(`--universe names the run's assets: give it or ${also.join(' and ')}, not both`);
+  if (universe.length === 1) {
+    const only = universe[0]!;
+    if (merged.benchmark !== undefined && merged.benchmark !== only && merged.benchmark !== 'equal-weight') {
+      throw new UserError(`--benchmark ${merged.benchmark} is not an asset of the universe (${only})`);
+    }
+    if (isPath(only)) merged.data = only;
+    else merged.dataset = only;
+    delete merged.universe;
+    delete merged.benchmark;
+  }
+}
 
 /** Defaults from config/defaults.json, then the user's config file, then flags. */
 export function resolveSettings(projectRoot: string, configFile: string | undefined, flags: Partial<RunSettings>): RunSettings {
@@ -261,6 +310,7 @@ export function resolveSettings(projectRoot: string, configFile: string | undefi
     (merged as unknown as Record<string, unknown>)[k] = v;
   }
   if ((merged.threads as unknown) === 'auto') merged.threads = availableParallelism();
+  normaliseUniverse(merged, { ...user, ...flags });
   const cashProblem = typeof merged.cashRate === 'string' ? undefined : cashRateProblem(merged.cashRate);
   if (cashProblem) throw new UserError(`--cash-rate must be ${cashProblem}, got ${String(merged.cashRate)}`);
   merged.params = { ...(defaults.params ?? {}), ...(user.params ?? {}), ...(flags.params ?? {}) };

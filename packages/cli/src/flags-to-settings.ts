@@ -14,6 +14,15 @@ function cashRateFlag(text: string | undefined): number | string | undefined {
   return isPath(trimmed) ? path.resolve(trimmed) : trimmed;
 }
 
+/** `--universe sp500,ndx,./my.csv`: the names, a file path made absolute; empty entries are kept for the settings check to name. */
+function universeFlag(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  return String(text)
+    .split(',')
+    .map((s) => s.trim())
+    .map((s) => (s !== '' && isPath(s) ? path.resolve(s) : s));
+}
+
 /**
  * Settings from flags over the config file over config/defaults.json. Data directories are
  * searched in this order: --data-dir, then $BACKTEST_DATA_DIR, then the configured list.
@@ -23,6 +32,9 @@ export function settingsFromFlags(argv: RunFlags, projectRoot: string, env: Node
     strategy: argv.strategy,
     dataset: argv.dataset,
     data: argv.data === undefined ? undefined : path.resolve(argv.data),
+    universe: universeFlag(argv.universe),
+    benchmark: argv.benchmark,
+    maxLeverage: argv['max-leverage'],
     columns: argv.columns,
     totalReturn: argv['total-return'],
     frequency: argv.frequency,

@@ -14,6 +14,15 @@ export function withRunOptions<T>(y: Argv<T>) {
   return y
     .option('dataset', { type: 'string', describe: 'named dataset (see "backtest list")' })
     .option('data', { type: 'string', describe: 'a CSV file to use instead of a named dataset' })
+    .option('universe', {
+      type: 'string',
+      describe: 'several assets at once, comma-separated datasets or CSV files (sp500,ndx,gold), aligned on the months they all have; instead of --dataset',
+    })
+    .option('benchmark', { type: 'string', describe: 'of a universe: equal-weight (default: every asset at 1/N, rebalanced monthly) or one asset of it' })
+    .option('max-leverage', {
+      type: 'number',
+      describe: 'bound on the sum of |weights| of a strategy that declares leverage (default 1); what exceeds 1 is borrowed at the cash rate',
+    })
     .option('data-dir', { type: 'string', array: true, describe: 'directory to look for datasets in, before the configured ones (repeatable)' })
     .option('columns', { type: 'string', describe: 'column mapping for other layouts, e.g. date=Day,close=Last' })
     .option('total-return', { type: 'boolean', describe: 'reinvest dividends where the data has them (sp500-shiller)' })
@@ -37,6 +46,9 @@ export interface RunFlags {
   strategy?: string;
   dataset?: string;
   data?: string;
+  universe?: string;
+  benchmark?: string;
+  'max-leverage'?: number;
   'data-dir'?: string[];
   columns?: string;
   'total-return'?: boolean;

@@ -3,7 +3,7 @@
 // under '@backtest/core/internal'.
 export { didYouMean } from './did-you-mean';
 export { InputError, type InputLocation, LookAheadError, UserError } from './errors';
-export { createMarketView, type MarketView } from './market-view';
+export { createMarketView, createUniverseView, type MarketView } from './market-view';
 export {
   defineParams,
   describeParams,
@@ -14,6 +14,7 @@ export {
   resolveParams,
 } from './params';
 export {
+  type AssetWeights,
   defineStrategy,
   type FitRecord,
   type ForecastRecord,
@@ -29,6 +30,8 @@ export {
   type StrategyOutput,
   StrategyPlugin,
   type TrainingRecord,
+  type UniverseContext,
 } from './plugin';
-export { type Frequency, PERIODS_PER_YEAR, type PriceSeries } from './series';
+export { type Frequency, isUniverse, PERIODS_PER_YEAR, type PriceSeries, type Universe, type UniverseAsset } from './series';
+export { assetSeed, eachAsset, mergeOutputs } from './universe';
 export { Container, ContainerModule, strategyModule } from './container';

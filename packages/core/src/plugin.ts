@@ -6,6 +6,12 @@
  * decision row t it hands the strategy a `MarketView` of rows 0..t and receives a target
  * weight in [-1, 1] (1 = fully long, 0 = cash, -1 = fully short), held over row t+1.
  *
+ * On a universe of several assets (`--universe sp500,ndx,gold`), a strategy without
+ * `createUniverse` is created once per asset, each instance seeing its own asset alone, and each
+ * asset is held at 1/N of its instance's weight (`eachAsset`): the 10-month SMA becomes Faber's
+ * tactical allocation. A strategy with `createUniverse` sees every asset (`view.asset(name)`) and
+ * returns a weight per asset (`AssetWeights`).
+ *
  * Hooks of a Strategy, in the order the engine calls them:
  *  1. `prepare(views)` (optional, async): once, before the walk, with the view of every
  *     decision row. For work that is cheaper done together (training many walk-forward models
@@ -45,7 +51,22 @@ export interface StrategyPlugin<S extends ParamSpecs = ParamSpecs> {
   stochastic?(params: ParamValues<S>): boolean;
   /** What the strategy needs from the data. */
   readonly needs?: StrategyNeeds;
+  /**
+   * Whether the weights may sum, in absolute value, above 1 (borrowing, paying the cash rate on
+   * what is borrowed); `--max-leverage` then bounds the sum. Default false: the sum is at most 1.
+   */
+  readonly leverage?: boolean;
   create(params: ParamValues<S>, context: StrategyContext): Strategy;
+  /**
+   * The strategy over a universe of several assets (`context.assets`), whose `decide` returns a
+   * weight per asset. Optional: without it each asset is timed by its own `create` at 1/N.
+   */
+  createUniverse?(params: ParamValues<S>, context: UniverseContext): Strategy;
+}
+
+/** The context of a strategy over a universe: the assets, in the order of its weights. */
+export interface UniverseContext extends StrategyContext {
+  readonly assets: readonly string[];
 }
 
 export interface StrategyNeeds {
@@ -98,7 +119,8 @@ export interface Strategy {
   /** The label of this strategy's default first decision row (e.g. `1991-01`), if any. */
   readonly defaultTestStart?: string;
   prepare?(views: readonly MarketView[]): Promise<void>;
-  decide(view: MarketView): number;
+  /** The weight to hold over the next row: one number for one asset, a weight per asset on a universe. */
+  decide(view: MarketView): number | AssetWeights;
   finish?(): StrategyOutput;
   /**
    * What the strategy's decisions look at, for the report to draw: one `Indicator` per series,
@@ -113,6 +135,13 @@ export interface Strategy {
    */
   indicators?(view: MarketView): readonly Indicator[];
 }
+
+/**
+ * Weights of a universe's assets: in `view.assets` order, or by asset name (an asset not named
+ * is held at 0). Each in [-1, 1]; the sum of their absolute values at most 1 unless the plugin
+ * declares `leverage`. What the sum leaves is cash.
+ */
+export type AssetWeights = readonly number[] | Float64Array | Readonly<Record<string, number>>;
 
 /**
  * A series the strategy computes from the data, drawn by the report and stored in the run
@@ -153,11 +182,15 @@ export interface ForecastRecord {
   readonly features?: Readonly<Record<string, number>>;
   /** Index of the fit that made the forecast. */
   readonly fit?: number;
+  /** On a universe: the asset forecast (each asset has its own models and fits). */
+  readonly asset?: string;
 }
 
 /** One epoch of one model fit. */
 export interface TrainingRecord {
   readonly fit: number;
+  /** On a universe: the asset whose model this is. */
+  readonly asset?: string;
   readonly epoch: number;
   readonly loss: number;
   readonly valLoss?: number;
@@ -171,6 +204,8 @@ export interface TrainingRecord {
 export interface FitRecord {
   /** Index of the fit (0 first), as in `ForecastRecord.fit` and `TrainingRecord.fit`. */
   readonly fit: number;
+  /** On a universe: the asset whose model this is (fits are counted per asset). */
+  readonly asset?: string;
   /** Label of the decision row at which the model was (re)fitted. */
   readonly decision: string;
   /** Labels of the first and last training row used. */
@@ -192,7 +227,7 @@ export interface SelectionRecord {
   /** Fraction of each fit's latest training rows held out (at least 12 rows). */
   readonly validation: number;
   /** One per fit: its refit period, the candidate chosen, and every candidate's score, in `configurations` order. */
-  readonly choices: readonly { readonly refit: string; readonly chosen: string; readonly scores: readonly number[] }[];
+  readonly choices: readonly { readonly refit: string; readonly chosen: string; readonly scores: readonly number[]; readonly asset?: string }[];
 }
 
 /** Files of one saved model, by file name: what the model's `save(dir)` writes into `dir`. */

@@ -19,6 +19,32 @@ export interface PriceSeries {
   readonly columns: Readonly<Record<string, Float64Array>>;
 }
 
+/** One asset of a universe: its name (a dataset or file), its rows, and its currency when known. */
+export interface UniverseAsset {
+  readonly name: string;
+  readonly series: PriceSeries;
+  /** ISO 4217 code (`USD`, `EUR`) when the dataset registry says; undefined for a file. */
+  readonly currency?: string;
+}
+
+/**
+ * Several price series aligned on the same rows (`--universe sp500,ndx,gold`): row t of every
+ * asset is the same period (the same month for monthly rows, the same day for daily ones), so an
+ * asset's returns are over the rows all assets have. A universe has at least two assets; one
+ * series alone is a `PriceSeries`.
+ */
+export interface Universe {
+  readonly assets: readonly UniverseAsset[];
+  readonly frequency: Frequency;
+  /** One per row: the latest of the assets' dates for that row (when every asset's close is known). */
+  readonly dates: readonly string[];
+}
+
+/** Whether a walk's input is a universe of several assets rather than one series. */
+export function isUniverse(input: PriceSeries | Universe): input is Universe {
+  return Array.isArray((input as Universe).assets);
+}
+
 /** The label a row is known by: `YYYY-MM` for monthly rows, the ISO date for daily ones. */
 export function periodLabel(date: string, frequency: Frequency): string {
   return frequency === 'monthly' ? date.slice(0, 7) : date;

@@ -72,14 +72,18 @@ export function loadDataset(name: string, options: DatasetLocation & LoadOptions
     return { ...loadCsvFile(path, { ...load, name }), origin: 'data directory' };
   }
   const frequency = load.frequency ?? entry.frequency;
-  const caveat = entry.caveat ? { caveat: `${name}: ${entry.caveat}` } : {};
+  const facts = {
+    ...(entry.caveat ? { caveat: `${name}: ${entry.caveat}` } : {}),
+    ...(entry.currency ? { currency: entry.currency } : {}),
+    ...(entry.kind ? { kind: entry.kind } : {}),
+  };
   const path = locate(entry.file, dataDirs);
   if (path !== undefined) {
-    return { ...loadCsvFile(path, { ...load, layout: entry.layout, name, frequency }), origin: 'data directory', ...caveat };
+    return { ...loadCsvFile(path, { ...load, layout: entry.layout, name, frequency }), origin: 'data directory', ...facts };
   }
   const extract = frequency === 'monthly' ? readEmbeddedIndex(dir)[name] : undefined;
   if (extract === undefined) throw notFound(entry, dataDirs, projectRoot, frequency);
-  return { ...loadEmbedded(name, extract, { ...load, layout: entry.layout, frequency }, dir ?? embeddedDir()), ...caveat };
+  return { ...loadEmbedded(name, extract, { ...load, layout: entry.layout, frequency }, dir ?? embeddedDir()), ...facts };
 }
 
 /** Every registered dataset with the file that would serve it (`path` undefined: not found) and its extract. */

@@ -12,6 +12,9 @@ export interface LoadedData extends ParsedData {
    * embedded in the data package. Undefined for a file named directly.
    */
   readonly origin?: 'data directory' | 'embedded';
+  /** A named dataset's currency and kind, from the registry (`DatasetEntry`). */
+  readonly currency?: string;
+  readonly kind?: 'price' | 'yield';
 }
 
 /** How a data file is named in messages: "a data file must be a file on disk", "is a directory, not a CSV file". */

@@ -13,6 +13,10 @@ export interface DatasetEntry {
   readonly layout: LayoutName;
   /** Public page the file comes from, for documentation and the not-found message. */
   readonly url: string;
+  /** ISO 4217 code of the prices (`USD`), when known. */
+  readonly currency?: string;
+  /** `yield`: the series is of yields in percent (cash, never an asset of a universe); default a price. */
+  readonly kind?: 'price' | 'yield';
   /** Why the close is not a price to trade (a yield), warned when a run trades it. */
   readonly caveat?: string;
   /** How `backtest data fetch` downloads the daily file, for the not-found message. */
@@ -68,6 +72,10 @@ export function datasetRegistry(projectRoot: string): DatasetRegistry {
       url: text('url'),
       ...(entry.fetch === undefined ? {} : { fetch: fetchHint(name, entry.fetch) }),
       ...(entry.caveat === undefined ? {} : { caveat: text('caveat') }),
+      ...(entry.currency === undefined
+        ? {}
+        : { currency: /^[A-Z]{3}$/.test(String(entry.currency)) ? String(entry.currency) : bad(`dataset "${name}": "currency" must be a 3-letter ISO 4217 code like "USD"`) }),
+      ...(entry.kind === undefined ? {} : { kind: entry.kind === 'yield' || entry.kind === 'price' ? entry.kind : bad(`dataset "${name}": "kind" must be "price" or "yield"`) }),
     };
   });
   return { path, dataDirs, datasets };

@@ -36,7 +36,7 @@ const monthIndex = (iso: string): number => Number(iso.slice(0, 4)) * 12 + Numbe
  * @example cashFromYields(monthlySp500, { source: 'tb3ms', frequency: 'monthly', dates: ['2020-01-01'], values: Float64Array.of(1.52) })
  * // row 2020-01: (1.0152)^(1/12) - 1 = 0.001258...; every other row NaN
  */
-export function cashFromYields(series: PriceSeries, yields: YieldSeries): Float64Array {
+export function cashFromYields(series: Pick<PriceSeries, 'dates' | 'frequency'>, yields: YieldSeries): Float64Array {
   checkYieldRange(yields);
   const n = series.dates.length;
   const ppy = PERIODS_PER_YEAR[series.frequency];
@@ -77,7 +77,7 @@ function checkYieldRange(yields: YieldSeries): void {
 }
 
 /** The error for a decision row whose cash return is unknown. */
-export function missingYield(series: PriceSeries, yields: YieldSeries, row: number): UserError {
+export function missingYield(series: Pick<PriceSeries, 'dates' | 'frequency'>, yields: YieldSeries, row: number): UserError {
   const label = (i: number) => periodLabel(series.dates[i]!, series.frequency);
   const when =
     series.frequency === 'monthly'

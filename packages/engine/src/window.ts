@@ -33,7 +33,7 @@ export function restrictToRange(series: PriceSeries, from?: string, to?: string)
 }
 
 /** Index of the first row whose label is at or after `label`, or -1. */
-export function firstRowAtOrAfter(series: PriceSeries, label: string): number {
+export function firstRowAtOrAfter(series: Pick<PriceSeries, 'dates'>, label: string): number {
   checkLabel('--test-start', label);
   const dates = series.dates;
   for (let i = 0; i < dates.length; i++) if (dates[i]!.slice(0, label.length) >= label) return i;

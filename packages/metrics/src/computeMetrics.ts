@@ -15,8 +15,8 @@ export interface MetricsInput {
   returns: Series;
   /** Buy-and-hold return over the same periods; enables alpha, beta and information ratio. */
   benchmark?: Series;
-  /** Weight held over each period; enables exposure, turnover and trades. */
-  weights?: Series;
+  /** Weight held over each period, or one series per asset of a universe; enables exposure, turnover and trades. */
+  weights?: Series | readonly Series[];
   /** Cash (risk-free) return per period, a constant or a series; default 0. */
   cash?: Series | number;
   /** Periods per year: 12 for monthly returns, 252 for daily. */
@@ -97,6 +97,11 @@ function winRate(returns: Series): number {
  *
  * @throws RangeError if any series holds NaN/Infinity, lengths differ, or periodsPerYear <= 0.
  */
+/** One series of numbers, not a universe's list of them. */
+function isSeries(w: Series | readonly Series[]): w is Series {
+  return w.length === 0 || typeof w[0] === 'number';
+}
+
 export function computeMetrics(input: MetricsInput): Metrics {
   const { returns, benchmark, weights, cash, periodsPerYear } = input;
   assertPositive('periodsPerYear', periodsPerYear);
@@ -106,9 +111,10 @@ export function computeMetrics(input: MetricsInput): Metrics {
     assertLength('benchmark', benchmark, n);
     assertFinite('benchmark', benchmark);
   }
-  if (weights !== undefined) {
-    assertLength('weights', weights, n);
-    assertFinite('weights', weights);
+  for (const [i, w] of (weights === undefined ? [] : isSeries(weights) ? [weights] : weights).entries()) {
+    const what = weights !== undefined && isSeries(weights) ? 'weights' : `weights of asset ${i}`;
+    assertLength(what, w, n);
+    assertFinite(what, w);
   }
 
   const growth = cagr(returns, periodsPerYear);

@@ -1,4 +1,4 @@
-import type { FitRecord, ForecastRecord, Indicator, PriceSeries, SavedModel, StrategyOutput, TrainingRecord } from '@backtest/core';
+import { type FitRecord, type ForecastRecord, type Indicator, isUniverse, type PriceSeries, type SavedModel, type StrategyOutput, type TrainingRecord, type Universe } from '@backtest/core';
 import { periodLabel } from '@backtest/core/internal';
 import type { RunSummary } from './summary';
 
@@ -40,6 +40,13 @@ export interface RunRecord {
     readonly strategyReturns: Values;
     readonly benchmarkReturns: Values;
   };
+  /**
+   * A run over a universe of several assets: the assets, and per asset (in that order) its close
+   * on every row of `prices`, and its weight and return in every evaluation period. `prices.close`
+   * is then the first asset's, `periods.weights` the net exposure (the sum of the weights) and
+   * `periods.assetReturns` the equal-weight mean of the assets' returns. Absent for one series.
+   */
+  readonly universe?: UniverseSeries;
   /** Forecast strategies: one record per forecast, labelled by its decision period. */
   readonly forecasts?: readonly ForecastRecord[];
   /** Forecast strategies: one record per epoch of each model fit. */
@@ -56,6 +63,17 @@ export interface RunRecord {
   readonly savedModels?: readonly SavedModel[];
 }
 
+/** A universe's series, per asset (see `RunRecord.universe`). */
+export interface UniverseSeries {
+  readonly assets: readonly string[];
+  /** One per asset: its close on every row of `prices`. */
+  readonly closes: readonly Values[];
+  /** One per asset: its weight held over each evaluation period. */
+  readonly weights: readonly Values[];
+  /** One per asset: its return over each evaluation period. */
+  readonly returns: readonly Values[];
+}
+
 /** A declared indicator as the record holds it: `Indicator`, with values from a run or a folder. */
 export interface IndicatorSeries {
   readonly name: string;
@@ -67,7 +85,7 @@ export interface IndicatorSeries {
 export interface RunParts {
   readonly summary: RunSummary;
   readonly data: { readonly path: string; readonly sha256: string };
-  readonly series: PriceSeries;
+  readonly series: PriceSeries | Universe;
   /** The strategy's declared indicators, one value per row of `series`. */
   readonly indicators?: readonly Indicator[];
   readonly walk: {
@@ -78,6 +96,7 @@ export interface RunParts {
     readonly strategyReturns: Values;
     readonly benchmarkReturns: Values;
     readonly output: Pick<StrategyOutput, 'forecasts' | 'training' | 'models' | 'savedModels'>;
+    readonly universe?: { readonly assets: readonly string[]; readonly weights: readonly Values[]; readonly returns: readonly Values[] };
   };
 }
 
@@ -93,7 +112,7 @@ export function runRecordFrom(run: RunParts, extra: { config: Readonly<Record<st
     data: { path: run.data.path, sha256: run.data.sha256 },
     version: extra.version,
     ...(extra.createdAt ? { createdAt: extra.createdAt.toISOString() } : {}),
-    prices: { labels: series.dates.map((d) => periodLabel(d, series.frequency)), close: series.close },
+    prices: { labels: series.dates.map((d) => periodLabel(d, series.frequency)), close: isUniverse(series) ? series.assets[0]!.series.close : series.close },
     ...(run.indicators?.length ? { indicators: run.indicators.map(({ name, pane, values }) => ({ name, pane, values })) } : {}),
     periods: {
       labels: walk.labels,
@@ -103,6 +122,9 @@ export function runRecordFrom(run: RunParts, extra: { config: Readonly<Record<st
       strategyReturns: walk.strategyReturns,
       benchmarkReturns: walk.benchmarkReturns,
     },
+    ...(isUniverse(series) && walk.universe
+      ? { universe: { assets: walk.universe.assets, closes: series.assets.map((a) => a.series.close), weights: walk.universe.weights, returns: walk.universe.returns } }
+      : {}),
     ...(forecasts?.length ? { forecasts } : {}),
     ...(training?.length ? { training } : {}),
     ...(saved?.length ? { ...(walk.output.models ? { models: walk.output.models } : {}), savedModels: saved } : {}),

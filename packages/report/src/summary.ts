@@ -40,6 +40,32 @@ export function isDirectionForecast(f: ForecastMetrics | DirectionForecastMetric
   return (f as DirectionForecastMetrics).target === 'direction';
 }
 
+/** One asset of a universe's run, in the summary. */
+export interface UniverseAssetDoc {
+  readonly name: string;
+  /** ISO 4217 code, when the dataset registry says. */
+  readonly currency?: string;
+  /** Where its rows came from. */
+  readonly file?: string;
+  readonly sha256?: string;
+  readonly origin?: string;
+  /** Mean weight the strategy held in it over the evaluation periods. */
+  readonly meanWeight: number;
+  /** Sum over the periods of weight x the asset's return: its share of the sum of the strategy's period returns. */
+  readonly contribution: number;
+  /** The asset's own compounded return over the evaluation periods. */
+  readonly totalReturn: number;
+}
+
+/** A run over a universe of several assets (`--universe`): absent for one series. */
+export interface UniverseSummaryDoc {
+  readonly assets: readonly UniverseAssetDoc[];
+  /** `equal-weight` (every asset at 1/N, rebalanced each period) or the one asset held as the benchmark. */
+  readonly benchmark: string;
+  /** Pearson correlation of the assets' period returns over the evaluation periods, in `assets` order. */
+  readonly correlation: readonly (readonly number[])[];
+}
+
 /** The document `backtest --json` prints and the run folder's `summary.json` holds. */
 export interface RunSummary {
   strategy: string;
@@ -56,4 +82,6 @@ export interface RunSummary {
   warnings: string[];
   /** Nested walk-forward selection (`--select`): the candidates, and what each fit chose. */
   selection?: SelectionRecord;
+  /** A run over a universe of assets: what each asset was and did. */
+  universe?: UniverseSummaryDoc;
 }

@@ -1,10 +1,11 @@
-import { createMarketView, type ProgressReporter, UserError } from '@backtest/core';
+import { isUniverse, type ProgressReporter, UserError } from '@backtest/core';
+import { universeSummary } from '../universe';
 import { periodLabel, strategyParams, streamSeed } from '@backtest/core/internal';
 import { firstRowAtOrAfter } from '@backtest/engine';
 import { benchmarkDifferences, multipleTesting, pbo } from '@backtest/metrics';
 import type { CompareResultDoc, CompareSummaryDoc, MultipleTestingDoc, SeedsSummary } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
-import { CONVENTIONS, type ConfigurationRun, periodOf, prepareRun } from '../run-job';
+import { CONVENTIONS, type ConfigurationRun, createStrategy, datasetName, marketName, periodOf, prepareRun, rowCount, strategyContext } from '../run-job';
 import { runOverSeeds } from '../seeds';
 import type { RunSettings } from '../settings';
 import { type Configuration, configurations } from './grid';
@@ -56,23 +57,16 @@ export async function runCompare(
   let first = 0;
   configs.forEach((c, i) => {
     const plugin = plugins[i]!;
-    const strategy = plugin.create(strategyParams(plugin, c.params, c.id), {
-      frequency: series.frequency,
-      seed: settings.seed,
-      threads: settings.threads,
-      backend: settings.backend,
-      progress,
-      warn: () => {},
-    });
+    const strategy = createStrategy(plugin, strategyParams(plugin, c.params, c.id), series, strategyContext({ ...settings, saveModels: false }, series.frequency, progress, []));
     let row = strategy.minHistory - 1;
     const start = settings.testStart ?? strategy.defaultTestStart;
     if (start !== undefined) row = Math.max(row, firstRowAtOrAfter(series, start));
     first = Math.max(first, row);
   });
-  if (first > series.close.length - 2) {
-    throw new UserError(`the configurations leave no common month to compare in ${series.source} (${settings.from ?? 'start'}..${settings.to ?? 'end'})`);
+  if (first > rowCount(series) - 2) {
+    throw new UserError(`the configurations leave no common month to compare in ${marketName(series)} (${settings.from ?? 'start'}..${settings.to ?? 'end'})`);
   }
-  const testStart = createMarketView(series, first).label;
+  const testStart = periodLabel(series.dates[first]!, series.frequency);
 
   // With --seeds, each stochastic configuration's headline is its median seed's run (its
   // significance too), and its result carries every seed's figures.
@@ -130,7 +124,8 @@ export async function runCompare(
   const multiple = jointTests(tried, settings.seed, options);
   const summary: CompareSummary = {
     command: 'compare',
-    dataset: settings.data ? data.path : settings.dataset,
+    dataset: datasetName(settings, data),
+    ...(isUniverse(series) ? { universe: universeSummary(series, runs[0]!.walk, data) } : {}),
     frequency: series.frequency,
     period: periodOf(base, series.frequency),
     configurations: configs.map((c) => c.label),

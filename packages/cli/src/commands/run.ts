@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UserError } from '@backtest/core';
+import { isUniverse, UserError } from '@backtest/core';
 import { periodLabel } from '@backtest/core/internal';
 import { findProjectRoot } from '@backtest/data';
 import { loadStrategyRegistry, noModelsWarning, runResolved, saveRun } from '@backtest/api';
@@ -33,6 +33,9 @@ export function runCommand(io: CommandIO): CommandModule<object, RunCommandFlags
     handler: async (argv: ArgumentsCamelCase<RunCommandFlags>) => {
       const root = findProjectRoot(__dirname);
       const settings = settingsFromFlags(argv, root);
+      if (argv.predictions && settings.universe) {
+        throw new UserError("--predictions writes one series' forecasts; a universe's are in the run folder's predictions.csv (with an asset column)");
+      }
       if (settings.saveModels && argv.save === false) {
         throw new UserError('--save-models writes the models into the run folder, which --no-save does not write: drop one of the two');
       }
@@ -48,8 +51,10 @@ export function runCommand(io: CommandIO): CommandModule<object, RunCommandFlags
           progress.stop();
           const noModels = settings.saveModels ? noModelsWarning(outcome) : undefined;
           if (noModels) outcome.summary.warnings.push(noModels);
-          const labels = outcome.series.dates.map((d) => periodLabel(d, outcome.series.frequency));
-          if (argv.predictions) writePredictions(argv.predictions, outcome.walk, { labels, close: outcome.series.close });
+          if (argv.predictions) {
+            const series = outcome.series;
+            if (!isUniverse(series)) writePredictions(argv.predictions, outcome.walk, { labels: series.dates.map((d) => periodLabel(d, series.frequency)), close: series.close });
+          }
           return outcome;
         },
         (folder, outcome) => saveRun(outcome, settings, folder),
