@@ -78,11 +78,16 @@ export function alignUniverse(assets: readonly LoadedAsset[], warnings: string[]
   const sets = labels.map((l) => new Set(l));
   const common = labels[0]!.filter((l) => l >= start && l <= end && sets.every((s) => s.has(l)));
   if (common.length === 0) throw new UserError(`--universe: the assets have no row in common between ${start} and ${end}`);
-  const shortened = assets.filter((_, i) => labels[i]![0]! === start || labels[i]![labels[i]!.length - 1]! === end);
-  if (assets.some((_, i) => labels[i]![0]! !== start || labels[i]![labels[i]!.length - 1]! !== end)) {
+  const starters = assets.filter((_, i) => labels[i]![0]! === start).map((a) => a.name);
+  const enders = assets.filter((_, i) => labels[i]![labels[i]!.length - 1]! === end).map((a) => a.name);
+  if (starters.length < assets.length || enders.length < assets.length) {
+    const set = [
+      starters.length < assets.length ? `${starters.join(', ')} ${starters.length > 1 ? 'set' : 'sets'} the start` : '',
+      enders.length < assets.length ? `${enders.join(', ')} the end` : '',
+    ];
     warnings.push(
       `the universe covers ${common[0]}..${common[common.length - 1]}, the ${frequency === 'monthly' ? 'months' : 'days'} all its assets have ` +
-        `(${assets.map((a, i) => `${a.name} ${span(labels[i]!)}`).join(', ')}): ${shortened.map((a) => a.name).join(', ')} set the period`,
+        `(${assets.map((a, i) => `${a.name} ${span(labels[i]!)}`).join(', ')}): ${set.filter(Boolean).join('; ')}`,
     );
   }
   for (const [i, a] of assets.entries()) {

@@ -94,7 +94,17 @@ export function threadsFor(plugin: ModelPlugin, jobs: readonly ModelJob[], threa
  * rows), fitted in the main thread or on worker threads (`runModelJobs`, the same numbers), and
  * `decide` reads the forecast made for its view. Fit i is seeded `fitSeed(run seed, i)`.
  */
-export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
+/** A forecast strategy, with what its forecast was at each decision (for an allocation across assets). */
+export interface ForecastStrategy extends Strategy {
+  /**
+   * The forecast behind the decision at row `index`, after `decide` of that row: the return the
+   * forecast implies (target price) or the probability of a rise (target direction); undefined
+   * where the features were undefined (the decision stayed in cash).
+   */
+  scoreAt(index: number): number | undefined;
+}
+
+export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStrategy {
   const { plugin, params } = o.model;
   const target = o.target ?? 'price';
   if (!(plugin.targets ?? ['price']).includes(target)) {
@@ -188,6 +198,8 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
   const samples = new Map<number, DecisionSample>();
   /** The rows of the views `prepare` was given. */
   const prepared = new Set<number>();
+  /** Each decision's forecast, by row (`scoreAt`). */
+  const scores = new Map<number, number>();
 
   /** Each fit's selection: the candidates' validation scores and the one chosen (named in `finish`). */
   const selections: { decision: number; scores: number[]; chosen: number }[] = [];
@@ -360,12 +372,16 @@ export function createForecastStrategy(o: ForecastStrategyOptions): Strategy {
       sample.names.forEach((n, i) => (features[n] = sample.x[last + i]!));
       if (target === 'direction') {
         forecasts.push({ label: view.label, close, forecast: Number.NaN, probability: p.prediction, features, fit: p.fit });
+        scores.set(view.index, p.prediction);
         return weightFromForecast(p.prediction, o.sizing);
       }
       const forecast = p.prediction * sample.scale + sample.center;
       forecasts.push({ label: view.label, close, forecast, features, fit: p.fit });
-      return weightFromForecast(forecast / close - 1, o.sizing);
+      const implied = forecast / close - 1;
+      scores.set(view.index, implied);
+      return weightFromForecast(implied, o.sizing);
     },
+    scoreAt: (index) => scores.get(index),
     finish(): StrategyOutput {
       o.context.progress.stop();
       if (skipped) o.context.warn(`${o.id}: ${skipped} decisions had undefined features (flat price window) and stayed in cash`);

@@ -12,7 +12,7 @@ export {
 export { alignTail, FeatureBuilder, periods, trailingZScore } from './feature-builder';
 export { featureModule } from './feature-module';
 export { closeAndSmaFeatures, composeFeatures, type FeatureRows, type FeatureSet } from './features';
-export { createForecastStrategy, type ForecastStrategyOptions } from './forecast-strategy';
+export { createForecastStrategy, type ForecastStrategy, type ForecastStrategyOptions } from './forecast-strategy';
 export {
   defineModel,
   fitSeed,

@@ -1,6 +1,9 @@
 import {
+  assetSeed,
   defineStrategy,
   didYouMean,
+  eachAsset,
+  mergeOutputs,
   type ParamSpecs,
   type ParamValues,
   type RawParamValue,
@@ -8,6 +11,7 @@ import {
   type Strategy,
   type StrategyContext,
   type StrategyPlugin,
+  type UniverseContext,
   UserError,
 } from '@backtest/core';
 import { parseAlternatives } from '@backtest/core/internal';
@@ -16,6 +20,7 @@ import {
   composeFeatures,
   createForecastStrategy,
   type FeatureBuilder,
+  type ForecastStrategy,
   type ForecastStrategyOptions,
   type ForecastTarget,
   type ModelPlugin,
@@ -23,7 +28,7 @@ import {
   sizingFrom,
   trainingWindowFrom,
 } from '@backtest/forecast';
-import { composedParams } from './params';
+import { allocationParams, composedParams } from './params';
 
 type Composed = ParamValues<typeof composedParams>;
 
@@ -86,22 +91,99 @@ export function composedForecastStrategy(features: readonly FeatureBuilder[], mo
     stochastic: (p) => modelsById.get(p.model)?.deterministic !== true,
     paramsFor: (raw) => {
       const model = modelOf(raw);
-      return forTarget(model ? withModel(params, model) : params, raw.target);
+      return withAllocation(forTarget(model ? withModel(params, model) : params, raw.target), raw);
     },
     create: (p, context) => {
-      const chosen = p.features.split(',').map((id) => {
-        const f = byId.get(id);
-        if (!f) {
-          const ids = [...byId.keys()];
-          throw new UserError(`strategy "forecast": unknown feature "${id}"${didYouMean(id, ids)}; registered features: ${ids.join(', ')}`);
-        }
-        return f;
-      });
-      if (new Set(chosen).size !== chosen.length) throw new UserError(`strategy "forecast": feature list "${p.features}" names a feature twice`);
-      const model = modelsById.get(p.model)!;
-      return composedStrategy('forecast', p, model, modelValues(model, p), chosen, context);
+      if (allocationOf(p).allocation === 'rotation')
+        throw new UserError('strategy "forecast": allocation=rotation chooses among the assets of a universe: give at least two (--universe a,b,...)');
+      return createComposed(p, context);
+    },
+    createUniverse: (p, context) => {
+      const { assets } = context;
+      const own = (asset: string) => ({ ...context, seed: assetSeed(context.seed, asset) });
+      const { allocation, top } = allocationOf(p);
+      if (allocation !== 'rotation') return eachAsset(assets, (asset) => createComposed(p, own(asset)));
+      if (top >= assets.length) {
+        throw new UserError(
+          `strategy "forecast": allocation=rotation with top=${top} holds every asset of the ${assets.length} in the universe; choose top below ${assets.length} (or allocation=timing)`,
+        );
+      }
+      return rotation(
+        assets,
+        assets.map((asset) => createComposed(p, own(asset))),
+        top,
+      );
     },
   });
+
+  /** The strategy of the chosen model and features on one asset. */
+  function createComposed(p: Composed, context: StrategyContext): ForecastStrategy {
+    const chosen = p.features.split(',').map((id) => {
+      const f = byId.get(id);
+      if (!f) {
+        const ids = [...byId.keys()];
+        throw new UserError(`strategy "forecast": unknown feature "${id}"${didYouMean(id, ids)}; registered features: ${ids.join(', ')}`);
+      }
+      return f;
+    });
+    if (new Set(chosen).size !== chosen.length) throw new UserError(`strategy "forecast": feature list "${p.features}" names a feature twice`);
+    const model = modelsById.get(p.model)!;
+    return composedStrategy('forecast', p, model, modelValues(model, p), chosen, context);
+  }
+}
+
+/** The allocation parameters' values (declared only when given: `withAllocation`). */
+function allocationOf(p: Readonly<Record<string, unknown>>): { allocation: string; top: number } {
+  return { allocation: typeof p.allocation === 'string' ? p.allocation : 'timing', top: typeof p.top === 'number' ? p.top : 1 };
+}
+
+/**
+ * The allocation parameters, when they are given: `allocation` (and `top`, with rotation). Only
+ * then, so that a run that does not use them records the parameters it always did.
+ */
+function withAllocation(specs: ParamSpecs, raw: Readonly<Record<string, RawParamValue>>): ParamSpecs {
+  if (!Object.hasOwn(raw, 'allocation')) {
+    if (Object.hasOwn(raw, 'top'))
+      throw new UserError('strategy "forecast": parameter "top" is the number of assets allocation=rotation holds; give --param allocation=rotation with it');
+    return specs;
+  }
+  const { allocation, top } = allocationParams;
+  if (raw.allocation !== 'rotation' && Object.hasOwn(raw, 'top')) {
+    throw new UserError(`strategy "forecast": parameter "top" applies to allocation=rotation, not allocation=${String(raw.allocation)}`);
+  }
+  return { ...specs, allocation, ...(raw.allocation === 'rotation' ? { top } : {}) };
+}
+
+/**
+ * Rotation: at each decision, the `top` assets whose forecasts (the implied return, or the
+ * probability of a rise) are highest, at 1/top each (ties to the earlier asset); an asset
+ * without a forecast (undefined features) is not ranked, and its slice stays in cash.
+ */
+function rotation(assets: readonly string[], inner: readonly ForecastStrategy[], top: number): Strategy {
+  return {
+    minHistory: Math.max(...inner.map((s) => s.minHistory)),
+    ...(inner[0]!.defaultTestStart ? { defaultTestStart: inner[0]!.defaultTestStart } : {}),
+    async prepare(views) {
+      for (let i = 0; i < inner.length; i++) await inner[i]!.prepare!(views.map((v) => v.asset(i)));
+    },
+    decide(view) {
+      const ranked: { i: number; score: number }[] = [];
+      inner.forEach((s, i) => {
+        s.decide(view.asset(i));
+        const score = s.scoreAt(view.index);
+        if (score !== undefined && Number.isFinite(score)) ranked.push({ i, score });
+      });
+      ranked.sort((a, b) => b.score - a.score || a.i - b.i);
+      const w = new Float64Array(assets.length);
+      for (const { i } of ranked.slice(0, top)) w[i] = 1 / top;
+      return w;
+    },
+    finish: () =>
+      mergeOutputs(
+        assets,
+        inner.map((s) => s.finish!()),
+      ),
+  };
 }
 
 function sizingFor(id: string, p: Composed, target: ForecastTarget): Sizing {
@@ -119,11 +201,11 @@ function composedStrategy(
   modelParams: ParamValues<ParamSpecs>,
   chosen: readonly FeatureBuilder[],
   context: StrategyContext,
-): Strategy {
+): ForecastStrategy {
   const featureSet = composeFeatures(chosen, p.window);
   const target = p.target as ForecastTarget;
   const select = selectionOf(id, p.select, model, modelParams);
-  let strategy: Strategy;
+  let strategy: ForecastStrategy;
   try {
     strategy = createForecastStrategy({
       id,
@@ -188,7 +270,7 @@ function named(e: unknown, id: string): unknown {
  * 1994-01) diverged at epoch 2 ...`). Fit j was trained at the j-th refit view, one every
  * `refit` views. Other user errors of a fit (a network too big) name the strategy.
  */
-function namingFits(strategy: Strategy, id: string, refit: number): Strategy {
+function namingFits(strategy: ForecastStrategy, id: string, refit: number): ForecastStrategy {
   const prepare = strategy.prepare!.bind(strategy);
   return {
     ...strategy,

@@ -32,3 +32,18 @@ export const composedParams = defineParams({
       "nested walk-forward selection (--select): at every refit, fit each combination on the training rows less the latest block (the model's validation fraction, else 0.2, at least 12 rows), score it there, and use the best, refitted on all of them",
   },
 });
+
+/**
+ * How a universe's assets are allocated (`--universe`): each timed alone at 1/N, or the `top`
+ * whose forecasts are highest at 1/top each. Declared only when given (see `withAllocation`).
+ */
+export const allocationParams = defineParams({
+  allocation: {
+    type: 'enum',
+    values: ['timing', 'rotation'],
+    default: 'timing',
+    description:
+      'on a universe: timing (each asset by its own models, long at 1/N when its forecast beats threshold) or rotation (the top assets by forecast at 1/top each, whatever the sign: sizing and threshold do not apply)',
+  },
+  top: { type: 'integer', default: 1, min: 1, max: 1000, description: 'allocation=rotation: how many assets to hold' },
+});
