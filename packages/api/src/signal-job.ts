@@ -32,7 +32,7 @@ export interface SignalDocument {
 }
 
 /** One asset of a universe's signal. */
-export interface SignalAsset {
+interface SignalAsset {
   readonly name: string;
   readonly weight: number;
   readonly forecast?: SignalDocument['forecast'];

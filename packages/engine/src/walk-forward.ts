@@ -78,7 +78,7 @@ export interface WalkForwardResult {
   readonly universe?: UniverseWalk;
 }
 
-export interface UniverseWalk {
+interface UniverseWalk {
   readonly assets: readonly string[];
   readonly weights: readonly Float64Array[];
   readonly returns: readonly Float64Array[];
@@ -245,7 +245,7 @@ function sum(x: Float64Array): number {
 }
 
 /** The benchmark's weights: 1/N each (`equal-weight`), or 1 on the one asset named. */
-export function benchmarkWeights(assets: readonly string[], benchmark: string | undefined): Float64Array {
+function benchmarkWeights(assets: readonly string[], benchmark: string | undefined): Float64Array {
   if (benchmark === undefined || benchmark === EQUAL_WEIGHT) return new Float64Array(assets.length).fill(1 / assets.length);
   const i = assets.indexOf(benchmark);
   if (i < 0) throw new UserError(`--benchmark ${benchmark} is not an asset of the universe (${assets.join(', ')}); name one of them, or ${EQUAL_WEIGHT}`);
@@ -260,7 +260,7 @@ export function benchmarkWeights(assets: readonly string[], benchmark: string | 
  * strategy declares leverage). A single asset's strategy returns one number; a universe's, a
  * weight per asset in `assets` order or by name.
  */
-export function assetWeights(decision: number | AssetWeights, assets: readonly string[], maxLeverage: number, who: () => string, at: string): Float64Array {
+function assetWeights(decision: number | AssetWeights, assets: readonly string[], maxLeverage: number, who: () => string, at: string): Float64Array {
   const m = assets.length;
   const out = new Float64Array(m);
   const bound = Math.max(1, maxLeverage);
