@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { didYouMean, type RawParamValue, UserError } from '@backtest/core';
 import { findProjectRoot } from '@backtest/data';
 import type { z as Zod } from 'zod';
+import { assetName } from './universe';
 
 /** Every run setting, after defaults, the config file and flags are merged (flags win). */
 export interface RunSettings {
@@ -288,8 +289,9 @@ function normaliseUniverse(merged: RunSettings, given: Partial<RunSettings>): vo
   if (also.length) throw new UserError(`--universe names the run's assets: give it or ${also.join(' and ')}, not both`);
   if (universe.length === 1) {
     const only = universe[0]!;
-    if (merged.benchmark !== undefined && merged.benchmark !== only && merged.benchmark !== 'equal-weight') {
-      throw new UserError(`--benchmark ${merged.benchmark} is not an asset of the universe (${only})`);
+    const name = assetName(only, isPath(only));
+    if (merged.benchmark !== undefined && merged.benchmark !== name && merged.benchmark !== 'equal-weight') {
+      throw new UserError(`--benchmark ${merged.benchmark} is not an asset of the universe (${name})`);
     }
     if (isPath(only)) merged.data = only;
     else merged.dataset = only;

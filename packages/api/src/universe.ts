@@ -46,8 +46,14 @@ export function assetName(entry: string, isFile: boolean): string {
 export function alignUniverse(assets: readonly LoadedAsset[], warnings: string[]): Universe {
   const seen = new Map<string, string>();
   for (const a of assets) {
-    const earlier = [...seen.entries()].find(([n]) => n === a.name);
-    if (earlier) throw new UserError(`--universe names ${a.name} twice; give each asset once`);
+    const earlier = assets.find((b) => b !== a && b.name === a.name && seen.has(b.name));
+    if (earlier) {
+      throw new UserError(
+        earlier.data.path === a.data.path
+          ? `--universe names ${a.name} twice; give each asset once`
+          : `--universe has two assets named ${a.name} (${earlier.data.path} and ${a.data.path}): a file's asset is named by its base name, so rename one`,
+      );
+    }
     const sameData = [...seen.entries()].find(([, key]) => key === `${a.data.sha256}:${a.data.series.frequency}`);
     if (sameData) throw new UserError(`--universe: ${a.name} is the same data as ${sameData[0]} (${basename(a.data.path)}); give each asset once`);
     seen.set(a.name, `${a.data.sha256}:${a.data.series.frequency}`);
