@@ -10,7 +10,7 @@ import { type CsvTable, columnIndex, formatCsv, numberAt, parseCsv } from './csv
 import type { FitRecord, IndicatorSeries, RunRecord } from './run-record';
 import { arr, checkJson, keyPath, num, obj, oneOfStrings, optional, parseJsonFile, preview, str } from './schema';
 import type { RunSummary } from './summary';
-import { PERIOD_LABEL, RUN_SUMMARY_SCHEMA } from './summary-schema';
+import { checkUniverseSummary, PERIOD_LABEL, RUN_SUMMARY_SCHEMA } from './summary-schema';
 
 export const SUMMARY_FILE = 'summary.json';
 export const RETURNS_FILE = 'returns.csv';
@@ -97,6 +97,7 @@ const MODELS_INDEX_SCHEMA = obj({
       trainFrom: optional(PERIOD_LABEL),
       trainTo: optional(PERIOD_LABEL),
       rows: optional(num({ integer: true, min: 0 })),
+      asset: optional(str()),
     }),
   ),
 });
@@ -112,7 +113,7 @@ export function parseModelsIndexJson(text: string, file: string): ModelsIndexEnt
 }
 
 /** The name of the label column: monthly rows are months, daily rows dates. */
-function periodColumn(summary: RunSummary): 'month' | 'date' {
+export function periodColumn(summary: RunSummary): 'month' | 'date' {
   return summary.frequency === 'monthly' ? 'month' : 'date';
 }
 
@@ -150,6 +151,7 @@ export function parseSummaryJson(text: string, file: string): SummaryParts {
       );
     }
   }
+  if (s.universe) checkUniverseSummary(s.universe, file);
   // A folder of an earlier release counted the drawdown duration under its old name only.
   for (const m of Object.values(s.results)) {
     const old = m as { maxDrawdownPeriods?: number; maxDrawdownMonths?: number };
@@ -224,42 +226,69 @@ export function positionsCsv(record: RunRecord): string {
   );
 }
 
-/** predictions.csv: one row per forecast, at its decision period, with the weight it led to. */
+/**
+ * predictions.csv: one row per forecast, at its decision period, with the weight it led to. On a
+ * universe each forecast is of one asset (column `asset`, after the period), and the next close
+ * and the weight are that asset's.
+ */
 export function predictionsCsv(record: RunRecord): string {
   const forecasts = record.forecasts ?? [];
   const names: string[] = [];
   for (const f of forecasts) for (const n of Object.keys(f.features ?? {})) if (!names.includes(n)) names.push(n);
   const row = new Map(record.prices.labels.map((l, i) => [l, i]));
-  const held = new Map(record.periods.labels.map((l, k) => [l, record.periods.weights[k]!]));
+  const period = new Map(record.periods.labels.map((l, k) => [l, k]));
+  const u = record.universe;
+  const series = (f: ForecastRecord) => {
+    if (!u) return { close: record.prices.close, weights: record.periods.weights };
+    const a = f.asset === undefined ? -1 : u.assets.indexOf(f.asset);
+    return a < 0 ? undefined : { close: u.closes[a]!, weights: u.weights[a]! };
+  };
   // A direction forecast (target=direction) has a probability of a rise and no price forecast.
   const direction = forecasts.some((f) => f.probability !== undefined);
-  const header = [periodColumn(record.summary), ...names.map((n) => `feature_${n}`), 'close', direction ? 'probability_up' : 'forecast', 'actual_next_close', 'weight', 'fit'];
+  const header = [
+    periodColumn(record.summary),
+    ...(u ? ['asset'] : []),
+    ...names.map((n) => `feature_${n}`),
+    'close',
+    direction ? 'probability_up' : 'forecast',
+    'actual_next_close',
+    'weight',
+    'fit',
+  ];
   const rows = forecasts.map((f) => {
     const i = row.get(f.label);
     const next = i === undefined ? undefined : record.prices.labels[i + 1];
+    const k = next === undefined ? undefined : period.get(next);
+    const s = series(f);
     return [
       f.label,
+      ...(u ? [f.asset] : []),
       ...names.map((n) => f.features?.[n]),
       f.close,
       direction ? f.probability : f.forecast,
-      i === undefined ? undefined : record.prices.close[i + 1],
-      next === undefined ? undefined : held.get(next),
+      i === undefined ? undefined : s?.close[i + 1],
+      k === undefined ? undefined : s?.weights[k],
       f.fit,
     ];
   });
   return formatCsv(header, rows);
 }
 
-/** training.csv: one row per epoch of each fit; val_loss empty when the fit had no validation set. */
+/**
+ * training.csv: one row per epoch of each fit; val_loss empty when the fit had no validation set.
+ * On a universe, whose assets each have their own fits, column `asset` says whose.
+ */
 export function trainingCsv(record: RunRecord): string {
+  const training = record.training ?? [];
+  const named = training.some((t) => t.asset !== undefined);
   return formatCsv(
-    ['fit', 'epoch', 'loss', 'val_loss'],
-    (record.training ?? []).map((t) => [t.fit, t.epoch, t.loss, t.valLoss]),
+    ['fit', ...(named ? ['asset'] : []), 'epoch', 'loss', 'val_loss'],
+    training.map((t) => [t.fit, ...(named ? [t.asset] : []), t.epoch, t.loss, t.valLoss]),
   );
 }
 
 /** The label column (`month` or `date`) and its labels, each checked: yyyy-MM under month, yyyy-MM-dd under date. */
-function labels(table: CsvTable, file: string): string[] {
+export function labels(table: CsvTable, file: string): string[] {
   const c = table.header.findIndex((h) => h === 'month' || h === 'date');
   if (c < 0) throw new InputError({ file, line: table.headerLine }, `no "month" or "date" column (columns: ${quotedList(table.header, 20, 40)})`);
   const name = table.header[c]!;
@@ -273,7 +302,7 @@ function labels(table: CsvTable, file: string): string[] {
   });
 }
 
-function numbers(table: CsvTable, name: string, file: string): Float64Array {
+export function numbers(table: CsvTable, name: string, file: string): Float64Array {
   const c = columnIndex(table, name, file);
   return Float64Array.from(table.rows, (r, k) => numberAt(r[c]!, { file, line: table.lines[k]!, column: name }));
 }
@@ -317,9 +346,27 @@ export function parseReturnsCsv(text: string, file: string, held: Map<string, nu
   };
 }
 
-export function parsePredictionsCsv(text: string, file: string): ForecastRecord[] {
+/**
+ * The asset named in column `asset` of each row, checked against the universe's `assets`;
+ * undefined where the cell is empty (a record that names no asset).
+ */
+function assetNames(t: CsvTable, file: string, assets: readonly string[]): (string | undefined)[] {
+  const c = columnIndex(t, 'asset', file);
+  return t.rows.map((r, k) => {
+    const name = r[c]!;
+    if (name === '') return undefined;
+    if (!assets.includes(name)) {
+      throw new InputError({ file, line: t.lines[k]!, column: 'asset' }, `${preview(name)} is not an asset of the universe (${SUMMARY_FILE}: ${quotedList(assets, 20, 40)})`);
+    }
+    return name;
+  });
+}
+
+/** The forecasts of predictions.csv; on a universe (`assets` given) each names its asset, one of them. */
+export function parsePredictionsCsv(text: string, file: string, assets?: readonly string[]): ForecastRecord[] {
   const t = parseCsv(text, file);
   const at = labels(t, file);
+  const of = assets ? assetNames(t, file, assets) : [];
   const features = t.header.map((h, c) => [h, c] as const).filter(([h]) => h.startsWith('feature_'));
   const close = numbers(t, 'close', file);
   const direction = !t.header.includes('forecast') && t.header.includes('probability_up');
@@ -338,15 +385,19 @@ export function parsePredictionsCsv(text: string, file: string): ForecastRecord[
       ...(probability ? { probability: probability[k]! } : {}),
       ...(features.length ? { features: f } : {}),
       ...(Number.isNaN(fit[k]!) ? {} : { fit: fit[k]! }),
+      ...(of[k] === undefined ? {} : { asset: of[k] }),
     };
   });
 }
 
-export function parseTrainingCsv(text: string, file: string): TrainingRecord[] {
+/** The epochs of training.csv; on a universe (`assets` given), with the asset of each fit when the file names them. */
+export function parseTrainingCsv(text: string, file: string, assets?: readonly string[]): TrainingRecord[] {
   const t = parseCsv(text, file);
   const [fit, epoch, loss, val] = ['fit', 'epoch', 'loss', 'val_loss'].map((n) => numbers(t, n, file)) as Float64Array[];
+  const of = assets && t.header.includes('asset') ? assetNames(t, file, assets) : [];
   return t.rows.map((_, k) => ({
     fit: fit![k]!,
+    ...(of[k] === undefined ? {} : { asset: of[k] }),
     epoch: epoch![k]!,
     loss: loss![k]!,
     ...(Number.isNaN(val![k]!) ? {} : { valLoss: val![k]! }),

@@ -33,6 +33,7 @@ import {
   type ModelsIndexEntry,
 } from './run-files';
 import type { FitRecord, RunRecord } from './run-record';
+import { parseUniversePositionsCsv, parseUniverseReturnsCsv, universePositionsCsv, universeReturnsCsv } from './universe-files';
 
 export interface WrittenRunFolder {
   /** The complete folder (absolute path). */
@@ -53,10 +54,15 @@ export function defaultRunDir(strategy: string, now: Date = new Date(), base = '
  * models/index.json) when the run kept them, then the report drawn from the data files.
  */
 function runFolderFiles(record: RunRecord): [string, string | Uint8Array][] {
+  const u = record.universe;
+  // The folder is read back by the assets summary.json names: they must be the series', in order.
+  if (JSON.stringify(u?.assets) !== JSON.stringify(record.summary.universe?.assets.map((a) => a.name))) {
+    throw new Error('internal: a universe record needs its series and its summary, of the same assets in the same order');
+  }
   const files: [string, string | Uint8Array][] = [
     [SUMMARY_FILE, summaryJson(record)],
-    [RETURNS_FILE, returnsCsv(record)],
-    [POSITIONS_FILE, positionsCsv(record)],
+    [RETURNS_FILE, u ? universeReturnsCsv(record, u) : returnsCsv(record)],
+    [POSITIONS_FILE, u ? universePositionsCsv(record, u) : positionsCsv(record)],
   ];
   if (record.forecasts?.length) files.push([PREDICTIONS_FILE, predictionsCsv(record)]);
   if (record.training?.length) files.push([TRAINING_FILE, trainingCsv(record)]);
@@ -99,24 +105,38 @@ export function readRunFolder(dir: string): RunRecord {
     return text;
   };
   const head = parseSummaryJson(summaryText, where(SUMMARY_FILE));
-  const { prices, held, indicators } = parsePositionsCsv(need(POSITIONS_FILE), where(POSITIONS_FILE));
-  const periods = parseReturnsCsv(need(RETURNS_FILE), where(RETURNS_FILE), held);
+  const assets = head.summary.universe?.assets.map((a) => a.name);
+  const series = assets ? readUniverseSeries(need, where, assets) : readSeries(need, where);
   const predictions = texts.get(PREDICTIONS_FILE);
   const training = texts.get(TRAINING_FILE);
-  const forecasts = predictions === undefined ? [] : parsePredictionsCsv(predictions, where(PREDICTIONS_FILE));
-  const epochs = training === undefined ? [] : parseTrainingCsv(training, where(TRAINING_FILE));
+  const forecasts = predictions === undefined ? [] : parsePredictionsCsv(predictions, where(PREDICTIONS_FILE), assets);
+  const epochs = training === undefined ? [] : parseTrainingCsv(training, where(TRAINING_FILE), assets);
   const index = texts.get(MODELS_INDEX_FILE);
   // The fit records only: the models themselves stay in their folders (loadModel reads one).
   const models = index === undefined ? [] : fitRecords(parseModelsIndexJson(index, where(MODELS_INDEX_FILE)));
   return {
     ...head,
-    prices,
-    ...(indicators.length ? { indicators } : {}),
-    periods,
+    ...series,
     ...(forecasts.length ? { forecasts } : {}),
     ...(epochs.length ? { training: epochs } : {}),
     ...(models.length ? { models } : {}),
   };
+}
+
+type RunSeries = Pick<RunRecord, 'prices' | 'indicators' | 'periods' | 'universe'>;
+
+/** The series of a run over one series, from positions.csv and returns.csv. */
+function readSeries(need: (name: string) => string, where: (name: string) => string): RunSeries {
+  const { prices, held, indicators } = parsePositionsCsv(need(POSITIONS_FILE), where(POSITIONS_FILE));
+  const periods = parseReturnsCsv(need(RETURNS_FILE), where(RETURNS_FILE), held);
+  return { prices, ...(indicators.length ? { indicators } : {}), periods };
+}
+
+/** The series of a run over the universe of `assets` (summary.json's), from positions.csv and returns.csv. */
+function readUniverseSeries(need: (name: string) => string, where: (name: string) => string, assets: readonly string[]): RunSeries {
+  const { prices, closes, held } = parseUniversePositionsCsv(need(POSITIONS_FILE), where(POSITIONS_FILE), assets);
+  const { periods, weights, returns } = parseUniverseReturnsCsv(need(RETURNS_FILE), where(RETURNS_FILE), assets, held);
+  return { prices, periods, universe: { assets, closes, weights, returns } };
 }
 
 /** The FitRecords of models/index.json's entries (those that carry one). */
@@ -124,7 +144,7 @@ function fitRecords(entries: readonly ModelsIndexEntry[]): FitRecord[] {
   return entries.flatMap((e) =>
     e.decision === undefined || e.trainFrom === undefined || e.trainTo === undefined || e.rows === undefined
       ? []
-      : [{ fit: e.fit, decision: e.decision, trainFrom: e.trainFrom, trainTo: e.trainTo, rows: e.rows }],
+      : [{ fit: e.fit, ...(e.asset === undefined ? {} : { asset: e.asset }), decision: e.decision, trainFrom: e.trainFrom, trainTo: e.trainTo, rows: e.rows }],
   );
 }
 

@@ -1,4 +1,14 @@
-import { type FitRecord, type ForecastRecord, type Indicator, isUniverse, type PriceSeries, type SavedModel, type StrategyOutput, type TrainingRecord, type Universe } from '@backtest/core';
+import {
+  type FitRecord,
+  type ForecastRecord,
+  type Indicator,
+  isUniverse,
+  type PriceSeries,
+  type SavedModel,
+  type StrategyOutput,
+  type TrainingRecord,
+  type Universe,
+} from '@backtest/core';
 import { periodLabel } from '@backtest/core/internal';
 import type { RunSummary } from './summary';
 

@@ -1,5 +1,6 @@
 import { UserError } from '@backtest/core';
 import { fixtureRecord } from './__fixtures__/record';
+import { universeRecord } from './__fixtures__/universe-record';
 import { parseSummaryJson, summaryJson } from './run-files';
 import { checkJson, expected, found, obj, optional, record, str } from './schema';
 
@@ -38,6 +39,19 @@ describe('summary.json schema', () => {
     cash.trainer = 'simd';
     cash.somethingNewer = { any: ['thing'] };
     expect(() => parseSummaryJson(text(cash), 's.json')).not.toThrow();
+  });
+
+  it('accepts a universe: assets with or without provenance, figures and correlations a run could not compute (null)', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a summary.json document, edited by path
+    const doc = JSON.parse(summaryJson(universeRecord())) as Record<string, any>;
+    doc.universe.assets[0] = { name: 'sp500', meanWeight: null, contribution: null, totalReturn: 0.5 };
+    doc.universe.correlation[1][2] = null;
+    const { universe } = parseSummaryJson(text(doc), 's.json').summary;
+    expect(universe!.assets[0]).toEqual({ name: 'sp500', meanWeight: null, contribution: null, totalReturn: 0.5 });
+    expect(universe!.correlation[1]![2]).toBeNull();
+    expect(universe!.benchmark).toBe('equal-weight');
+    doc.universe.assets[1].currency = 840;
+    expect(() => parseSummaryJson(text(doc), 's.json')).toThrow(new UserError('s.json: "universe.assets[1].currency": expected a string, found the number 840'));
   });
 
   it('says what a compare summary is instead of a run summary', () => {

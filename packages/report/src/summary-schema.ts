@@ -3,7 +3,10 @@
  * and of a compare folder. One schema per document, naming every key a report reads with the
  * type it must have; numbers a run could not compute are null (JSON has no NaN).
  */
-import { arr, bool, either, json, num, obj, oneOfStrings, optional, record, type Schema, str } from './schema';
+import { UserError } from '@backtest/core';
+import { printable, quotedList } from '@backtest/core/internal';
+import { arr, bool, either, json, num, obj, oneOfStrings, optional, preview, record, type Schema, str } from './schema';
+import { EQUAL_WEIGHT, type UniverseSummaryDoc } from './summary';
 import { METRIC_ROWS } from './terminal-table';
 
 const metric = num({ nullable: true });
@@ -102,6 +105,27 @@ const SHARED = {
 };
 
 /**
+ * A run over a universe: each asset's provenance and figures, the benchmark, and the correlation
+ * matrix of the assets' returns (null where undefined); `checkUniverseSummary` checks the rest.
+ */
+const UNIVERSE_SCHEMA = obj({
+  assets: arr(
+    obj({
+      name: str(),
+      currency: optional(str()),
+      file: optional(str()),
+      sha256: optional(str()),
+      origin: optional(str()),
+      meanWeight: metric,
+      contribution: metric,
+      totalReturn: metric,
+    }),
+  ),
+  benchmark: str(),
+  correlation: arr(arr(metric)),
+});
+
+/**
  * summary.json of a run folder. Results must hold the strategy's and buy-and-hold's (one entry
  * when the strategy is buy-and-hold): `checkRunSummary` checks those two keys by name.
  */
@@ -110,6 +134,7 @@ export const RUN_SUMMARY_SCHEMA: Schema = obj({
   ...SHARED,
   results: record(STRATEGY_RESULT_SCHEMA),
   params: record(json()),
+  universe: optional(UNIVERSE_SCHEMA),
   selection: optional(
     obj({
       configurations: arr(str()),
@@ -119,6 +144,31 @@ export const RUN_SUMMARY_SCHEMA: Schema = obj({
     }),
   ),
 });
+
+/**
+ * What UNIVERSE_SCHEMA cannot say of a run summary's `universe`, a UserError naming the key:
+ * one asset or more, each named and no two alike, a benchmark that is `equal-weight` or one of
+ * them, and a correlation matrix of one row and one column per asset.
+ */
+export function checkUniverseSummary(u: UniverseSummaryDoc, file: string): void {
+  const fail = (key: string, problem: string) => {
+    throw new UserError(`${printable(file, 1024)}: "${key}": ${problem}`);
+  };
+  const names = u.assets.map((a) => a.name);
+  if (names.length === 0) fail('universe.assets', 'expected one asset or more, found none');
+  names.forEach((name, i) => {
+    if (name === '') fail(`universe.assets[${i}].name`, 'expected the name of an asset, found the empty text');
+    if (names.indexOf(name) !== i) fail(`universe.assets[${i}].name`, `a second asset named ${preview(name)}`);
+  });
+  if (u.benchmark !== EQUAL_WEIGHT && !names.includes(u.benchmark)) {
+    fail('universe.benchmark', `expected "${EQUAL_WEIGHT}" or the name of an asset (${quotedList(names, 20, 40)}), found the text ${preview(u.benchmark)}`);
+  }
+  const n = names.length;
+  if (u.correlation.length !== n) fail('universe.correlation', `expected ${n} rows (one per asset), found ${u.correlation.length}`);
+  u.correlation.forEach((row, i) => {
+    if (row.length !== n) fail(`universe.correlation[${i}]`, `expected ${n} numbers (one per asset), found ${row.length}`);
+  });
+}
 
 const SIGNIFICANCE_SCHEMA = obj({
   sharpeDiff: metric,

@@ -57,6 +57,24 @@ export interface UniverseAssetDoc {
   readonly totalReturn: number;
 }
 
+/** The benchmark of a universe by default (`UniverseSummaryDoc.benchmark`): every asset at 1/N, rebalanced each period. */
+export const EQUAL_WEIGHT = 'equal-weight';
+
+/** The key of the benchmark's results, beside the strategy's: buy-and-hold of the one series, or a universe's benchmark. */
+export const BENCHMARK_NAME = 'buy-and-hold';
+
+/** What the reports call the benchmark: buy-and-hold of the one series; of a universe, equal weight or buy-and-hold of the one asset it holds. */
+export function benchmarkName(s: Pick<RunSummary, 'universe'>): string {
+  const b = s.universe?.benchmark;
+  if (b === undefined) return BENCHMARK_NAME;
+  return b === EQUAL_WEIGHT ? 'equal weight' : `buy-and-hold of ${b}`;
+}
+
+/** The benchmark as a sentence says it: `buy-and-hold`, `equal weight, rebalanced monthly`, `buy-and-hold of gold`. */
+export function benchmarkText(s: Pick<RunSummary, 'universe' | 'frequency'>): string {
+  return s.universe?.benchmark === EQUAL_WEIGHT ? `equal weight, rebalanced ${s.frequency}` : benchmarkName(s);
+}
+
 /** A run over a universe of several assets (`--universe`): absent for one series. */
 export interface UniverseSummaryDoc {
   readonly assets: readonly UniverseAssetDoc[];

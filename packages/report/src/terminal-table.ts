@@ -1,4 +1,5 @@
-import { isDirectionForecast, type RunSummary, type SeedsSummary, type StrategyResult } from './summary';
+import { printable } from '@backtest/core/internal';
+import { BENCHMARK_NAME, benchmarkName, benchmarkText, isDirectionForecast, type RunSummary, type SeedsSummary, type StrategyResult, type UniverseSummaryDoc } from './summary';
 
 export type Better = 'higher' | 'lower' | 'closer-to-zero' | 'none';
 export interface MetricRow {
@@ -109,6 +110,23 @@ export function renderTable(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** An asset's name as the terminal shows it: printable, and cut to 30 columns so a universe's tables stay within 100. */
+function shownName(name: string): string {
+  const text = printable(name, 30);
+  return text.length > 30 ? `${text.slice(0, 29)}…` : text;
+}
+
+/**
+ * A universe's assets, after the metrics: the mean weight the strategy held in each, its
+ * contribution (sum of weight x return) and the asset's own total return, under a line that says
+ * what the benchmark was.
+ */
+function universeText(summary: RunSummary, u: UniverseSummaryDoc): string[] {
+  const rows = u.assets.map((a) => [shownName(a.name), pct(a.meanWeight), pct(a.contribution), pct(a.totalReturn)]);
+  const benchmark = benchmarkText({ frequency: summary.frequency, universe: { ...u, benchmark: shownName(u.benchmark) } });
+  return [`The universe's assets; the benchmark is ${benchmark}.`, renderTable(['Asset', 'Mean weight', 'Contribution', 'Total return'], rows)];
+}
+
 /** The comparison a run prints: strategy against buy-and-hold, the better value of each row marked `*`. */
 export function formatRunTable(summary: RunSummary): string {
   const ids = Object.keys(summary.results);
@@ -137,6 +155,8 @@ export function formatRunTable(summary: RunSummary): string {
     const seeds = summary.results[id]!.seeds;
     if (seeds) notes.push(...seedsText(id, seeds));
   }
+  if (summary.universe) notes.push('', ...universeText(summary, summary.universe));
   for (const w of summary.warnings) notes.push(`warning: ${w}`);
-  return head.join('\n') + renderTable(['', ...ids], rows) + notes.join('\n');
+  const columns = ids.map((id) => (id === BENCHMARK_NAME ? shownName(benchmarkName(summary)) : id));
+  return head.join('\n') + renderTable(['', ...columns], rows) + notes.join('\n');
 }

@@ -3,7 +3,7 @@ import type { RunRecord } from '../run-record';
 import type { RunSummary } from '../summary';
 
 /** A deterministic pseudo-random walk, so fixtures never change between runs. */
-function walk(n: number, seed: number): number[] {
+export function walk(n: number, seed: number): number[] {
   let s = seed;
   const next = () => {
     s = (s * 1103515245 + 12345) % 2147483648;
@@ -14,7 +14,7 @@ function walk(n: number, seed: number): number[] {
   return out;
 }
 
-function monthLabel(i: number, startYear = 1990): string {
+export function monthLabel(i: number, startYear = 1990): string {
   return `${startYear + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 }
 
@@ -104,7 +104,7 @@ export function fixtureRecord(o: { rows?: number; forecast?: boolean; fits?: num
   };
 }
 
-function metricsLike(sharpe: number, ir: number) {
+export function metricsLike(sharpe: number, ir: number) {
   return {
     totalReturn: 1.5 * sharpe,
     cagr: 0.07,

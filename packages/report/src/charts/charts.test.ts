@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { TrainingRecord } from '@backtest/core';
 import { fixtureRecord } from '../__fixtures__/record';
+import { universeRecord } from '../__fixtures__/universe-record';
 import { detachData } from '../html/detach-data';
 import { reportCharts } from '../html/report-charts';
 import { pointsToDraw } from './decimate';
@@ -207,5 +208,41 @@ describe('chart specs', () => {
     expect(keep[keep.length - 1]).toBe(n - 1);
     expect(keep).toContain(9_876); // the one-day crash of b
     expect(keep).toContain(a.indexOf(Math.max(...a)));
+  });
+});
+
+describe('the charts of a universe', () => {
+  const rec = universeRecord({ rows: 72, forecast: true });
+
+  it('replace the price chart with weights, contributions and correlations; forecasts are drawn as returns only', () => {
+    const charts = reportCharts(rec);
+    expect(charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'weights', 'contribution', 'correlation', 'rolling-sharpe', 'heatmap', 'forecast-return', 'training']);
+    const out = render(Object.fromEntries(charts.map((c) => [c.id, c.spec])));
+    for (const c of charts) {
+      const r = out[c.id]!;
+      expect({ id: c.id, error: r.error, warnings: r.warnings }).toEqual({ id: c.id, error: undefined, warnings: [] });
+    }
+    // One area per asset and one for cash, in the universe's order; a bar per asset; a cell per pair of assets.
+    expect(count(out.weights!.svg!, /class="mark-area role-mark/g)).toBe(4);
+    expect(out.weights!.svg).toContain('Symbol legend for fill color with 4 values: sp500, ndx, gold, cash');
+    expect(out.contribution!.svg).toContain('Y-axis for a discrete scale with 3 values: sp500, ndx, gold');
+    expect(count(out.correlation!.svg!, />1\.00</g)).toBe(3);
+    // The benchmark is named for what it is.
+    expect(out.equity!.svg).toContain('equal weight');
+  });
+
+  it('a short weight stacks below zero, and cash is what the absolute weights leave', () => {
+    const weights = [
+      [0.5, 0.5],
+      [0.2, -0.3],
+    ];
+    const spec = reportCharts({ ...rec, universe: { ...rec.universe!, assets: ['a', 'b'], weights, returns: weights, closes: [[], []] } }).find((c) => c.id === 'weights')!.spec;
+    const rows = (spec as unknown as AnySpec).data!.values;
+    expect(rows.slice(0, 2)).toEqual([
+      { t: rec.periods.labels[0], a: 0.5, b: 0.2, cash: 0.3 },
+      { t: rec.periods.labels[1], a: 0.5, b: -0.3, cash: 0.2 },
+    ]);
+    const out = render({ spec }).spec!;
+    expect({ error: out.error, warnings: out.warnings }).toEqual({ error: undefined, warnings: [] });
   });
 });

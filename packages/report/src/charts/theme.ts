@@ -6,6 +6,10 @@ export const BENCHMARK_COLOR = '#e08a1e';
 /** Further series (study charts: validation, reference lines...), after the two above. */
 export const EXTRA_COLORS = ['#2e9e5b', '#b8336a', '#7b5ea7', '#5c6b73'];
 
+/** Colours of a universe's assets, in the universe's order (repeating past nine): none is grey, the colour of cash. */
+export const ASSET_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
+export const CASH_COLOR = '#d5d8dc';
+
 /** One look for every chart: quiet grid, no frame, readable type. */
 export const CHART_CONFIG: Config = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',

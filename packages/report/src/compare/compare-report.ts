@@ -2,7 +2,7 @@ import { type ChartPage, chartFigure, chartPageBytes, chartPageHtml, type PageCh
 import { type Html, html, joinHtml, trusted } from '../html/html';
 import { facts, headerLine, samplingNote, warningsBox } from '../html/page-header';
 import { paramsText } from '../html/report';
-import { BENCHMARK_NAME } from '../html/report-charts';
+import { BENCHMARK_NAME } from '../summary';
 import { compareEquityChart, sharpeDiffChart } from './compare-charts';
 import type { CompareRecord, CompareSummaryDoc } from './compare-record';
 import { compareTable } from './compare-table';

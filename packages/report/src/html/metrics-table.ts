@@ -13,11 +13,12 @@ const NONE = html`<td class="none">—<span class="mark"></span></td>`;
 
 /**
  * The comparison table as plain HTML (readable with scripts off): the same rows, units and
- * better-value marks as the terminal table, from the same summary.
+ * better-value marks as the terminal table, from the same summary. `columnName(id)` heads the
+ * column of the results `id`.
  */
-export function metricsTable(summary: RunSummary): Html {
+export function metricsTable(summary: RunSummary, columnName: (id: string) => string): Html {
   const ids = Object.keys(summary.results);
-  const head = html`<thead><tr><th scope="col">Metric</th>${ids.map((id) => html`<th scope="col">${id}</th>`)}</tr></thead>`;
+  const head = html`<thead><tr><th scope="col">Metric</th>${ids.map((id) => html`<th scope="col">${columnName(id)}</th>`)}</tr></thead>`;
   const rows: Html[] = [];
   for (const r of METRIC_ROWS) {
     const values = ids.map((id) => summary.results[id]![r.key as keyof StrategyResult] as number);

@@ -13,21 +13,26 @@ import {
 import { seedsChart } from '../charts/seeds-chart';
 import { selectionChart } from '../charts/selection-chart';
 import type { Comparison } from '../charts/comparison';
-import type { RunRecord } from '../run-record';
+import { contributionChart, correlationHeatmap, weightsChart } from '../charts/universe-charts';
+import type { RunRecord, UniverseSeries } from '../run-record';
+import { benchmarkName } from '../summary';
 import type { PageChart } from './chart-page';
-
-export const BENCHMARK_NAME = 'buy-and-hold';
 
 /** One figure of the report: its container id, the spec, and what a reader should take from it. */
 export type ReportChart = PageChart & { readonly caption: string };
 
-/** Forecasts paired with the close that followed them (the last forecast of a run may have none). */
+/**
+ * Forecasts paired with the close that followed them (the last forecast of a run may have none);
+ * on a universe, the close of the forecast's asset.
+ */
 function forecastPoints(record: RunRecord): ForecastPoint[] {
   const row = new Map(record.prices.labels.map((l, i) => [l, i]));
+  const u = record.universe;
+  const closeOf = (asset: string | undefined) => (u ? u.closes[asset === undefined ? -1 : u.assets.indexOf(asset)] : record.prices.close);
   const points: ForecastPoint[] = [];
   for (const f of record.forecasts ?? []) {
     const i = row.get(f.label);
-    const actual = i === undefined ? NaN : record.prices.close[i + 1];
+    const actual = i === undefined ? NaN : closeOf(f.asset)?.[i + 1];
     // A direction forecast has no price to draw (its probability is in predictions.csv).
     if (actual !== undefined && Number.isFinite(actual) && Number.isFinite(f.forecast)) points.push({ label: f.label, close: f.close, forecast: f.forecast, actual });
   }
@@ -39,11 +44,10 @@ export function reportCharts(record: RunRecord): ReportChart[] {
   const s = record.summary;
   const p = record.periods;
   const ppy = Number(s.conventions.periodsPerYear) || (s.frequency === 'daily' ? 252 : 12);
-  const periodName = s.frequency === 'monthly' ? 'month' : 'day';
   const c: Comparison = {
     labels: p.labels,
     strategy: { name: s.strategy, returns: p.strategyReturns },
-    benchmark: { name: BENCHMARK_NAME, returns: p.benchmarkReturns },
+    benchmark: { name: benchmarkName(s), returns: p.benchmarkReturns },
   };
   const charts: ReportChart[] = [
     { id: 'equity', spec: equityChart(c), caption: 'Both curves start at 1 before the first evaluation period and compound each period’s return, costs included.' },
@@ -58,25 +62,8 @@ export function reportCharts(record: RunRecord): ReportChart[] {
       caption: `The table and the other charts are seed ${seeds.headlineSeed}’s run, the median Sharpe of the ${seeds.n} seeds; each point is exactly the run of --seed that seed.`,
     });
   }
-  const held = new Map(p.labels.map((l, k) => [l, p.weights[k]!]));
-  // What the strategy declared (Strategy.indicators): price-pane lines over the close, the others below it.
-  const indicators = record.indicators ?? [];
-  const lines = indicators.filter((i) => i.pane === 'price');
-  const own = indicators.filter((i) => i.pane === 'own');
-  charts.push({
-    id: 'price',
-    spec: priceChart({ asset: s.dataset, labels: record.prices.labels, close: record.prices.close, lines, periodName, held }),
-    caption:
-      'The run’s whole range, warm-up included. A band covers each period the strategy was invested over (decided at the close before it).' +
-      (lines.length ? ' The lines over the close are the ones the strategy declared, each from the rows up to its own only.' : ''),
-  });
-  if (own.length) {
-    charts.push({
-      id: 'indicators',
-      spec: indicatorChart({ labels: record.prices.labels, lines: own }),
-      caption: 'Indicators the strategy declared that are not price levels, over the same rows as the price chart.',
-    });
-  }
+  if (record.universe) charts.push(...universeCharts(record, record.universe));
+  else charts.push(...priceCharts(record, s.frequency === 'monthly' ? 'month' : 'day'));
   const rollingPeriods = Math.round(3 * ppy);
   if (p.labels.length > rollingPeriods) {
     charts.push({
@@ -87,16 +74,20 @@ export function reportCharts(record: RunRecord): ReportChart[] {
   }
   charts.push({
     id: 'heatmap',
-    spec: monthlyHeatmap({ name: s.strategy, labels: p.labels, returns: p.strategyReturns, weights: p.weights }),
+    // On a universe a month is in cash when no asset is held (long and short may net to zero).
+    spec: monthlyHeatmap({ name: s.strategy, labels: p.labels, returns: p.strategyReturns, weights: record.universe ? grossWeights(record.universe) : p.weights }),
     caption: 'The strategy’s return in each calendar month it was evaluated, costs included.',
   });
   const points = forecastPoints(record);
-  if (points.length) {
+  // The levels of several assets share no axis: a universe's forecasts are drawn as returns only.
+  if (points.length && !record.universe) {
     charts.push({
       id: 'forecast-level',
       spec: forecastLevelChart(points, s.dataset),
       caption: 'Level forecasts track the price closely because the next close is mostly this close; the chart below removes that.',
     });
+  }
+  if (points.length) {
     charts.push({
       id: 'forecast-return',
       spec: forecastReturnChart(points),
@@ -121,4 +112,70 @@ export function reportCharts(record: RunRecord): ReportChart[] {
     });
   }
   return charts;
+}
+
+/** The price of the one series with what the strategy declared (Strategy.indicators): price-pane lines over the close, the others below it. */
+function priceCharts(record: RunRecord, periodName: string): ReportChart[] {
+  const s = record.summary;
+  const p = record.periods;
+  const held = new Map(p.labels.map((l, k) => [l, p.weights[k]!]));
+  const indicators = record.indicators ?? [];
+  const lines = indicators.filter((i) => i.pane === 'price');
+  const own = indicators.filter((i) => i.pane === 'own');
+  const charts: ReportChart[] = [
+    {
+      id: 'price',
+      spec: priceChart({ asset: s.dataset, labels: record.prices.labels, close: record.prices.close, lines, periodName, held }),
+      caption:
+        'The run’s whole range, warm-up included. A band covers each period the strategy was invested over (decided at the close before it).' +
+        (lines.length ? ' The lines over the close are the ones the strategy declared, each from the rows up to its own only.' : ''),
+    },
+  ];
+  if (own.length) {
+    charts.push({
+      id: 'indicators',
+      spec: indicatorChart({ labels: record.prices.labels, lines: own }),
+      caption: 'Indicators the strategy declared that are not price levels, over the same rows as the price chart.',
+    });
+  }
+  return charts;
+}
+
+/**
+ * A universe's charts in place of the one series' price: the weights held over time, and (from
+ * the summary) what each asset contributed and how the assets' returns move together.
+ */
+function universeCharts(record: RunRecord, u: UniverseSeries): ReportChart[] {
+  const charts: ReportChart[] = [
+    {
+      id: 'weights',
+      spec: weightsChart({ labels: record.periods.labels, assets: u.assets, weights: u.weights }),
+      caption: 'Each weight was decided at the close before its period, from rows up to that close only; grey is the share left in cash.',
+    },
+  ];
+  const doc = record.summary.universe;
+  if (doc) {
+    charts.push(
+      {
+        id: 'contribution',
+        spec: contributionChart(doc.assets),
+        caption: 'An asset’s bar is what holding it added to the strategy’s returns, period by period, before costs; the tooltip shows its mean weight and its own return.',
+      },
+      {
+        id: 'correlation',
+        spec: correlationHeatmap(
+          doc.assets.map((a) => a.name),
+          doc.correlation,
+        ),
+        caption: 'Assets whose returns move together (near 1) diversify each other little; near 0 or below, they do.',
+      },
+    );
+  }
+  return charts;
+}
+
+/** The sum of the absolute weights of the assets in each period: 0 when the strategy held nothing. */
+function grossWeights(u: UniverseSeries): Float64Array {
+  const n = u.weights[0]?.length ?? 0;
+  return Float64Array.from({ length: n }, (_, k) => u.weights.reduce((g, w) => g + Math.abs(w[k]!), 0));
 }

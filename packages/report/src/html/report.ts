@@ -1,10 +1,11 @@
 import type { RunRecord } from '../run-record';
-import type { RunSummary } from '../summary';
+import { BENCHMARK_NAME, benchmarkName, benchmarkText, type RunSummary, type UniverseAssetDoc, type UniverseSummaryDoc } from '../summary';
+import { assetsTable } from './assets-table';
 import { type ChartPage, chartFigure, chartPageBytes, chartPageHtml } from './chart-page';
 import { type Html, html, joinHtml } from './html';
 import { metricsTable } from './metrics-table';
 import { facts, headerLine, samplingNote, warningsBox } from './page-header';
-import { BENCHMARK_NAME, reportCharts } from './report-charts';
+import { reportCharts } from './report-charts';
 
 function pctText(v: unknown): string {
   return typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : String(v);
@@ -17,13 +18,15 @@ function conventions(record: RunRecord, s: RunSummary): Html {
   const firstDecision = labels[labels.indexOf(s.period.start) - 1];
   const known = new Set(['periodsPerYear', 'cashRate', 'cash', 'costBps', 'timing', 'sharpe', 'hitRate', 'informationRatio', 'alpha', 'maxDrawdownPeriods', 'maxDrawdownMonths']);
   const said = (key: string, fallback: string): string => (typeof c[key] === 'string' ? String(c[key]) : fallback);
+  // A universe's benchmark is its own (equal weight, or one asset held), not the one series' buy-and-hold.
+  const benchmark = s.universe ? `the benchmark (${benchmarkText(s)})` : 'buy-and-hold';
   // Text only: `facts` escapes each value.
   const items: [string, string][] = [
     [
       'Evaluation period',
       `${s.period.start} .. ${s.period.end}, ${s.period.periods} ${s.frequency === 'monthly' ? 'months' : 'periods'}` +
         (firstDecision ? `; the first weight was decided at the close of ${firstDecision}` : '') +
-        `. Buy-and-hold is measured over exactly the same periods.`,
+        `. ${benchmark[0]!.toUpperCase()}${benchmark.slice(1)} is measured over exactly the same periods.`,
     ],
     ['Timing', `${String(c.timing ?? 'a weight decided at the close of period t is held over period t+1')}; a decision sees rows up to t only.`],
     ['Annualisation', `${ppy} periods a year: volatility = sd(r, n−1)·√${ppy}; CAGR = ∏(1+r)^(${ppy}/N) − 1`],
@@ -34,12 +37,12 @@ function conventions(record: RunRecord, s: RunSummary): Html {
         ? `${pctText(c.cashRate)} a year, compounded to a per-period return; uninvested weight earns it`
         : `${String(c.cash ?? c.cashRate)}; uninvested weight earns it, and Sharpe, Sortino and alpha are over it`,
     ],
-    ['Costs', `${c.costBps} basis points per unit of weight change (entering from cash pays once; buy-and-hold pays its entry too)`],
+    ['Costs', `${c.costBps} basis points per unit of weight change (entering from cash pays once; ${benchmark} pays its entry too)`],
     [
       'Max drawdown',
       `on the equity curve with a starting value of 1 prepended (a negative fraction); duration: ${said('maxDrawdownPeriods', 'from peak to recovery, or to the end')}`,
     ],
-    ['Alpha, beta', `OLS of the strategy’s returns on buy-and-hold’s; alpha: ${said('alpha', `the intercept × ${ppy}`)}`],
+    ['Alpha, beta', `OLS of the strategy’s returns on ${s.universe ? 'the benchmark’s' : 'buy-and-hold’s'}; alpha: ${said('alpha', `the intercept × ${ppy}`)}`],
     ['Hit rate', said('hitRate', 'share of periods with a positive return')],
     ['Information ratio', said('informationRatio', 'mean(r − b) / sd(r − b), annualised')],
   ];
@@ -84,14 +87,15 @@ function reportPage(record: RunRecord): ChartPage {
   const meta = headerLine(s, record);
   const warnings = warningsBox(s.warnings);
   const labels = record.prices.labels;
-  const body = html`<h1>${s.strategy} <span style="font-weight:normal;color:#5b6168">against ${BENCHMARK_NAME}</span></h1>
+  const against = benchmarkText(s);
+  const body = html`<h1>${s.strategy} <span style="font-weight:normal;color:#5b6168">against ${against}</span></h1>
 <p class="lede">${meta}</p>
 ${warnings}
 <h2>Results</h2>
-${metricsTable(s)}
-<p class="note">▲ marks the better value of a row where one direction is better. Returns are per period and total, annualised where marked; Sharpe, Sortino and alpha are over the cash return. Strategy parameters: ${paramsText(s.params)}.</p>
+${metricsTable(s, (id) => (id === BENCHMARK_NAME ? benchmarkName(s) : id))}
+<p class="note">▲ marks the better value of a row where one direction is better. Returns are per period and total, annualised where marked; Sharpe, Sortino and alpha are over the cash return. Strategy parameters: ${paramsText(s.params)}.</p>${s.universe ? assetsSection(s.universe) : ''}
 <h2>Charts</h2>
-${samplingNote(labels.length, s.frequency === 'monthly' ? 'month' : 'day', { bands: true })}
+${samplingNote(labels.length, s.frequency === 'monthly' ? 'month' : 'day', { bands: !record.universe })}
 ${joinHtml(charts.map(chartFigure), '\n')}
 <h2>Conventions</h2>
 ${conventions(record, s)}
@@ -100,11 +104,31 @@ ${facts([
   ['Dataset', s.dataset],
   ['File', html`<code>${record.data.path}</code>`],
   ['SHA-256', html`<code>${record.data.sha256}</code>`],
+  ...(s.universe?.assets ?? []).map((a): [string, Html] => [`Asset ${a.name}`, assetSource(a)]),
   ['Rows in the run’s range', `${labels.length} (${labels[0] ?? ''} .. ${labels[labels.length - 1] ?? ''}), warm-up included`],
   ['Warnings', s.warnings.length ? `${s.warnings.length} (listed at the top)` : 'none'],
 ])}
 <h2>Reproduce</h2>
 <p>The resolved settings of this run (also in <code>summary.json</code>, with the data file’s hash):</p>
 <pre>${JSON.stringify(record.config, null, 2)}</pre>`;
-  return { title: `${s.strategy} against ${BENCHMARK_NAME} on ${s.dataset}`, body, charts, generator: `backtest ${record.version}` };
+  return { title: `${s.strategy} against ${against} on ${s.dataset}`, body, charts, generator: `backtest ${record.version}` };
+}
+
+/** A universe's assets, after the results: what each was and did. */
+function assetsSection(u: UniverseSummaryDoc): Html {
+  return html`
+<h2>Assets</h2>
+${assetsTable(u)}
+<p class="note">Mean weight: over the evaluation periods. Contribution: the sum over the periods of the weight held in the asset times its return. Total return: the asset’s own, compounded over the same periods, in its own currency.</p>`;
+}
+
+/** Where an asset's rows came from: its file, the SHA-256 of its bytes, its origin, as far as the summary says. */
+function assetSource(a: UniverseAssetDoc): Html {
+  const parts = [
+    ...(a.file ? [html`<code>${a.file}</code>`] : []),
+    ...(a.sha256 ? [html`SHA-256 <code>${a.sha256}</code>`] : []),
+    ...(a.origin ? [a.origin] : []),
+    ...(a.currency ? [`in ${a.currency}`] : []),
+  ];
+  return parts.length ? joinHtml(parts, ' · ') : html`—`;
 }
