@@ -26,7 +26,7 @@ import type { DirectionForecastMetrics } from '@backtest/report';
 import type { RunSummary } from '@backtest/report';
 import type { StrategyRegistry } from './registry';
 import { isPath, type RunSettings } from './settings';
-import { alignUniverse, assetName, type LoadedAsset, restrictUniverse, type UniverseSource, universeData, universeSummary } from './universe';
+import { alignUniverse, assetName, type LoadedAsset, type UniverseSource, universeData, universeSummary } from './universe';
 
 /** What a run records of its data: the file (or a universe's names) and the SHA-256 that pins it. */
 export interface RunData {
@@ -128,9 +128,10 @@ function prepareUniverse(settings: RunSettings, entries: readonly string[], proj
     const name = assetName(entry, file);
     const data = loadData({ ...settings, ...(file ? { data: entry } : { data: undefined, dataset: entry }) }, projectRoot, columns);
     if (data.kind !== 'yield') warnings.push(...data.warnings);
-    return { name, data };
+    // Each asset restricted to --from/--to first, so that what the alignment says is of the run's range.
+    return { name, data: data.kind === 'yield' ? data : { ...data, series: restrictToRange(data.series, settings.from, settings.to) } };
   });
-  const universe = restrictUniverse(alignUniverse(loaded, warnings), settings.from, settings.to);
+  const universe = alignUniverse(loaded, warnings);
   const yields = loadCashYields(settings, projectRoot, warnings, universe.frequency);
   const data = universeData(loaded);
   return { data: { path: data.path, sha256: data.sha256, sources: data.sources }, series: universe, cash: yields ?? (settings.cashRate as number), warnings };

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { type PriceSeries, type Universe, type UniverseAsset, UserError } from '@backtest/core';
 import { periodLabel, sliceSeries } from '@backtest/core/internal';
 import type { LoadedData } from '@backtest/data';
-import { restrictToRange, type WalkForwardResult } from '@backtest/engine';
+import type { WalkForwardResult } from '@backtest/engine';
 import type { UniverseSummaryDoc } from '@backtest/report';
 import type { RunData } from './run-job';
 
@@ -135,31 +135,6 @@ function pickRows(series: PriceSeries, rows: readonly number[]): PriceSeries {
     close: pick(series.close),
     ...(series.returnIndex ? { returnIndex: pick(series.returnIndex) } : {}),
     columns: Object.fromEntries(Object.entries(series.columns).map(([k, v]) => [k, pick(v)])),
-  };
-}
-
-/** The universe's rows from `from` to `to` (as --from/--to restrict one series). */
-export function restrictUniverse(universe: Universe, from: string | undefined, to: string | undefined): Universe {
-  // The row numbers, restricted as a series' rows are: the same checks and messages.
-  const n = universe.dates.length;
-  const rows = restrictToRange(
-    {
-      source: `the universe ${universe.assets.map((a) => a.name).join(', ')}`,
-      frequency: universe.frequency,
-      dates: universe.dates,
-      close: Float64Array.from({ length: n }, (_, i) => i),
-      columns: {},
-    },
-    from,
-    to,
-  );
-  const start = rows.close[0]!;
-  const end = start + rows.close.length;
-  if (start === 0 && end === n) return universe;
-  return {
-    frequency: universe.frequency,
-    dates: universe.dates.slice(start, end),
-    assets: universe.assets.map((a) => ({ ...a, series: sliceSeries(a.series, start, end) })),
   };
 }
 
