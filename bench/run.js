@@ -34,7 +34,11 @@ const cases = [
     name: 'cli: forecast model=ols allocation=rotation top=1 --universe sp500,ndx,gold,dax --json',
     argv: ['--strategy', 'forecast', '--param', 'model=ols', '--param', 'allocation=rotation', '--param', 'top=1', '--universe', 'sp500,ndx,gold,dax', '--json'],
   },
-  { name: 'cli: backtest --strategy nn-sma --universe sp500,ndx,gold --json (a walk per asset)', argv: ['--strategy', 'nn-sma', '--universe', 'sp500,ndx,gold', '--json'], runs: 3 },
+  {
+    name: 'cli: backtest --strategy nn-sma --universe sp500,ndx,gold --json (a walk per asset)',
+    argv: ['--strategy', 'nn-sma', '--universe', 'sp500,ndx,gold', '--json'],
+    runs: 3,
+  },
   { name: 'cli: backtest signal --strategy nn-sma --json', argv: ['signal', '--strategy', 'nn-sma', '--json'], runs: 3 },
   { name: 'cli: backtest --strategy sma --cash-rate tnx --json', argv: ['--strategy', 'sma', '--cash-rate', 'tnx', '--json'] },
   { name: 'cli: backtest --strategy nn-sma --json (refit 12)', argv: ['--strategy', 'nn-sma', '--json'], runs: 3 },

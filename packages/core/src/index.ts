@@ -30,7 +30,7 @@ export {
   type StrategyOutput,
   StrategyPlugin,
   type TrainingRecord,
-  type UniverseContext,
+  /** @public (the context of `createUniverse`, for plugin authors) */ type UniverseContext,
 } from './plugin';
 export { type Frequency, isUniverse, PERIODS_PER_YEAR, type PriceSeries, type Universe, type UniverseAsset } from './series';
 export { assetSeed, eachAsset, mergeOutputs } from './universe';

@@ -11,7 +11,6 @@ import {
   type Strategy,
   type StrategyContext,
   type StrategyPlugin,
-  type UniverseContext,
   UserError,
 } from '@backtest/core';
 import { parseAlternatives } from '@backtest/core/internal';
