@@ -183,26 +183,27 @@ export function folderProvenance(doc: unknown): {
 /** The benchmark every run is compared with: its results sit beside the strategy's. */
 const BENCHMARK = 'buy-and-hold';
 
-/** returns.csv: one row per evaluation period, equity starting from 1 before the first. */
-export function returnsCsv(record: RunRecord): string {
-  const p = record.periods;
+/** The last columns of returns.csv (one series or a universe): the strategy's and the benchmark's returns, equity (from 1) and drawdown. */
+export const RESULT_COLUMNS = ['strategy_return', 'buy_and_hold_return', 'strategy_equity', 'buy_and_hold_equity', 'strategy_drawdown', 'buy_and_hold_drawdown'] as const;
+
+/** The values of RESULT_COLUMNS for each evaluation period. */
+export function resultColumns(p: RunRecord['periods']): (k: number) => number[] {
   const se = equityCurve(p.strategyReturns);
   const be = equityCurve(p.benchmarkReturns);
   const sd = drawdownSeries(p.strategyReturns);
   const bd = drawdownSeries(p.benchmarkReturns);
-  const header = [
-    periodColumn(record.summary),
-    'asset_return',
-    'cash_return',
-    'strategy_return',
-    'buy_and_hold_return',
-    'strategy_equity',
-    'buy_and_hold_equity',
-    'strategy_drawdown',
-    'buy_and_hold_drawdown',
-  ];
-  const rows = p.labels.map((label, k) => [label, p.assetReturns[k], p.cashReturns[k], p.strategyReturns[k], p.benchmarkReturns[k], se[k + 1], be[k + 1], sd[k + 1], bd[k + 1]]);
-  return formatCsv(header, rows);
+  return (k) => [p.strategyReturns[k]!, p.benchmarkReturns[k]!, se[k + 1]!, be[k + 1]!, sd[k + 1]!, bd[k + 1]!];
+}
+
+/** returns.csv: one row per evaluation period, equity starting from 1 before the first. */
+export function returnsCsv(record: RunRecord): string {
+  const p = record.periods;
+  const results = resultColumns(p);
+  const header = [periodColumn(record.summary), 'asset_return', 'cash_return', ...RESULT_COLUMNS];
+  return formatCsv(
+    header,
+    p.labels.map((label, k) => [label, p.assetReturns[k], p.cashReturns[k], ...results(k)]),
+  );
 }
 
 /** The column of a declared indicator in positions.csv: `price:10-month SMA`, `own:14-month RSI`. */

@@ -8,10 +8,9 @@
  */
 import { InputError } from '@backtest/core';
 import { quotedList } from '@backtest/core/internal';
-import { drawdownSeries, equityCurve } from '@backtest/metrics';
 import { type CsvTable, columnIndex, formatCsv, parseCsv } from './csv';
 import type { RunRecord, UniverseSeries, Values } from './run-record';
-import { labels, numbers, POSITIONS_FILE, periodColumn, SUMMARY_FILE } from './run-files';
+import { labels, numbers, POSITIONS_FILE, periodColumn, RESULT_COLUMNS, resultColumns, SUMMARY_FILE } from './run-files';
 import { preview } from './schema';
 
 /** The per-asset series a universe's files hold, each a column `<kind>:<asset>`. */
@@ -49,34 +48,15 @@ export function universePositionsCsv(record: RunRecord, u: UniverseSeries): stri
  */
 export function universeReturnsCsv(record: RunRecord, u: UniverseSeries): string {
   const p = record.periods;
-  const se = equityCurve(p.strategyReturns);
-  const be = equityCurve(p.benchmarkReturns);
-  const sd = drawdownSeries(p.strategyReturns);
-  const bd = drawdownSeries(p.benchmarkReturns);
+  const results = resultColumns(p);
   const header = [
     periodColumn(record.summary),
     ...u.assets.map((a) => assetColumn('return', a)),
     'cash_return',
     ...u.assets.map((a) => assetColumn('contribution', a)),
-    'strategy_return',
-    'buy_and_hold_return',
-    'strategy_equity',
-    'buy_and_hold_equity',
-    'strategy_drawdown',
-    'buy_and_hold_drawdown',
+    ...RESULT_COLUMNS,
   ];
-  const rows = p.labels.map((label, k) => [
-    label,
-    ...u.returns.map((r) => r[k]),
-    p.cashReturns[k],
-    ...u.weights.map((w, a) => w[k]! * u.returns[a]![k]!),
-    p.strategyReturns[k],
-    p.benchmarkReturns[k],
-    se[k + 1],
-    be[k + 1],
-    sd[k + 1],
-    bd[k + 1],
-  ]);
+  const rows = p.labels.map((label, k) => [label, ...u.returns.map((r) => r[k]), p.cashReturns[k], ...u.weights.map((w, a) => w[k]! * u.returns[a]![k]!), ...results(k)]);
   return formatCsv(header, rows);
 }
 
