@@ -300,3 +300,101 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, b1
     store<f32>(w + at, load<f32>(w + at) - (lr * (mi / c1)) / (Mathf.sqrt(vi / c2) + eps));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// One whole epoch of minibatch training on squared error, in one call: for each batch of the
+// rows in `order`, gather its rows, forward, the output delta, backward and the update, exactly
+// the calls and arithmetic the JavaScript driver (simd-runner.ts, runEpoch) makes batch by batch,
+// in the same order, so the weights come out bit for bit the same; what it saves is the dozen
+// calls into the module and the JavaScript loops of every batch, which are most of the time of a
+// small network's fit.
+//
+// `plan` holds i32s: [L, features, then for each layer l < L: fanIn, units, activation, kernel
+// (byte offset of its kernel in params and in grads), bias (likewise), then the L + 1 layer
+// output pointers, then the L + 1 delta pointers]. x is the training rows (float32, row-major,
+// `features` wide), y their targets, order the rows' i32 permutation. The loss is summed in
+// float64 as the driver sums it, each delta 2 (out - y) / rows rounded to float32. opt 0 is SGD,
+// 1 Adam, whose c1 = 1 - b1^t and c2 = 1 - b2^t of each batch are given (float32, in order) by the
+// caller, so that no power is computed here. Returns the summed loss; the first batch's mean is
+// stored (float64) at `first`.
+
+const PLAN_LAYER = 5;
+
+function layerInt(plan: usize, l: i32, k: i32): i32 {
+  return load<i32>(plan + (<usize>(2 + l * PLAN_LAYER + k) << 2));
+}
+
+export function trainEpochMse(
+  plan: usize,
+  n: i32,
+  batch: i32,
+  x: usize,
+  y: usize,
+  order: usize,
+  params: usize,
+  grads: usize,
+  total: i32,
+  transposed: usize,
+  opt: i32,
+  lr: f32,
+  m: usize,
+  v: usize,
+  b1: f32,
+  b2: f32,
+  eps: f32,
+  c1s: usize,
+  c2s: usize,
+  first: usize,
+): f64 {
+  const L = load<i32>(plan);
+  const f = load<i32>(plan + 4);
+  const outs = plan + (<usize>(2 + L * PLAN_LAYER) << 2);
+  const deltas = outs + (<usize>(L + 1) << 2);
+  const input = <usize>load<i32>(outs);
+  const out = <usize>load<i32>(outs + (<usize>L << 2));
+  const delta = <usize>load<i32>(deltas + (<usize>L << 2));
+  const outAct = layerInt(plan, L - 1, 2);
+  let sum: f64 = 0;
+  let step = 0;
+  for (let start = 0; start < n; start += batch) {
+    const rows = min(batch, n - start);
+    for (let r = 0; r < rows; r++) {
+      const src = x + (<usize>(load<i32>(order + (<usize>(start + r) << 2)) * f) << 2);
+      const dst = input + (<usize>(r * f) << 2);
+      for (let c = 0; c < f; c++) store<f32>(dst + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
+    }
+    for (let l = 0; l < L; l++) {
+      const fanIn = layerInt(plan, l, 0);
+      const units = layerInt(plan, l, 1);
+      const output = <usize>load<i32>(outs + (<usize>(l + 1) << 2));
+      gemm(rows, units, fanIn, <usize>load<i32>(outs + (<usize>l << 2)), fanIn, 1, params + <usize>layerInt(plan, l, 3), units, output, units, params + <usize>layerInt(plan, l, 4));
+      activate(layerInt(plan, l, 2), output, rows * units);
+    }
+    for (let r = 0; r < rows; r++) {
+      const target = load<f32>(y + (<usize>load<i32>(order + (<usize>(start + r) << 2)) << 2));
+      const diff: f64 = <f64>load<f32>(out + (<usize>r << 2)) - <f64>target;
+      sum += diff * diff;
+      store<f32>(delta + (<usize>r << 2), <f32>((2 * diff) / <f64>rows));
+    }
+    if (start == 0) store<f64>(first, sum / <f64>rows);
+    slopeMul(outAct, delta, out, rows);
+    for (let l = L - 1; l >= 0; l--) {
+      const fanIn = layerInt(plan, l, 0);
+      const units = layerInt(plan, l, 1);
+      const kernel = <usize>layerInt(plan, l, 3);
+      const layerIn = <usize>load<i32>(outs + (<usize>l << 2));
+      const d = <usize>load<i32>(deltas + (<usize>(l + 1) << 2));
+      gemm(fanIn, units, rows, layerIn, 1, fanIn, d, units, grads + kernel, units, 0);
+      columnSums(rows, units, d, grads + <usize>layerInt(plan, l, 4));
+      if (l == 0) break;
+      const below = <usize>load<i32>(deltas + (<usize>l << 2));
+      transpose(fanIn, units, params + kernel, transposed);
+      gemm(rows, fanIn, units, d, units, 1, transposed, fanIn, below, fanIn, 0);
+      slopeMul(layerInt(plan, l - 1, 2), below, layerIn, rows * fanIn);
+    }
+    if (opt == 0) sgd(params, grads, total, lr);
+    else adam(params, grads, m, v, total, lr, b1, b2, eps, load<f32>(c1s + (<usize>step << 2)), load<f32>(c2s + (<usize>step << 2)));
+    step++;
+  }
+  return sum;
+}

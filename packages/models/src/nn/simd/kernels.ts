@@ -13,6 +13,28 @@ export interface DenseKernels {
   columnSums(rows: number, cols: number, src: number, dst: number): void;
   sgd(w: number, g: number, n: number, lr: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
+  trainEpochMse(
+    plan: number,
+    n: number,
+    batch: number,
+    x: number,
+    y: number,
+    order: number,
+    params: number,
+    grads: number,
+    total: number,
+    transposed: number,
+    opt: number,
+    lr: number,
+    m: number,
+    v: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    c1s: number,
+    c2s: number,
+    first: number,
+  ): number;
 }
 
 // The few WebAssembly calls used here: Node has them, but its type definitions (@types/node 20)

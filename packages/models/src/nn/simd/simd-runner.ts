@@ -4,6 +4,9 @@ import type { Activation, ResolvedNetwork, ResolvedOptimizer } from '../spec';
 import type { EpochRunner } from '../train-loop';
 import { ACTIVATION_CODE, type DenseKernels, kernelsWithArrays } from './kernels';
 
+/** i32s per layer in the whole-epoch kernel's plan (assembly/dense-kernels.ts, trainEpochMse). */
+const PLAN_LAYER = 5;
+
 /**
  * Epochs on our WebAssembly SIMD kernels (assembly/dense-kernels.ts): for wide layers the
  * matrix products are the work, and these run them at ~30 GFLOP/s per core here (TensorFlow.js'
@@ -40,6 +43,12 @@ export class SimdRunner implements EpochRunner<Float32Array> {
   readonly #optimizer: ResolvedOptimizer;
   readonly #loss: LossName;
   #initialLoss: number | undefined;
+  /**
+   * The whole-epoch kernel's inputs (squared-error fits): the training rows and targets and the
+   * epoch's order in the module's memory, the layer plan, Adam's per-batch bias corrections, and a
+   * slot for the first batch's loss. Undefined: batch by batch from JavaScript (cross-entropy).
+   */
+  readonly #fused: { x: Float32Array; y: Float32Array; order: Int32Array; plan: Int32Array; c1: Float32Array; c2: Float32Array; first: Float64Array } | undefined;
 
   constructor(
     spec: ResolvedNetwork,
@@ -49,6 +58,8 @@ export class SimdRunner implements EpochRunner<Float32Array> {
     validation: DenseData | undefined,
     batchSize: number,
     loss: LossName = 'mse',
+    /** Run a squared-error epoch in one kernel call (`trainEpochMse`); false: batch by batch, as cross-entropy is (the tests compare the two). */
+    fused = true,
   ) {
     this.#loss = loss;
     this.#dims = [spec.inputSize, ...spec.layers.map((l) => l.units)];
@@ -63,6 +74,9 @@ export class SimdRunner implements EpochRunner<Float32Array> {
     let widestProduct = 0;
     for (let l = 1; l < L; l++) widestProduct = Math.max(widestProduct, (this.#dims[l] as number) * (this.#dims[l + 1] as number));
     const adam = optimizer.name === 'adam';
+    const fuse = fused && loss === 'mse';
+    const batches = Math.ceil(train.rows / rows);
+    const planLength = 2 + L * PLAN_LAYER + 2 * (L + 1);
     const { kernels, arrays } = kernelsWithArrays([
       total, // params
       total, // grads
@@ -70,6 +84,8 @@ export class SimdRunner implements EpochRunner<Float32Array> {
       widestProduct, // a kernel transposed, for the deltas of the layer below
       ...this.#dims.map((units) => rows * units), // layer outputs (0: the batch's inputs)
       ...this.#dims.map((units) => rows * units), // deltas (0 unused)
+      // The whole-epoch kernel's: rows, targets, order, plan, Adam's c1 and c2 per batch, the first batch's loss (a float64).
+      ...(fuse ? [train.rows * this.#dims[0]!, train.rows, train.rows, planLength, batches, batches, 2] : []),
     ]);
     this.#k = kernels;
     const next = (): Float32Array => arrays.shift() as Float32Array;
@@ -89,9 +105,32 @@ export class SimdRunner implements EpochRunner<Float32Array> {
       else (this.#offsets[this.#offsets.length - 1] as { bias: number }).bias = at;
       at += w.length;
     });
+    if (!fuse) {
+      this.#fused = undefined;
+      return;
+    }
+    const [x, y, order, plan, c1, c2, first] = arrays as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    x.set(train.x);
+    y.set(train.y);
+    const ints = (a: Float32Array) => new Int32Array(a.buffer, a.byteOffset, a.length);
+    const planInts = ints(plan);
+    planInts.set([L, this.#dims[0]!]);
+    this.#offsets.forEach(({ kernel, bias }, l) => {
+      planInts.set([this.#dims[l]!, this.#dims[l + 1]!, this.#acts[l]!, 4 * kernel, 4 * bias], 2 + l * PLAN_LAYER);
+    });
+    planInts.set(
+      this.#layerOut.map((a) => a.byteOffset),
+      2 + L * PLAN_LAYER,
+    );
+    planInts.set(
+      this.#layerDelta.map((a) => a.byteOffset),
+      2 + L * PLAN_LAYER + L + 1,
+    );
+    this.#fused = { x, y, order: ints(order), plan: planInts, c1, c2, first: new Float64Array(first.buffer, first.byteOffset, 1) };
   }
 
   runEpoch(order: Int32Array): number {
+    if (this.#fused) return this.#fusedEpoch(order);
     const { y, rows: n } = this.#train;
     const f = this.#dims[0] as number;
     const input = this.#layerOut[0] as Float32Array;
@@ -126,6 +165,49 @@ export class SimdRunner implements EpochRunner<Float32Array> {
       this.#backward(rows);
       this.#update();
     }
+    return sum;
+  }
+
+  /** runEpoch of a squared-error fit, in one call of the whole-epoch kernel: the same arithmetic, batch by batch. */
+  #fusedEpoch(order: Int32Array): number {
+    const fused = this.#fused!;
+    fused.order.set(order);
+    const opt = this.#optimizer;
+    const moments = this.#moments;
+    const batches = Math.ceil(this.#train.rows / this.#batchSize);
+    if (opt.name === 'adam' && moments) {
+      // The bias corrections the batch-by-batch update computes, in float64 and rounded to float32 as its call rounds them.
+      for (let b = 0; b < batches; b++) {
+        const step = moments.step + 1 + b;
+        fused.c1[b] = 1 - opt.beta1 ** step;
+        fused.c2[b] = 1 - opt.beta2 ** step;
+      }
+      moments.step += batches;
+    }
+    const adam = opt.name === 'adam' ? opt : undefined;
+    const sum = this.#k.trainEpochMse(
+      fused.plan.byteOffset,
+      this.#train.rows,
+      this.#batchSize,
+      fused.x.byteOffset,
+      fused.y.byteOffset,
+      fused.order.byteOffset,
+      this.#params.byteOffset,
+      this.#grads.byteOffset,
+      this.#params.length,
+      this.#transposed.byteOffset,
+      adam ? 1 : 0,
+      opt.learningRate,
+      moments ? moments.m.byteOffset : 0,
+      moments ? moments.v.byteOffset : 0,
+      adam?.beta1 ?? 0,
+      adam?.beta2 ?? 0,
+      adam?.epsilon ?? 0,
+      fused.c1.byteOffset,
+      fused.c2.byteOffset,
+      fused.first.byteOffset,
+    );
+    this.#initialLoss ??= fused.first[0]!;
     return sum;
   }
 
