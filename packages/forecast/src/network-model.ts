@@ -22,10 +22,11 @@ type Training = ParamValues<typeof trainingParams>;
  */
 export function sequenceFit(
   architecture: 'lstm' | 'gru' | 'conv1d' | CustomArchitecture,
-  p: Training & { units?: number; kernelSize?: number },
+  p: Training & { units?: number; kernelSize?: number; trainer?: string },
   settings: ModelSettings,
 ): ForecastModel {
   const net = new SequenceNet({
+    ...(p.trainer !== undefined ? { trainer: p.trainer as 'auto' | 'simd' | 'tfjs' } : {}),
     architecture,
     steps: settings.steps,
     inputs: settings.inputs,
@@ -42,7 +43,8 @@ export function sequenceFit(
   });
   return {
     async fit(x, y) {
-      await initBackend(settings.backend as BackendRequest);
+      // The SIMD kernels need no TensorFlow.js backend (nor TensorFlow.js).
+      if (net.options.trainer === 'tfjs') await initBackend(settings.backend as BackendRequest);
       try {
         return net.fit(x, y);
       } catch (e) {

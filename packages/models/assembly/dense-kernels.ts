@@ -398,3 +398,246 @@ export function trainEpochMse(
   }
   return sum;
 }
+
+// ---------------------------------------------------------------------------------------------
+// LSTM (Keras' and TensorFlow.js' cell: gates i, f, c, o; tanh; recurrent sigmoid) forward and
+// backward through time for one batch, and float32 exp, sigmoid and tanh, vector and scalar
+// alike (the scalar forms do the vector's operations lane by lane, so a tail gets the same bits).
+//
+// exp: Cephes' expf (range reduction by n ln 2 in two parts, a degree-5 polynomial, then 2^n by
+// the exponent bits), about 1 ulp. tanh: Cephes' tanhf polynomial below 0.625, else
+// 1 - 2 / (exp(2x) + 1). sigmoid: 1 / (1 + exp(-x)). Inputs are clamped to expf's finite range.
+
+const EXP_HI: f32 = 88.3762626647949;
+const EXP_LO: f32 = -87.3365478515625;
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+
+function expf4(v: v128): v128 {
+  const x0 = f32x4.max(f32x4.min(v, f32x4.splat(EXP_HI)), f32x4.splat(EXP_LO));
+  const n = f32x4.floor(f32x4.add(f32x4.mul(x0, f32x4.splat(LOG2E)), f32x4.splat(0.5)));
+  const x = f32x4.sub(f32x4.sub(x0, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.add(f32x4.mul(p, z), x), f32x4.splat(1));
+  // 2^n for n in [-127, 128]: split in two halves so neither leaves the normal exponents.
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const half = i32x4.shr_s(ni, 1);
+  const a = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
+  const b = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
+  return f32x4.mul(f32x4.mul(y, a), b);
+}
+
+function expf1(v: f32): f32 {
+  const x0 = max(min(v, EXP_HI), EXP_LO);
+  const n = Mathf.floor(x0 * LOG2E + <f32>0.5);
+  const x = x0 - n * LN2_HI - n * LN2_LO;
+  const z = x * x;
+  let p: f32 = 1.9875691500e-4;
+  p = p * x + <f32>1.3981999507e-3;
+  p = p * x + <f32>8.3334519073e-3;
+  p = p * x + <f32>4.1665795894e-2;
+  p = p * x + <f32>1.6666665459e-1;
+  p = p * x + <f32>5.0000001201e-1;
+  const y = p * z + x + <f32>1;
+  const ni = <i32>n;
+  const half = ni >> 1;
+  return y * reinterpret<f32>((half + 127) << 23) * reinterpret<f32>((ni - half + 127) << 23);
+}
+
+function sigmoid4(v: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, expf4(f32x4.neg(v))));
+}
+
+function sigmoid1(v: f32): f32 {
+  return <f32>1 / (<f32>1 + expf1(-v));
+}
+
+const TANH_SMALL: f32 = 0.625;
+
+function tanh4(v: v128): v128 {
+  const z = f32x4.mul(v, v);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), v), v);
+  const one = f32x4.splat(1);
+  const large = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(expf4(f32x4.add(v, v)), one)));
+  return v128.bitselect(small, large, f32x4.lt(f32x4.abs(v), f32x4.splat(TANH_SMALL)));
+}
+
+function tanh1(v: f32): f32 {
+  if (Mathf.abs(v) < TANH_SMALL) {
+    const z = v * v;
+    let p: f32 = -5.70498872745e-3;
+    p = p * z + <f32>2.06390887954e-2;
+    p = p * z + <f32>-5.37397155531e-2;
+    p = p * z + <f32>1.33314422036e-1;
+    p = p * z + <f32>-3.33332819422e-1;
+    return p * z * v + v;
+  }
+  return <f32>1 - <f32>2 / (expf1(v + v) + <f32>1);
+}
+
+/** out[0..n) = exp, sigmoid (1) or tanh (2) of in[0..n): the vector lanes, then the scalar tail. For the tests. */
+export function mathf(op: i32, src: usize, dst: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const at = <usize>i << 2;
+    const x = v128.load(src + at);
+    v128.store(dst + at, op == 0 ? expf4(x) : op == 1 ? sigmoid4(x) : tanh4(x));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const x = load<f32>(src + at);
+    store<f32>(dst + at, op == 0 ? expf1(x) : op == 1 ? sigmoid1(x) : tanh1(x));
+  }
+}
+
+/**
+ * The LSTM over one batch and its Dense(1) output. x: the batch, [B][T][F]. params: K, the
+ * kernel and the recurrent kernel stacked ([F + U] x 4U: the input's rows, then h's), the bias
+ * [4U], the output kernel [U], the output bias. Written: xh [T][B][F + U] (each step's input and
+ * the previous h, h_0 = 0), gates [T][B][4U] (activated i, f, g, o), c [T + 1][B][U] (c_0 = 0),
+ * hT [B][U] (the last h), out [B] (the linear output).
+ */
+export function lstmForward(B: i32, T: i32, F: i32, U: i32, x: usize, params: usize, xh: usize, gates: usize, c: usize, hT: usize, out: usize): void {
+  const W = F + U;
+  const G = 4 * U;
+  const kernel = params;
+  const bias = params + (<usize>(W * G) << 2);
+  const outKernel = bias + (<usize>G << 2);
+  const outBias = outKernel + (<usize>U << 2);
+  memory.fill(c, 0, <usize>(B * U) << 2);
+  for (let t = 0; t < T; t++) {
+    const xht = xh + (<usize>(t * B * W) << 2);
+    for (let r = 0; r < B; r++) {
+      const src = x + (<usize>((r * T + t) * F) << 2);
+      const dst = xht + (<usize>(r * W) << 2);
+      for (let k = 0; k < F; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)));
+      if (t == 0) memory.fill(dst + (<usize>F << 2), 0, <usize>U << 2);
+    }
+    const gt = gates + (<usize>(t * B * G) << 2);
+    gemm(B, G, W, xht, W, 1, kernel, G, gt, G, bias);
+    const cPrev = c + (<usize>(t * B * U) << 2);
+    const cNext = cPrev + (<usize>(B * U) << 2);
+    for (let r = 0; r < B; r++) {
+      const row = gt + (<usize>(r * G) << 2);
+      const hDst = t + 1 < T ? xh + (<usize>(((t + 1) * B + r) * W + F) << 2) : hT + (<usize>(r * U) << 2);
+      const U4 = U & ~3;
+      let j = 0;
+      for (; j < U4; j += 4) {
+        const o4 = <usize>j << 2;
+        const i = sigmoid4(v128.load(row + o4));
+        const f = sigmoid4(v128.load(row + (<usize>U << 2) + o4));
+        const g = tanh4(v128.load(row + (<usize>(2 * U) << 2) + o4));
+        const o = sigmoid4(v128.load(row + (<usize>(3 * U) << 2) + o4));
+        v128.store(row + o4, i);
+        v128.store(row + (<usize>U << 2) + o4, f);
+        v128.store(row + (<usize>(2 * U) << 2) + o4, g);
+        v128.store(row + (<usize>(3 * U) << 2) + o4, o);
+        const at = <usize>(r * U + j) << 2;
+        const cv = f32x4.add(f32x4.mul(f, v128.load(cPrev + at)), f32x4.mul(i, g));
+        v128.store(cNext + at, cv);
+        v128.store(hDst + o4, f32x4.mul(o, tanh4(cv)));
+      }
+      for (; j < U; j++) {
+        const o1 = <usize>j << 2;
+        const i = sigmoid1(load<f32>(row + o1));
+        const f = sigmoid1(load<f32>(row + (<usize>U << 2) + o1));
+        const g = tanh1(load<f32>(row + (<usize>(2 * U) << 2) + o1));
+        const o = sigmoid1(load<f32>(row + (<usize>(3 * U) << 2) + o1));
+        store<f32>(row + o1, i);
+        store<f32>(row + (<usize>U << 2) + o1, f);
+        store<f32>(row + (<usize>(2 * U) << 2) + o1, g);
+        store<f32>(row + (<usize>(3 * U) << 2) + o1, o);
+        const at = <usize>(r * U + j) << 2;
+        const cv = f * load<f32>(cPrev + at) + i * g;
+        store<f32>(cNext + at, cv);
+        store<f32>(hDst + o1, o * tanh1(cv));
+      }
+    }
+  }
+  gemm(B, 1, U, hT, U, 1, outKernel, 1, out, 1, outBias);
+}
+
+/**
+ * Gradients of every parameter (grads, laid out as params) from dOut [B] (the loss's derivative
+ * by the linear output), after lstmForward of the same batch: backpropagation through time.
+ * Scratch: dh and dc [B][U], dz [T][B][4U] (the gates' pre-activation gradients), rT [4U][U].
+ */
+export function lstmBackward(B: i32, T: i32, F: i32, U: i32, params: usize, grads: usize, xh: usize, gates: usize, c: usize, hT: usize, dOut: usize, dh: usize, dc: usize, dz: usize, rT: usize): void {
+  const W = F + U;
+  const G = 4 * U;
+  const gBias = grads + (<usize>(W * G) << 2);
+  const outKernel = params + (<usize>(W * G + G) << 2);
+  const gOutKernel = gBias + (<usize>G << 2);
+  const gOutBias = gOutKernel + (<usize>U << 2);
+  gemm(U, 1, B, hT, 1, U, dOut, 1, gOutKernel, 1, 0);
+  columnSums(B, 1, dOut, gOutBias);
+  // dh = dOut outKernel^T (a [B x 1] by [1 x U] product), dc = 0.
+  gemm(B, U, 1, dOut, 1, 1, outKernel, U, dh, U, 0);
+  memory.fill(dc, 0, <usize>(B * U) << 2);
+  // The recurrent kernel (K's rows F.. F + U - 1) transposed, for dh of the step before.
+  transpose(U, G, params + (<usize>(F * G) << 2), rT);
+  for (let t = T - 1; t >= 0; t--) {
+    const gt = gates + (<usize>(t * B * G) << 2);
+    const dzt = dz + (<usize>(t * B * G) << 2);
+    const cNext = c + (<usize>((t + 1) * B * U) << 2);
+    const cPrev = c + (<usize>(t * B * U) << 2);
+    for (let r = 0; r < B; r++) {
+      const row = gt + (<usize>(r * G) << 2);
+      const drow = dzt + (<usize>(r * G) << 2);
+      const U4 = U & ~3;
+      let j = 0;
+      const one = f32x4.splat(1);
+      for (; j < U4; j += 4) {
+        const o4 = <usize>j << 2;
+        const at = <usize>(r * U + j) << 2;
+        const i = v128.load(row + o4);
+        const f = v128.load(row + (<usize>U << 2) + o4);
+        const g = v128.load(row + (<usize>(2 * U) << 2) + o4);
+        const o = v128.load(row + (<usize>(3 * U) << 2) + o4);
+        const tc = tanh4(v128.load(cNext + at));
+        const dhv = v128.load(dh + at);
+        const dcv = f32x4.add(v128.load(dc + at), f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+        v128.store(drow + o4, f32x4.mul(f32x4.mul(dcv, g), f32x4.mul(i, f32x4.sub(one, i))));
+        v128.store(drow + (<usize>U << 2) + o4, f32x4.mul(f32x4.mul(dcv, v128.load(cPrev + at)), f32x4.mul(f, f32x4.sub(one, f))));
+        v128.store(drow + (<usize>(2 * U) << 2) + o4, f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(g, g))));
+        v128.store(drow + (<usize>(3 * U) << 2) + o4, f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o))));
+        v128.store(dc + at, f32x4.mul(dcv, f));
+      }
+      for (; j < U; j++) {
+        const o1 = <usize>j << 2;
+        const at = <usize>(r * U + j) << 2;
+        const i = load<f32>(row + o1);
+        const f = load<f32>(row + (<usize>U << 2) + o1);
+        const g = load<f32>(row + (<usize>(2 * U) << 2) + o1);
+        const o = load<f32>(row + (<usize>(3 * U) << 2) + o1);
+        const tc = tanh1(load<f32>(cNext + at));
+        const dhv = load<f32>(dh + at);
+        const dcv = load<f32>(dc + at) + dhv * o * (<f32>1 - tc * tc);
+        store<f32>(drow + o1, dcv * g * (i * (<f32>1 - i)));
+        store<f32>(drow + (<usize>U << 2) + o1, dcv * load<f32>(cPrev + at) * (f * (<f32>1 - f)));
+        store<f32>(drow + (<usize>(2 * U) << 2) + o1, dcv * i * (<f32>1 - g * g));
+        store<f32>(drow + (<usize>(3 * U) << 2) + o1, dhv * tc * (o * (<f32>1 - o)));
+        store<f32>(dc + at, dcv * f);
+      }
+    }
+    // dh of the step before: dz_t R^T.
+    if (t > 0) gemm(B, U, G, dzt, G, 1, rT, U, dh, U, 0);
+  }
+  // Over every step and row at once: dK = XH^T DZ, db = the column sums of DZ.
+  gemm(W, G, T * B, xh, 1, W, dz, G, grads, G, 0);
+  columnSums(T * B, G, dz, gBias);
+}

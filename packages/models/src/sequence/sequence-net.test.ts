@@ -49,7 +49,7 @@ const ARCHITECTURES: [string, SequenceNetOptions['architecture']][] = [
 ];
 
 function fitted(options: Partial<SequenceNetOptions>, data = { x, y }): { net: SequenceNet; fit: ReturnType<SequenceNet['fit']> } {
-  const net = new SequenceNet({ architecture: 'lstm', units: 3, steps: 5, inputs: 1, epochs: 2, batchSize: 16, optimizer: 'adam', ...options });
+  const net = new SequenceNet({ architecture: 'lstm', trainer: 'tfjs', units: 3, steps: 5, inputs: 1, epochs: 2, batchSize: 16, optimizer: 'adam', ...options });
   const fit = net.fit(data.x, data.y);
   return { net, fit };
 }
@@ -142,7 +142,7 @@ describe('training', () => {
   });
 
   test('a diverging fit throws the NetworkDivergedError the dense networks throw', () => {
-    const net = new SequenceNet({ architecture: 'lstm', units: 3, steps: 5, inputs: 1, epochs: 5, optimizer: 'sgd', learningRate: 1e9 });
+    const net = new SequenceNet({ architecture: 'lstm', trainer: 'tfjs', units: 3, steps: 5, inputs: 1, epochs: 5, optimizer: 'sgd', learningRate: 1e9 });
     const big = { ...x, data: x.data.map((v) => v * 1e3) };
     const before = loadTf().memory().numTensors;
     let err: unknown;
@@ -172,7 +172,17 @@ describe('validation and early stopping', () => {
     };
     return { x: d.x, y: d.y.map((v) => v + noise()) };
   })();
-  const options: Partial<SequenceNetOptions> = { architecture: 'lstm', units: 6, epochs: 40, learningRate: 0.05, validation: 0.25, patience: 2, seed: 3, batchSize: 8 };
+  const options: Partial<SequenceNetOptions> = {
+    architecture: 'lstm',
+    trainer: 'tfjs',
+    units: 6,
+    epochs: 40,
+    learningRate: 0.05,
+    validation: 0.25,
+    patience: 2,
+    seed: 3,
+    batchSize: 8,
+  };
 
   test('holds out the latest samples, stops after patience epochs without improvement and restores the best', () => {
     const { net, fit } = fitted(options, noisy);

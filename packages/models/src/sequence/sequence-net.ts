@@ -8,11 +8,14 @@ import { DEFAULT_SEED } from '../nn/nn-model';
 import { type LoopResult, type LoopSettings, TrainingDiverged, trainLoop } from '../nn/train-loop';
 import { loadTf, type Tf } from '../tf';
 import { BUILT_IN_ARCHITECTURES, buildModel, describeLayers, type SequenceArchitecture, weightsToInit } from './architecture';
-import { initialWeights } from './initializers';
+import { initialWeights, type WeightToInit } from './initializers';
 import { loadLayers } from './layers-tf';
 import { type LossName, SequenceRunner } from './runner';
 import { ensureWasmConvGradient } from './wasm-kernels';
 import { checkSamples, checkTargets, type SequenceSamples, sliceSamples, splitAt } from './samples';
+import { SimdLstmPredictor, SimdLstmRunner } from './simd-lstm';
+import { simdAvailable } from '../nn/simd/kernels';
+import { NO_TF_BACKEND } from '../nn/nn-model';
 
 export interface SequenceNetOptions {
   /** 'lstm' | 'gru' | 'conv1d', or `{ build }`: an author's own tfjs-layers network (architecture.ts). */
@@ -41,6 +44,12 @@ export interface SequenceNetOptions {
   readonly validation?: number;
   /** Seeds the initial weights and every epoch's shuffle: one seed, one result. @default 42 */
   readonly seed?: number;
+  /**
+   * `auto`: an LSTM learning a price trains on our SIMD kernels (simd-lstm.ts), with no
+   * TensorFlow.js, and every other network on TensorFlow.js; `simd` insists on the kernels;
+   * `tfjs`: TensorFlow.js' layers whatever the network (a check of the kernels). @default 'auto'
+   */
+  readonly trainer?: 'auto' | 'simd' | 'tfjs';
 }
 
 export interface SequenceFitResult {
@@ -61,9 +70,9 @@ export interface SequenceFitResult {
 }
 
 export interface SequenceNetInfo {
-  /** TensorFlow.js backend in use: it trains and predicts. */
+  /** TensorFlow.js backend in use (it trains and predicts), or `none` on the SIMD kernels. */
   readonly backend: string;
-  readonly trainer: 'tfjs';
+  readonly trainer: 'tfjs' | 'simd';
   /** 'lstm(32)-1', 'gru(8)-1', 'conv1d(16x3)-flatten-1', a custom network's layers likewise. */
   readonly layers: string;
 }
@@ -88,6 +97,7 @@ interface Resolved {
   readonly patience: number;
   readonly validation: number;
   readonly seed: number;
+  readonly trainer: 'simd' | 'tfjs';
 }
 
 /**
@@ -103,6 +113,8 @@ export class SequenceNet {
   readonly kind = 'sequence';
   readonly options: Resolved;
   #model: LayersModel | undefined;
+  /** A fit on the SIMD kernels: its weights (TensorFlow.js' order) and its predictor; #model is then built only when files are asked for. */
+  #simd: { readonly weights: Float32Array[]; readonly predictor: SimdLstmPredictor } | undefined;
   #history: { loss: number[]; valLoss?: number[] } | undefined;
   #lastFit: LoopResult | undefined;
 
@@ -131,11 +143,12 @@ export class SequenceNet {
       targetMeanSquare /= at;
     }
 
-    const tf = loadTf();
-    ensureWasmConvGradient(tf);
     this.dispose();
     this.#history = undefined;
     this.#lastFit = undefined;
+    if (o.trainer === 'simd') return this.fitSimd(x, y, at, rule, targetMeanSquare, started);
+    const tf = loadTf();
+    ensureWasmConvGradient(tf);
     const model = this.build();
     const toX = (from: number, to: number): Tensor3D => tf.tensor3d(sliceSamples(x, from, to), [to - from, o.steps, o.inputs], 'float32');
     const toY = (from: number, to: number): Tensor2D => tf.tensor2d(Float32Array.from(y.subarray(from, to)), [to - from, 1], 'float32');
@@ -186,9 +199,68 @@ export class SequenceNet {
     }
   }
 
+  /** `fit` on the SIMD kernels: an LSTM learning a price, its initial weights set by role from the seed as for TensorFlow.js. */
+  private fitSimd(x: SequenceSamples, y: Float64Array, at: number, rule: EarlyStoppingRule | undefined, targetMeanSquare: number, started: number): SequenceFitResult {
+    const o = this.options;
+    const shape = { steps: o.steps, inputs: o.inputs, units: o.units };
+    const hasValidation = at < x.rows;
+    const data = (from: number, to: number) => ({ rows: to - from, x: sliceSamples(x, from, to), y: Float32Array.from(y.subarray(from, to)) });
+    const train = data(0, at);
+    const runner = new SimdLstmRunner(
+      shape,
+      initialWeights(lstmWeightsToInit(o.inputs, o.units), o.seed),
+      o.optimizer,
+      train,
+      hasValidation ? data(at, x.rows) : undefined,
+      o.batchSize,
+    );
+    let result: LoopResult;
+    try {
+      result = trainLoop(runner, {
+        rows: at,
+        epochs: o.epochs,
+        shuffle: true,
+        seed: o.seed,
+        hasValidation,
+        targetMeanSquare,
+        ...(rule ? { earlyStopping: { rule, restoreBestWeights: true } } : {}),
+      });
+    } catch (e) {
+      if (e instanceof TrainingDiverged) throw this.diverged(e);
+      throw e;
+    }
+    const weights = runner.currentWeights();
+    const predictor = new SimdLstmPredictor(shape, weights);
+    const predicted = predictor.predict(train);
+    let sse = 0;
+    for (let i = 0; i < at; i++) sse += ((predicted[i] as number) - (train.y[i] as number)) ** 2;
+    const trainLoss = sse / at;
+    if (!Number.isFinite(trainLoss)) throw this.diverged(new TrainingDiverged(result.epochsRun, 'training loss', trainLoss, runner.initialLoss()));
+    this.#simd = { weights, predictor };
+    this.#history = { loss: result.loss, ...(result.valLoss ? { valLoss: result.valLoss } : {}) };
+    this.#lastFit = result;
+    return {
+      history: this.#history,
+      trainLoss,
+      trainMse: trainLoss,
+      loss: 'mse',
+      epochsRun: result.epochsRun,
+      bestEpoch: result.bestEpoch,
+      monitor: hasValidation ? 'val_loss' : 'loss',
+      stoppedEarly: result.stoppedEarly,
+      restoredBestWeights: result.restoredBestWeights,
+      backend: NO_TF_BACKEND,
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+
   /** One value per sample: the forecast for 'price', P(up) for 'direction'. */
   predict(x: SequenceSamples): Float64Array {
     const o = this.options;
+    if (this.#simd) {
+      checkSamples(x, o.steps, o.inputs, 'samples');
+      return this.#simd.predictor.predict({ rows: x.rows, x: sliceSamples(x, 0, x.rows) });
+    }
     this.fitted();
     checkSamples(x, o.steps, o.inputs, 'samples');
     if (x.rows === 0) return new Float64Array(0);
@@ -217,6 +289,7 @@ export class SequenceNet {
 
   /** The weights in `model.weights` order (kernel, recurrent kernel, bias, ... as tfjs-layers lists them), float32 copies. */
   weights(): Float32Array[] {
+    if (this.#simd) return this.#simd.weights.map((w) => w.slice());
     return this.fitted().weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
   }
 
@@ -227,6 +300,7 @@ export class SequenceNet {
 
   /** Replaces every weight (building the model first if needed), in `weights()` order. */
   setWeights(values: readonly Float32Array[]): void {
+    this.#simd = undefined;
     const tf = loadTf();
     const model = this.#model ?? this.build();
     const vars = model.weights;
@@ -242,6 +316,7 @@ export class SequenceNet {
   }
 
   info(): SequenceNetInfo {
+    if (this.#simd) return { backend: NO_TF_BACKEND, trainer: 'simd', layers: `lstm(${this.options.units})-1` };
     return { backend: loadTf().getBackend(), trainer: 'tfjs', layers: describeLayers(this.fitted()) };
   }
 
@@ -253,9 +328,15 @@ export class SequenceNet {
    * holds `backtest: { format: 'backtest-sequence', version, seed, architecture, ... }`.
    */
   files(notes: Record<string, unknown> = {}): ModelFiles {
+    const values = this.weights();
+    // A SIMD fit has no TensorFlow.js model: one is built for its topology and given the weights.
+    if (this.#simd) {
+      const simd = this.#simd;
+      this.setWeights(values);
+      this.#simd = simd;
+    }
     const model = this.fitted();
     const o = this.options;
-    const values = this.weights();
     const total = values.reduce((s, w) => s + w.length, 0);
     const all = new Float32Array(total);
     let offset = 0;
@@ -300,6 +381,7 @@ export class SequenceNet {
   dispose(): void {
     this.#model?.dispose();
     this.#model = undefined;
+    this.#simd = undefined;
   }
 
   private predictTensor(x: Tensor3D): Float64Array {
@@ -379,7 +461,15 @@ function resolveOptions(o: SequenceNetOptions): Resolved {
   if (!(validation >= 0 && validation < 1)) throw new UserError(`sequence: validation must be a fraction in [0, 1), got ${validation}`);
   const seed = o.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed)) throw new UserError(`sequence: seed must be an integer, got ${seed}`);
+  const requested = o.trainer ?? 'auto';
+  if (requested !== 'auto' && requested !== 'simd' && requested !== 'tfjs') throw new UserError(`sequence: trainer must be auto, simd or tfjs, got "${String(requested)}"`);
+  // The kernels have the LSTM on squared error; every other network trains on TensorFlow.js.
+  const kernelsCan = a === 'lstm' && target === 'price';
+  if (requested === 'simd' && !kernelsCan) throw new UserError('sequence: trainer simd trains an LSTM learning a price; use trainer auto or tfjs for this network');
+  if (requested === 'simd' && !simdAvailable()) throw new UserError('sequence: trainer simd needs WebAssembly SIMD, which this JavaScript runtime lacks; use trainer auto or tfjs');
+  const trainer = requested === 'tfjs' || !kernelsCan || !simdAvailable() ? 'tfjs' : 'simd';
   return {
+    trainer,
     architecture: a,
     architectureName: builtIn ? a : (a.name ?? 'custom'),
     steps,
@@ -395,4 +485,15 @@ function resolveOptions(o: SequenceNetOptions): Resolved {
     validation,
     seed,
   };
+}
+
+/** The built-in LSTM's weights described for initialisation, as `weightsToInit` describes its TensorFlow.js model (sequence-net.test.ts checks they agree). */
+export function lstmWeightsToInit(inputs: number, units: number): WeightToInit[] {
+  return [
+    { name: 'lstm/kernel', shape: [inputs, 4 * units] },
+    { name: 'lstm/recurrent_kernel', shape: [units, 4 * units] },
+    { name: 'lstm/bias', shape: [4 * units], lstmForgetBiasUnits: units },
+    { name: 'dense/kernel', shape: [units, 1] },
+    { name: 'dense/bias', shape: [1] },
+  ];
 }

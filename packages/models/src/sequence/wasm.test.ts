@@ -51,7 +51,19 @@ test("the Conv2DBackpropFilter kernel added for wasm agrees with tfjs-backend-cp
 test.each(['lstm', 'gru', 'conv1d'] as const)('%s trains on wasm, reproducibly, and leaks nothing', (architecture) => {
   const tf = loadTf();
   const before = tf.memory().numTensors;
-  const options = { architecture, units: 4, steps: 6, inputs: 2, epochs: 4, optimizer: 'adam', learningRate: 0.01, validation: 0.2, patience: 2, seed: 4 } as const;
+  const options = {
+    architecture,
+    trainer: 'tfjs',
+    units: 4,
+    steps: 6,
+    inputs: 2,
+    epochs: 4,
+    optimizer: 'adam',
+    learningRate: 0.01,
+    validation: 0.2,
+    patience: 2,
+    seed: 4,
+  } as const;
   const a = new SequenceNet(options);
   const b = new SequenceNet(options);
   const fa = a.fit(x, y);
@@ -68,7 +80,7 @@ test.each(['lstm', 'gru', 'conv1d'] as const)('%s trains on wasm, reproducibly, 
 
 test('a fit on a worker thread gives the bits of a fit on this thread', async () => {
   const root = join(__dirname, '..', '..', '..', '..');
-  const options = { architecture: 'lstm', units: 3, steps: 6, inputs: 2, epochs: 2, optimizer: 'adam', seed: 9 } as const;
+  const options = { architecture: 'lstm', trainer: 'tfjs', units: 3, steps: 6, inputs: 2, epochs: 2, optimizer: 'adam', seed: 9 } as const;
   // The worker loads the TypeScript sources through a tiny require hook (jest's transform does not reach it).
   const script = `
     const ts = require('typescript'); const fs = require('fs'); const Module = require('module'); const path = require('path');

@@ -9,6 +9,18 @@ const recurrentParams = defineParams({
   ...trainingParams,
 });
 
+/** The LSTM's: the recurrent parameters and which training loop runs it. */
+const lstmParams = defineParams({
+  ...recurrentParams,
+  trainer: {
+    type: 'enum',
+    values: ['auto', 'simd', 'tfjs'],
+    default: 'auto',
+    description:
+      'lstm: training loop: WebAssembly SIMD kernels (auto, for target=price; direction trains on TensorFlow.js), or TensorFlow.js layers (tfjs, a check); the same numbers to float32 rounding',
+  },
+});
+
 const convParams = defineParams({
   units: { type: 'integer', default: 32, min: 1, max: 4096, description: 'filters of the 1-D convolution' },
   kernelSize: { type: 'integer', default: 3, min: 1, max: 240, description: 'conv1d: kernel length in periods (at most lookback)' },
@@ -21,14 +33,17 @@ function recurrent(id: 'lstm' | 'gru', description: string): ModelPlugin {
     description,
     input: 'sequence',
     targets: ['price', 'direction'],
-    params: recurrentParams,
+    params: id === 'lstm' ? lstmParams : recurrentParams,
     ...(BUILT_IN_MODULE ? { module: BUILT_IN_MODULE } : {}),
     work: (p, settings, rows) => sequenceFitWork({ architecture: id, units: p.units, steps: settings.steps, inputs: settings.inputs, rows, epochs: p.epochs }),
     create: (p, settings) => sequenceFit(id, p, settings),
   }) as unknown as ModelPlugin;
 }
 
-export const lstmModel = recurrent('lstm', 'an LSTM layer over the lookback window, then one dense output (TensorFlow.js, Keras defaults, orthogonal recurrent weights)');
+export const lstmModel = recurrent(
+  'lstm',
+  'an LSTM layer over the lookback window, then one dense output (Keras defaults, orthogonal recurrent weights; trained on our SIMD kernels for target=price, else TensorFlow.js)',
+);
 export const gruModel = recurrent('gru', 'a GRU layer over the lookback window, then one dense output (TensorFlow.js, Keras defaults, orthogonal recurrent weights)');
 
 export const conv1dModel = defineModel({

@@ -35,6 +35,25 @@ export interface DenseKernels {
     c2s: number,
     first: number,
   ): number;
+  mathf(op: number, src: number, dst: number, n: number): void;
+  lstmForward(B: number, T: number, F: number, U: number, x: number, params: number, xh: number, gates: number, c: number, hT: number, out: number): void;
+  lstmBackward(
+    B: number,
+    T: number,
+    F: number,
+    U: number,
+    params: number,
+    grads: number,
+    xh: number,
+    gates: number,
+    c: number,
+    hT: number,
+    dOut: number,
+    dh: number,
+    dc: number,
+    dz: number,
+    rT: number,
+  ): void;
 }
 
 // The few WebAssembly calls used here: Node has them, but its type definitions (@types/node 20)
