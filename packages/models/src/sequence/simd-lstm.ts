@@ -50,7 +50,7 @@ export function packLstmWeights(s: LstmShape, weights: readonly Float32Array[], 
 }
 
 /** The kernels' array back in TensorFlow.js' order. */
-export function unpackLstmWeights(s: LstmShape, params: Float32Array): Float32Array[] {
+function unpackLstmWeights(s: LstmShape, params: Float32Array): Float32Array[] {
   const sizes = [s.inputs * 4 * s.units, s.units * 4 * s.units, 4 * s.units, s.units, 1];
   let at = 0;
   return sizes.map((n) => {
