@@ -29,8 +29,8 @@ describe.each([
     expect(json([...args, '--threads', '2'], onWorkers)).toBe(one);
     const doc = JSON.parse(one) as { params: Record<string, unknown>; trainer: string; results: { forecast: { fits: number; forecast: { n: number } } } };
     expect(doc.params).toMatchObject({ model, lookback: 6, epochs: 3 });
-    // An LSTM learning a price trains on the SIMD kernels; the others on TensorFlow.js.
-    expect(doc.trainer).toBe(model === 'lstm' ? 'simd' : 'tfjs');
+    // An LSTM or a GRU learning a price trains on the SIMD kernels; the convolution on TensorFlow.js.
+    expect(doc.trainer).toBe(model === 'conv1d' ? 'tfjs' : 'simd');
     expect(doc.results.forecast.fits).toBe(8);
     expect(doc.results.forecast.forecast.n).toBeGreaterThan(90);
   }, 180_000);

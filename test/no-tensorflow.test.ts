@@ -27,13 +27,13 @@ describe('TensorFlow.js loads only for models that train on it', () => {
   it('nn-sma does not either: the SIMD kernels train and predict its networks', () => {
     expect(tensorflowModules(['--strategy', 'nn-sma', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12'])).toEqual([]);
   });
-  it('nor an LSTM learning a price, which the SIMD kernels train too', () => {
-    expect(tensorflowModules(['--strategy', 'forecast', '--param', 'model=lstm', '--param', 'units=2', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12'])).toEqual([]);
+  const small = ['--strategy', 'forecast', '--param', 'units=2', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12'];
+  it.each([['lstm'], ['gru']])('nor a %s learning a price, which the SIMD kernels train too', (model) => {
+    expect(tensorflowModules([...small, '--param', `model=${model}`])).toEqual([]);
   });
-  it('a GRU does (so the checks above can fail), and so do the LSTM and the dense network checked with trainer=tfjs', () => {
-    const lstm = ['--strategy', 'forecast', '--param', 'units=2', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12'];
-    expect(tensorflowModules([...lstm, '--param', 'model=gru']).length).toBeGreaterThan(0);
-    expect(tensorflowModules([...lstm, '--param', 'model=lstm', '--param', 'trainer=tfjs']).length).toBeGreaterThan(0);
+  it('a 1-D convolution does (so the checks above can fail), and so do the LSTM and the dense network checked with trainer=tfjs', () => {
+    expect(tensorflowModules([...small, '--param', 'model=conv1d', '--param', 'kernelSize=2', '--param', 'lookback=4']).length).toBeGreaterThan(0);
+    expect(tensorflowModules([...small, '--param', 'model=lstm', '--param', 'trainer=tfjs']).length).toBeGreaterThan(0);
     expect(tensorflowModules(['--strategy', 'nn-sma', '--param', 'trainer=tfjs', '--param', 'epochs=1', '--from', '1985-01', '--to', '1995-12']).length).toBeGreaterThan(0);
   });
 });

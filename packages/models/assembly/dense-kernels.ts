@@ -641,3 +641,183 @@ export function lstmBackward(B: i32, T: i32, F: i32, U: i32, params: usize, grad
   gemm(W, G, T * B, xh, 1, W, dz, G, grads, G, 0);
   columnSums(T * B, G, dz, gBias);
 }
+
+// ---------------------------------------------------------------------------------------------
+// GRU in TensorFlow.js' convention (reset_after = false; gates z, r, h): z = sigmoid(x Wz + h Uz
+// + bz), r = sigmoid(x Wr + h Ur + br), hh = tanh(x Wh + (r h) Uh + bh), h' = z h + (1 - z) hh.
+// params: Wx [F x 3U], Uh [U x 3U], bias [3U], the output kernel [U], the output bias.
+// Written by the forward pass: xs [T][B][F] (each step's inputs), hs [T + 1][B][U] (h_0 = 0),
+// gates [T][B][3U] (z, r, hh activated), rh [T][B][U] (r h), out [B]; scratch zr [B][2U].
+
+export function gruForward(B: i32, T: i32, F: i32, U: i32, x: usize, params: usize, xs: usize, hs: usize, gates: usize, rh: usize, zr: usize, out: usize): void {
+  const G = 3 * U;
+  const wx = params;
+  const uh = wx + (<usize>(F * G) << 2);
+  const bias = uh + (<usize>(U * G) << 2);
+  const outKernel = bias + (<usize>G << 2);
+  const outBias = outKernel + (<usize>U << 2);
+  memory.fill(hs, 0, <usize>(B * U) << 2);
+  for (let t = 0; t < T; t++) {
+    const xt = xs + (<usize>(t * B * F) << 2);
+    for (let r = 0; r < B; r++) {
+      const src = x + (<usize>((r * T + t) * F) << 2);
+      const dst = xt + (<usize>(r * F) << 2);
+      for (let k = 0; k < F; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)));
+    }
+    const gt = gates + (<usize>(t * B * G) << 2);
+    const hPrev = hs + (<usize>(t * B * U) << 2);
+    const hNext = hPrev + (<usize>(B * U) << 2);
+    const rht = rh + (<usize>(t * B * U) << 2);
+    // The inputs' part of every gate with the bias; h's part of z and r.
+    gemm(B, G, F, xt, F, 1, wx, G, gt, G, bias);
+    gemm(B, 2 * U, U, hPrev, U, 1, uh, G, zr, 2 * U, 0);
+    for (let r = 0; r < B; r++) {
+      const row = gt + (<usize>(r * G) << 2);
+      const zrow = zr + (<usize>(r * 2 * U) << 2);
+      const U4 = U & ~3;
+      let j = 0;
+      for (; j < U4; j += 4) {
+        const o4 = <usize>j << 2;
+        const at = <usize>(r * U + j) << 2;
+        const z = sigmoid4(f32x4.add(v128.load(row + o4), v128.load(zrow + o4)));
+        const rr = sigmoid4(f32x4.add(v128.load(row + (<usize>U << 2) + o4), v128.load(zrow + (<usize>U << 2) + o4)));
+        v128.store(row + o4, z);
+        v128.store(row + (<usize>U << 2) + o4, rr);
+        v128.store(rht + at, f32x4.mul(rr, v128.load(hPrev + at)));
+      }
+      for (; j < U; j++) {
+        const o1 = <usize>j << 2;
+        const at = <usize>(r * U + j) << 2;
+        const z = sigmoid1(load<f32>(row + o1) + load<f32>(zrow + o1));
+        const rr = sigmoid1(load<f32>(row + (<usize>U << 2) + o1) + load<f32>(zrow + (<usize>U << 2) + o1));
+        store<f32>(row + o1, z);
+        store<f32>(row + (<usize>U << 2) + o1, rr);
+        store<f32>(rht + at, rr * load<f32>(hPrev + at));
+      }
+    }
+    // The candidate: (r h) Uh, into zr's first U columns of each row.
+    gemm(B, U, U, rht, U, 1, uh + (<usize>(2 * U) << 2), G, zr, 2 * U, 0);
+    for (let r = 0; r < B; r++) {
+      const row = gt + (<usize>(r * G) << 2);
+      const crow = zr + (<usize>(r * 2 * U) << 2);
+      const U4 = U & ~3;
+      let j = 0;
+      const one = f32x4.splat(1);
+      for (; j < U4; j += 4) {
+        const o4 = <usize>j << 2;
+        const at = <usize>(r * U + j) << 2;
+        const hh = tanh4(f32x4.add(v128.load(row + (<usize>(2 * U) << 2) + o4), v128.load(crow + o4)));
+        v128.store(row + (<usize>(2 * U) << 2) + o4, hh);
+        const z = v128.load(row + o4);
+        v128.store(hNext + at, f32x4.add(f32x4.mul(z, v128.load(hPrev + at)), f32x4.mul(f32x4.sub(one, z), hh)));
+      }
+      for (; j < U; j++) {
+        const o1 = <usize>j << 2;
+        const at = <usize>(r * U + j) << 2;
+        const hh = tanh1(load<f32>(row + (<usize>(2 * U) << 2) + o1) + load<f32>(crow + o1));
+        store<f32>(row + (<usize>(2 * U) << 2) + o1, hh);
+        const z = load<f32>(row + o1);
+        store<f32>(hNext + at, z * load<f32>(hPrev + at) + (<f32>1 - z) * hh);
+      }
+    }
+  }
+  gemm(B, 1, U, hs + (<usize>(T * B * U) << 2), U, 1, outKernel, 1, out, 1, outBias);
+}
+
+/**
+ * Gradients of every parameter from dOut [B], after gruForward of the same batch. Scratch: dh,
+ * drh, tmp [B][U], da [T][B][3U] (the gates' pre-activation gradients), uT [3U][U].
+ */
+export function gruBackward(B: i32, T: i32, F: i32, U: i32, params: usize, grads: usize, xs: usize, hs: usize, gates: usize, rh: usize, dOut: usize, dh: usize, drh: usize, tmp: usize, da: usize, uT: usize): void {
+  const G = 3 * U;
+  const uh = params + (<usize>(F * G) << 2);
+  const outKernel = uh + (<usize>(U * G + G) << 2);
+  const gUh = grads + (<usize>(F * G) << 2);
+  const gBias = gUh + (<usize>(U * G) << 2);
+  const gOutKernel = gBias + (<usize>G << 2);
+  const gOutBias = gOutKernel + (<usize>U << 2);
+  const hT = hs + (<usize>(T * B * U) << 2);
+  gemm(U, 1, B, hT, 1, U, dOut, 1, gOutKernel, 1, 0);
+  columnSums(B, 1, dOut, gOutBias);
+  gemm(B, U, 1, dOut, 1, 1, outKernel, U, dh, U, 0);
+  transpose(U, G, uh, uT);
+  const one = f32x4.splat(1);
+  for (let t = T - 1; t >= 0; t--) {
+    const gt = gates + (<usize>(t * B * G) << 2);
+    const dat = da + (<usize>(t * B * G) << 2);
+    const hPrev = hs + (<usize>(t * B * U) << 2);
+    // The candidate's pre-activation gradient, and dz; dh keeps the direct part z dh for now.
+    for (let r = 0; r < B; r++) {
+      const row = gt + (<usize>(r * G) << 2);
+      const drow = dat + (<usize>(r * G) << 2);
+      const U4 = U & ~3;
+      let j = 0;
+      for (; j < U4; j += 4) {
+        const o4 = <usize>j << 2;
+        const at = <usize>(r * U + j) << 2;
+        const z = v128.load(row + o4);
+        const hh = v128.load(row + (<usize>(2 * U) << 2) + o4);
+        const d = v128.load(dh + at);
+        const dz = f32x4.mul(d, f32x4.sub(v128.load(hPrev + at), hh));
+        v128.store(drow + o4, f32x4.mul(dz, f32x4.mul(z, f32x4.sub(one, z))));
+        v128.store(drow + (<usize>(2 * U) << 2) + o4, f32x4.mul(f32x4.mul(d, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(hh, hh))));
+        v128.store(dh + at, f32x4.mul(d, z));
+      }
+      for (; j < U; j++) {
+        const o1 = <usize>j << 2;
+        const at = <usize>(r * U + j) << 2;
+        const z = load<f32>(row + o1);
+        const hh = load<f32>(row + (<usize>(2 * U) << 2) + o1);
+        const d = load<f32>(dh + at);
+        const dz = d * (load<f32>(hPrev + at) - hh);
+        store<f32>(drow + o1, dz * (z * (<f32>1 - z)));
+        store<f32>(drow + (<usize>(2 * U) << 2) + o1, d * (<f32>1 - z) * (<f32>1 - hh * hh));
+        store<f32>(dh + at, d * z);
+      }
+    }
+    // d(r h) = da_h Uh_h^T; then dr and the part of dh through r h.
+    gemm(B, U, U, dat + (<usize>(2 * U) << 2), G, 1, uT + (<usize>(2 * U * U) << 2), U, drh, U, 0);
+    for (let r = 0; r < B; r++) {
+      const row = gt + (<usize>(r * G) << 2);
+      const drow = dat + (<usize>(r * G) << 2);
+      const U4 = U & ~3;
+      let j = 0;
+      for (; j < U4; j += 4) {
+        const o4 = <usize>j << 2;
+        const at = <usize>(r * U + j) << 2;
+        const rr = v128.load(row + (<usize>U << 2) + o4);
+        const d = v128.load(drh + at);
+        v128.store(drow + (<usize>U << 2) + o4, f32x4.mul(f32x4.mul(d, v128.load(hPrev + at)), f32x4.mul(rr, f32x4.sub(one, rr))));
+        v128.store(dh + at, f32x4.add(v128.load(dh + at), f32x4.mul(d, rr)));
+      }
+      for (; j < U; j++) {
+        const o1 = <usize>j << 2;
+        const at = <usize>(r * U + j) << 2;
+        const rr = load<f32>(row + (<usize>U << 2) + o1);
+        const d = load<f32>(drh + at);
+        store<f32>(drow + (<usize>U << 2) + o1, d * load<f32>(hPrev + at) * (rr * (<f32>1 - rr)));
+        store<f32>(dh + at, load<f32>(dh + at) + d * rr);
+      }
+    }
+    // The part of dh through z's and r's recurrent products: [da_z, da_r] [Uz, Ur]^T.
+    if (t > 0) {
+      gemm(B, U, 2 * U, dat, G, 1, uT, U, tmp, U, 0);
+      const n = B * U;
+      const n4 = n & ~3;
+      let i = 0;
+      for (; i < n4; i += 4) {
+        const at = <usize>i << 2;
+        v128.store(dh + at, f32x4.add(v128.load(dh + at), v128.load(tmp + at)));
+      }
+      for (; i < n; i++) {
+        const at = <usize>i << 2;
+        store<f32>(dh + at, load<f32>(dh + at) + load<f32>(tmp + at));
+      }
+    }
+  }
+  // Over every step and row at once: dWx = XS^T DA, dU_zr = H_prev^T DA_zr, dU_h = RH^T DA_h, db = column sums of DA.
+  gemm(F, G, T * B, xs, 1, F, da, G, grads, G, 0);
+  gemm(U, 2 * U, T * B, hs, 1, U, da, G, gUh, G, 0);
+  gemm(U, U, T * B, rh, 1, U, da + (<usize>(2 * U) << 2), G, gUh + (<usize>(2 * U) << 2), G, 0);
+  columnSums(T * B, G, da, gBias);
+}

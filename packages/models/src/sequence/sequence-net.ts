@@ -13,7 +13,7 @@ import { loadLayers } from './layers-tf';
 import { type LossName, SequenceRunner } from './runner';
 import { ensureWasmConvGradient } from './wasm-kernels';
 import { checkSamples, checkTargets, type SequenceSamples, sliceSamples, splitAt } from './samples';
-import { SimdLstmPredictor, SimdLstmRunner } from './simd-lstm';
+import { SimdRecurrentPredictor, SimdRecurrentRunner } from './simd-recurrent';
 import { simdAvailable } from '../nn/simd/kernels';
 import { NO_TF_BACKEND } from '../nn/nn-model';
 
@@ -45,8 +45,8 @@ export interface SequenceNetOptions {
   /** Seeds the initial weights and every epoch's shuffle: one seed, one result. @default 42 */
   readonly seed?: number;
   /**
-   * `auto`: an LSTM learning a price trains on our SIMD kernels (simd-lstm.ts), with no
-   * TensorFlow.js, and every other network on TensorFlow.js; `simd` insists on the kernels;
+   * `auto`: an LSTM or a GRU learning a price trains on our SIMD kernels (simd-recurrent.ts),
+   * with no TensorFlow.js, and every other network on TensorFlow.js; `simd` insists on the kernels;
    * `tfjs`: TensorFlow.js' layers whatever the network (a check of the kernels). @default 'auto'
    */
   readonly trainer?: 'auto' | 'simd' | 'tfjs';
@@ -114,7 +114,7 @@ export class SequenceNet {
   readonly options: Resolved;
   #model: LayersModel | undefined;
   /** A fit on the SIMD kernels: its weights (TensorFlow.js' order) and its predictor; #model is then built only when files are asked for. */
-  #simd: { readonly weights: Float32Array[]; readonly predictor: SimdLstmPredictor } | undefined;
+  #simd: { readonly weights: Float32Array[]; readonly predictor: SimdRecurrentPredictor } | undefined;
   #history: { loss: number[]; valLoss?: number[] } | undefined;
   #lastFit: LoopResult | undefined;
 
@@ -199,16 +199,17 @@ export class SequenceNet {
     }
   }
 
-  /** `fit` on the SIMD kernels: an LSTM learning a price, its initial weights set by role from the seed as for TensorFlow.js. */
+  /** `fit` on the SIMD kernels: an LSTM or a GRU learning a price, its initial weights set by role from the seed as for TensorFlow.js. */
   private fitSimd(x: SequenceSamples, y: Float64Array, at: number, rule: EarlyStoppingRule | undefined, targetMeanSquare: number, started: number): SequenceFitResult {
     const o = this.options;
-    const shape = { steps: o.steps, inputs: o.inputs, units: o.units };
+    const cell = o.architecture === 'gru' ? 'gru' : 'lstm';
+    const shape = { cell, steps: o.steps, inputs: o.inputs, units: o.units } as const;
     const hasValidation = at < x.rows;
     const data = (from: number, to: number) => ({ rows: to - from, x: sliceSamples(x, from, to), y: Float32Array.from(y.subarray(from, to)) });
     const train = data(0, at);
-    const runner = new SimdLstmRunner(
+    const runner = new SimdRecurrentRunner(
       shape,
-      initialWeights(lstmWeightsToInit(o.inputs, o.units), o.seed),
+      initialWeights(recurrentWeightsToInit(cell, o.inputs, o.units), o.seed),
       o.optimizer,
       train,
       hasValidation ? data(at, x.rows) : undefined,
@@ -230,7 +231,7 @@ export class SequenceNet {
       throw e;
     }
     const weights = runner.currentWeights();
-    const predictor = new SimdLstmPredictor(shape, weights);
+    const predictor = new SimdRecurrentPredictor(shape, weights);
     const predicted = predictor.predict(train);
     let sse = 0;
     for (let i = 0; i < at; i++) sse += ((predicted[i] as number) - (train.y[i] as number)) ** 2;
@@ -316,7 +317,7 @@ export class SequenceNet {
   }
 
   info(): SequenceNetInfo {
-    if (this.#simd) return { backend: NO_TF_BACKEND, trainer: 'simd', layers: `lstm(${this.options.units})-1` };
+    if (this.#simd) return { backend: NO_TF_BACKEND, trainer: 'simd', layers: `${this.options.architectureName}(${this.options.units})-1` };
     return { backend: loadTf().getBackend(), trainer: 'tfjs', layers: describeLayers(this.fitted()) };
   }
 
@@ -463,9 +464,9 @@ function resolveOptions(o: SequenceNetOptions): Resolved {
   if (!Number.isInteger(seed)) throw new UserError(`sequence: seed must be an integer, got ${seed}`);
   const requested = o.trainer ?? 'auto';
   if (requested !== 'auto' && requested !== 'simd' && requested !== 'tfjs') throw new UserError(`sequence: trainer must be auto, simd or tfjs, got "${String(requested)}"`);
-  // The kernels have the LSTM on squared error; every other network trains on TensorFlow.js.
-  const kernelsCan = a === 'lstm' && target === 'price';
-  if (requested === 'simd' && !kernelsCan) throw new UserError('sequence: trainer simd trains an LSTM learning a price; use trainer auto or tfjs for this network');
+  // The kernels have the LSTM and the GRU on squared error; every other network trains on TensorFlow.js.
+  const kernelsCan = (a === 'lstm' || a === 'gru') && target === 'price';
+  if (requested === 'simd' && !kernelsCan) throw new UserError('sequence: trainer simd trains an LSTM or a GRU learning a price; use trainer auto or tfjs for this network');
   if (requested === 'simd' && !simdAvailable()) throw new UserError('sequence: trainer simd needs WebAssembly SIMD, which this JavaScript runtime lacks; use trainer auto or tfjs');
   const trainer = requested === 'tfjs' || !kernelsCan || !simdAvailable() ? 'tfjs' : 'simd';
   return {
@@ -487,12 +488,13 @@ function resolveOptions(o: SequenceNetOptions): Resolved {
   };
 }
 
-/** The built-in LSTM's weights described for initialisation, as `weightsToInit` describes its TensorFlow.js model (sequence-net.test.ts checks they agree). */
-export function lstmWeightsToInit(inputs: number, units: number): WeightToInit[] {
+/** The built-in LSTM's or GRU's weights described for initialisation, as `weightsToInit` describes its TensorFlow.js model (simd-recurrent.test.ts checks they agree). */
+export function recurrentWeightsToInit(cell: 'lstm' | 'gru', inputs: number, units: number): WeightToInit[] {
+  const g = (cell === 'lstm' ? 4 : 3) * units;
   return [
-    { name: 'lstm/kernel', shape: [inputs, 4 * units] },
-    { name: 'lstm/recurrent_kernel', shape: [units, 4 * units] },
-    { name: 'lstm/bias', shape: [4 * units], lstmForgetBiasUnits: units },
+    { name: `${cell}/kernel`, shape: [inputs, g] },
+    { name: `${cell}/recurrent_kernel`, shape: [units, g] },
+    { name: `${cell}/bias`, shape: [g], ...(cell === 'lstm' ? { lstmForgetBiasUnits: units } : {}) },
     { name: 'dense/kernel', shape: [units, 1] },
     { name: 'dense/bias', shape: [1] },
   ];

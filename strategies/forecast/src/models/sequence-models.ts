@@ -7,17 +7,12 @@ import { BUILT_IN_MODULE } from './shared';
 const recurrentParams = defineParams({
   units: { type: 'integer', default: 32, min: 1, max: 4096, description: 'units of the recurrent layer' },
   ...trainingParams,
-});
-
-/** The LSTM's: the recurrent parameters and which training loop runs it. */
-const lstmParams = defineParams({
-  ...recurrentParams,
   trainer: {
     type: 'enum',
     values: ['auto', 'simd', 'tfjs'],
     default: 'auto',
     description:
-      'lstm: training loop: WebAssembly SIMD kernels (auto, for target=price; direction trains on TensorFlow.js), or TensorFlow.js layers (tfjs, a check); the same numbers to float32 rounding',
+      'lstm, gru: training loop: WebAssembly SIMD kernels (auto, for target=price; direction trains on TensorFlow.js), or TensorFlow.js layers (tfjs, a check); the same numbers to float32 rounding',
   },
 });
 
@@ -33,7 +28,7 @@ function recurrent(id: 'lstm' | 'gru', description: string): ModelPlugin {
     description,
     input: 'sequence',
     targets: ['price', 'direction'],
-    params: id === 'lstm' ? lstmParams : recurrentParams,
+    params: recurrentParams,
     ...(BUILT_IN_MODULE ? { module: BUILT_IN_MODULE } : {}),
     work: (p, settings, rows) => sequenceFitWork({ architecture: id, units: p.units, steps: settings.steps, inputs: settings.inputs, rows, epochs: p.epochs }),
     create: (p, settings) => sequenceFit(id, p, settings),
@@ -44,7 +39,10 @@ export const lstmModel = recurrent(
   'lstm',
   'an LSTM layer over the lookback window, then one dense output (Keras defaults, orthogonal recurrent weights; trained on our SIMD kernels for target=price, else TensorFlow.js)',
 );
-export const gruModel = recurrent('gru', 'a GRU layer over the lookback window, then one dense output (TensorFlow.js, Keras defaults, orthogonal recurrent weights)');
+export const gruModel = recurrent(
+  'gru',
+  "a GRU layer (TensorFlow.js' reset_after=false) over the lookback window, then one dense output (Keras defaults, orthogonal recurrent weights; SIMD kernels for target=price, else TensorFlow.js)",
+);
 
 export const conv1dModel = defineModel({
   id: 'conv1d',

@@ -36,6 +36,25 @@ export interface DenseKernels {
     first: number,
   ): number;
   mathf(op: number, src: number, dst: number, n: number): void;
+  gruForward(B: number, T: number, F: number, U: number, x: number, params: number, xs: number, hs: number, gates: number, rh: number, zr: number, out: number): void;
+  gruBackward(
+    B: number,
+    T: number,
+    F: number,
+    U: number,
+    params: number,
+    grads: number,
+    xs: number,
+    hs: number,
+    gates: number,
+    rh: number,
+    dOut: number,
+    dh: number,
+    drh: number,
+    tmp: number,
+    da: number,
+    uT: number,
+  ): void;
   lstmForward(B: number, T: number, F: number, U: number, x: number, params: number, xh: number, gates: number, c: number, hT: number, out: number): void;
   lstmBackward(
     B: number,

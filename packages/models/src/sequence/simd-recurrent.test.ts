@@ -2,18 +2,19 @@ import { testUniforms } from '../__fixtures__/test-data';
 import { initBackend } from '../backend';
 import { kernelsWithArrays } from '../nn/simd/kernels';
 import { buildModel, weightsToInit } from './architecture';
-import { lstmWeightsToInit, SequenceNet } from './sequence-net';
-import { packLstmWeights, SimdLstmPredictor, SimdLstmRunner } from './simd-lstm';
+import { recurrentWeightsToInit, SequenceNet } from './sequence-net';
+import { packRecurrentWeights, type RecurrentShape, SimdRecurrentPredictor, SimdRecurrentRunner } from './simd-recurrent';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
 /** Weights in TensorFlow.js' order with values in [-scale, scale]. */
-function weightsFor(inputs: number, units: number, seed: number, scale = 0.5): Float32Array[] {
+function weightsFor(cell: 'lstm' | 'gru', inputs: number, units: number, seed: number, scale = 0.5): Float32Array[] {
   const u = testUniforms(seed);
   const draw = (n: number) => Float32Array.from({ length: n }, () => (u() * 2 - 1) * scale);
-  return [draw(inputs * 4 * units), draw(units * 4 * units), draw(4 * units), draw(units), draw(1)];
+  const g = (cell === 'lstm' ? 4 : 3) * units;
+  return [draw(inputs * g), draw(units * g), draw(g), draw(units), draw(1)];
 }
 
 function samples(rows: number, steps: number, inputs: number, seed: number) {
@@ -87,6 +88,72 @@ function oracle(steps: number, inputs: number, units: number, w: readonly Float3
   return { loss: loss / rows, grads: [grads.W, grads.R, grads.b, grads.wd, grads.bd] };
 }
 
+/** The GRU's float64 oracle (TensorFlow.js' reset_after = false: gates z, r, h), likewise. */
+function gruOracle(steps: number, inputs: number, units: number, w: readonly Float32Array[], x: Float32Array, y: Float32Array, rows: number) {
+  const [W, R, b, wd, bd] = w.map((a) => Array.from(a, Number)) as number[][];
+  const G = 3 * units;
+  const grads = { W: new Float64Array(W!.length), R: new Float64Array(R!.length), b: new Float64Array(G), wd: new Float64Array(units), bd: new Float64Array(1) };
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const xs = Array.from({ length: steps }, (_, t) => Array.from({ length: inputs }, (_, k) => x[(r * steps + t) * inputs + k] as number));
+    const hs: number[][] = [new Array(units).fill(0)];
+    const zs: number[][] = [];
+    const rs: number[][] = [];
+    const hhs: number[][] = [];
+    for (let t = 0; t < steps; t++) {
+      const h = hs[t]!;
+      const pre = (j: number, hv: number[]) => {
+        let s2 = b![j]!;
+        for (let k = 0; k < inputs; k++) s2 += xs[t]![k]! * W![k * G + j]!;
+        for (let k = 0; k < units; k++) s2 += hv[k]! * R![k * G + j]!;
+        return s2;
+      };
+      const z = Array.from({ length: units }, (_, j) => sigmoid(pre(j, h)));
+      const rr = Array.from({ length: units }, (_, j) => sigmoid(pre(units + j, h)));
+      const rh = h.map((v, k) => v * rr[k]!);
+      const hh = Array.from({ length: units }, (_, j) => Math.tanh(pre(2 * units + j, rh)));
+      zs.push(z);
+      rs.push(rr);
+      hhs.push(hh);
+      hs.push(h.map((v, j) => z[j]! * v + (1 - z[j]!) * hh[j]!));
+    }
+    const hT = hs[steps]!;
+    const out = hT.reduce((s2, v, j) => s2 + v * wd![j]!, bd![0]!);
+    const diff = out - (y[r] as number);
+    loss += diff * diff;
+    const dOut = (2 * diff) / rows;
+    for (let j = 0; j < units; j++) grads.wd[j]! += hT[j]! * dOut;
+    grads.bd[0]! += dOut;
+    let dh = wd!.map((v) => v * dOut);
+    for (let t = steps - 1; t >= 0; t--) {
+      const [h, z, rr, hh] = [hs[t]!, zs[t]!, rs[t]!, hhs[t]!];
+      const da = new Array(G).fill(0);
+      const dhPrev = new Array(units).fill(0);
+      for (let j = 0; j < units; j++) {
+        da[j] = dh[j]! * (h[j]! - hh[j]!) * z[j]! * (1 - z[j]!);
+        da[2 * units + j] = dh[j]! * (1 - z[j]!) * (1 - hh[j]! * hh[j]!);
+        dhPrev[j] += dh[j]! * z[j]!;
+      }
+      // Candidate: pre = x Wh + (r h) Uh, so d(r h)_k = sum_j da_h[j] Uh[k][j].
+      for (let k = 0; k < units; k++) {
+        let drh = 0;
+        for (let j = 0; j < units; j++) drh += da[2 * units + j]! * R![k * G + 2 * units + j]!;
+        da[units + k] = drh * h[k]! * rr[k]! * (1 - rr[k]!);
+        dhPrev[k] += drh * rr[k]!;
+      }
+      for (let k = 0; k < units; k++) for (let j = 0; j < 2 * units; j++) dhPrev[k] += da[j]! * R![k * G + j]!;
+      const rh = h.map((v, k) => v * rr[k]!);
+      for (let j = 0; j < G; j++) {
+        grads.b[j]! += da[j]!;
+        for (let k = 0; k < inputs; k++) grads.W[k * G + j]! += xs[t]![k]! * da[j]!;
+        for (let k = 0; k < units; k++) grads.R[k * G + j]! += (j < 2 * units ? h[k]! : rh[k]!) * da[j]!;
+      }
+      dh = dhPrev;
+    }
+  }
+  return { loss: loss / rows, grads: [grads.W, grads.R, grads.b, grads.wd, grads.bd] };
+}
+
 describe('float32 exp, sigmoid and tanh of the kernels', () => {
   const xs = Float32Array.from({ length: 2003 }, (_, i) => -40 + (80 * i) / 2002);
   const { kernels, arrays } = kernelsWithArrays([xs.length, xs.length]);
@@ -114,36 +181,36 @@ describe('float32 exp, sigmoid and tanh of the kernels', () => {
   });
 });
 
-describe('the SIMD LSTM', () => {
+describe.each(['lstm', 'gru'] as const)('the SIMD %s', (cell) => {
   it.each([
     [5, 4, 3, 6],
     [7, 12, 2, 8],
     [3, 1, 1, 5],
   ])('%i rows of %i steps x %i inputs, %i units: the loss and every gradient equal the float64 oracle to float32 rounding', (rows, steps, inputs, units) => {
-    const shape = { steps, inputs, units };
-    const w = weightsFor(inputs, units, rows * 31 + units);
+    const shape: RecurrentShape = { cell, steps, inputs, units };
+    const w = weightsFor(cell, inputs, units, rows * 31 + units);
     const data = samples(rows, steps, inputs, 9 + units);
-    const runner = new SimdLstmRunner(shape, w, { name: 'sgd', learningRate: 0.01 }, data, undefined, 32);
+    const runner = new SimdRecurrentRunner(shape, w, { name: 'sgd', learningRate: 0.01 }, data, undefined, 32);
     const got = runner.gradients(Array.from({ length: rows }, (_, r) => r));
-    const want = oracle(steps, inputs, units, w, data.x, data.y, rows);
+    const want = (cell === 'lstm' ? oracle : gruOracle)(steps, inputs, units, w, data.x, data.y, rows);
     expect(Math.abs(got.loss - want.loss)).toBeLessThan(1e-5 * Math.max(1, want.loss));
-    const flat = packLstmWeights(
+    const flat = packRecurrentWeights(
       shape,
       want.grads.map((g) => Float32Array.from(g)),
     );
     const scale = Math.max(...Array.from(flat, Math.abs));
-    got.grads.forEach((g, i) => expect(Math.abs(g - (flat[i] as number))).toBeLessThan(2e-5 * scale));
+    got.grads.forEach((g: number, i: number) => expect(Math.abs(g - (flat[i] as number))).toBeLessThan(2e-5 * scale));
     expect(scale).toBeGreaterThan(1e-3);
   });
 
-  it("forecasts what TensorFlow.js' LSTM layer does with the same weights, to float32 rounding", () => {
+  it(`forecasts what TensorFlow.js' ${cell.toUpperCase()} layer does with the same weights, to float32 rounding`, () => {
     const [steps, inputs, units] = [12, 2, 32];
-    const w = weightsFor(inputs, units, 4, 0.3);
-    const net = new SequenceNet({ architecture: 'lstm', units, steps, inputs, trainer: 'tfjs' });
+    const w = weightsFor(cell, inputs, units, 4, 0.3);
+    const net = new SequenceNet({ architecture: cell, units, steps, inputs, trainer: 'tfjs' });
     net.setWeights(w);
     const data = samples(300, steps, inputs, 5);
     const want = net.predict({ rows: 300, steps, cols: inputs, data: Float64Array.from(data.x) });
-    const got = new SimdLstmPredictor({ steps, inputs, units }, w).predict(data);
+    const got = new SimdRecurrentPredictor({ cell, steps, inputs, units }, w).predict(data);
     for (let r = 0; r < 300; r++) expect(Math.abs((got[r] as number) - (want[r] as number))).toBeLessThan(2e-6);
     net.dispose();
   });
@@ -153,7 +220,7 @@ describe('the SIMD LSTM', () => {
     const data = samples(90, steps, inputs, 6);
     const y = Float64Array.from(data.y);
     const x = { rows: 90, steps, cols: inputs, data: Float64Array.from(data.x) };
-    const options = { architecture: 'lstm' as const, units, steps, inputs, epochs: 4, optimizer: 'adam' as const, learningRate: 0.01, seed: 3 };
+    const options = { architecture: cell, units, steps, inputs, epochs: 4, optimizer: 'adam' as const, learningRate: 0.01, seed: 3 };
     const tfjs = new SequenceNet({ ...options, trainer: 'tfjs' });
     const simd = new SequenceNet({ ...options, trainer: 'simd' });
     const a = tfjs.fit(x, y);
@@ -163,35 +230,35 @@ describe('the SIMD LSTM', () => {
     const pa = tfjs.predict(x);
     const pb = simd.predict(x);
     for (let r = 0; r < 90; r++) expect(Math.abs((pb[r] as number) - (pa[r] as number))).toBeLessThan(1e-4);
-    expect(simd.info()).toMatchObject({ trainer: 'simd', backend: 'none', layers: 'lstm(8)-1' });
+    expect(simd.info()).toMatchObject({ trainer: 'simd', backend: 'none', layers: `${cell}(8)-1` });
     // The fitted network's files are TensorFlow.js' layers format, with the weights SIMD trained.
     const files = simd.files();
     expect(JSON.parse(files['model.json'] as string).weightsManifest[0].weights.map((w: { name: string }) => w.name)).toEqual([
-      'lstm/kernel',
-      'lstm/recurrent_kernel',
-      'lstm/bias',
+      `${cell}/kernel`,
+      `${cell}/recurrent_kernel`,
+      `${cell}/bias`,
       'dense/kernel',
       'dense/bias',
     ]);
     tfjs.dispose();
     simd.dispose();
   });
+
+  it("initialises the weights TensorFlow.js' model would have: the same roles, shapes (and the LSTM's forget-gate bias)", () => {
+    const model = buildModel({ architecture: cell, steps: 5, inputs: 2, units: 4, kernelSize: 3, target: 'price' });
+    expect(recurrentWeightsToInit(cell, 2, 4)).toEqual(weightsToInit(model));
+    model.dispose();
+  });
 });
 
-describe('SequenceNet on the SIMD LSTM', () => {
+describe('SequenceNet on the SIMD kernels', () => {
   const [steps, inputs, units] = [5, 2, 4];
   const data = samples(60, steps, inputs, 12);
   const x = { rows: 60, steps, cols: inputs, data: Float64Array.from(data.x) };
   const y = Float64Array.from(data.y);
   const net = (o: object = {}) => new SequenceNet({ architecture: 'lstm', units, steps, inputs, epochs: 3, optimizer: 'adam', seed: 5, ...o });
 
-  it("initialises the weights TensorFlow.js' model would have: the same roles, shapes and forget-gate bias", () => {
-    const model = buildModel({ architecture: 'lstm', steps, inputs, units, kernelSize: 3, target: 'price' });
-    expect(lstmWeightsToInit(inputs, units)).toEqual(weightsToInit(model));
-    model.dispose();
-  });
-
-  it('gives the same bits for the same seed and other weights for another; chooses the kernels only for an LSTM learning a price', () => {
+  it('gives the same bits for the same seed and other weights for another; chooses the kernels only for an LSTM or a GRU learning a price', () => {
     const [a, b, c] = [net(), net(), net({ seed: 6 })];
     const fa = a.fit(x, y);
     expect(b.fit(x, y).history).toEqual(fa.history);
@@ -201,8 +268,9 @@ describe('SequenceNet on the SIMD LSTM', () => {
     expect(c.weights()).not.toEqual(a.weights());
     expect(fa.backend).toBe('none');
     expect(net({ target: 'direction' }).options.trainer).toBe('tfjs');
-    expect(new SequenceNet({ architecture: 'gru', units, steps, inputs }).options.trainer).toBe('tfjs');
-    expect(() => net({ target: 'direction', trainer: 'simd' })).toThrow(/trainer simd trains an LSTM learning a price/);
+    expect(new SequenceNet({ architecture: 'gru', units, steps, inputs }).options.trainer).toBe('simd');
+    expect(new SequenceNet({ architecture: 'conv1d', units, steps, inputs }).options.trainer).toBe('tfjs');
+    expect(() => net({ target: 'direction', trainer: 'simd' })).toThrow(/trainer simd trains an LSTM or a GRU learning a price/);
     expect(() => net({ trainer: 'fast' })).toThrow(/trainer must be auto, simd or tfjs/);
   });
 
