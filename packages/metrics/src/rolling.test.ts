@@ -30,3 +30,23 @@ describe('trailingMeanSd', () => {
     expect(() => trailingMeanSd(Float64Array.from([1, 2]), 1)).toThrow(RangeError);
   });
 });
+
+describe("trailingSma is technicalindicators' SMA", () => {
+  it('to the bit, for every window from 1 to 40, on prices of any scale', () => {
+    const { SMA } = require('technicalindicators') as typeof import('technicalindicators');
+    let state = 7;
+    const next = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    for (const scale of [1, 1e-3, 4321.9]) {
+      const values = Float64Array.from({ length: 300 }, () => scale * (50 + 100 * next()));
+      for (let w = 1; w <= 40; w++) {
+        const ours = trailingSma(values, w);
+        const theirs = SMA.calculate({ period: w, values: Array.from(values) });
+        expect(Array.from(ours.subarray(w - 1))).toEqual(theirs);
+        expect(Array.from(ours.subarray(0, w - 1)).every(Number.isNaN)).toBe(true);
+      }
+    }
+  });
+});

@@ -2,17 +2,29 @@
  * The project's one rolling-statistics module: trailing windows ending at each row, NaN during
  * the warm-up, each value from rows <= its own (so a strategy, a feature and a chart that use
  * them never see a later row). The mean and deviation sum each window afresh, so no running sum
- * drifts over a long series. The SMA is technicalindicators' (the design's library), which keeps
- * a running sum: an SMA computed from a shorter history than the full one can differ from it in
- * the last bits (about 1e-13 relative over decades of daily rows), never by a later row.
+ * drifts over a long series. The SMA is technicalindicators' running sum (the design's library),
+ * its very operations in its order without its generator (a walk-forward computes it at every
+ * refit, and the generator's garbage was a tenth of a monthly-refit run): an SMA computed from a
+ * shorter history than the full one can differ from it in the last bits (about 1e-13 relative
+ * over decades of daily rows), never by a later row. rolling.test.ts checks it against
+ * technicalindicators' SMA bit for bit.
  */
-import { SMA } from 'technicalindicators';
 
 /** The mean of the last `window` values at every row (row t from rows t-window+1..t), NaN before row window-1. */
 export function trailingSma(values: Float64Array, window: number): Float64Array {
   if (!Number.isInteger(window) || window < 1) throw new RangeError(`trailing window must be a positive integer, got ${window}`);
   const out = new Float64Array(values.length).fill(NaN);
-  if (values.length >= window) out.set(SMA.calculate({ period: window, values: Array.from(values) }), window - 1);
+  // technicalindicators' SMA: a queue that starts with a 0, a sum of the first window - 1 values,
+  // then at each row sum = sum - (the value leaving, the 0 first) + the value entering.
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (i < window - 1) sum = sum + v;
+    else {
+      sum = sum - (i >= window ? values[i - window]! : 0) + v;
+      out[i] = sum / window;
+    }
+  }
   return out;
 }
 
