@@ -4,7 +4,7 @@ import { UserError } from '@backtest/core';
 import type { ModelFiles } from '../model';
 import { EarlyStoppingRule } from '../nn/early-stopping';
 import { NetworkDivergedError } from '../nn/fit-faults';
-import { DEFAULT_SEED } from '../nn/nn-model';
+import { DEFAULT_SEED, NO_TF_BACKEND } from '../nn/nn-model';
 import { type LoopResult, type LoopSettings, TrainingDiverged, trainLoop } from '../nn/train-loop';
 import { loadTf, type Tf } from '../tf';
 import { BUILT_IN_ARCHITECTURES, buildModel, describeLayers, type SequenceArchitecture, weightsToInit } from './architecture';
@@ -15,7 +15,6 @@ import { ensureWasmConvGradient } from './wasm-kernels';
 import { checkSamples, checkTargets, type SequenceSamples, sliceSamples, splitAt } from './samples';
 import { SimdRecurrentPredictor, SimdRecurrentRunner } from './simd-recurrent';
 import { simdAvailable } from '../nn/simd/kernels';
-import { NO_TF_BACKEND } from '../nn/nn-model';
 
 export interface SequenceNetOptions {
   /** 'lstm' | 'gru' | 'conv1d', or `{ build }`: an author's own tfjs-layers network (architecture.ts). */
@@ -146,15 +145,6 @@ export class SequenceNet {
     this.dispose();
     this.#history = undefined;
     this.#lastFit = undefined;
-    if (o.trainer === 'simd') return this.fitSimd(x, y, at, rule, targetMeanSquare, started);
-    const tf = loadTf();
-    ensureWasmConvGradient(tf);
-    const model = this.build();
-    const toX = (from: number, to: number): Tensor3D => tf.tensor3d(sliceSamples(x, from, to), [to - from, o.steps, o.inputs], 'float32');
-    const toY = (from: number, to: number): Tensor2D => tf.tensor2d(Float32Array.from(y.subarray(from, to)), [to - from, 1], 'float32');
-    const train = { x: toX(0, at), y: toY(0, at) };
-    const validation = hasValidation ? { x: toX(at, x.rows), y: toY(at, x.rows) } : undefined;
-    const runner = new SequenceRunner(tf, model, makeOptimizer(tf, o.optimizer), lossName, train, validation, o.batchSize);
     const settings: LoopSettings = {
       rows: at,
       epochs: o.epochs,
@@ -164,6 +154,15 @@ export class SequenceNet {
       targetMeanSquare,
       ...(rule ? { earlyStopping: { rule, restoreBestWeights: true } } : {}),
     };
+    if (o.trainer === 'simd') return this.fitSimd(x, y, settings, started);
+    const tf = loadTf();
+    ensureWasmConvGradient(tf);
+    const model = this.build();
+    const toX = (from: number, to: number): Tensor3D => tf.tensor3d(sliceSamples(x, from, to), [to - from, o.steps, o.inputs], 'float32');
+    const toY = (from: number, to: number): Tensor2D => tf.tensor2d(Float32Array.from(y.subarray(from, to)), [to - from, 1], 'float32');
+    const train = { x: toX(0, at), y: toY(0, at) };
+    const validation = hasValidation ? { x: toX(at, x.rows), y: toY(at, x.rows) } : undefined;
+    const runner = new SequenceRunner(tf, model, makeOptimizer(tf, o.optimizer), lossName, train, validation, o.batchSize);
     try {
       let result: LoopResult;
       try {
@@ -200,11 +199,12 @@ export class SequenceNet {
   }
 
   /** `fit` on the SIMD kernels: an LSTM or a GRU learning a price, its initial weights set by role from the seed as for TensorFlow.js. */
-  private fitSimd(x: SequenceSamples, y: Float64Array, at: number, rule: EarlyStoppingRule | undefined, targetMeanSquare: number, started: number): SequenceFitResult {
+  private fitSimd(x: SequenceSamples, y: Float64Array, settings: LoopSettings, started: number): SequenceFitResult {
     const o = this.options;
     const cell = o.architecture === 'gru' ? 'gru' : 'lstm';
     const shape = { cell, steps: o.steps, inputs: o.inputs, units: o.units } as const;
-    const hasValidation = at < x.rows;
+    const at = settings.rows;
+    const hasValidation = settings.hasValidation;
     const data = (from: number, to: number) => ({ rows: to - from, x: sliceSamples(x, from, to), y: Float32Array.from(y.subarray(from, to)) });
     const train = data(0, at);
     const runner = new SimdRecurrentRunner(
@@ -217,15 +217,7 @@ export class SequenceNet {
     );
     let result: LoopResult;
     try {
-      result = trainLoop(runner, {
-        rows: at,
-        epochs: o.epochs,
-        shuffle: true,
-        seed: o.seed,
-        hasValidation,
-        targetMeanSquare,
-        ...(rule ? { earlyStopping: { rule, restoreBestWeights: true } } : {}),
-      });
+      result = trainLoop(runner, settings);
     } catch (e) {
       if (e instanceof TrainingDiverged) throw this.diverged(e);
       throw e;
