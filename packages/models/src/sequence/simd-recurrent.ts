@@ -10,7 +10,8 @@
  * rounding (sequence/simd-recurrent.test.ts). Squared error only: a direction (cross-entropy) fit
  * stays on TensorFlow.js.
  */
-import { kernelsFor, kernelsWithArrays, type DenseKernels } from '../nn/simd/kernels';
+import { type AdamMoments, type DenseKernels, kernelsFor, kernelsWithArrays, optimizerStep } from '../nn/simd/kernels';
+import type { ResolvedOptimizer } from '../nn/spec';
 import type { EpochRunner } from '../nn/train-loop';
 
 /** The network's shape: its cell, steps of `inputs` features, `units` cells. */
@@ -20,10 +21,6 @@ export interface RecurrentShape {
   readonly inputs: number;
   readonly units: number;
 }
-
-export type RecurrentOptimizer =
-  | { readonly name: 'sgd'; readonly learningRate: number }
-  | { readonly name: 'adam'; readonly learningRate: number; readonly beta1: number; readonly beta2: number; readonly epsilon: number };
 
 /** Samples [rows][steps][inputs] and targets, float32. */
 export interface RecurrentData {
@@ -124,20 +121,20 @@ export class SimdRecurrentRunner implements EpochRunner<Float32Array> {
   readonly #s: RecurrentShape;
   readonly #params: Float32Array;
   readonly #grads: Float32Array;
-  readonly #moments: { m: Float32Array; v: Float32Array; step: number } | undefined;
+  readonly #moments: AdamMoments | undefined;
   readonly #f: Forward;
   readonly #dOut: Float32Array;
   readonly #scratch: readonly Float32Array[];
   readonly #train: RecurrentData;
   readonly #validation: RecurrentData | undefined;
   readonly #batchSize: number;
-  readonly #optimizer: RecurrentOptimizer;
+  readonly #optimizer: ResolvedOptimizer;
   #initialLoss: number | undefined;
 
   constructor(
     shape: RecurrentShape,
     initial: readonly Float32Array[],
-    optimizer: RecurrentOptimizer,
+    optimizer: ResolvedOptimizer,
     train: RecurrentData,
     validation: RecurrentData | undefined,
     batchSize: number,
@@ -250,19 +247,7 @@ export class SimdRecurrentRunner implements EpochRunner<Float32Array> {
   }
 
   #update(): void {
-    const opt = this.#optimizer;
-    const w = this.#params.byteOffset;
-    const g = this.#grads.byteOffset;
-    const n = this.#params.length;
-    if (opt.name === 'sgd') {
-      this.#k.sgd(w, g, n, opt.learningRate);
-      return;
-    }
-    const moments = this.#moments as { m: Float32Array; v: Float32Array; step: number };
-    moments.step += 1;
-    const c1 = 1 - opt.beta1 ** moments.step;
-    const c2 = 1 - opt.beta2 ** moments.step;
-    this.#k.adam(w, g, moments.m.byteOffset, moments.v.byteOffset, n, opt.learningRate, opt.beta1, opt.beta2, opt.epsilon, c1, c2);
+    optimizerStep(this.#k, this.#params, this.#grads, this.#optimizer, this.#moments);
   }
 }
 

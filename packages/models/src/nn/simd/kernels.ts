@@ -1,3 +1,4 @@
+import type { ResolvedOptimizer } from '../spec';
 import { DENSE_KERNELS_WASM } from './dense-kernels.wasm';
 
 /** Activation codes the kernels take. */
@@ -170,4 +171,27 @@ export function kernelsFor(owner: object, lengths: readonly number[]): { kernels
   s.owner = owner;
   s.arrays = arrays;
   return { kernels: s.kernels, arrays, fresh: true };
+}
+
+/** Adam's moments of a fit in the kernels' memory, and the steps taken. */
+export interface AdamMoments {
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+  step: number;
+}
+
+/**
+ * One optimizer step over every parameter, from its gradient: SGD, or TensorFlow.js' Adam with
+ * the bias corrections c1 = 1 - b1^t and c2 = 1 - b2^t of step t computed here in float64.
+ */
+export function optimizerStep(k: DenseKernels, params: Float32Array, grads: Float32Array, opt: ResolvedOptimizer, moments: AdamMoments | undefined): void {
+  if (opt.name === 'sgd') {
+    k.sgd(params.byteOffset, grads.byteOffset, params.length, opt.learningRate);
+    return;
+  }
+  const m = moments as AdamMoments;
+  m.step += 1;
+  const c1 = 1 - opt.beta1 ** m.step;
+  const c2 = 1 - opt.beta2 ** m.step;
+  k.adam(params.byteOffset, grads.byteOffset, m.m.byteOffset, m.v.byteOffset, params.length, opt.learningRate, opt.beta1, opt.beta2, opt.epsilon, c1, c2);
 }

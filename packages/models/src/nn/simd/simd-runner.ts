@@ -2,7 +2,7 @@ import { chunkedLoss, type DenseData, gatherBatch } from '../dense-data';
 import { bceOutputSlope, bceRow, type LossName } from '../loss';
 import type { Activation, ResolvedNetwork, ResolvedOptimizer } from '../spec';
 import type { EpochRunner } from '../train-loop';
-import { ACTIVATION_CODE, type DenseKernels, kernelsWithArrays } from './kernels';
+import { ACTIVATION_CODE, type AdamMoments, type DenseKernels, kernelsWithArrays, optimizerStep } from './kernels';
 
 /** i32s per layer in the whole-epoch kernel's plan (assembly/dense-kernels.ts, trainEpochMse). */
 const PLAN_LAYER = 5;
@@ -33,7 +33,7 @@ export class SimdRunner implements EpochRunner<Float32Array> {
   readonly #grads: Float32Array;
   /** Per layer, offsets (in floats) of the kernel and bias inside params and grads. */
   readonly #offsets: { kernel: number; bias: number }[];
-  readonly #moments: { m: Float32Array; v: Float32Array; step: number } | undefined;
+  readonly #moments: AdamMoments | undefined;
   readonly #layerOut: Float32Array[];
   readonly #layerDelta: Float32Array[];
   readonly #transposed: Float32Array;
@@ -277,18 +277,6 @@ export class SimdRunner implements EpochRunner<Float32Array> {
   }
 
   #update(): void {
-    const opt = this.#optimizer;
-    const w = this.#params.byteOffset;
-    const g = this.#grads.byteOffset;
-    const n = this.#params.length;
-    if (opt.name === 'sgd') {
-      this.#k.sgd(w, g, n, opt.learningRate);
-      return;
-    }
-    const moments = this.#moments as { m: Float32Array; v: Float32Array; step: number };
-    moments.step += 1;
-    const c1 = 1 - opt.beta1 ** moments.step;
-    const c2 = 1 - opt.beta2 ** moments.step;
-    this.#k.adam(w, g, moments.m.byteOffset, moments.v.byteOffset, n, opt.learningRate, opt.beta1, opt.beta2, opt.epsilon, c1, c2);
+    optimizerStep(this.#k, this.#params, this.#grads, this.#optimizer, this.#moments);
   }
 }
