@@ -8,6 +8,7 @@ import { type PriceSeries, type Universe, type UniverseAsset, UserError } from '
 import { periodLabel, sliceSeries } from '@backtest/core/internal';
 import type { LoadedData } from '@backtest/data';
 import type { WalkForwardResult } from '@backtest/engine';
+import { correlation, mean } from '@backtest/metrics';
 import type { UniverseSummaryDoc } from '@backtest/report';
 import type { RunData } from './run-job';
 
@@ -162,7 +163,6 @@ export function universeData(assets: readonly LoadedAsset[]): { path: string; sh
 export function universeSummary(universe: Universe, walk: WalkForwardResult, data: RunData): UniverseSummaryDoc {
   const u = walk.universe!;
   const sources = new Map((data.sources ?? []).map((s) => [s.name, s]));
-  const mean = (x: Float64Array) => x.reduce((a, v) => a + v, 0) / x.length;
   return {
     assets: universe.assets.map((a, i) => {
       const s = sources.get(a.name);
@@ -176,28 +176,6 @@ export function universeSummary(universe: Universe, walk: WalkForwardResult, dat
       };
     }),
     benchmark: u.benchmark,
-    correlation: u.returns.map((x) => u.returns.map((y) => pearson(x, y))),
+    correlation: u.returns.map((x) => u.returns.map((y) => correlation(x, y))),
   };
-}
-
-/** Pearson's correlation of two series of equal length (NaN when either is constant). */
-function pearson(x: Float64Array, y: Float64Array): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-    syy += (y[i]! - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Number.NaN;
 }

@@ -4,7 +4,7 @@
  * its instance chose (Faber's tactical allocation, for the SMA rule).
  */
 import type { MarketView } from './market-view';
-import type { ForecastRecord, SelectionRecord, Strategy, StrategyOutput } from './plugin';
+import type { AssetWeights, ForecastRecord, SelectionRecord, Strategy, StrategyOutput } from './plugin';
 import { streamSeed } from './seeds';
 
 /**
@@ -19,23 +19,33 @@ export function assetSeed(seed: number, asset: string): number {
 export function eachAsset(assets: readonly string[], create: (asset: string, index: number) => Strategy): Strategy {
   const n = assets.length;
   const inner = assets.map((a, i) => create(a, i));
+  return overAssets(assets, inner, (view) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const w = inner[i]!.decide(view.asset(i));
+      if (typeof w !== 'number') throw new Error(`${assets[i]}: a strategy timing one asset must return one weight, got ${JSON.stringify(w)}`);
+      out[i] = w / n;
+    }
+    return out;
+  });
+}
+
+/**
+ * A strategy over a universe built from one strategy per asset (`inner[i]` sees asset i alone):
+ * it needs the most history of them, starts at the latest of their default starts, prepares each
+ * on its own asset's views, merges their outputs (`mergeOutputs`), and decides by `decide`, which
+ * consults them (`inner[i].decide(view.asset(i))`) and returns the universe's weights.
+ */
+export function overAssets(assets: readonly string[], inner: readonly Strategy[], decide: (view: MarketView) => AssetWeights): Strategy {
   const starts = inner.map((s) => s.defaultTestStart).filter((s): s is string => s !== undefined);
   return {
     minHistory: Math.max(...inner.map((s) => s.minHistory)),
     // The latest of the labels (they sort as strings).
     ...(starts.length ? { defaultTestStart: starts.sort()[starts.length - 1]! } : {}),
     async prepare(views: readonly MarketView[]): Promise<void> {
-      for (let i = 0; i < n; i++) await inner[i]!.prepare?.(views.map((v) => v.asset(i)));
+      for (let i = 0; i < inner.length; i++) await inner[i]!.prepare?.(views.map((v) => v.asset(i)));
     },
-    decide(view: MarketView): Float64Array {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const w = inner[i]!.decide(view.asset(i));
-        if (typeof w !== 'number') throw new Error(`${assets[i]}: a strategy timing one asset must return one weight, got ${JSON.stringify(w)}`);
-        out[i] = w / n;
-      }
-      return out;
-    },
+    decide,
     finish: () =>
       mergeOutputs(
         assets,

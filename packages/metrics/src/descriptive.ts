@@ -22,10 +22,18 @@ export function mean(x: Series): number {
  * mean when the caller already has it (a pass saved, the same result).
  */
 export function sampleVariance(x: Series, m: number = mean(x)): number {
-  const n = x.length;
-  if (n < 2) return NaN;
+  if (x.length < 2) return NaN;
   if (isConstant(x)) return 0;
-  // Two-pass with the compensation term of Chan, Golub & LeVeque (1983) "corrected two-pass".
+  return correctedTwoPassVariance(x, m);
+}
+
+/**
+ * The variance (divisor n-1) of at least two values about their mean `m`, by Chan, Golub &
+ * LeVeque's (1983) "corrected two-pass": `sampleVariance` without its check for a constant series,
+ * for a caller that knows (the bootstrap learns it while it resamples).
+ */
+export function correctedTwoPassVariance(x: Series, m: number): number {
+  const n = x.length;
   let ss = 0;
   let comp = 0;
   for (let i = 0; i < n; i++) {
@@ -46,4 +54,29 @@ export function isConstant(x: Series): boolean {
   const first = x[0];
   for (let i = 1; i < x.length; i++) if (x[i] !== first) return false;
   return true;
+}
+
+/** Pearson's correlation of two series of equal length; NaN when either is constant (or empty). */
+export function correlation(x: Series, y: Series): number {
+  const n = x.length;
+  if (y.length !== n) throw new RangeError(`correlation: the series have ${n} and ${y.length} values`);
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i] as number;
+    my += y[i] as number;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = (x[i] as number) - mx;
+    const dy = (y[i] as number) - my;
+    sxy += dx * dy;
+    sxx += dx ** 2;
+    syy += dy ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }

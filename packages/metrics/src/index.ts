@@ -1,5 +1,5 @@
 // `@public`: functions README.md lists that no code here calls (see knip.jsonc).
-export { sampleVariance } from './descriptive';
+export { correlation, mean, sampleVariance } from './descriptive';
 export { equityCurve, drawdownSeries } from './drawdown';
 export { sharpeRatio, rollingSharpe } from './sharpe';
 export { computeMetrics, type Metrics } from './computeMetrics';

@@ -1,4 +1,5 @@
 import { UserError } from '@backtest/core';
+import { trailingMeanSd } from '@backtest/metrics';
 
 /** The article's trailing window, in months, for both the SMA and the z-scores. */
 export const WINDOW = 10;
@@ -38,20 +39,9 @@ export interface PreparedData {
   readonly monthsRead: number;
 }
 
-/** Trailing mean and sample sd (n-1) over `window` values ending at each index; NaN until full or if any is NaN. */
+/** Trailing mean and sample sd (n-1) over `window` values ending at each index; NaN until full or if any is NaN: the metrics package's `trailingMeanSd`. */
 export function trailingStats(values: Float64Array, window: number): { mean: Float64Array; sd: Float64Array } {
-  const mean = new Float64Array(values.length).fill(NaN);
-  const sd = new Float64Array(values.length).fill(NaN);
-  for (let t = window - 1; t < values.length; t++) {
-    let s = 0;
-    for (let j = t - window + 1; j <= t; j++) s += values[j]!;
-    const m = s / window;
-    let ss = 0;
-    for (let j = t - window + 1; j <= t; j++) ss += (values[j]! - m) ** 2;
-    mean[t] = m;
-    sd[t] = Math.sqrt(ss / (window - 1));
-  }
-  return { mean, sd };
+  return trailingMeanSd(values, window);
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   defineStrategy,
   didYouMean,
   eachAsset,
-  mergeOutputs,
+  overAssets,
   type ParamSpecs,
   type ParamValues,
   type RawParamValue,
@@ -159,30 +159,18 @@ function withAllocation(specs: ParamSpecs, raw: Readonly<Record<string, RawParam
  * without a forecast (undefined features) is not ranked, and its slice stays in cash.
  */
 function rotation(assets: readonly string[], inner: readonly ForecastStrategy[], top: number): Strategy {
-  return {
-    minHistory: Math.max(...inner.map((s) => s.minHistory)),
-    ...(inner[0]!.defaultTestStart ? { defaultTestStart: inner[0]!.defaultTestStart } : {}),
-    async prepare(views) {
-      for (let i = 0; i < inner.length; i++) await inner[i]!.prepare!(views.map((v) => v.asset(i)));
-    },
-    decide(view) {
-      const ranked: { i: number; score: number }[] = [];
-      inner.forEach((s, i) => {
-        s.decide(view.asset(i));
-        const score = s.scoreAt(view.index);
-        if (score !== undefined && Number.isFinite(score)) ranked.push({ i, score });
-      });
-      ranked.sort((a, b) => b.score - a.score || a.i - b.i);
-      const w = new Float64Array(assets.length);
-      for (const { i } of ranked.slice(0, top)) w[i] = 1 / top;
-      return w;
-    },
-    finish: () =>
-      mergeOutputs(
-        assets,
-        inner.map((s) => s.finish!()),
-      ),
-  };
+  return overAssets(assets, inner, (view) => {
+    const ranked: { i: number; score: number }[] = [];
+    inner.forEach((s, i) => {
+      s.decide(view.asset(i));
+      const score = s.scoreAt(view.index);
+      if (score !== undefined && Number.isFinite(score)) ranked.push({ i, score });
+    });
+    ranked.sort((a, b) => b.score - a.score || a.i - b.i);
+    const w = new Float64Array(assets.length);
+    for (const { i } of ranked.slice(0, top)) w[i] = 1 / top;
+    return w;
+  });
 }
 
 function sizingFor(id: string, p: Composed, target: ForecastTarget): Sizing {

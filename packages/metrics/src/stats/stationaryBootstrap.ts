@@ -26,6 +26,7 @@
  * for better small-sample size. Replicates whose Sharpe ratio is undefined (a resample with
  * zero variance) are dropped and `samples` reports how many were used.
  */
+import { correctedTwoPassVariance } from '../descriptive';
 import { sharpeRatio } from '../sharpe';
 import { assertFinite, assertLength, assertPositive, type Series } from '../validate';
 import { optimalBlockLength } from './blockLength';
@@ -84,25 +85,10 @@ export function stationaryBootstrapIndices(n: number, blockLength: number, rng: 
   return out;
 }
 
-/**
- * mean(x) / sampleStd(x) (NaN when the deviation is 0) given x's mean and whether it is constant:
- * sampleVariance's corrected two-pass sum, term for term, so the same bits as computing both afresh.
- */
+/** mean(x) / sampleStd(x) (NaN when the deviation is 0), given x's mean and whether it is constant: sampleVariance's own arithmetic, so the same bits. */
 function resampledSharpe(x: Float64Array, m: number, constant: boolean): number {
-  const n = x.length;
-  if (n < 2) return NaN;
-  let variance = 0;
-  if (!constant) {
-    let ss = 0;
-    let comp = 0;
-    for (let i = 0; i < n; i++) {
-      const d = (x[i] as number) - m;
-      ss += d * d;
-      comp += d;
-    }
-    variance = (ss - (comp * comp) / n) / (n - 1);
-  }
-  const sd = Math.sqrt(variance);
+  if (x.length < 2) return NaN;
+  const sd = Math.sqrt(constant ? 0 : correctedTwoPassVariance(x, m));
   return sd > 0 ? m / sd : NaN;
 }
 

@@ -5,7 +5,7 @@ import type { ModelFiles } from '../model';
 import { EarlyStoppingRule } from '../nn/early-stopping';
 import { NetworkDivergedError } from '../nn/fit-faults';
 import { DEFAULT_SEED, NO_TF_BACKEND } from '../nn/nn-model';
-import { type LoopResult, type LoopSettings, TrainingDiverged, trainLoop } from '../nn/train-loop';
+import { type EpochRunner, type LoopResult, type LoopSettings, TrainingDiverged, trainLoop } from '../nn/train-loop';
 import { loadTf, type Tf } from '../tf';
 import { BUILT_IN_ARCHITECTURES, buildModel, describeLayers, type SequenceArchitecture, weightsToInit } from './architecture';
 import { initialWeights, type WeightToInit } from './initializers';
@@ -164,34 +164,12 @@ export class SequenceNet {
     const validation = hasValidation ? { x: toX(at, x.rows), y: toY(at, x.rows) } : undefined;
     const runner = new SequenceRunner(tf, model, makeOptimizer(tf, o.optimizer), lossName, train, validation, o.batchSize);
     try {
-      let result: LoopResult;
-      try {
-        result = trainLoop(runner, settings);
-      } catch (e) {
-        if (e instanceof TrainingDiverged) throw this.diverged(e);
-        throw e;
-      }
-      const trainLoss = runner.lossOn(train.x, train.y);
-      // Every epoch's loss was finite, but the last update may still have made the weights NaN.
-      if (!Number.isFinite(trainLoss)) throw this.diverged(new TrainingDiverged(result.epochsRun, 'training loss', trainLoss, runner.initialLoss()));
+      const result = this.trainOn(runner, settings);
+      const trainLoss = this.finite(runner.lossOn(train.x, train.y), result, runner);
       const predicted = this.predictTensor(train.x);
       let sse = 0;
       for (let i = 0; i < at; i++) sse += ((predicted[i] as number) - (y[i] as number)) ** 2;
-      this.#history = { loss: result.loss, ...(result.valLoss ? { valLoss: result.valLoss } : {}) };
-      this.#lastFit = result;
-      return {
-        history: this.#history,
-        trainLoss,
-        trainMse: sse / at,
-        loss: lossName,
-        epochsRun: result.epochsRun,
-        bestEpoch: result.bestEpoch,
-        monitor: hasValidation ? 'val_loss' : 'loss',
-        stoppedEarly: result.stoppedEarly,
-        restoredBestWeights: result.restoredBestWeights,
-        backend: tf.getBackend(),
-        seconds: (performance.now() - started) / 1000,
-      };
+      return this.fitResult(result, { trainLoss, trainMse: sse / at, loss: lossName, backend: tf.getBackend(), started });
     } finally {
       runner.dispose();
       tf.dispose([train.x, train.y, ...(validation ? [validation.x, validation.y] : [])]);
@@ -215,35 +193,49 @@ export class SequenceNet {
       hasValidation ? data(at, x.rows) : undefined,
       o.batchSize,
     );
-    let result: LoopResult;
-    try {
-      result = trainLoop(runner, settings);
-    } catch (e) {
-      if (e instanceof TrainingDiverged) throw this.diverged(e);
-      throw e;
-    }
+    const result = this.trainOn(runner, settings);
     const weights = runner.currentWeights();
     const predictor = new SimdRecurrentPredictor(shape, weights);
     const predicted = predictor.predict(train);
     let sse = 0;
     for (let i = 0; i < at; i++) sse += ((predicted[i] as number) - (train.y[i] as number)) ** 2;
-    const trainLoss = sse / at;
-    if (!Number.isFinite(trainLoss)) throw this.diverged(new TrainingDiverged(result.epochsRun, 'training loss', trainLoss, runner.initialLoss()));
+    const trainLoss = this.finite(sse / at, result, runner);
     this.#simd = { weights, predictor };
+    return this.fitResult(result, { trainLoss, trainMse: trainLoss, loss: 'mse', backend: NO_TF_BACKEND, started });
+  }
+
+  /** The epochs, a divergence said as the NetworkDivergedError the dense networks throw. */
+  private trainOn<S>(runner: EpochRunner<S>, settings: LoopSettings): LoopResult {
+    try {
+      return trainLoop(runner, settings);
+    } catch (e) {
+      if (e instanceof TrainingDiverged) throw this.diverged(e);
+      throw e;
+    }
+  }
+
+  /** The final training loss, checked: every epoch's loss was finite, but the last update may still have made the weights NaN. */
+  private finite(trainLoss: number, result: LoopResult, runner: EpochRunner<unknown>): number {
+    if (!Number.isFinite(trainLoss)) throw this.diverged(new TrainingDiverged(result.epochsRun, 'training loss', trainLoss, runner.initialLoss()));
+    return trainLoss;
+  }
+
+  /** What a fit reports (and keeps: its history, for `files`), either trainer. */
+  private fitResult(result: LoopResult, r: { trainLoss: number; trainMse: number; loss: LossName; backend: string; started: number }): SequenceFitResult {
     this.#history = { loss: result.loss, ...(result.valLoss ? { valLoss: result.valLoss } : {}) };
     this.#lastFit = result;
     return {
       history: this.#history,
-      trainLoss,
-      trainMse: trainLoss,
-      loss: 'mse',
+      trainLoss: r.trainLoss,
+      trainMse: r.trainMse,
+      loss: r.loss,
       epochsRun: result.epochsRun,
       bestEpoch: result.bestEpoch,
-      monitor: hasValidation ? 'val_loss' : 'loss',
+      monitor: result.valLoss ? 'val_loss' : 'loss',
       stoppedEarly: result.stoppedEarly,
       restoredBestWeights: result.restoredBestWeights,
-      backend: NO_TF_BACKEND,
-      seconds: (performance.now() - started) / 1000,
+      backend: r.backend,
+      seconds: (performance.now() - r.started) / 1000,
     };
   }
 
