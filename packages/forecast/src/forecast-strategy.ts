@@ -137,13 +137,13 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
   // decision waits for them too.
   const minHistory = o.features.warmup + steps - 1 + o.minTrain + (o.select ? SELECT_MIN_HELD : 0) + 1;
 
-  /** Copies the `steps` feature rows ending at row s into `out`; false when one is not finite. */
-  function sampleAt(data: Float64Array, s: number, out: number[]): boolean {
+  /** Copies the `steps` feature rows ending at row s into `out` from `at`; false (nothing copied) when one is not finite. */
+  function sampleAt(data: Float64Array, s: number, out: Float64Array, at: number): boolean {
     const from = (s - steps + 1) * cols;
     const to = (s + 1) * cols;
     if (from < 0) return false;
     for (let i = from; i < to; i++) if (!Number.isFinite(data[i]!)) return false;
-    for (let i = from; i < to; i++) out.push(data[i]!);
+    out.set(data.subarray(from, to), at);
     return true;
   }
 
@@ -155,28 +155,25 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
     const closes = view.closes();
     const rows = o.features.build(closes);
     const { start, end } = trainingRows(rows.firstComplete + steps - 1, view.index, o.window);
-    const xs: number[] = [];
-    const ys: number[] = [];
+    const width = steps * cols;
+    const xs = new Float64Array(Math.max(0, end - start) * width);
+    const ys = new Float64Array(Math.max(0, end - start));
+    let n = 0;
     let from = -1;
     let to = -1;
     for (let s = start; s < end; s++) {
       const y = target === 'direction' ? (closes[s + 1]! > closes[s]! ? 1 : 0) : (closes[s + 1]! - rows.center[s]!) / rows.scale[s]!;
-      if (!Number.isFinite(y)) continue;
-      const before = xs.length;
-      if (!sampleAt(rows.data, s, xs)) {
-        xs.length = before;
-        continue;
-      }
-      ys.push(y);
+      if (!Number.isFinite(y) || !sampleAt(rows.data, s, xs, n * width)) continue;
+      ys[n++] = y;
       if (from < 0) from = s;
       to = s;
     }
-    if (ys.length < o.minTrain) {
-      const undefinedRows = end - start - ys.length;
+    if (n < o.minTrain) {
+      const undefinedRows = end - start - n;
       const why = undefinedRows > 0 ? ` (${undefinedRows} of the ${end - start} rows have undefined features: a flat price window leaves the scaling undefined)` : '';
-      throw new UserError(`${o.id}: only ${ys.length} training rows at ${view.label}${why}; it needs at least ${o.minTrain} (set --test-start later or lower minTrain)`);
+      throw new UserError(`${o.id}: only ${n} training rows at ${view.label}${why}; it needs at least ${o.minTrain} (set --test-start later or lower minTrain)`);
     }
-    return { x: { rows: ys.length, steps, cols, data: Float64Array.from(xs) }, y: Float64Array.from(ys), from, to };
+    return { x: { rows: n, steps, cols, data: xs.subarray(0, n * width) }, y: ys.subarray(0, n), from, to };
   }
 
   /** The sample ending at the view's last row, or undefined when its features or scaling are not finite. */
@@ -185,9 +182,9 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
     const closes = view.closes(Math.min(view.length, history));
     const rows = o.features.build(closes);
     const last = closes.length - 1;
-    const x: number[] = [];
-    if (!sampleAt(rows.data, last, x) || !Number.isFinite(rows.scale[last]!) || rows.scale[last] === 0) return undefined;
-    return { x: Float64Array.from(x), center: rows.center[last]!, scale: rows.scale[last]!, names: rows.names };
+    const x = new Float64Array(steps * cols);
+    if (!sampleAt(rows.data, last, x, 0) || !Number.isFinite(rows.scale[last]!) || rows.scale[last] === 0) return undefined;
+    return { x, center: rows.center[last]!, scale: rows.scale[last]!, names: rows.names };
   }
 
   function record(history: ModelJobResult['history'], fit: number): void {

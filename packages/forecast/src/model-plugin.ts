@@ -93,6 +93,22 @@ export interface ModelPlugin<S extends ParamSpecs = ParamSpecs> {
    * with a `module` always go to the workers when the run has more than one thread.
    */
   work?(params: ParamValues<S>, settings: ModelSettings, rows: number): number;
+  /**
+   * Fits that train together (lockstep): fits whose `key` is equal (and defined) may be handed to
+   * `fit` together, `size` at most at once, in job order; `fit` trains models this plugin's
+   * `create` made, each on its own samples, and returns for each the outcome (or the error) its
+   * own `fit` would have given: the same numbers, only sooner. Without it, or for a fit whose key
+   * is undefined, every fit trains alone. The same groups form on any number of threads (a group
+   * is one unit of work for a worker), so results do not depend on the thread count either way.
+   */
+  readonly lockstep?: {
+    readonly size: number;
+    key(params: ParamValues<S>, settings: ModelSettings): string | undefined;
+    fit(
+      models: readonly ForecastModel[],
+      samples: readonly { readonly x: Samples; readonly y: Float64Array }[],
+    ): PromiseSettledResult<ModelFitOutcome>[] | Promise<PromiseSettledResult<ModelFitOutcome>[]>;
+  };
   /** Refuses impossible parameters (a network too big for memory) when the strategy is created, before any fit. */
   check?(params: ParamValues<S>, settings: ModelSettings): void;
   create(params: ParamValues<S>, settings: ModelSettings): ForecastModel;

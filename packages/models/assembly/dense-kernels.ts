@@ -821,3 +821,400 @@ export function gruBackward(B: i32, T: i32, F: i32, U: i32, params: usize, grads
   gemm(U, U, T * B, rh, 1, U, da + (<usize>(2 * U) << 2), G, gUh + (<usize>(2 * U) << 2), G, 0);
   columnSums(T * B, G, da, gBias);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lockstep: four independent fits of one network, one in each lane of every vector. Value p of
+// lane j (a weight, a gradient, a moment, or element (r, u) of a layer's output or delta) is the
+// float32 at 16 p + 4 j bytes of its array. Every value of a lane is computed with the float32
+// operations, in the order, that trainEpochMse (and forwarding a batch) performs on that fit
+// alone: a sum starts from the bias or +0 and adds one product after another over k = 0, 1, ...,
+// activations and slopes are the same elementwise helpers, so each lane's weights come out bit
+// for bit the weights of its fit trained alone. The fits may have different row counts, orders,
+// epochs and Adam steps: a row beyond a lane's batch is masked out of every sum over rows (the
+// sum keeps its value, not +0 added), and a lane without rows in a batch is not updated.
+//
+// `lanes` holds LANE_INTS i32s per lane: [rows, x, y, order, c1s, c2s, active, 0]; x, y and
+// order are that fit's own arrays as trainEpochMse takes them, c1s and c2s its Adam corrections
+// of this epoch's batches; active 0 leaves the lane untouched (a fit that has stopped, or no
+// fit). `plan` is trainEpochMse's, its pointers to lane arrays (kernel and bias offsets in
+// params and grads; layer outputs and deltas of `batch` rows). Each lane's summed loss and its
+// first batch's mean go to the float64s sums[j] and firsts[j]; `masks` is scratch of `batch`
+// vectors.
+
+const LANE_INTS = 8;
+
+@inline function laneInt(lanes: usize, j: i32, k: i32): i32 {
+  return load<i32>(lanes + (<usize>(j * LANE_INTS + k) << 2));
+}
+
+/** out[l + 1] = activation(out[l] W_l + b_l) for `rows` rows of four lanes: gemm's sums, lane by lane. */
+function forwardLanes4(plan: usize, rows: i32, params: usize): void {
+  const L = load<i32>(plan);
+  const outs = plan + (<usize>(2 + L * PLAN_LAYER) << 2);
+  for (let l = 0; l < L; l++) {
+    const fanIn = layerInt(plan, l, 0);
+    const units = layerInt(plan, l, 1);
+    const kernel = params + <usize>layerInt(plan, l, 3);
+    const bias = params + <usize>layerInt(plan, l, 4);
+    const input = <usize>load<i32>(outs + (<usize>l << 2));
+    const output = <usize>load<i32>(outs + (<usize>(l + 1) << 2));
+    const rowW = <usize>units << 4;
+    const U4 = units & ~3;
+    for (let r = 0; r < rows; r++) {
+      const pin = input + (<usize>(r * fanIn) << 4);
+      const pout = output + (<usize>(r * units) << 4);
+      for (let u = 0; u < U4; u += 4) {
+        const pb = bias + (<usize>u << 4);
+        let a0 = v128.load(pb), a1 = v128.load(pb, 16), a2 = v128.load(pb, 32), a3 = v128.load(pb, 48);
+        let pw = kernel + (<usize>u << 4);
+        for (let k = 0; k < fanIn; k++) {
+          const a = v128.load(pin + (<usize>k << 4));
+          a0 = mac(a0, a, v128.load(pw));
+          a1 = mac(a1, a, v128.load(pw, 16));
+          a2 = mac(a2, a, v128.load(pw, 32));
+          a3 = mac(a3, a, v128.load(pw, 48));
+          pw += rowW;
+        }
+        const po = pout + (<usize>u << 4);
+        v128.store(po, a0); v128.store(po, a1, 16); v128.store(po, a2, 32); v128.store(po, a3, 48);
+      }
+    }
+    // The units past the last four (a one-unit output layer): four rows at a time, so that four
+    // sums are under way at once.
+    const rowIn = <usize>fanIn << 4;
+    for (let u = U4; u < units; u++) {
+      const b0 = v128.load(bias + (<usize>u << 4));
+      let r = 0;
+      for (; r + 4 <= rows; r += 4) {
+        let a0 = b0, a1 = b0, a2 = b0, a3 = b0;
+        let pin = input + (<usize>(r * fanIn) << 4);
+        let pw = kernel + (<usize>u << 4);
+        for (let k = 0; k < fanIn; k++) {
+          const w = v128.load(pw);
+          a0 = mac(a0, v128.load(pin), w);
+          a1 = mac(a1, v128.load(pin + rowIn), w);
+          a2 = mac(a2, v128.load(pin + 2 * rowIn), w);
+          a3 = mac(a3, v128.load(pin + 3 * rowIn), w);
+          pin += 16;
+          pw += rowW;
+        }
+        const po = output + (<usize>(r * units + u) << 4);
+        v128.store(po, a0);
+        v128.store(po + rowW, a1);
+        v128.store(po + 2 * rowW, a2);
+        v128.store(po + 3 * rowW, a3);
+      }
+      for (; r < rows; r++) {
+        let a0 = b0;
+        let pin = input + (<usize>(r * fanIn) << 4);
+        let pw = kernel + (<usize>u << 4);
+        for (let k = 0; k < fanIn; k++) {
+          a0 = mac(a0, v128.load(pin), v128.load(pw));
+          pin += 16;
+          pw += rowW;
+        }
+        v128.store(output + (<usize>(r * units + u) << 4), a0);
+      }
+    }
+    activate(layerInt(plan, l, 2), output, rows * units * 4);
+  }
+}
+
+/** The network's outputs for `rows` rows of four lanes, already in the plan's input array (forward only, e.g. validation rows). */
+export function forwardLanes(plan: usize, rows: i32, params: usize): void {
+  forwardLanes4(plan, rows, params);
+}
+
+/**
+ * acc + value where the lane's mask is set, else acc unchanged: acc + (+0) there, which is acc
+ * exactly, as every such sum starts from +0 and so is never -0 (x + y is -0 only when both are).
+ * The mask applies to the value, off the chain of additions.
+ */
+@inline function maskedAdd(acc: v128, value: v128, mask: v128): v128 {
+  return f32x4.add(acc, v128.and(value, mask));
+}
+
+export function trainEpochMseLanes(
+  plan: usize,
+  batch: i32,
+  lanes: usize,
+  params: usize,
+  grads: usize,
+  total: i32,
+  opt: i32,
+  lr: f32,
+  m: usize,
+  v: usize,
+  b1: f32,
+  b2: f32,
+  eps: f32,
+  sums: usize,
+  firsts: usize,
+  masks: usize,
+): void {
+  const L = load<i32>(plan);
+  const f = load<i32>(plan + 4);
+  const outs = plan + (<usize>(2 + L * PLAN_LAYER) << 2);
+  const deltas = outs + (<usize>(L + 1) << 2);
+  const input = <usize>load<i32>(outs);
+  const out = <usize>load<i32>(outs + (<usize>L << 2));
+  const delta = <usize>load<i32>(deltas + (<usize>L << 2));
+  const outAct = layerInt(plan, L - 1, 2);
+  let longest = 0;
+  for (let j = 0; j < 4; j++) {
+    store<f64>(sums + (<usize>j << 3), 0);
+    if (laneInt(lanes, j, 6) != 0) longest = max(longest, laneInt(lanes, j, 0));
+  }
+  const zero = f32x4.splat(0);
+  let step = 0;
+  for (let start = 0; start < longest; start += batch) {
+    // Rows of each lane in this batch (0: the lane has no batch left, or is not active).
+    let counts = i32x4.splat(0);
+    let rowsMax = 0;
+    for (let j = 0; j < 4; j++) {
+      const n = laneInt(lanes, j, 6) != 0 ? laneInt(lanes, j, 0) : 0;
+      const rows = max(0, min(batch, n - start));
+      counts = i32x4.replace_lane(counts, 0, rows);
+      counts = v128.shuffle<i32>(counts, counts, 1, 2, 3, 0);
+      rowsMax = max(rowsMax, rows);
+    }
+    // Per row: the lanes' mask; every lane's row of the batch (zeros past a lane's rows) and its
+    // target, gathered into vectors.
+    const x0 = <usize>laneInt(lanes, 0, 1), x1 = <usize>laneInt(lanes, 1, 1), x2 = <usize>laneInt(lanes, 2, 1), x3 = <usize>laneInt(lanes, 3, 1);
+    const y0 = <usize>laneInt(lanes, 0, 2), y1 = <usize>laneInt(lanes, 1, 2), y2 = <usize>laneInt(lanes, 2, 2), y3 = <usize>laneInt(lanes, 3, 2);
+    const o0 = <usize>laneInt(lanes, 0, 3), o1 = <usize>laneInt(lanes, 1, 3), o2 = <usize>laneInt(lanes, 2, 3), o3 = <usize>laneInt(lanes, 3, 3);
+    const n0 = i32x4.extract_lane(counts, 0), n1 = i32x4.extract_lane(counts, 1), n2 = i32x4.extract_lane(counts, 2), n3 = i32x4.extract_lane(counts, 3);
+    const at = <usize>start << 2;
+    for (let r = 0; r < rowsMax; r++) {
+      v128.store(masks + (<usize>r << 4), i32x4.gt_s(counts, i32x4.splat(r)));
+      const rr = <usize>r << 2;
+      // A lane past its rows reads its row 0 (any valid row) and is zeroed below.
+      const i0 = r < n0 ? load<i32>(o0 + at + rr) : 0, i1 = r < n1 ? load<i32>(o1 + at + rr) : 0;
+      const i2 = r < n2 ? load<i32>(o2 + at + rr) : 0, i3 = r < n3 ? load<i32>(o3 + at + rr) : 0;
+      const keep = v128.load(masks + (<usize>r << 4));
+      const dst = input + (<usize>(r * f) << 4);
+      for (let c = 0; c < f; c++) {
+        let row = f32x4.splat(load<f32>(x0 + (<usize>(i0 * f + c) << 2)));
+        row = f32x4.replace_lane(row, 1, load<f32>(x1 + (<usize>(i1 * f + c) << 2)));
+        row = f32x4.replace_lane(row, 2, load<f32>(x2 + (<usize>(i2 * f + c) << 2)));
+        row = f32x4.replace_lane(row, 3, load<f32>(x3 + (<usize>(i3 * f + c) << 2)));
+        v128.store(dst + (<usize>c << 4), v128.and(row, keep));
+      }
+      let target = f32x4.splat(load<f32>(y0 + (<usize>i0 << 2)));
+      target = f32x4.replace_lane(target, 1, load<f32>(y1 + (<usize>i1 << 2)));
+      target = f32x4.replace_lane(target, 2, load<f32>(y2 + (<usize>i2 << 2)));
+      target = f32x4.replace_lane(target, 3, load<f32>(y3 + (<usize>i3 << 2)));
+      v128.store(delta + (<usize>r << 4), target);
+    }
+    forwardLanes4(plan, rowsMax, params);
+    // The loss, summed in float64 row by row per lane, and the output delta 2 (out - y) / rows
+    // in float64 rounded to float32: two lanes to a float64 vector. (delta held the targets.)
+    let sumLo = v128.load(sums), sumHi = v128.load(sums, 16);
+    const rowsLo = f64x2.convert_low_i32x4_s(counts);
+    const rowsHi = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(counts, counts, 2, 3, 0, 1));
+    const two = f64x2.splat(2);
+    for (let r = 0; r < rowsMax; r++) {
+      const keep = v128.load(masks + (<usize>r << 4));
+      const o = v128.load(out + (<usize>r << 4));
+      const t = v128.load(delta + (<usize>r << 4));
+      const dLo = f64x2.sub(f64x2.promote_low_f32x4(o), f64x2.promote_low_f32x4(t));
+      const dHi = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(o, o, 2, 3, 0, 1)), f64x2.promote_low_f32x4(v128.shuffle<f32>(t, t, 2, 3, 0, 1)));
+      // (The sums start at +0: adding +0 past a lane's rows leaves them as they are, as above.)
+      sumLo = f64x2.add(sumLo, v128.and(f64x2.mul(dLo, dLo), i64x2.extend_low_i32x4_s(keep)));
+      sumHi = f64x2.add(sumHi, v128.and(f64x2.mul(dHi, dHi), i64x2.extend_high_i32x4_s(keep)));
+      const lo = f32x4.demote_f64x2_zero(f64x2.div(f64x2.mul(two, dLo), rowsLo));
+      const hi = f32x4.demote_f64x2_zero(f64x2.div(f64x2.mul(two, dHi), rowsHi));
+      v128.store(delta + (<usize>r << 4), v128.and(v128.shuffle<f32>(lo, hi, 0, 1, 4, 5), keep));
+    }
+    v128.store(sums, sumLo);
+    v128.store(sums, sumHi, 16);
+    if (start == 0) {
+      for (let j = 0; j < 4; j++) {
+        const rows = laneInt(lanes, j, 6) != 0 ? min(batch, laneInt(lanes, j, 0)) : 0;
+        if (rows > 0) store<f64>(firsts + (<usize>j << 3), load<f64>(sums + (<usize>j << 3)) / <f64>rows);
+      }
+    }
+    slopeMul(outAct, delta, out, rowsMax * 4);
+    for (let l = L - 1; l >= 0; l--) {
+      const fanIn = layerInt(plan, l, 0);
+      const units = layerInt(plan, l, 1);
+      const kernel = <usize>layerInt(plan, l, 3);
+      const layerIn = <usize>load<i32>(outs + (<usize>l << 2));
+      const d = <usize>load<i32>(deltas + (<usize>(l + 1) << 2));
+      const rowIn = <usize>fanIn << 4;
+      const rowD = <usize>units << 4;
+      // dW[k, u] = sum over the lane's rows r of in[r, k] d[r, u]; db[u] = sum of d[r, u].
+      for (let k = 0; k < fanIn; k++) {
+        let u = 0;
+        for (; u + 4 <= units; u += 4) {
+          let g0 = zero, g1 = zero, g2 = zero, g3 = zero;
+          let pi = layerIn + (<usize>k << 4);
+          let pd = d + (<usize>u << 4);
+          for (let r = 0; r < rowsMax; r++) {
+            const mask = v128.load(masks + (<usize>r << 4));
+            const a = v128.load(pi);
+            g0 = maskedAdd(g0, f32x4.mul(a, v128.load(pd)), mask);
+            g1 = maskedAdd(g1, f32x4.mul(a, v128.load(pd, 16)), mask);
+            g2 = maskedAdd(g2, f32x4.mul(a, v128.load(pd, 32)), mask);
+            g3 = maskedAdd(g3, f32x4.mul(a, v128.load(pd, 48)), mask);
+            pi += rowIn;
+            pd += rowD;
+          }
+          const pg = grads + kernel + (<usize>(k * units + u) << 4);
+          v128.store(pg, g0); v128.store(pg, g1, 16); v128.store(pg, g2, 32); v128.store(pg, g3, 48);
+        }
+      }
+      // Units past the last four: four inputs k at a time.
+      const U4 = units & ~3;
+      for (let u = U4; u < units; u++) {
+        let k = 0;
+        for (; k + 4 <= fanIn; k += 4) {
+          let g0 = zero, g1 = zero, g2 = zero, g3 = zero;
+          let pi = layerIn + (<usize>k << 4);
+          let pd = d + (<usize>u << 4);
+          for (let r = 0; r < rowsMax; r++) {
+            const mask = v128.load(masks + (<usize>r << 4));
+            const dv = v128.load(pd);
+            g0 = maskedAdd(g0, f32x4.mul(v128.load(pi), dv), mask);
+            g1 = maskedAdd(g1, f32x4.mul(v128.load(pi, 16), dv), mask);
+            g2 = maskedAdd(g2, f32x4.mul(v128.load(pi, 32), dv), mask);
+            g3 = maskedAdd(g3, f32x4.mul(v128.load(pi, 48), dv), mask);
+            pi += rowIn;
+            pd += rowD;
+          }
+          const pg = grads + kernel + (<usize>(k * units + u) << 4);
+          v128.store(pg, g0);
+          v128.store(pg + rowD, g1);
+          v128.store(pg + 2 * rowD, g2);
+          v128.store(pg + 3 * rowD, g3);
+        }
+        for (; k < fanIn; k++) {
+          let g0 = zero;
+          let pi = layerIn + (<usize>k << 4);
+          let pd = d + (<usize>u << 4);
+          for (let r = 0; r < rowsMax; r++) {
+            g0 = maskedAdd(g0, f32x4.mul(v128.load(pi), v128.load(pd)), v128.load(masks + (<usize>r << 4)));
+            pi += rowIn;
+            pd += rowD;
+          }
+          v128.store(grads + kernel + (<usize>(k * units + u) << 4), g0);
+        }
+      }
+      const gb = grads + <usize>layerInt(plan, l, 4);
+      let ub = 0;
+      for (; ub + 4 <= units; ub += 4) {
+        let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+        let pd = d + (<usize>ub << 4);
+        for (let r = 0; r < rowsMax; r++) {
+          const mask = v128.load(masks + (<usize>r << 4));
+          s0 = maskedAdd(s0, v128.load(pd), mask);
+          s1 = maskedAdd(s1, v128.load(pd, 16), mask);
+          s2 = maskedAdd(s2, v128.load(pd, 32), mask);
+          s3 = maskedAdd(s3, v128.load(pd, 48), mask);
+          pd += rowD;
+        }
+        const pg = gb + (<usize>ub << 4);
+        v128.store(pg, s0); v128.store(pg, s1, 16); v128.store(pg, s2, 32); v128.store(pg, s3, 48);
+      }
+      for (; ub < units; ub++) {
+        let s0 = zero;
+        let pd = d + (<usize>ub << 4);
+        for (let r = 0; r < rowsMax; r++) {
+          s0 = maskedAdd(s0, v128.load(pd), v128.load(masks + (<usize>r << 4)));
+          pd += rowD;
+        }
+        v128.store(gb + (<usize>ub << 4), s0);
+      }
+      if (l == 0) break;
+      // The delta of the layer below, with the weights before this batch's update:
+      // below[r, k] = sum over u of d[r, u] W[k, u], then through that layer's activation.
+      const below = <usize>load<i32>(deltas + (<usize>l << 2));
+      const w = params + kernel;
+      for (let r = 0; r < rowsMax; r++) {
+        const pd = d + (<usize>(r * units) << 4);
+        const pbl = below + (<usize>(r * fanIn) << 4);
+        let k = 0;
+        for (; k + 4 <= fanIn; k += 4) {
+          let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+          let pw = w + (<usize>(k * units) << 4);
+          for (let u = 0; u < units; u++) {
+            const dv = v128.load(pd + (<usize>u << 4));
+            s0 = mac(s0, dv, v128.load(pw));
+            s1 = mac(s1, dv, v128.load(pw + rowD));
+            s2 = mac(s2, dv, v128.load(pw + 2 * rowD));
+            s3 = mac(s3, dv, v128.load(pw + 3 * rowD));
+            pw += 16;
+          }
+          const pk = pbl + (<usize>k << 4);
+          v128.store(pk, s0); v128.store(pk, s1, 16); v128.store(pk, s2, 32); v128.store(pk, s3, 48);
+        }
+        for (; k < fanIn; k++) {
+          let s0 = zero;
+          const pw = w + (<usize>(k * units) << 4);
+          for (let u = 0; u < units; u++) s0 = mac(s0, v128.load(pd + (<usize>u << 4)), v128.load(pw + (<usize>u << 4)));
+          v128.store(pbl + (<usize>k << 4), s0);
+        }
+      }
+      slopeMul(layerInt(plan, l - 1, 2), below, layerIn, rowsMax * fanIn * 4);
+    }
+    // The update of the lanes that had rows in this batch.
+    const moving = i32x4.gt_s(counts, i32x4.splat(0));
+    if (opt == 0) {
+      const rate = f32x4.splat(lr);
+      for (let p = 0; p < total; p++) {
+        const at = <usize>p << 4;
+        const wp = v128.load(params + at);
+        v128.store(params + at, v128.bitselect(f32x4.sub(wp, f32x4.mul(rate, v128.load(grads + at))), wp, moving));
+      }
+    } else {
+      // Each lane's bias corrections for its step in this epoch (1 where the lane does not move).
+      let C1 = f32x4.splat(1), C2 = f32x4.splat(1);
+      for (let j = 0; j < 4; j++) {
+        const rows = i32x4.extract_lane(counts, 0);
+        counts = v128.shuffle<i32>(counts, counts, 1, 2, 3, 0);
+        const c1 = rows > 0 ? load<f32>(<usize>laneInt(lanes, j, 4) + (<usize>step << 2)) : <f32>1;
+        const c2 = rows > 0 ? load<f32>(<usize>laneInt(lanes, j, 5) + (<usize>step << 2)) : <f32>1;
+        C1 = v128.shuffle<f32>(f32x4.replace_lane(C1, 0, c1), C1, 1, 2, 3, 0);
+        C2 = v128.shuffle<f32>(f32x4.replace_lane(C2, 0, c2), C2, 1, 2, 3, 0);
+      }
+      const B1 = f32x4.splat(b1), B2 = f32x4.splat(b2), A1 = f32x4.splat(1 - b1), A2 = f32x4.splat(1 - b2);
+      const LR = f32x4.splat(lr), E = f32x4.splat(eps);
+      for (let p = 0; p < total; p++) {
+        const at = <usize>p << 4;
+        const gi = v128.load(grads + at);
+        const m0 = v128.load(m + at);
+        const v0 = v128.load(v + at);
+        const w0 = v128.load(params + at);
+        const mi = f32x4.add(f32x4.mul(B1, m0), f32x4.mul(A1, gi));
+        const vi = f32x4.add(f32x4.mul(B2, v0), f32x4.mul(A2, f32x4.mul(gi, gi)));
+        const delta = f32x4.div(f32x4.mul(LR, f32x4.div(mi, C1)), f32x4.add(f32x4.sqrt(f32x4.div(vi, C2)), E));
+        v128.store(m + at, v128.bitselect(mi, m0, moving));
+        v128.store(v + at, v128.bitselect(vi, v0, moving));
+        v128.store(params + at, v128.bitselect(f32x4.sub(w0, delta), w0, moving));
+      }
+    }
+    step++;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// An epoch's shuffle: Fisher-Yates over order[0..n) in place, drawing from mulberry32 whose
+// 32-bit state is given and returned (src/nn/seeded-random.ts: the same generator, the same
+// draws j = floor(u (i + 1)) with u = uint32 / 2^32 in float64, so the same permutation).
+
+export function shuffleMulberry(order: usize, n: i32, state: u32): u32 {
+  let s = state;
+  for (let i = n - 1; i > 0; i--) {
+    s += 0x6d2b79f5;
+    let t: u32 = (s ^ (s >>> 15)) * (1 | s);
+    t = (t + (t ^ (t >>> 7)) * (61 | t)) ^ t;
+    const u = <f64>(t ^ (t >>> 14)) / 4294967296.0;
+    const j = <i32>Math.floor(u * <f64>(i + 1));
+    const pi = order + (<usize>i << 2);
+    const pj = order + (<usize>j << 2);
+    const v = load<i32>(pi);
+    store<i32>(pi, load<i32>(pj));
+    store<i32>(pj, v);
+  }
+  return s;
+}

@@ -10,10 +10,14 @@ export {
   loadNetwork,
   /** @public */ networkFiles,
   /** @public */ NO_TF_BACKEND,
+  type NnFitOptions,
+  type NnFitRequest,
   type NnFitResult,
   NnModel,
   type Trainer,
+  trainsInLockstep,
 } from './nn/nn-model';
+export { LANES } from './nn/simd/lockstep';
 export type { Activation, NetworkSpec, OptimizerSpec } from './nn/spec';
 export { NetworkDivergedError, NetworkTooLargeError } from './nn/fit-faults';
 export { RidgeModel } from './ridge';

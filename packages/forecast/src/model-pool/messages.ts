@@ -1,8 +1,8 @@
 import { type FaultDetails, faultDetails } from '@backtest/models/internal';
 import type { ModelJob, ModelJobResult } from './model-job';
 
-/** Main thread -> worker. */
-export type ToWorker = { readonly type: 'job'; readonly index: number; readonly job: ModelJob };
+/** Main thread -> worker: a unit of jobs (one, or fits trained together), with their indices in the run. */
+export type ToWorker = { readonly type: 'unit'; readonly indices: readonly number[]; readonly jobs: readonly ModelJob[] };
 
 /**
  * Worker -> main thread. An error carries its name and exit code so a UserError stays a

@@ -5,7 +5,7 @@ import { UserError } from '@backtest/core';
 import { NetworkDivergedError } from '@backtest/models';
 import { faultFromDetails } from '@backtest/models/internal';
 import type { ModelPlugin } from '../model-plugin';
-import { type ModelJob, type ModelJobResult, runModelJob } from './model-job';
+import { type ModelJob, type ModelJobResult, runModelUnit } from './model-job';
 import type { FromWorker, ToWorker } from './messages';
 
 export interface ModelPoolOptions {
@@ -30,17 +30,80 @@ export interface ModelPoolOptions {
  */
 export async function runModelJobs(jobs: readonly ModelJob[], options: ModelPoolOptions): Promise<ModelJobResult[]> {
   if (!Number.isInteger(options.threads) || options.threads < 1) throw new UserError(`threads must be a positive integer, got ${options.threads}`);
-  const threads = Math.min(options.threads, jobs.length);
-  if (threads <= 1) {
-    const results: ModelJobResult[] = [];
-    for (const [index, job] of jobs.entries()) {
-      const result = await runModelJob(job, options.plugin);
-      options.onResult?.(index, result);
-      results.push(result);
-    }
-    return results;
+  const units = lockstepUnits(jobs, options.plugin);
+  const threads = Math.min(options.threads, units.length);
+  if (threads > 1) return runOnWorkers(jobs, units, threads, options);
+  const results: ModelJobResult[] = new Array(jobs.length);
+  const failures = new FirstFailure(jobs.length);
+  for (const unit of units) {
+    const outcomes = await runModelUnit(
+      unit.map((i) => jobs[i]!),
+      options.plugin,
+    );
+    outcomes.forEach((o, k) => {
+      const index = unit[k]!;
+      if (o.status === 'fulfilled') {
+        results[index] = o.value;
+        options.onResult?.(index, o.value);
+      }
+      failures.ended(index, o.status === 'rejected' ? o.reason : undefined);
+    });
+    const first = failures.settled();
+    if (first) throw first.error;
   }
-  return runOnWorkers(jobs, threads, options);
+  return results;
+}
+
+/**
+ * The jobs in units of work: fits the plugin trains together (its `lockstep`: equal keys, at
+ * most `size`, in job order), else one job each; units in the order of their first job. The
+ * units depend on the jobs alone, not on the thread count.
+ */
+function lockstepUnits(jobs: readonly ModelJob[], plugin: ModelPlugin): number[][] {
+  const lockstep = plugin.lockstep;
+  if (!lockstep) return jobs.map((_, i) => [i]);
+  const units: number[][] = [];
+  const open = new Map<string, number[]>();
+  jobs.forEach((job, i) => {
+    const key = lockstep.key(job.model.params as never, job.settings);
+    if (key === undefined) {
+      units.push([i]);
+      return;
+    }
+    let unit = open.get(key);
+    if (!unit) {
+      unit = [];
+      units.push(unit);
+      open.set(key, unit);
+    }
+    unit.push(i);
+    if (unit.length >= lockstep.size) open.delete(key);
+  });
+  return units;
+}
+
+/**
+ * The failure a run reports: the first in job order, once every job before it has ended (so a
+ * run on any number of threads, or units, reports the same one).
+ */
+class FirstFailure {
+  readonly #ended: boolean[];
+  first: { index: number; error: unknown } | undefined;
+
+  constructor(jobs: number) {
+    this.#ended = new Array<boolean>(jobs).fill(false);
+  }
+
+  ended(index: number, error?: unknown): void {
+    this.#ended[index] = true;
+    if (error !== undefined && (!this.first || index < this.first.index)) this.first = { index, error };
+  }
+
+  /** The failure to report now, if every job before it has ended. */
+  settled(): { index: number; error: unknown } | undefined {
+    const f = this.first;
+    return f && this.#ended.slice(0, f.index).every(Boolean) ? f : undefined;
+  }
 }
 
 /** dist/model-pool/model-worker.js, found beside this file or (when this code is bundled elsewhere) in the package. */
@@ -52,47 +115,51 @@ function modelWorkerPath(): string {
   throw new Error(`the model worker script was not found at ${inPackage}: build @backtest/forecast (npx turbo run build)`);
 }
 
-function runOnWorkers(jobs: readonly ModelJob[], threads: number, options: ModelPoolOptions): Promise<ModelJobResult[]> {
+function runOnWorkers(jobs: readonly ModelJob[], units: readonly number[][], threads: number, options: ModelPoolOptions): Promise<ModelJobResult[]> {
   const path = modelWorkerPath();
-  // Largest first, so the last jobs to finish are short ones and the threads end together.
+  // Largest first, so the last units to finish are short ones and the threads end together.
   const cost = jobs.map(options.work ?? ((job) => job.x.rows));
-  const order = jobs.map((_, i) => i).sort((a, b) => cost[b]! - cost[a]! || a - b);
+  const unitCost = units.map((u) => u.reduce((sum, i) => sum + cost[i]!, 0));
+  const order = units.map((_, u) => u).sort((a, b) => unitCost[b]! - unitCost[a]! || a - b);
   const results: (ModelJobResult | undefined)[] = new Array(jobs.length);
   const workers: Worker[] = [];
+  /** Jobs of each worker's current unit not yet ended. */
+  const running = new Map<Worker, number>();
   let next = 0;
   let done = 0;
-  /** Jobs finished, with a result or an error; and the failed job first in job order. */
-  const ended = new Array<boolean>(jobs.length).fill(false);
-  let failed: { index: number; error: Error } | undefined;
+  const failures = new FirstFailure(jobs.length);
   return new Promise<ModelJobResult[]>((resolve, reject) => {
     let settled = false;
-    const finish = (err?: Error): void => {
+    const finish = (err?: unknown): void => {
       if (settled) return;
       settled = true;
       // Terminate before settling, so no thread outlives the call and the process can exit.
-      void Promise.all(workers.map((w) => w.terminate())).then(() => (err ? reject(err) : resolve(results as ModelJobResult[])));
-    };
-    /** After a failure, only the jobs before it in job order still run: the first failure is the one reported. */
-    const settleIfFailed = (): void => {
-      if (failed && ended.slice(0, failed.index).every(Boolean)) finish(failed.error);
+      void Promise.all(workers.map((w) => w.terminate())).then(() => (err !== undefined ? reject(err) : resolve(results as ModelJobResult[])));
     };
     const dispatch = (worker: Worker): void => {
       while (next < order.length) {
-        const index = order[next++]!;
-        if (failed && index > failed.index) continue;
-        worker.postMessage({ type: 'job', index, job: jobs[index]! } satisfies ToWorker);
+        const unit = units[order[next++]!]!;
+        // After a failure, only the jobs before it in job order still run: the first failure is the one reported.
+        if (failures.first && unit[0]! > failures.first.index) continue;
+        running.set(worker, unit.length);
+        worker.postMessage({ type: 'unit', indices: unit, jobs: unit.map((i) => jobs[i]!) } satisfies ToWorker);
         return;
       }
     };
-    const jobEnded = (index: number, worker: Worker, error?: Error): void => {
-      ended[index] = true;
-      if (error && (!failed || index < failed.index)) failed = { index, error };
-      if (!error && ++done === jobs.length) {
+    const jobEnded = (index: number, worker: Worker, error?: unknown): void => {
+      failures.ended(index, error);
+      if (error === undefined && ++done === jobs.length) {
         finish();
         return;
       }
-      settleIfFailed();
-      if (!settled) dispatch(worker);
+      const first = failures.settled();
+      if (first) {
+        finish(first.error);
+        return;
+      }
+      const left = (running.get(worker) ?? 1) - 1;
+      running.set(worker, left);
+      if (left === 0) dispatch(worker);
     };
     for (let t = 0; t < threads; t++) {
       const worker = new Worker(path);

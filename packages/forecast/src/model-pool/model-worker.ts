@@ -1,13 +1,13 @@
 /**
  * Worker-thread entry of the model pool (dist/model-pool/model-worker.js; the pool starts it by
  * path, so a bundle of the CLI need not contain it). It builds each job's model from the module
- * that binds its plugin (loaded once per module) and runs it with the same `runModelJob` the
- * main thread uses.
+ * that binds its plugin (loaded once per module) and runs each unit of jobs with the same
+ * `runModelUnit` the main thread uses.
  */
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import type { ModelPlugin } from '../model-plugin';
-import { modelPluginsOf, runModelJob } from './model-job';
+import { modelPluginsOf, runModelUnit } from './model-job';
 import { errorMessage, type FromWorker, type ToWorker } from './messages';
 
 const port = parentPort;
@@ -33,12 +33,17 @@ function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 }
 
 port.on('message', (message: ToWorker) => {
-  const { index, job } = message;
+  const { indices, jobs } = message;
   Promise.resolve()
-    .then(() => runModelJob(job, pluginFor(job.model.id, job.model.module)))
+    .then(() => runModelUnit(jobs, pluginFor(jobs[0]!.model.id, jobs[0]!.model.module)))
     .then(
-      // The forecasts' buffer is moved, not copied; the history is small.
-      (result) => send({ type: 'result', index, result }, [result.predictions.buffer as ArrayBuffer]),
-      (err: unknown) => send(errorMessage(err, index)),
+      (outcomes) =>
+        outcomes.forEach((o, k) =>
+          // The forecasts' buffer is moved, not copied; the history is small.
+          o.status === 'fulfilled'
+            ? send({ type: 'result', index: indices[k]!, result: o.value }, [o.value.predictions.buffer as ArrayBuffer])
+            : send(errorMessage(o.reason, indices[k]!)),
+        ),
+      (err: unknown) => indices.forEach((index) => send(errorMessage(err, index))),
     );
 });

@@ -14,7 +14,15 @@ export const STREAM = { initialWeights: 1, shuffle: 2 } as const;
 /** mulberry32: tiny, fast, and passes the statistical tests that matter for shuffling/initialising. */
 export function uniform(seed: number, stream: number): Uniform {
   // Mix seed and stream with a multiplicative hash so nearby seeds give unrelated sequences.
-  return mulberry32(Math.imul((seed >>> 0) ^ Math.imul(stream, 0x9e3779b9), 0x85ebca6b) >>> 0).next;
+  return mulberry32(streamState(seed, stream)).next;
+}
+
+/**
+ * The state mulberry32 starts from for `uniform(seed, stream)`: what `shuffleOnKernels`
+ * (simd/kernels.ts) takes to draw that stream's numbers in WebAssembly.
+ */
+export function streamState(seed: number, stream: number): number {
+  return Math.imul((seed >>> 0) ^ Math.imul(stream, 0x9e3779b9), 0x85ebca6b) >>> 0;
 }
 
 /** In-place Fisher-Yates shuffle: every permutation equally likely given uniform draws. */

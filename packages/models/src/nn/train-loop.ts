@@ -1,7 +1,8 @@
 import type { EarlyStoppingRule } from './early-stopping';
 import { divergenceThreshold } from './fit-faults';
 import type { LossName } from './loss';
-import { shuffleInPlace, STREAM, uniform } from './seeded-random';
+import { STREAM, shuffleInPlace, streamState, uniform } from './seeded-random';
+import { shuffleOnKernels, simdAvailable } from './simd/kernels';
 
 export interface EpochLog {
   /** 1-based. */
@@ -90,8 +91,35 @@ export interface LoopResult {
  * fit whose forecasts would be NaN or nonsense.
  */
 export function trainLoop<S>(runner: EpochRunner<S>, settings: LoopSettings): LoopResult {
+  const steps = trainSteps(runner, settings);
+  let step = steps.next();
+  while (!step.done) {
+    let sum: number;
+    try {
+      sum = runner.runEpoch(step.value);
+    } catch (e) {
+      // Into the loop, so that it releases what it holds; it rethrows.
+      steps.throw(e);
+      throw e;
+    }
+    step = steps.next(sum);
+  }
+  return step.value;
+}
+
+/**
+ * `trainLoop` as steps: the generator yields each epoch's order and takes the loss summed over
+ * that epoch's rows, which the caller computed with the runner's weights (`runEpoch`, or a
+ * lockstep group's epoch of several fits: nn/lockstep.ts); it returns the loop's result. The
+ * same code runs a fit alone and in lockstep, so both follow Keras' rules identically.
+ */
+export function* trainSteps<S>(runner: EpochRunner<S>, settings: LoopSettings): Generator<Int32Array, LoopResult, number> {
   const order = Int32Array.from({ length: settings.rows }, (_, i) => i);
-  const draw = uniform(settings.seed, STREAM.shuffle);
+  // The epochs' orders: Fisher-Yates with the fit's shuffle stream, drawn in the kernels (the
+  // same permutations as shuffleInPlace with uniform(seed, STREAM.shuffle), in a fifth of the
+  // time), or in JavaScript where WebAssembly SIMD is missing.
+  let shuffleState = streamState(settings.seed, STREAM.shuffle);
+  const draw = simdAvailable() ? undefined : uniform(settings.seed, STREAM.shuffle);
   const loss: number[] = [];
   const valLoss: number[] | undefined = settings.hasValidation ? [] : undefined;
   let best: S | undefined;
@@ -102,8 +130,11 @@ export function trainLoop<S>(runner: EpochRunner<S>, settings: LoopSettings): Lo
   try {
     while (epoch < settings.epochs && !stoppedEarly) {
       epoch += 1;
-      if (settings.shuffle) shuffleInPlace(order, draw);
-      const epochLoss = runner.runEpoch(order) / settings.rows;
+      if (settings.shuffle) {
+        if (draw) shuffleInPlace(order, draw);
+        else shuffleState = shuffleOnKernels(order, shuffleState);
+      }
+      const epochLoss = (yield order) / settings.rows;
       const before = runner.initialLoss();
       const limit = divergenceThreshold(settings.loss ?? 'mse', before, settings.targetMeanSquare ?? 0);
       if (!Number.isFinite(epochLoss) || epochLoss > limit) throw new TrainingDiverged(epoch, 'training loss', epochLoss, before);

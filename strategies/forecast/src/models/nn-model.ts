@@ -1,6 +1,20 @@
 import { defineParams, type ParamValues } from '@backtest/core';
-import { defineModel, type ModelSettings, trainingParams } from '@backtest/forecast';
-import { type Activation, type BackendRequest, initBackend, type NetworkSpec, NetworkTooLargeError, NnModel, type OptimizerSpec, type Trainer } from '@backtest/models';
+import { defineModel, type ForecastModel, type ModelSettings, type Samples, trainingParams } from '@backtest/forecast';
+import {
+  type Activation,
+  type BackendRequest,
+  initBackend,
+  LANES,
+  type NetworkSpec,
+  NetworkTooLargeError,
+  type NnFitOptions,
+  type NnFitRequest,
+  type NnFitResult,
+  NnModel,
+  type OptimizerSpec,
+  type Trainer,
+  trainsInLockstep,
+} from '@backtest/models';
 import { checkFitSize } from '@backtest/models/internal';
 import { BUILT_IN_MODULE, rowsOf } from './shared';
 
@@ -87,6 +101,31 @@ export const nnModel = defineModel({
   // Forward and backward passes: about three multiply-adds per weight and sample, every epoch.
   work: (p, settings, rows) => 3 * weightCount(networkOf(p, settings)) * rows * p.epochs,
   check: (p, settings) => sizeCheck(p, networkOf(p, settings))(0),
+  // Walk-forward refits of one network (and of seeds, and of grid points of one shape) train four
+  // at a time in the lanes of the SIMD kernels (NnModel.fitTogether): the same numbers.
+  lockstep: {
+    size: LANES,
+    key: (p, settings) => {
+      const network = networkOf(p, settings);
+      if (p.trainer === 'tfjs' || settings.target === 'direction' || !trainsInLockstep(network)) return undefined;
+      return JSON.stringify([network, optimizerOf(p), p.batchSize]);
+    },
+    fit(models, samples) {
+      const fits = models.map((m, i) => {
+        const prepare = pending.get(m);
+        if (!prepare) throw new Error('nn lockstep: a model this plugin did not create');
+        return prepare(samples[i]!.x, samples[i]!.y);
+      });
+      // A fit refused before training (its size check) fails alone; the others train together.
+      const outcomes = NnModel.fitTogether(fits.flatMap((f) => ('request' in f ? [f.request] : [])));
+      let k = 0;
+      return fits.map((f): PromiseSettledResult<NnFitResult> => {
+        if ('error' in f) return { status: 'rejected', reason: f.error };
+        const o = outcomes[k++]!;
+        return o.status === 'fulfilled' ? { status: 'fulfilled', value: f.done(o.value) } : o;
+      });
+    },
+  },
   create(p, settings) {
     const network = networkOf(p, settings);
     const optimizer = optimizerOf(p);
@@ -95,31 +134,54 @@ export const nnModel = defineModel({
     const net = new NnModel({ network, optimizer });
     let backend = '';
     let trainer = '';
-    return {
+    /** The fit's request to the network (after the size check), and what it keeps of the result. */
+    const prepare: Prepare = (x, y) => {
+      const rows = rowsOf(x);
+      const nVal = Math.floor(y.length * p.validation);
+      const nTrain = y.length - nVal;
+      try {
+        sizeOf(Math.min(p.batchSize, nTrain));
+      } catch (error) {
+        return { error };
+      }
+      const options: NnFitOptions = {
+        epochs: p.epochs,
+        batchSize: p.batchSize,
+        seed: settings.seed,
+        ...(p.trainer !== 'auto' ? { trainer: p.trainer as Trainer } : {}),
+        ...(earlyStopping ? { earlyStopping: { patience: p.patience, restoreBestWeights: true } } : {}),
+        ...(nVal > 0 ? { validation: { x: { rows: nVal, cols: rows.cols, data: rows.data.subarray(nTrain * rows.cols) }, y: y.subarray(nTrain) } } : {}),
+        ...(settings.target === 'direction' ? { loss: 'binaryCrossentropy' as const } : {}),
+      };
+      return {
+        request: { model: net, x: { rows: nTrain, cols: rows.cols, data: rows.data.subarray(0, nTrain * rows.cols) }, y: y.subarray(0, nTrain), options },
+        done: (r) => {
+          backend = r.backend;
+          trainer = r.trainer;
+          return r;
+        },
+      };
+    };
+    const model: ForecastModel = {
       async fit(x, y) {
         // TensorFlow.js only for its own trainer (a check); the SIMD kernels need no backend.
         if (p.trainer === 'tfjs') await initBackend(settings.backend as BackendRequest);
-        const rows = rowsOf(x);
-        const nVal = Math.floor(y.length * p.validation);
-        const nTrain = y.length - nVal;
-        sizeOf(Math.min(p.batchSize, nTrain));
-        const r = net.fit({ rows: nTrain, cols: rows.cols, data: rows.data.subarray(0, nTrain * rows.cols) }, y.subarray(0, nTrain), {
-          epochs: p.epochs,
-          batchSize: p.batchSize,
-          seed: settings.seed,
-          ...(p.trainer !== 'auto' ? { trainer: p.trainer as Trainer } : {}),
-          ...(earlyStopping ? { earlyStopping: { patience: p.patience, restoreBestWeights: true } } : {}),
-          ...(nVal > 0 ? { validation: { x: { rows: nVal, cols: rows.cols, data: rows.data.subarray(nTrain * rows.cols) }, y: y.subarray(nTrain) } } : {}),
-          ...(settings.target === 'direction' ? { loss: 'binaryCrossentropy' as const } : {}),
-        });
-        backend = r.backend;
-        trainer = r.trainer;
-        return r;
+        const fit = prepare(x, y);
+        if ('error' in fit) throw fit.error;
+        return fit.done(net.fit(fit.request.x, fit.request.y, fit.request.options));
       },
       predict: (x) => net.predict(rowsOf(x)),
       info: () => ({ backend, trainer, layers: [network.inputSize, ...p.hidden, 1].join('-') }),
       files: () => net.files({ seed: settings.seed }),
       dispose: () => net.dispose(),
     };
+    pending.set(model, prepare);
+    return model;
   },
 });
+
+/** Each model `create` made, and how its fit is prepared: for `lockstep.fit`. */
+const pending = new WeakMap<ForecastModel, Prepare>();
+
+/** A fit's request to its network, and what the model keeps of the result; or why it cannot train. */
+type Prepare = (x: Samples, y: Float64Array) => { request: NnFitRequest; done: (r: NnFitResult) => NnFitResult } | { error: unknown };

@@ -36,6 +36,26 @@ export interface DenseKernels {
     c2s: number,
     first: number,
   ): number;
+  trainEpochMseLanes(
+    plan: number,
+    batch: number,
+    lanes: number,
+    params: number,
+    grads: number,
+    total: number,
+    opt: number,
+    lr: number,
+    m: number,
+    v: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    sums: number,
+    firsts: number,
+    masks: number,
+  ): void;
+  forwardLanes(plan: number, rows: number, params: number): void;
+  shuffleMulberry(order: number, n: number, state: number): number;
   mathf(op: number, src: number, dst: number, n: number): void;
   gruForward(B: number, T: number, F: number, U: number, x: number, params: number, xs: number, hs: number, gates: number, rh: number, zr: number, out: number): void;
   gruBackward(
@@ -113,9 +133,9 @@ interface Slot {
  * Two instances a thread: one trains, one predicts. A prediction made while a fit is running
  * (a callback predicting with a fitted model) then cannot overwrite the training's arrays.
  */
-const slots: { train?: Slot; predict?: Slot } = {};
+const slots: { train?: Slot; predict?: Slot; shuffle?: Slot } = {};
 
-function slot(which: 'train' | 'predict'): Slot {
+function slot(which: 'train' | 'predict' | 'shuffle'): Slot {
   let s = slots[which];
   if (!s) {
     const kernels = new wasm.Instance(compiledKernels(), {}).exports as unknown as DenseKernels;
@@ -171,6 +191,23 @@ export function kernelsFor(owner: object, lengths: readonly number[]): { kernels
   s.owner = owner;
   s.arrays = arrays;
   return { kernels: s.kernels, arrays, fresh: true };
+}
+
+/**
+ * Shuffles `order` in place with mulberry32 from `state` (Fisher-Yates, as `shuffleInPlace` of
+ * seeded-random.ts does with that generator) in the kernels, on an instance of its own (so it
+ * never touches a fit's arrays); returns the generator's next state.
+ */
+export function shuffleOnKernels(order: Int32Array, state: number): number {
+  const s = slot('shuffle');
+  const bytes = order.length * 4;
+  const have = s.kernels.memory.buffer.byteLength;
+  if (s.base + bytes > have) s.kernels.memory.grow(Math.ceil((s.base + bytes - have) / 65536));
+  const scratch = new Int32Array(s.kernels.memory.buffer, s.base, order.length);
+  scratch.set(order);
+  const next = s.kernels.shuffleMulberry(s.base, order.length, state);
+  order.set(scratch);
+  return next;
 }
 
 /** Adam's moments of a fit in the kernels' memory, and the steps taken. */
