@@ -10,3 +10,4 @@ export { assetReturns, periodLabel, sliceSeries } from './series';
 export { strategyPlugins } from './container';
 export { streamSeed } from './seeds';
 export { parseAlternatives } from './alternatives';
+export { workerScript } from './worker-script';

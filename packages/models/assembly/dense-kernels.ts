@@ -848,6 +848,16 @@ const LANE_INTS = 8;
 }
 
 /** out[l + 1] = activation(out[l] W_l + b_l) for `rows` rows of four lanes: gemm's sums, lane by lane. */
+/** x > 0 ? x : 0 per lane when `relu` (activate's ReLU: NaN and negatives to 0), else x. */
+@inline function reluIf(relu: bool, x: v128): v128 {
+  return relu ? v128.bitselect(x, f32x4.splat(0), f32x4.gt(x, f32x4.splat(0))) : x;
+}
+
+/** delta times ReLU's slope at out (slopeMul's: 0 where out is not > 0) when `relu`, else delta. */
+@inline function reluSlopeIf(relu: bool, delta: v128, out: v128): v128 {
+  return relu ? v128.and(delta, f32x4.gt(out, f32x4.splat(0))) : delta;
+}
+
 function forwardLanes4(plan: usize, rows: i32, params: usize): void {
   const L = load<i32>(plan);
   const outs = plan + (<usize>(2 + L * PLAN_LAYER) << 2);
@@ -859,8 +869,37 @@ function forwardLanes4(plan: usize, rows: i32, params: usize): void {
     const input = <usize>load<i32>(outs + (<usize>l << 2));
     const output = <usize>load<i32>(outs + (<usize>(l + 1) << 2));
     const rowW = <usize>units << 4;
+    const act = layerInt(plan, l, 2);
+    // ReLU as each sum is stored (activate's operation, one pass fewer); others after the layer.
+    const relu = act == 1;
     const U4 = units & ~3;
-    for (let r = 0; r < rows; r++) {
+    // Two rows at a time: each weight vector loaded once for both.
+    let r2 = 0;
+    for (; r2 + 2 <= rows; r2 += 2) {
+      const pin = input + (<usize>(r2 * fanIn) << 4);
+      const pin1 = pin + (<usize>fanIn << 4);
+      const pout = output + (<usize>(r2 * units) << 4);
+      const pout1 = pout + rowW;
+      for (let u = 0; u < U4; u += 4) {
+        const pb = bias + (<usize>u << 4);
+        let a0 = v128.load(pb), a1 = v128.load(pb, 16), a2 = v128.load(pb, 32), a3 = v128.load(pb, 48);
+        let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+        let pw = kernel + (<usize>u << 4);
+        for (let k = 0; k < fanIn; k++) {
+          const a = v128.load(pin + (<usize>k << 4));
+          const b = v128.load(pin1 + (<usize>k << 4));
+          const w0 = v128.load(pw), w1 = v128.load(pw, 16), w2 = v128.load(pw, 32), w3 = v128.load(pw, 48);
+          a0 = mac(a0, a, w0); a1 = mac(a1, a, w1); a2 = mac(a2, a, w2); a3 = mac(a3, a, w3);
+          b0 = mac(b0, b, w0); b1 = mac(b1, b, w1); b2 = mac(b2, b, w2); b3 = mac(b3, b, w3);
+          pw += rowW;
+        }
+        const po = pout + (<usize>u << 4);
+        v128.store(po, reluIf(relu, a0)); v128.store(po, reluIf(relu, a1), 16); v128.store(po, reluIf(relu, a2), 32); v128.store(po, reluIf(relu, a3), 48);
+        const po1 = pout1 + (<usize>u << 4);
+        v128.store(po1, reluIf(relu, b0)); v128.store(po1, reluIf(relu, b1), 16); v128.store(po1, reluIf(relu, b2), 32); v128.store(po1, reluIf(relu, b3), 48);
+      }
+    }
+    for (let r = r2; r < rows; r++) {
       const pin = input + (<usize>(r * fanIn) << 4);
       const pout = output + (<usize>(r * units) << 4);
       for (let u = 0; u < U4; u += 4) {
@@ -876,7 +915,7 @@ function forwardLanes4(plan: usize, rows: i32, params: usize): void {
           pw += rowW;
         }
         const po = pout + (<usize>u << 4);
-        v128.store(po, a0); v128.store(po, a1, 16); v128.store(po, a2, 32); v128.store(po, a3, 48);
+        v128.store(po, reluIf(relu, a0)); v128.store(po, reluIf(relu, a1), 16); v128.store(po, reluIf(relu, a2), 32); v128.store(po, reluIf(relu, a3), 48);
       }
     }
     // The units past the last four (a one-unit output layer): four rows at a time, so that four
@@ -899,10 +938,10 @@ function forwardLanes4(plan: usize, rows: i32, params: usize): void {
           pw += rowW;
         }
         const po = output + (<usize>(r * units + u) << 4);
-        v128.store(po, a0);
-        v128.store(po + rowW, a1);
-        v128.store(po + 2 * rowW, a2);
-        v128.store(po + 3 * rowW, a3);
+        v128.store(po, reluIf(relu, a0));
+        v128.store(po + rowW, reluIf(relu, a1));
+        v128.store(po + 2 * rowW, reluIf(relu, a2));
+        v128.store(po + 3 * rowW, reluIf(relu, a3));
       }
       for (; r < rows; r++) {
         let a0 = b0;
@@ -913,10 +952,10 @@ function forwardLanes4(plan: usize, rows: i32, params: usize): void {
           pin += 16;
           pw += rowW;
         }
-        v128.store(output + (<usize>(r * units + u) << 4), a0);
+        v128.store(output + (<usize>(r * units + u) << 4), reluIf(relu, a0));
       }
     }
-    activate(layerInt(plan, l, 2), output, rows * units * 4);
+    if (!relu) activate(act, output, rows * units * 4);
   }
 }
 
@@ -1044,7 +1083,33 @@ export function trainEpochMseLanes(
       const rowIn = <usize>fanIn << 4;
       const rowD = <usize>units << 4;
       // dW[k, u] = sum over the lane's rows r of in[r, k] d[r, u]; db[u] = sum of d[r, u].
-      for (let k = 0; k < fanIn; k++) {
+      // Two inputs k at a time: each delta vector loaded once for both.
+      let k2 = 0;
+      for (; k2 + 2 <= fanIn; k2 += 2) {
+        for (let u = 0; u + 4 <= units; u += 4) {
+          let g0 = zero, g1 = zero, g2 = zero, g3 = zero;
+          let h0 = zero, h1 = zero, h2 = zero, h3 = zero;
+          let pi = layerIn + (<usize>k2 << 4);
+          let pd = d + (<usize>u << 4);
+          for (let r = 0; r < rowsMax; r++) {
+            const mask = v128.load(masks + (<usize>r << 4));
+            const a = v128.load(pi);
+            const b = v128.load(pi, 16);
+            const d0 = v128.load(pd), d1 = v128.load(pd, 16), d2 = v128.load(pd, 32), d3 = v128.load(pd, 48);
+            g0 = maskedAdd(g0, f32x4.mul(a, d0), mask); g1 = maskedAdd(g1, f32x4.mul(a, d1), mask);
+            g2 = maskedAdd(g2, f32x4.mul(a, d2), mask); g3 = maskedAdd(g3, f32x4.mul(a, d3), mask);
+            h0 = maskedAdd(h0, f32x4.mul(b, d0), mask); h1 = maskedAdd(h1, f32x4.mul(b, d1), mask);
+            h2 = maskedAdd(h2, f32x4.mul(b, d2), mask); h3 = maskedAdd(h3, f32x4.mul(b, d3), mask);
+            pi += rowIn;
+            pd += rowD;
+          }
+          const pg = grads + kernel + (<usize>(k2 * units + u) << 4);
+          v128.store(pg, g0); v128.store(pg, g1, 16); v128.store(pg, g2, 32); v128.store(pg, g3, 48);
+          const ph = pg + rowD;
+          v128.store(ph, h0); v128.store(ph, h1, 16); v128.store(ph, h2, 32); v128.store(ph, h3, 48);
+        }
+      }
+      for (let k = k2; k < fanIn; k++) {
         let u = 0;
         for (; u + 4 <= units; u += 4) {
           let g0 = zero, g1 = zero, g2 = zero, g3 = zero;
@@ -1130,6 +1195,8 @@ export function trainEpochMseLanes(
       // below[r, k] = sum over u of d[r, u] W[k, u], then through that layer's activation.
       const below = <usize>load<i32>(deltas + (<usize>l << 2));
       const w = params + kernel;
+      const actBelow = layerInt(plan, l - 1, 2);
+      const reluBelow = actBelow == 1;
       for (let r = 0; r < rowsMax; r++) {
         const pd = d + (<usize>(r * units) << 4);
         const pbl = below + (<usize>(r * fanIn) << 4);
@@ -1146,16 +1213,20 @@ export function trainEpochMseLanes(
             pw += 16;
           }
           const pk = pbl + (<usize>k << 4);
-          v128.store(pk, s0); v128.store(pk, s1, 16); v128.store(pk, s2, 32); v128.store(pk, s3, 48);
+          const pin = layerIn + (<usize>(r * fanIn + k) << 4);
+          v128.store(pk, reluSlopeIf(reluBelow, s0, v128.load(pin)));
+          v128.store(pk, reluSlopeIf(reluBelow, s1, v128.load(pin, 16)), 16);
+          v128.store(pk, reluSlopeIf(reluBelow, s2, v128.load(pin, 32)), 32);
+          v128.store(pk, reluSlopeIf(reluBelow, s3, v128.load(pin, 48)), 48);
         }
         for (; k < fanIn; k++) {
           let s0 = zero;
           const pw = w + (<usize>(k * units) << 4);
           for (let u = 0; u < units; u++) s0 = mac(s0, v128.load(pd + (<usize>u << 4)), v128.load(pw + (<usize>u << 4)));
-          v128.store(pbl + (<usize>k << 4), s0);
+          v128.store(pbl + (<usize>k << 4), reluSlopeIf(reluBelow, s0, v128.load(layerIn + (<usize>(r * fanIn + k) << 4))));
         }
       }
-      slopeMul(layerInt(plan, l - 1, 2), below, layerIn, rowsMax * fanIn * 4);
+      if (!reluBelow) slopeMul(actBelow, below, layerIn, rowsMax * fanIn * 4);
     }
     // The update of the lanes that had rows in this batch.
     const moving = i32x4.gt_s(counts, i32x4.splat(0));
@@ -1208,7 +1279,7 @@ export function shuffleMulberry(order: usize, n: i32, state: u32): u32 {
     s += 0x6d2b79f5;
     let t: u32 = (s ^ (s >>> 15)) * (1 | s);
     t = (t + (t ^ (t >>> 7)) * (61 | t)) ^ t;
-    const u = <f64>(t ^ (t >>> 14)) / 4294967296.0;
+    const u = <f64>(t ^ (t >>> 14)) * 2.3283064365386963e-10; // / 2^32, exactly
     const j = <i32>Math.floor(u * <f64>(i + 1));
     const pi = order + (<usize>i << 2);
     const pj = order + (<usize>j << 2);

@@ -9,7 +9,8 @@ import { CONVENTIONS, type ConfigurationRun, createStrategy, datasetName, market
 import { runOverSeeds } from '../seeds';
 import type { RunSettings } from '../settings';
 import { type Configuration, configurations } from './grid';
-import { type Significance, significance, verdict } from './significance';
+import { BootstrapPool } from './bootstrap-pool';
+import { type SharpeDiffInput, type SharpeDiffTests, type Significance, significance, verdict } from './significance';
 
 export interface CompareOptions {
   readonly strategies: readonly string[];
@@ -74,13 +75,24 @@ export async function runCompare(
   const seedsOf: (SeedsSummary | undefined)[] = [];
   /** Every run tried (each seed of a stochastic configuration), for the joint tests. */
   const tried: { label: string; run: ConfigurationRun }[] = [];
-  for (let i = 0; i < configs.length; i++) {
-    const label = configs[i]!.label;
-    const { headline, seeds, runs: all } = await runOverSeeds(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart, cash, label });
-    runs.push(headline);
-    seedsOf.push(seeds);
-    for (const t of all) tried.push({ label: seeds ? `${label} seed ${t.seed}` : label, run: t.run });
-    progress.stop();
+  // Each configuration's bootstraps start (on a worker thread) as soon as its run is done, while
+  // the next configuration walks; the rest of its significance needs every run (the trials).
+  const bootstraps = new BootstrapPool(settings.threads);
+  const testsOf: (() => Promise<SharpeDiffTests>)[] = [];
+  let tests: SharpeDiffTests[];
+  try {
+    for (let i = 0; i < configs.length; i++) {
+      const label = configs[i]!.label;
+      const { headline, seeds, runs: all } = await runOverSeeds(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart, cash, label });
+      runs.push(headline);
+      testsOf.push(bootstraps.tests(sharpeDiffInput(headline, label, settings.seed, options)));
+      seedsOf.push(seeds);
+      for (const t of all) tried.push({ label: seeds ? `${label} seed ${t.seed}` : label, run: t.run });
+      progress.stop();
+    }
+    tests = await Promise.all(testsOf.map((t) => t()));
+  } finally {
+    await bootstraps.close();
   }
   const base = runs[0]!.walk;
   for (const r of runs) {
@@ -97,19 +109,7 @@ export async function runCompare(
   let backend: string | undefined;
   runs.forEach((r, i) => {
     const label = configs[i]!.label;
-    const sig = significance({
-      returns: r.walk.strategyReturns,
-      benchmark: r.walk.benchmarkReturns,
-      cash: r.walk.cashReturns,
-      periodsPerYear: ppy,
-      trialSharpes,
-      trials,
-      // From the configuration's label, not its position: its statistics do not depend on what else is compared.
-      seed: streamSeed(settings.seed, `bootstrap:${label}`),
-      samples: options.samples,
-      ...(options.blockLength !== undefined ? { blockLength: options.blockLength } : {}),
-      ...(r.forecast ? { forecast: r.forecast } : {}),
-    });
+    const sig = significance({ ...sharpeDiffInput(r, label, settings.seed, options), trialSharpes, trials, ...(r.forecast ? { forecast: r.forecast } : {}) }, tests[i]);
     results[label] = {
       ...r.metrics,
       ...(r.forecastMetrics ? { forecast: r.forecastMetrics } : {}),
@@ -152,6 +152,20 @@ export async function runCompare(
   };
   const trialReturns = tried.map((t) => ({ label: multiple.doc.trials[tried.indexOf(t)]!, returns: t.run.walk.strategyReturns }));
   return { summary, data: { path: data.path, sha256: data.sha256 }, runs, configurations: configs, trials: trialReturns };
+}
+
+/** A configuration's run against the benchmark, as its bootstraps take it. */
+function sharpeDiffInput(r: ConfigurationRun, label: string, seed: number, options: CompareOptions): SharpeDiffInput {
+  return {
+    returns: r.walk.strategyReturns,
+    benchmark: r.walk.benchmarkReturns,
+    cash: r.walk.cashReturns,
+    periodsPerYear: r.walk.periodsPerYear,
+    // From the configuration's label, not its position: its statistics do not depend on what else is compared.
+    seed: streamSeed(seed, `bootstrap:${label}`),
+    samples: options.samples,
+    ...(options.blockLength !== undefined ? { blockLength: options.blockLength } : {}),
+  };
 }
 
 /** Blocks of the combinatorially symmetric cross-validation (Bailey et al. 2015's default). */

@@ -56,19 +56,29 @@ export interface SignificanceInput {
   forecast?: ForecastSeries;
 }
 
-export function significance(i: SignificanceInput): Significance {
-  const excess = i.returns.map((r, k) => r - i.cash[k]!);
-  const benchExcess = i.benchmark.map((r, k) => r - i.cash[k]!);
+/** The bootstraps' inputs: a configuration's returns against the benchmark's, over the same months. */
+export type SharpeDiffInput = Pick<SignificanceInput, 'returns' | 'benchmark' | 'cash' | 'periodsPerYear' | 'seed' | 'samples' | 'blockLength'>;
+
+/** The resampling tests of a Sharpe difference (most of a significance's time), as plain data. */
+export interface SharpeDiffTests {
+  readonly boot: ReturnType<typeof stationaryBootstrapSharpeDiff>;
+  readonly lw: ReturnType<typeof ledoitWolfSharpeDiff>;
+  readonly block: number;
+  readonly studentised: ReturnType<typeof ledoitWolfBootstrap> | undefined;
+}
+
+const excessOf = (r: Float64Array, cash: Float64Array): Float64Array => r.map((x, k) => x - cash[k]!);
+
+/**
+ * The stationary bootstrap, the HAC test and the studentised block bootstrap of the difference
+ * between the configuration's and the benchmark's Sharpe ratios of excess returns: a function of
+ * these inputs alone, so that a compare can run it on a worker thread while it walks the next
+ * configuration (bootstrap-pool.ts), with the same numbers.
+ */
+export function sharpeDiffTests(i: SharpeDiffInput): SharpeDiffTests {
+  const excess = excessOf(i.returns, i.cash);
+  const benchExcess = excessOf(i.benchmark, i.cash);
   const n = excess.length;
-  const sr = sharpeRatio(excess, 1);
-  const srBench = sharpeRatio(benchExcess, 1);
-  const skew = skewness(excess);
-  const kurt = kurtosis(excess);
-  // V: the variance of the trials' Sharpe ratios. With one configuration in this compare (the
-  // others named only by --trials) it is unobserved; then use the sampling variance of the
-  // Sharpe estimator itself (Mertens 2002 / Bailey and López de Prado 2012), the spread that
-  // trials of equal true Sharpe would show.
-  const variance = i.trialSharpes.length > 1 ? sampleVariance(Float64Array.from(i.trialSharpes)) : (1 - skew * sr + ((kurt - 1) / 4) * sr * sr) / (n - 1);
   const boot = stationaryBootstrapSharpeDiff(excess, benchExcess, {
     samples: i.samples,
     seed: i.seed,
@@ -79,6 +89,23 @@ export function significance(i: SignificanceInput): Significance {
   const block = Math.max(1, Math.min(Math.round(boot.blockLength), Math.floor(n / 2)));
   const studentised =
     n >= Math.max(6, 2 * block) ? ledoitWolfBootstrap(excess, benchExcess, { samples: i.samples, seed: i.seed, blockLength: block, periodsPerYear: i.periodsPerYear }) : undefined;
+  return { boot, lw, block, studentised };
+}
+
+/** The configuration's significance; `tests` are `sharpeDiffTests(i)` when already computed (on a worker thread). */
+export function significance(i: SignificanceInput, tests: SharpeDiffTests = sharpeDiffTests(i)): Significance {
+  const excess = excessOf(i.returns, i.cash);
+  const n = excess.length;
+  const sr = sharpeRatio(excess, 1);
+  const srBench = sharpeRatio(excessOf(i.benchmark, i.cash), 1);
+  const skew = skewness(excess);
+  const kurt = kurtosis(excess);
+  // V: the variance of the trials' Sharpe ratios. With one configuration in this compare (the
+  // others named only by --trials) it is unobserved; then use the sampling variance of the
+  // Sharpe estimator itself (Mertens 2002 / Bailey and López de Prado 2012), the spread that
+  // trials of equal true Sharpe would show.
+  const variance = i.trialSharpes.length > 1 ? sampleVariance(Float64Array.from(i.trialSharpes)) : (1 - skew * sr + ((kurt - 1) / 4) * sr * sr) / (n - 1);
+  const { boot, lw, block, studentised } = tests;
   const out: Significance = {
     sharpePerPeriod: sr,
     skewness: skew,

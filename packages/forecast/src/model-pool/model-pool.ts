@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '@backtest/core';
+import { workerScript } from '@backtest/core/internal';
 import { NetworkDivergedError } from '@backtest/models';
 import { faultFromDetails } from '@backtest/models/internal';
 import type { ModelPlugin } from '../model-plugin';
@@ -106,17 +105,9 @@ class FirstFailure {
   }
 }
 
-/** dist/model-pool/model-worker.js, found beside this file or (when this code is bundled elsewhere) in the package. */
-function modelWorkerPath(): string {
-  const beside = join(__dirname, 'model-worker.js');
-  if (existsSync(beside)) return beside;
-  const inPackage = join(dirname(require.resolve('@backtest/forecast/package.json')), 'dist', 'model-pool', 'model-worker.js');
-  if (existsSync(inPackage)) return inPackage;
-  throw new Error(`the model worker script was not found at ${inPackage}: build @backtest/forecast (npx turbo run build)`);
-}
-
 function runOnWorkers(jobs: readonly ModelJob[], units: readonly number[][], threads: number, options: ModelPoolOptions): Promise<ModelJobResult[]> {
-  const path = modelWorkerPath();
+  // dist/model-pool/model-worker.js (the pool starts it by path: a bundle of the CLI need not contain it).
+  const path = workerScript(__dirname, '@backtest/forecast', 'model-pool/model-worker.js');
   // Largest first, so the last units to finish are short ones and the threads end together.
   const cost = jobs.map(options.work ?? ((job) => job.x.rows));
   const unitCost = units.map((u) => u.reduce((sum, i) => sum + cost[i]!, 0));
