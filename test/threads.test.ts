@@ -76,6 +76,20 @@ describe('--threads', () => {
     expect(run(args, 2)).toBe(run(args, 1));
   }, 120_000);
 
+  it('gives identical compare JSON on 1 and 2 threads (the bootstraps on a worker thread), with seeds too', () => {
+    const grid = ['compare', '--grid', 'nn-sma:hidden=4|8;epochs=3', '--strategies', 'sma', '--from', '1985-01', '--to', '1999-12', '--test-start', '1993-01', '--samples', '300'];
+    const one = backtest([...grid, '--threads', '1', '--json', '--no-save'], { timeout: 60_000 });
+    expect(one.code).toBe(0);
+    const doc = JSON.parse(one.stdout) as { configurations: string[]; results: Record<string, { significance: { sharpeDiffCI: number[]; studentised: { pValue: number } } }> };
+    expect(doc.configurations).toHaveLength(3);
+    for (const c of doc.configurations) expect(doc.results[c]!.significance.sharpeDiffCI.every(Number.isFinite)).toBe(true);
+    expect(backtest([...grid, '--threads', '2', '--json', '--no-save'], { timeout: 60_000 }).stdout).toBe(one.stdout);
+    const seeds = [...grid, '--seeds', '3'];
+    expect(backtest([...seeds, '--threads', '2', '--json', '--no-save'], { timeout: 60_000 }).stdout).toBe(
+      backtest([...seeds, '--threads', '1', '--json', '--no-save'], { timeout: 60_000 }).stdout,
+    );
+  }, 120_000);
+
   it('reads BACKTEST_WORKER_MIN_WORK where it decides on workers, and rejects a bad value', () => {
     const r = backtest(['--strategy', 'nn-sma', '--from', '1990-01', '--to', '1999-12', '--param', 'epochs=1', '--threads', '2', '--json', '--no-save'], {
       env: { BACKTEST_WORKER_MIN_WORK: 'lots' },

@@ -6,7 +6,7 @@ import { type SharpeDiffInput, type SharpeDiffTests, sharpeDiffTests } from './s
  * Where a compare's resampling tests run. With more than one thread, on one worker thread, so
  * that the bootstraps of a configuration (most of a significance's time) run while the main
  * thread walks the next configuration; with one, in this thread when asked for. The tests are
- * a function of their inputs alone: the same numbers either way (compare.test.ts).
+ * a function of their inputs alone: the same numbers either way (test/threads.test.ts).
  */
 export class BootstrapPool {
   readonly #worker: Worker | undefined;

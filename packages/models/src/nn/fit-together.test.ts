@@ -1,7 +1,7 @@
 import { UserError } from '@backtest/core';
 import { featureRows, linearTarget, testUniforms } from '../__fixtures__/test-data';
 import type { Features, Target } from '../model';
-import { type NnFitOptions, type NnFitResult, NnModel } from './nn-model';
+import { type NnFitOptions, type NnFitResult, NnModel, trainsInLockstep } from './nn-model';
 import { LockstepGroup } from './simd/lockstep';
 import type { Activation } from './spec';
 import * as trainLoopModule from './train-loop';
@@ -126,5 +126,25 @@ describe('NnModel.fitTogether (lockstep): each fit as model.fit alone, bit for b
     const [o] = NnModel.fitTogether([{ model, x: [[1, 2, 3]], y: [1] }]);
     expect(o!.status).toBe('rejected');
     expect((o as PromiseRejectedResult).reason).toBeInstanceOf(UserError);
+  });
+});
+
+describe('trainsInLockstep', () => {
+  const net = (inputSize: number, hidden: number[]) => ({
+    inputSize,
+    layers: [...hidden.map((units) => ({ units, activation: 'relu' as const })), { units: 1, activation: 'linear' as const }],
+  });
+  it('takes one hidden layer of any width, and small layers after the first; not a wide product between hidden layers, nor a huge network', () => {
+    expect([[10], [512], [6, 4], [16, 16], [], [32, 8]].map((h) => trainsInLockstep(net(2, h)))).toEqual([true, true, true, true, true, true]);
+    expect(
+      [
+        [32, 16],
+        [300, 100],
+        [10, 10, 30],
+      ].map((h) => trainsInLockstep(net(2, h))),
+    ).toEqual([false, false, false]);
+    // Weights past a million a fit (a group holds four).
+    expect(trainsInLockstep(net(600, [2000]))).toBe(false);
+    expect(trainsInLockstep(net(600, [1000]))).toBe(true);
   });
 });
