@@ -1,16 +1,28 @@
-import { isUniverse, type ProgressReporter, UserError } from '@backtest/core';
+import { isUniverse, type ProgressReporter, type StrategyPlugin, UserError } from '@backtest/core';
 import { universeSummary } from '../universe';
 import { periodLabel, strategyParams, streamSeed } from '@backtest/core/internal';
-import { firstRowAtOrAfter } from '@backtest/engine';
+import { firstRowAtOrAfter, type YieldSeries } from '@backtest/engine';
 import { benchmarkDifferences, multipleTesting, pbo } from '@backtest/metrics';
 import type { CompareResultDoc, CompareSummaryDoc, MultipleTestingDoc, SeedsSummary } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
-import { CONVENTIONS, type ConfigurationRun, createStrategy, datasetName, marketName, periodOf, prepareRun, rowCount, strategyContext } from '../run-job';
-import { runOverSeeds } from '../seeds';
+import {
+  CONVENTIONS,
+  type ConfigurationRun,
+  createStrategy,
+  datasetName,
+  type Market,
+  marketName,
+  periodOf,
+  prepareRun,
+  type RunData,
+  rowCount,
+  strategyContext,
+} from '../run-job';
+import { runSeedSpec, type SeedRunSpec, seedRunSpecs, summarizeSeedRuns } from '../seeds';
 import type { RunSettings } from '../settings';
 import { type Configuration, configurations } from './grid';
 import { BootstrapPool } from './bootstrap-pool';
-import { type SharpeDiffInput, type SharpeDiffTests, type Significance, significance, verdict } from './significance';
+import { type SharpeDiffInput, type SharpeDiffTests, type Significance, sharpeDiffTests, significance, verdict } from './significance';
 
 export interface CompareOptions {
   readonly strategies: readonly string[];
@@ -38,21 +50,57 @@ export interface CompareOutcome {
 }
 
 /**
- * Runs every configuration over the same months: the evaluation starts where the configuration
- * that needs the most history (or the latest default test start) can first decide, so every
- * Sharpe ratio and the buy-and-hold benchmark cover identical periods.
+ * A compare before any walk: its configurations, the market, the common first month, and its
+ * jobs (one walk-forward each: a configuration under one seed, or its ensemble), which may run
+ * in this process (`runCompare`), in shards (`--shard`) or on queue workers (`--queue`), and
+ * which `assembleCompare` turns into the same document.
  */
-export async function runCompare(
-  settings: RunSettings,
-  options: CompareOptions,
-  registry: StrategyRegistry,
-  projectRoot: string,
-  progress: ProgressReporter,
-): Promise<CompareOutcome> {
+export interface PreparedCompare {
+  readonly settings: RunSettings;
+  readonly options: CompareOptions;
+  readonly configs: readonly Configuration[];
+  readonly plugins: readonly StrategyPlugin[];
+  readonly data: RunData;
+  readonly series: Market;
+  readonly cash: number | YieldSeries;
+  /** The data's warnings (each job's follow, in job order, when assembled). */
+  readonly warnings: readonly string[];
+  readonly first: number;
+  readonly testStart: string;
+  /** The columns the market was loaded with (a job loads the same). */
+  readonly columns: readonly string[];
+  /** Per configuration: its walks and the warnings that say what it ignored. */
+  readonly specs: readonly { readonly specs: readonly SeedRunSpec[]; readonly warnings: readonly string[] }[];
+  readonly jobs: readonly CompareJob[];
+}
+
+/** One walk-forward of a compare: which configuration, under which seed (or the ensemble). */
+export interface CompareJob {
+  /** Position in the compare's jobs. */
+  readonly index: number;
+  /** Position of its configuration. */
+  readonly config: number;
+  readonly spec: SeedRunSpec;
+}
+
+/** A job's result: the walk (without its plugin, which each process has) and the warnings it gave. */
+export interface CompareJobResult {
+  readonly run: Omit<ConfigurationRun, 'plugin'>;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Resolves the configurations, loads the market and finds the common first month: the
+ * evaluation starts where the configuration that needs the most history (or the latest default
+ * test start) can first decide, so every Sharpe ratio and the buy-and-hold benchmark cover
+ * identical periods.
+ */
+export function prepareCompare(settings: RunSettings, options: CompareOptions, registry: StrategyRegistry, projectRoot: string, progress: ProgressReporter): PreparedCompare {
   const configs = configurations(options.strategies, options.grids, Object.fromEntries(Object.entries(settings.params).map(([k, v]) => [k, String(v)])));
   const plugins = configs.map((c) => registry.get(c.id));
   configs.forEach((c, i) => strategyParams(plugins[i]!, c.params, `strategy "${c.id}" (${c.label})`));
-  const { data, series, cash, warnings } = prepareRun(settings, projectRoot, [...new Set(plugins.flatMap((p) => p.needs?.columns ?? []))]);
+  const columns = [...new Set(plugins.flatMap((p) => p.needs?.columns ?? []))];
+  const { data, series, cash, warnings } = prepareRun(settings, projectRoot, columns);
 
   // The common first decision row.
   let first = 0;
@@ -68,32 +116,93 @@ export async function runCompare(
     throw new UserError(`the configurations leave no common month to compare in ${marketName(series)} (${settings.from ?? 'start'}..${settings.to ?? 'end'})`);
   }
   const testStart = periodLabel(series.dates[first]!, series.frequency);
+  // With --seeds, each stochastic configuration walks under every seed (and its ensemble).
+  const specs = configs.map((c, i) => seedRunSpecs(plugins[i]!, c.params, settings, c.label));
+  const jobs: CompareJob[] = [];
+  specs.forEach((s, config) => {
+    for (const spec of s.specs) jobs.push({ index: jobs.length, config, spec });
+  });
+  return { settings, options, configs, plugins, data, series, cash, warnings, first, testStart, columns, specs, jobs };
+}
 
-  // With --seeds, each stochastic configuration's headline is its median seed's run (its
-  // significance too), and its result carries every seed's figures.
+/** Runs one job of a prepared compare (in any process: its result depends on the job alone). */
+export async function runCompareJob(
+  p: Pick<PreparedCompare, 'settings' | 'configs' | 'plugins' | 'series' | 'cash' | 'testStart'>,
+  job: CompareJob,
+  progress: ProgressReporter,
+): Promise<CompareJobResult> {
+  const warnings: string[] = [];
+  const c = p.configs[job.config]!;
+  const { plugin: _plugin, ...run } = await runSeedSpec(p.plugins[job.config]!, c.params, p.series, job.spec, {
+    settings: p.settings,
+    progress,
+    warnings,
+    testStart: p.testStart,
+    cash: p.cash,
+  });
+  return { run, warnings };
+}
+
+/**
+ * Runs every configuration over the same months (`prepareCompare`), its jobs one after another
+ * in this process, and assembles the document.
+ */
+export async function runCompare(
+  settings: RunSettings,
+  options: CompareOptions,
+  registry: StrategyRegistry,
+  projectRoot: string,
+  progress: ProgressReporter,
+): Promise<CompareOutcome> {
+  const prepared = prepareCompare(settings, options, registry, projectRoot, progress);
+  // Each configuration's bootstraps start (on a worker thread) as soon as its walks are done,
+  // while the next configuration walks; the rest of its significance needs every run (the trials).
+  const bootstraps = new BootstrapPool(settings.threads);
+  const results: CompareJobResult[] = [];
+  const testsOf: (() => Promise<SharpeDiffTests>)[] = [];
+  try {
+    for (const job of prepared.jobs) {
+      results.push(await runCompareJob(prepared, job, progress));
+      progress.stop();
+      const config = prepared.configs[job.config]!;
+      const own = prepared.specs[job.config]!.specs;
+      if (job.spec !== own[own.length - 1]) continue;
+      const { headline } = summarizeSeedRuns(own, configResults(prepared, results, job.config), []);
+      testsOf.push(bootstraps.tests(sharpeDiffInput(headline, config.label, settings.seed, options)));
+    }
+    const tests = await Promise.all(testsOf.map((t) => t()));
+    return assembleCompare(prepared, results, tests);
+  } finally {
+    await bootstraps.close();
+  }
+}
+
+/** The results of configuration `config`'s jobs, in its specs' order, each with its plugin. */
+function configResults(p: PreparedCompare, results: readonly CompareJobResult[], config: number): { run: ConfigurationRun; warnings: readonly string[] }[] {
+  return p.jobs.filter((j) => j.config === config).map((j) => ({ run: { ...results[j.index]!.run, plugin: p.plugins[config]! }, warnings: results[j.index]!.warnings }));
+}
+
+/**
+ * The compare's document from its jobs' results (in job order): each configuration's headline
+ * and seeds, the significance of each against buy-and-hold (`tests`, its bootstraps, when
+ * already computed), and the joint tests over every run tried. Results from any process give
+ * the same document.
+ */
+export function assembleCompare(p: PreparedCompare, jobResults: readonly CompareJobResult[], tests?: readonly SharpeDiffTests[]): CompareOutcome {
+  const { settings, options, configs, series, data, first } = p;
+  const warnings = [...p.warnings];
   const runs: ConfigurationRun[] = [];
   const seedsOf: (SeedsSummary | undefined)[] = [];
   /** Every run tried (each seed of a stochastic configuration), for the joint tests. */
   const tried: { label: string; run: ConfigurationRun }[] = [];
-  // Each configuration's bootstraps start (on a worker thread) as soon as its run is done, while
-  // the next configuration walks; the rest of its significance needs every run (the trials).
-  const bootstraps = new BootstrapPool(settings.threads);
-  const testsOf: (() => Promise<SharpeDiffTests>)[] = [];
-  let tests: SharpeDiffTests[];
-  try {
-    for (let i = 0; i < configs.length; i++) {
-      const label = configs[i]!.label;
-      const { headline, seeds, runs: all } = await runOverSeeds(plugins[i]!, configs[i]!.params, series, { settings, progress, warnings, testStart, cash, label });
-      runs.push(headline);
-      testsOf.push(bootstraps.tests(sharpeDiffInput(headline, label, settings.seed, options)));
-      seedsOf.push(seeds);
-      for (const t of all) tried.push({ label: seeds ? `${label} seed ${t.seed}` : label, run: t.run });
-      progress.stop();
-    }
-    tests = await Promise.all(testsOf.map((t) => t()));
-  } finally {
-    await bootstraps.close();
-  }
+  configs.forEach((c, i) => {
+    warnings.push(...p.specs[i]!.warnings);
+    const { headline, seeds, runs: all } = summarizeSeedRuns(p.specs[i]!.specs, configResults(p, jobResults, i), warnings);
+    runs.push(headline);
+    seedsOf.push(seeds);
+    for (const t of all) tried.push({ label: seeds ? `${c.label} seed ${t.seed}` : c.label, run: t.run });
+  });
+  const testsOf = tests ?? runs.map((r, i) => sharpeDiffTests(sharpeDiffInput(r, configs[i]!.label, settings.seed, options)));
   const base = runs[0]!.walk;
   for (const r of runs) {
     if (r.walk.labels.length !== base.labels.length || r.walk.labels[0] !== base.labels[0]) {
@@ -109,7 +218,7 @@ export async function runCompare(
   let backend: string | undefined;
   runs.forEach((r, i) => {
     const label = configs[i]!.label;
-    const sig = significance({ ...sharpeDiffInput(r, label, settings.seed, options), trialSharpes, trials, ...(r.forecast ? { forecast: r.forecast } : {}) }, tests[i]);
+    const sig = significance({ ...sharpeDiffInput(r, label, settings.seed, options), trialSharpes, trials, ...(r.forecast ? { forecast: r.forecast } : {}) }, testsOf[i]);
     results[label] = {
       ...r.metrics,
       ...(r.forecastMetrics ? { forecast: r.forecastMetrics } : {}),
@@ -151,7 +260,7 @@ export async function runCompare(
     warnings,
   };
   const trialReturns = tried.map((t) => ({ label: multiple.doc.trials[tried.indexOf(t)]!, returns: t.run.walk.strategyReturns }));
-  return { summary, data: { path: data.path, sha256: data.sha256 }, runs, configurations: configs, trials: trialReturns };
+  return { summary, data: { path: data.path, sha256: data.sha256 }, runs, configurations: [...configs], trials: trialReturns };
 }
 
 /** A configuration's run against the benchmark, as its bootstraps take it. */
