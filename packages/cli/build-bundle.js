@@ -17,6 +17,7 @@ require('esbuild').buildSync({
   // The fit pool finds its worker script beside the models package at run time.
   // The data package's embedded extracts are found beside its package.json the same way.
   // zod (the settings schema) loads only when a value is to be checked: outside, it costs a run nothing.
-  external: ['@tensorflow/*', 'cli-progress', 'zod', '@backtest/models/package.json', '@backtest/data/package.json'],
+  // BullMQ and its Redis client load only for a sweep on a queue (compare --queue, worker).
+  external: ['@tensorflow/*', 'cli-progress', 'zod', 'bullmq', '@backtest/models/package.json', '@backtest/data/package.json'],
   logLevel: 'warning',
 });

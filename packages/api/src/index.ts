@@ -4,9 +4,13 @@ export {
   /** @public */ type BacktestRun,
   /** @public */ compare,
   compareOptions,
+  compareOnQueue,
   compareResolved,
+  compareShard,
   /** @public */ type CompareRun,
   /** @public */ type CompareRunOptions,
+  mergeCompare,
+  queueWorker,
   /** @public */ type RunContext,
   /** @public */ runBacktest,
   runResolved,
@@ -17,6 +21,7 @@ export {
 export { checkStudySeed, saveStudy, studySeed, type StudySeedOptions, /** @public */ type StudySeedRun } from './study';
 export { noModelsWarning, saveRun } from './save-run';
 export { saveCompare } from './compare/save';
+export { parseShard, writeShard } from './sweep/shards';
 export { type CompareSummary, /** @public */ runCompare } from './compare/compare-job';
 export { /** @public */ configurations, /** @public */ parseGrid } from './compare/grid';
 export { /** @public */ significance, /** @public */ verdict } from './compare/significance';

@@ -4,6 +4,8 @@ import { dataDirectories, findProjectRoot } from '@backtest/data';
 import type { RunSummary } from '@backtest/report';
 import { type CompareOptions, type CompareOutcome, type CompareSummary, runCompare } from './compare/compare-job';
 import { loadStrategyRegistry, type StrategyRegistry } from './registry';
+import type * as QueueModule from './sweep/queue';
+import { mergeShards, readShardSettings, runShard, type ShardFiles } from './sweep/shards';
 import { runJob, type RunOutcome } from './run-job';
 import { flagName, given, isPath, problemOf, range, resolveSettings, type RunSettings, validateSettings, zod } from './settings';
 import { type SignalDocument, signalJob } from './signal-job';
@@ -157,6 +159,37 @@ export async function compare(options: CompareRunOptions = {}, context: RunConte
 export async function compareResolved(resolved: RunSettings, options: CompareOptions, context: RunContext = {}): Promise<CompareRun> {
   const { projectRoot, settings, registry, progress } = withContext(resolved, context);
   const outcome = await runCompare(settings, options, registry, projectRoot, progress);
+  return { document: outcome.summary, outcome, settings, options };
+}
+
+/** `compare` with its walk-forwards run by queue workers (`backtest worker --queue URL`): the same document. */
+export async function compareOnQueue(resolved: RunSettings, options: CompareOptions, url: string, context: RunContext = {}): Promise<CompareRun> {
+  const { projectRoot, settings, registry, progress } = withContext(resolved, context);
+  const outcome = await queueModule().runOnQueue(settings, options, url, registry, projectRoot, progress);
+  return { document: outcome.summary, outcome, settings, options };
+}
+
+/** BullMQ (and its Redis client) load only for a sweep on a queue: every other command starts without them. */
+function queueModule(): typeof QueueModule {
+  return require('./sweep/queue') as typeof QueueModule;
+}
+
+/** `backtest worker`: takes the walk-forwards of `compareOnQueue` sweeps off the queue until closed (see runQueueWorker in sweep/queue.ts). */
+export function queueWorker(...args: Parameters<typeof QueueModule.runQueueWorker>): ReturnType<typeof QueueModule.runQueueWorker> {
+  return queueModule().runQueueWorker(...args);
+}
+
+/** Shard `shard` (1-based index of count) of a compare: its jobs run, as a shard folder's files (`writeShard`). */
+export async function compareShard(resolved: RunSettings, options: CompareOptions, shard: { index: number; count: number }, context: RunContext = {}): Promise<ShardFiles> {
+  const { projectRoot, settings, registry, progress } = withContext(resolved, context);
+  return runShard(settings, options, shard, registry, projectRoot, progress);
+}
+
+/** The compare the shard folders of one sweep make together (`backtest merge`): the document a local run gives. */
+export function mergeCompare(dirs: readonly string[], context: RunContext = {}): CompareRun {
+  const first = readShardSettings(dirs);
+  const { projectRoot, registry, progress } = withContext(first, context);
+  const { outcome, settings, options } = mergeShards(dirs, registry, projectRoot, progress);
   return { document: outcome.summary, outcome, settings, options };
 }
 

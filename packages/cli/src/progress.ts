@@ -14,13 +14,16 @@ export function createProgress(enabled: boolean): ProgressReporter {
     start(label, total) {
       bar?.stop();
       bar = new SingleBar(
-        { format: `${label.padEnd(24)} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+        { format: `${label.padEnd(24)} [{bar}] {value}/{total} {eta_formatted} {status}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
         Presets.shades_classic,
       );
-      bar.start(total, 0);
+      bar.start(total, 0, { status: '' });
     },
     tick(n = 1) {
       bar?.increment(n);
+    },
+    status(text) {
+      bar?.update({ status: text });
     },
     stop() {
       bar?.stop();

@@ -106,6 +106,8 @@ export interface ProgressReporter {
   start(label: string, total: number): void;
   tick(n?: number): void;
   stop(): void;
+  /** A short note shown beside the count (a sweep's jobs running elsewhere); optional. */
+  status?(text: string): void;
 }
 
 export const silentProgress: ProgressReporter = { start() {}, tick() {}, stop() {} };

@@ -7,6 +7,7 @@ export {
   claimFolder,
   type ClaimOptions,
   type FolderClaim,
+  type FolderFiles,
   releaseClaimedFolders,
   writeFolderAtomically,
 } from './atomic-write';

@@ -206,7 +206,8 @@ export function assembleCompare(p: PreparedCompare, jobResults: readonly Compare
   const base = runs[0]!.walk;
   for (const r of runs) {
     if (r.walk.labels.length !== base.labels.length || r.walk.labels[0] !== base.labels[0]) {
-      throw new Error(`internal: ${r.plugin.id} was evaluated over different months than ${runs[0]!.plugin.id}`);
+      // (Results from shards or workers are input: said as such.)
+      throw new UserError(`the runs of ${r.plugin.id} and ${runs[0]!.plugin.id} cover different months: results of different sweeps?`);
     }
   }
 

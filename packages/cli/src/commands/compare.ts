@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { compareOptions, compareResolved, loadStrategyRegistry, saveCompare } from '@backtest/api';
+import { compareOnQueue, compareOptions, compareResolved, compareShard, loadStrategyRegistry, parseShard, saveCompare, writeShard } from '@backtest/api';
+import { UserError } from '@backtest/core';
 import { findProjectRoot } from '@backtest/data';
 import { formatCompareTable } from '../compare/table';
 import { settingsFromFlags } from '../flags-to-settings';
@@ -16,6 +17,8 @@ interface CompareFlags extends RunFlags {
   samples?: number;
   out?: string;
   save?: boolean;
+  shard?: string;
+  queue?: string;
 }
 
 export function compareCommand(io: CommandIO): CommandModule<object, CompareFlags> {
@@ -31,8 +34,15 @@ export function compareCommand(io: CommandIO): CommandModule<object, CompareFlag
         .option('samples', { type: 'number', describe: 'bootstrap resamples (default 2000)' })
         .option('out', { type: 'string', describe: 'folder to write (default runs/<UTC time>-compare)' })
         .option('save', { type: 'boolean', default: true, describe: 'write the folder and report.html (--no-save: print only)' })
+        .option('queue', { type: 'string', describe: 'run the walk-forwards on workers of this Redis (redis://HOST:PORT; start them with backtest worker)' })
+        .option('shard', {
+          type: 'string',
+          describe: 'run only shard i of N of the jobs (i/N: a fixed share by job key) into a shard folder (--out); backtest merge joins the N folders',
+        })
         .example('$0 compare --strategies sma,ols-sma,nn-sma', 'the three built-in strategies against buy-and-hold')
-        .example('$0 compare --strategies sma --grid "nn-sma:hidden=10|300,100;epochs=20|100" --json', 'a grid, deflated over its size') as Argv<CompareFlags>,
+        .example('$0 compare --strategies sma --grid "nn-sma:hidden=10|300,100;epochs=20|100" --json', 'a grid, deflated over its size')
+        .example('$0 compare --grid "nn-sma:hidden=5|10|20" --queue redis://127.0.0.1:6379', 'the grid on the workers of a Redis (docs/distributed.md)')
+        .example('$0 compare --grid "nn-sma:hidden=5|10|20" --shard 1/3 --out shards/1', 'one third of the grid; backtest merge joins the shards') as Argv<CompareFlags>,
     handler: async (argv: ArgumentsCamelCase<CompareFlags>) => {
       const strategies = argv.strategies
         ?.split(',')
@@ -43,13 +53,37 @@ export function compareCommand(io: CommandIO): CommandModule<object, CompareFlag
       const root = findProjectRoot(__dirname);
       const settings = settingsFromFlags(argv, root);
       const registry = loadStrategyRegistry({ plugins: settings.plugins, projectRoot: root });
+      if (argv.shard !== undefined) {
+        const shard = parseShard(argv.shard);
+        if (argv.save === false) throw new UserError('--shard writes a shard folder: it cannot be combined with --no-save');
+        if (argv.queue !== undefined) throw new UserError('--shard and --queue are two ways to spread a sweep: use one');
+        const claim = claimRunFolder(`compare-shard-${shard.index}-of-${shard.count}`, root, argv.out, 'shard folder');
+        const { result, saved } = await withClaimedFolder(
+          claim,
+          async () => {
+            const progress = createProgress(!argv.json);
+            const files = await compareShard(settings, options, shard, { registry, progress, projectRoot: root });
+            progress.stop();
+            return files;
+          },
+          (folder, files) => writeShard(folder, files),
+        );
+        const m = result.manifest;
+        if (argv.json) io.out(JSON.stringify({ sweep: m.sweep, shard: m.shard, of: m.of, jobs: m.jobs.length, dir: saved }, null, 2));
+        else
+          io.out(
+            `shard ${m.shard}/${m.of} of sweep ${m.sweep.slice(0, 12)}: ${m.jobs.length} jobs\nshard folder: ${saved}\n(backtest merge joins the ${m.of} shard folders into the compare)`,
+          );
+        return;
+      }
       // Claimed before the work, as a run folder: a taken or unwritable --out fails at once.
       const claim = argv.save === false ? undefined : claimRunFolder('compare', root, argv.out, 'compare folder');
       const { result: outcome, saved } = await withClaimedFolder(
         claim,
         async () => {
           const progress = createProgress(!argv.json);
-          const { outcome } = await compareResolved(settings, options, { registry, progress, projectRoot: root });
+          const context = { registry, progress, projectRoot: root };
+          const { outcome } = argv.queue !== undefined ? await compareOnQueue(settings, options, argv.queue, context) : await compareResolved(settings, options, context);
           progress.stop();
           return outcome;
         },

@@ -1,0 +1,53 @@
+/**
+ * The sandboxed processor of `backtest worker` (dist/sweep/processor.js; BullMQ runs it in a
+ * child process): runs one walk job and returns its result (base64 of its V8 serialization).
+ * The registry, the market and the prepared compare are built once per sweep in each child.
+ * A job this process cannot run as its sweep did (other code, other data, another key) is
+ * refused with an error BullMQ does not retry.
+ */
+import { delimiter, resolve } from 'node:path';
+import { findProjectRoot } from '@backtest/data';
+import { silentProgress } from '@backtest/core';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { type PreparedCompare, prepareCompare, runCompareJob } from '../compare/compare-job';
+import { loadStrategyRegistry } from '../registry';
+import { checkJob, codeVersion, encodeResult, type JobPayload, sweepJobs } from './jobs';
+
+const prepared = new Map<string, PreparedCompare>();
+
+/**
+ * The job's settings as this machine runs them: a worker's own data directories
+ * (BACKTEST_DATA_DIR, path-separated) come before the planner's, since a named dataset may live
+ * elsewhere here; the data's SHA-256 decides whether it is the same data.
+ */
+function localSettings(payload: JobPayload): JobPayload['settings'] {
+  const own = (process.env.BACKTEST_DATA_DIR ?? '').split(delimiter).filter((d) => d.trim() !== '');
+  return own.length ? { ...payload.settings, dataDirs: [...own.map((d) => resolve(d)), ...payload.settings.dataDirs] } : payload.settings;
+}
+
+function compareOf(payload: JobPayload): PreparedCompare {
+  let p = prepared.get(payload.sweep);
+  if (!p) {
+    const projectRoot = findProjectRoot(__dirname);
+    const registry = loadStrategyRegistry({ plugins: payload.settings.plugins, projectRoot });
+    p = prepareCompare(localSettings(payload), payload.options, registry, projectRoot, silentProgress);
+    prepared.clear(); // one sweep at a time is the common case: keep one market in memory
+    prepared.set(payload.sweep, p);
+  }
+  return p;
+}
+
+export default async function processWalk(job: Job<JobPayload>): Promise<string> {
+  const payload = job.data;
+  let p: PreparedCompare;
+  try {
+    checkJob(payload, { code: codeVersion() });
+    p = compareOf(payload);
+    checkJob(payload, { code: codeVersion(), data: { sha256: p.data.sha256, path: p.data.path } });
+    const key = sweepJobs(p).payloads[payload.job.index]?.key;
+    if (key !== payload.key) throw new Error(`job ${payload.key.slice(0, 12)} is not job ${payload.job.index} of its sweep here (other plugins or settings?)`);
+  } catch (e) {
+    throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
+  }
+  return encodeResult(await runCompareJob(p, payload.job, silentProgress)).toString('base64');
+}
