@@ -87,6 +87,12 @@ export interface CompareJob {
 export interface CompareJobResult {
   readonly run: Omit<ConfigurationRun, 'plugin'>;
   readonly warnings: readonly string[];
+  /**
+   * The configuration's bootstraps against the benchmark, when this walk is its headline (its
+   * only walk) and the job was asked for them: a shard or a queue worker computes them beside
+   * the walk, so that they spread with the jobs.
+   */
+  readonly tests?: SharpeDiffTests;
 }
 
 /**
@@ -125,12 +131,11 @@ export function prepareCompare(settings: RunSettings, options: CompareOptions, r
   return { settings, options, configs, plugins, data, series, cash, warnings, first, testStart, columns, specs, jobs };
 }
 
-/** Runs one job of a prepared compare (in any process: its result depends on the job alone). */
-export async function runCompareJob(
-  p: Pick<PreparedCompare, 'settings' | 'configs' | 'plugins' | 'series' | 'cash' | 'testStart'>,
-  job: CompareJob,
-  progress: ProgressReporter,
-): Promise<CompareJobResult> {
+/**
+ * Runs one job of a prepared compare (in any process: its result depends on the job alone), with
+ * `withTests` its configuration's bootstraps too when it is the configuration's only walk.
+ */
+export async function runCompareJob(p: PreparedCompare, job: CompareJob, progress: ProgressReporter, withTests = false): Promise<CompareJobResult> {
   const warnings: string[] = [];
   const c = p.configs[job.config]!;
   const { plugin: _plugin, ...run } = await runSeedSpec(p.plugins[job.config]!, c.params, p.series, job.spec, {
@@ -140,7 +145,8 @@ export async function runCompareJob(
     testStart: p.testStart,
     cash: p.cash,
   });
-  return { run, warnings };
+  const only = p.specs[job.config]!.specs.length === 1;
+  return { run, warnings, ...(withTests && only ? { tests: sharpeDiffTests(sharpeDiffInput(run, c.label, p.settings.seed, p.options)) } : {}) };
 }
 
 /**
@@ -202,7 +208,10 @@ export function assembleCompare(p: PreparedCompare, jobResults: readonly Compare
     seedsOf.push(seeds);
     for (const t of all) tried.push({ label: seeds ? `${c.label} seed ${t.seed}` : c.label, run: t.run });
   });
-  const testsOf = tests ?? runs.map((r, i) => sharpeDiffTests(sharpeDiffInput(r, configs[i]!.label, settings.seed, options)));
+  const testsOf = runs.map((r, i) => {
+    const own = p.specs[i]!.specs.length === 1 ? jobResults[p.jobs.findIndex((j) => j.config === i)]?.tests : undefined;
+    return tests?.[i] ?? own ?? sharpeDiffTests(sharpeDiffInput(r, configs[i]!.label, settings.seed, options));
+  });
   const base = runs[0]!.walk;
   for (const r of runs) {
     if (r.walk.labels.length !== base.labels.length || r.walk.labels[0] !== base.labels[0]) {
@@ -265,7 +274,7 @@ export function assembleCompare(p: PreparedCompare, jobResults: readonly Compare
 }
 
 /** A configuration's run against the benchmark, as its bootstraps take it. */
-function sharpeDiffInput(r: ConfigurationRun, label: string, seed: number, options: CompareOptions): SharpeDiffInput {
+function sharpeDiffInput(r: Pick<ConfigurationRun, 'walk'>, label: string, seed: number, options: CompareOptions): SharpeDiffInput {
   return {
     returns: r.walk.strategyReturns,
     benchmark: r.walk.benchmarkReturns,

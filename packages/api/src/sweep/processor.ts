@@ -49,5 +49,5 @@ export default async function processWalk(job: Job<JobPayload>): Promise<string>
   } catch (e) {
     throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
   }
-  return encodeResult(await runCompareJob(p, payload.job, silentProgress)).toString('base64');
+  return encodeResult(await runCompareJob(p, payload.job, silentProgress, true)).toString('base64');
 }

@@ -102,6 +102,9 @@ export async function runOnQueue(
   await reachable(connection, label);
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
+  // One listener a job waited for: not a leak.
+  queue.setMaxListeners(payloads.length + 10);
+  events.setMaxListeners(payloads.length + 10);
   let poll: NodeJS.Timeout | undefined;
   try {
     await events.waitUntilReady();
@@ -169,7 +172,7 @@ export async function runQueueWorker(
     concurrency,
     lockDuration: LOCK_MS,
     stalledInterval: STALLED_CHECK_MS,
-    // A job whose worker died twice is failed rather than passed on forever.
+    // A job is put back at most twice: one whose worker dies a third time fails, rather than being passed on forever.
     maxStalledCount: 2,
   });
   worker.on('active', (job) => onJob('started', job));

@@ -64,7 +64,7 @@ export async function runShard(
   const files: [string, Uint8Array | string][] = [];
   const jobs: ShardManifest['jobs'][number][] = [];
   for (const p of mine) {
-    const bytes = encodeResult(await runCompareJob(prepared, p.job, progress));
+    const bytes = encodeResult(await runCompareJob(prepared, p.job, progress, true));
     progress.stop();
     files.push([`jobs/${p.key}.bin`, bytes]);
     jobs.push({ index: p.job.index, key: p.key, sha256: sha256(bytes) });
