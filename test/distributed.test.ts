@@ -4,9 +4,9 @@
  * to the compare run in one process; a worker killed mid-sweep changes nothing; a worker of
  * another code version refuses the jobs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { backtest } from './helpers';
 import { backtestAsync, describeWithRedis, freePort, type RedisServer, startRedis, startWorker, type WorkerProcess } from './redis';
 
@@ -51,6 +51,19 @@ describe('shards (compare --shard i/N, backtest merge)', () => {
     const merged = backtest(['merge', join(dir, 's1'), join(dir, 's2'), '--json', '--out', join(dir, 'merged')]);
     expect(merged.code).toBe(0);
     expect(merged.stdout).toBe(local);
+    // The folder too: every file the local compare writes, the same but for the time it was made.
+    expect(backtest([...SWEEP, '--out', join(dir, 'local')], { timeout: 120_000 }).code).toBe(0);
+    const files = (d: string) =>
+      readdirSync(d, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => relative(d, join(e.parentPath, e.name)))
+        .sort();
+    const text = (f: string) =>
+      readFileSync(f, 'utf8')
+        .replace(/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/g, 'TIME')
+        .replaceAll(dir, 'DIR');
+    expect(files(join(dir, 'merged'))).toEqual(files(join(dir, 'local')));
+    for (const f of files(join(dir, 'local'))) expect(text(join(dir, 'merged', f))).toBe(text(join(dir, 'local', f)));
     // The shards split the jobs: neither holds them all.
     const jobs = (i: number) => Number(/: ([0-9]+) jobs/.exec(backtest([...SWEEP, '--shard', `${i}/2`, '--out', join(dir, `again${i}`)]).stdout)![1]);
     expect(jobs(1)).toBeGreaterThan(0);
