@@ -101,8 +101,9 @@ export const nnModel = defineModel({
   // Forward and backward passes: about three multiply-adds per weight and sample, every epoch.
   work: (p, settings, rows) => 3 * weightCount(networkOf(p, settings)) * rows * p.epochs,
   check: (p, settings) => sizeCheck(p, networkOf(p, settings))(0),
-  // Walk-forward refits of one network (and of seeds, and of grid points of one shape) train four
-  // at a time in the lanes of the SIMD kernels (NnModel.fitTogether): the same numbers.
+  // A walk's refits of one network (and an ensemble's members, a selection's candidates of one
+  // shape) train four at a time in the lanes of the SIMD kernels (NnModel.fitTogether): the same
+  // numbers as one by one.
   lockstep: {
     size: LANES,
     key: (p, settings) => {
