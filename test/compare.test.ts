@@ -65,3 +65,44 @@ describe('backtest compare', () => {
     expect(u.stderr).toMatch(/unknown strategy "nn-smaa" \(did you mean "nn-sma"\?\)/);
   });
 });
+
+describe('the terminal compare table at 50 configurations', () => {
+  it('stays within 120 columns, in pages that show every configuration once with buy-and-hold, its numbers those of the JSON', () => {
+    const windows = Array.from({ length: 50 }, (_, i) => i + 2);
+    const args = ['compare', '--grid', `sma:window=${windows.join('|')}`, '--strategies', '', '--from', '1990-01', '--to', '2010-12', '--samples', '200', '--no-save'];
+    const text = backtest(args, { timeout: 120_000 });
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
+    const doc = JSON.parse(backtest([...args, '--json'], { timeout: 120_000 }).stdout) as {
+      configurations: string[];
+      results: Record<string, { sharpe: number }>;
+      benchmark: { sharpe: number };
+    };
+    expect(doc.configurations).toHaveLength(50);
+    // Pages "configurations i-j of 50", contiguous from 1 to 50.
+    const pages = [...text.stdout.matchAll(/^configurations ([0-9]+)-([0-9]+) of 50:$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages[0]![0]).toBe(1);
+    expect(pages[pages.length - 1]![1]).toBe(50);
+    pages.slice(1).forEach(([from], k) => expect(from).toBe(pages[k]![1]! + 1));
+    // Each page: its headings, then its Sharpe row, equal to the JSON's to the digits shown.
+    const headingLines = lines.filter((l, i) => /^configurations /.test(lines[i - 1] ?? ''));
+    const sharpeLines = lines.filter((l) => l.startsWith('Sharpe (ann.)'));
+    expect(headingLines).toHaveLength(pages.length);
+    expect(sharpeLines).toHaveLength(pages.length);
+    const shown: string[] = [];
+    headingLines.forEach((h, k) => {
+      const headings = h.trim().split(/ {2,}/);
+      expect(headings[headings.length - 1]).toBe('buy-and-hold');
+      const values = sharpeLines[k]!.replace('Sharpe (ann.)', '').trim().split(/ +/);
+      expect(values).toHaveLength(headings.length);
+      headings.slice(0, -1).forEach((label, c) => {
+        shown.push(label);
+        expect(values[c]).toBe(doc.results[label]!.sharpe.toFixed(3));
+      });
+      expect(values[values.length - 1]).toBe(doc.benchmark.sharpe.toFixed(3));
+    });
+    expect(shown).toEqual(doc.configurations);
+  }, 240_000);
+});

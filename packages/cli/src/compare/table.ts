@@ -5,10 +5,88 @@ const pct = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? 
 const num = (v: number | undefined, d = 3) => (v !== undefined && Number.isFinite(v) ? v.toFixed(d) : '');
 const p = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '' : v < 0.001 ? '<0.001' : v.toFixed(3));
 
-/** One column per configuration plus buy-and-hold; metrics, forecast quality, significance, verdicts. */
-export function formatCompareTable(s: CompareSummary): string {
+/** The widest line the compare prints: a terminal of 120 columns shows it unwrapped. */
+export const COMPARE_WIDTH = 120;
+
+/** Longest column heading; a longer one is numbered (#k) and named in full above the table. */
+const MAX_HEADING = 40;
+
+/** A configuration's label as `id` and its `name=value` parameters (from `id[a=1 b=2]`). */
+function parts(label: string): { id: string; params: string[] } {
+  const m = /^([^[\]]+)\[(.*)\]$/.exec(label);
+  return m ? { id: m[1]!, params: m[2]!.split(' ').filter((x) => x !== '') } : { id: label, params: [] };
+}
+
+/**
+ * Column headings that stay short: for each strategy, the grid parameters every one of its
+ * configurations sets alike are said once (returned as `common`), and each heading keeps the
+ * ones that vary. When that would make two headings alike, the full labels are kept.
+ */
+export function shortLabels(labels: readonly string[]): { headings: string[]; common: string[] } {
+  const split = labels.map(parts);
+  const byId = new Map<string, string[][]>();
+  for (const p of split) byId.set(p.id, [...(byId.get(p.id) ?? []), p.params]);
+  const shared = new Map<string, Set<string>>();
+  for (const [id, all] of byId) {
+    // Said once only when every configuration of the strategy (two or more) sets it alike.
+    const common = all.length >= 2 ? all[0]!.filter((x) => all.every((ps) => ps.includes(x))) : [];
+    shared.set(id, new Set(common));
+  }
+  const headings = split.map((p) => {
+    const kept = p.params.filter((x) => !shared.get(p.id)!.has(x));
+    return kept.length ? `${p.id}[${kept.join(' ')}]` : p.params.length ? `${p.id}[…]` : p.id;
+  });
+  if (new Set(headings).size !== headings.length) return { headings: [...labels], common: [] };
+  const common = [...shared].filter(([, set]) => set.size > 0).map(([id, set]) => `${id}: ${[...set].join(' ')} in every column`);
+  return { headings, common };
+}
+
+/** `text` in lines of at most `width` columns, breaking at spaces; the lines after the first indented by `indent`. */
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (next.length > width && line !== '') {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = next;
+  }
+  lines.push(line);
+  // A word longer than the width (a path) is cut, not left to overflow.
+  return lines.flatMap((l) => (l.length <= width ? [l] : Array.from({ length: Math.ceil(l.length / width) }, (_, k) => l.slice(k * width, (k + 1) * width))));
+}
+
+/**
+ * The table in pages of as many configuration columns as fit in `width` (at least one), each
+ * with the row labels and buy-and-hold, headed "configurations i-j of n" when there are several.
+ */
+function pagedTable(headings: readonly string[], rows: readonly string[][], width: number): string[] {
+  const n = headings.length;
+  const page = (from: number, to: number) =>
+    renderTable(
+      ['', ...headings.slice(from, to), 'buy-and-hold'],
+      rows.map((r) => [r[0]!, ...r.slice(1 + from, 1 + to), r[r.length - 1]!]),
+    );
+  const widest = (text: string) => text.split('\n').reduce((m, l) => Math.max(m, l.length), 0);
+  const ranges: [number, number][] = [];
+  for (let from = 0; from < n; ) {
+    let to = from + 1;
+    while (to < n && widest(page(from, to + 1)) <= width) to++;
+    ranges.push([from, to]);
+    from = to;
+  }
+  if (ranges.length === 1) return [page(0, n)];
+  return ranges.map(([from, to]) => `configurations ${from + 1}-${to} of ${n}:\n${page(from, to)}`);
+}
+
+/** One column per configuration plus buy-and-hold, in pages that fit 120 columns; metrics, forecast quality, significance, verdicts. */
+export function formatCompareTable(s: CompareSummary, width = COMPARE_WIDTH): string {
   const labels = s.configurations;
-  const header = ['', ...labels, 'buy-and-hold'];
+  const short = shortLabels(labels);
+  // A heading too long for a column stands as #k, with the label in full below the title.
+  const headings = short.headings.map((h, i) => (h.length > MAX_HEADING ? `#${i + 1}` : h));
+  const common = [...short.common, ...short.headings.flatMap((h, i) => (h.length > MAX_HEADING ? [`#${i + 1} is ${labels[i]}`] : []))];
   const rows: string[][] = [];
   for (const r of METRIC_ROWS) {
     const values = [...labels.map((l) => s.results[l]![r.key as keyof CompareSummary['benchmark']]), s.benchmark[r.key as keyof CompareSummary['benchmark']]];
@@ -41,12 +119,14 @@ export function formatCompareTable(s: CompareSummary): string {
   rows.push(['  Ledoit-Wolf p-value', ...col((l) => p(s.results[l]!.significance.ledoitWolf.pValue))]);
   const per = s.period;
   const head = `compare on ${s.dataset} (${s.frequency}), ${per.start} .. ${per.end}, ${per.periods} periods, the same for every column${s.backend ? `, backend ${s.backend}` : ''}`;
-  const lines = [head, '', renderTable(header, rows), '', 'Verdicts:'];
-  if (s.jointVerdict) lines.push(`  ${s.jointVerdict.text}`);
-  for (const v of s.verdicts) lines.push(`  ${v.text}`);
+  const lines = [...wrap(head, width, '  '), ...common.flatMap((c) => wrap(c, width, '  ')), ''];
+  lines.push(pagedTable(headings, rows, width).join('\n\n'), '', 'Verdicts:');
+  const said = (text: string) => lines.push(...wrap(`  ${text}`, width, '    '));
+  if (s.jointVerdict) said(s.jointVerdict.text);
+  for (const v of s.verdicts) said(v.text);
   const overSeeds = labels.filter((l) => s.results[l]!.seeds);
   if (overSeeds.length) lines.push('', "Seeds (the columns above are each configuration's median seed):");
-  for (const l of overSeeds) lines.push(...seedsText(l, s.results[l]!.seeds!).map((t) => `  ${t}`));
-  for (const w of s.warnings) lines.push(`warning: ${w}`);
+  for (const l of overSeeds) for (const t of seedsText(l, s.results[l]!.seeds!)) said(t);
+  for (const w of s.warnings) lines.push(...wrap(`warning: ${w}`, width, '  '));
   return lines.join('\n');
 }
