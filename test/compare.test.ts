@@ -87,7 +87,7 @@ describe('the terminal compare table at 50 configurations', () => {
     expect(pages[pages.length - 1]![1]).toBe(50);
     pages.slice(1).forEach(([from], k) => expect(from).toBe(pages[k]![1]! + 1));
     // Each page: its headings, then its Sharpe row, equal to the JSON's to the digits shown.
-    const headingLines = lines.filter((l, i) => /^configurations /.test(lines[i - 1] ?? ''));
+    const headingLines = lines.filter((_, i) => /^configurations /.test(lines[i - 1] ?? ''));
     const sharpeLines = lines.filter((l) => l.startsWith('Sharpe (ann.)'));
     expect(headingLines).toHaveLength(pages.length);
     expect(sharpeLines).toHaveLength(pages.length);

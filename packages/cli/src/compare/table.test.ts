@@ -29,6 +29,8 @@ describe('the compare table', () => {
     expect(lines).toEqual(['the quick brown', '  fox jumps over', '  the lazy dog']);
     expect(lines.every((l) => l.length <= 16)).toBe(true);
     expect(wrap('short', 16)).toEqual(['short']);
+    // Its own leading spaces stay (a verdict's indentation).
+    expect(wrap('  a verdict that runs long', 14, '    ')).toEqual(['  a verdict', '    that runs', '    long']);
     expect(wrap(`a ${'x'.repeat(40)}`, 16).every((l) => l.length <= 16)).toBe(true);
     expect(
       wrap(`a ${'x'.repeat(40)}`, 16)

@@ -6,7 +6,7 @@ const num = (v: number | undefined, d = 3) => (v !== undefined && Number.isFinit
 const p = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '' : v < 0.001 ? '<0.001' : v.toFixed(3));
 
 /** The widest line the compare prints: a terminal of 120 columns shows it unwrapped. */
-export const COMPARE_WIDTH = 120;
+const COMPARE_WIDTH = 120;
 
 /** Longest column heading; a longer one is numbered (#k) and named in full above the table. */
 const MAX_HEADING = 40;
@@ -43,10 +43,11 @@ export function shortLabels(labels: readonly string[]): { headings: string[]; co
 
 /** `text` in lines of at most `width` columns, breaking at spaces; the lines after the first indented by `indent`. */
 export function wrap(text: string, width: number, indent = ''): string[] {
+  const lead = /^ */.exec(text)![0];
   const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const next = line === '' ? word : `${line} ${word}`;
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    const next = line === lead ? `${lead}${word}` : `${line} ${word}`;
     if (next.length > width && line !== '') {
       lines.push(line);
       line = `${indent}${word}`;
