@@ -173,7 +173,7 @@ export async function runCompare(
       const config = prepared.configs[job.config]!;
       const own = prepared.specs[job.config]!.specs;
       if (job.spec !== own[own.length - 1]) continue;
-      const { headline } = summarizeSeedRuns(own, configResults(prepared, results, job.config), []);
+      const { headline } = summarizeSeedRuns(own, configResults(prepared, results, job.config, job.index + 1 - own.length), []);
       testsOf.push(bootstraps.tests(sharpeDiffInput(headline, config.label, settings.seed, options)));
     }
     const tests = await Promise.all(testsOf.map((t) => t()));
@@ -183,9 +183,13 @@ export async function runCompare(
   }
 }
 
-/** The results of configuration `config`'s jobs, in its specs' order, each with its plugin. */
-function configResults(p: PreparedCompare, results: readonly CompareJobResult[], config: number): { run: ConfigurationRun; warnings: readonly string[] }[] {
-  return p.jobs.filter((j) => j.config === config).map((j) => ({ run: { ...results[j.index]!.run, plugin: p.plugins[config]! }, warnings: results[j.index]!.warnings }));
+/**
+ * The results of configuration `config`'s jobs, in its specs' order, each with its plugin: its
+ * jobs are the `specs.length` from index `first` on (`prepareCompare` lists them configuration
+ * by configuration).
+ */
+function configResults(p: PreparedCompare, results: readonly CompareJobResult[], config: number, first: number): { run: ConfigurationRun; warnings: readonly string[] }[] {
+  return results.slice(first, first + p.specs[config]!.specs.length).map((r) => ({ run: { ...r.run, plugin: p.plugins[config]! }, warnings: r.warnings }));
 }
 
 /**
@@ -201,15 +205,18 @@ export function assembleCompare(p: PreparedCompare, jobResults: readonly Compare
   const seedsOf: (SeedsSummary | undefined)[] = [];
   /** Every run tried (each seed of a stochastic configuration), for the joint tests. */
   const tried: { label: string; run: ConfigurationRun }[] = [];
+  /** Where each configuration's jobs start. */
+  const firstJob: number[] = [];
+  for (let i = 0, at = 0; i < p.specs.length; at += p.specs[i]!.specs.length, i++) firstJob.push(at);
   configs.forEach((c, i) => {
     warnings.push(...p.specs[i]!.warnings);
-    const { headline, seeds, runs: all } = summarizeSeedRuns(p.specs[i]!.specs, configResults(p, jobResults, i), warnings);
+    const { headline, seeds, runs: all } = summarizeSeedRuns(p.specs[i]!.specs, configResults(p, jobResults, i, firstJob[i]!), warnings);
     runs.push(headline);
     seedsOf.push(seeds);
     for (const t of all) tried.push({ label: seeds ? `${c.label} seed ${t.seed}` : c.label, run: t.run });
   });
   const testsOf = runs.map((r, i) => {
-    const own = p.specs[i]!.specs.length === 1 ? jobResults[p.jobs.findIndex((j) => j.config === i)]?.tests : undefined;
+    const own = p.specs[i]!.specs.length === 1 ? jobResults[firstJob[i]!]?.tests : undefined;
     return tests?.[i] ?? own ?? sharpeDiffTests(sharpeDiffInput(r, configs[i]!.label, settings.seed, options));
   });
   const base = runs[0]!.walk;

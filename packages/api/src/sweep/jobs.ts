@@ -86,7 +86,10 @@ export function shardOf(key: string, count: number): number {
  * Refuses a job this process cannot run as its sweep did: other code, or other data (the data
  * file's SHA-256 here differs from the sweep's).
  */
-export function checkJob(payload: JobPayload, here: { readonly code: string; readonly data?: { readonly sha256: string; readonly path: string } }): void {
+export function checkJob(
+  payload: Pick<JobPayload, 'key' | 'sweep' | 'code' | 'data'>,
+  here: { readonly code: string; readonly data?: { readonly sha256: string; readonly path: string } },
+): void {
   if (payload.code !== here.code) {
     throw new UserError(
       `job ${payload.key.slice(0, 12)} of sweep ${payload.sweep.slice(0, 12)} was made by code version ${payload.code}, this process runs ${here.code}: run the same build everywhere`,

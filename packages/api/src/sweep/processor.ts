@@ -13,7 +13,8 @@ import { type PreparedCompare, prepareCompare, runCompareJob } from '../compare/
 import { loadStrategyRegistry } from '../registry';
 import { checkJob, codeVersion, encodeResult, type JobPayload, sweepJobs } from './jobs';
 
-const prepared = new Map<string, PreparedCompare>();
+/** The sweep this child last prepared, and its job keys (computed once, not once a job). */
+const prepared = new Map<string, { compare: PreparedCompare; keys: readonly string[] }>();
 
 /**
  * The job's settings as this machine runs them: a worker's own data directories
@@ -25,12 +26,13 @@ function localSettings(payload: JobPayload): JobPayload['settings'] {
   return own.length ? { ...payload.settings, dataDirs: [...own.map((d) => resolve(d)), ...payload.settings.dataDirs] } : payload.settings;
 }
 
-function compareOf(payload: JobPayload): PreparedCompare {
+function compareOf(payload: JobPayload): { compare: PreparedCompare; keys: readonly string[] } {
   let p = prepared.get(payload.sweep);
   if (!p) {
     const projectRoot = findProjectRoot(__dirname);
     const registry = loadStrategyRegistry({ plugins: payload.settings.plugins, projectRoot });
-    p = prepareCompare(localSettings(payload), payload.options, registry, projectRoot, silentProgress);
+    const compare = prepareCompare(localSettings(payload), payload.options, registry, projectRoot, silentProgress);
+    p = { compare, keys: sweepJobs(compare).payloads.map((j) => j.key) };
     prepared.clear(); // one sweep at a time is the common case: keep one market in memory
     prepared.set(payload.sweep, p);
   }
@@ -42,10 +44,11 @@ export default async function processWalk(job: Job<JobPayload>): Promise<string>
   let p: PreparedCompare;
   try {
     checkJob(payload, { code: codeVersion() });
-    p = compareOf(payload);
+    const here = compareOf(payload);
+    p = here.compare;
     checkJob(payload, { code: codeVersion(), data: { sha256: p.data.sha256, path: p.data.path } });
-    const key = sweepJobs(p).payloads[payload.job.index]?.key;
-    if (key !== payload.key) throw new Error(`job ${payload.key.slice(0, 12)} is not job ${payload.job.index} of its sweep here (other plugins or settings?)`);
+    if (here.keys[payload.job.index] !== payload.key)
+      throw new Error(`job ${payload.key.slice(0, 12)} is not job ${payload.job.index} of its sweep here (other plugins or settings?)`);
   } catch (e) {
     throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
   }

@@ -110,10 +110,12 @@ export async function runOnQueue(
     await events.waitUntilReady();
     // A job an earlier identical sweep left failed (a refusal, a fault since fixed) runs again; a
     // finished one is reused as it is.
-    for (const p of payloads) {
-      const earlier = await Job.fromId(queue, p.key);
-      if (earlier && (await earlier.isFailed())) await earlier.remove();
-    }
+    await Promise.all(
+      payloads.map(async (p) => {
+        const earlier = await Job.fromId(queue, p.key);
+        if (earlier && (await earlier.isFailed())) await earlier.remove();
+      }),
+    );
     await queue.addBulk(
       payloads.map((p) => ({
         name: 'walk',

@@ -161,7 +161,7 @@ export function mergeShards(
   const code = codeVersion();
   const prepared = prepareCompare(first.settings, first.options, registry, projectRoot, progress);
   const { sweep, payloads } = sweepJobs(prepared, code);
-  checkJob({ ...payloads[0]!, code: first.code, sweep: first.sweep, data: first.data }, { code, data: { sha256: prepared.data.sha256, path: prepared.data.path } });
+  checkJob({ key: payloads[0]!.key, sweep: first.sweep, code: first.code, data: first.data }, { code, data: { sha256: prepared.data.sha256, path: prepared.data.path } });
   if (sweep !== first.sweep)
     throw new UserError(`merge: the shards are of sweep ${first.sweep.slice(0, 12)}, but their settings here make sweep ${sweep.slice(0, 12)} (other plugins or data?)`);
   const results: CompareJobResult[] = new Array(payloads.length);

@@ -58,7 +58,7 @@ export async function runModelJob(job: ModelJob, plugin: ModelPlugin): Promise<M
 export async function runModelUnit(jobs: readonly ModelJob[], plugin: ModelPlugin): Promise<PromiseSettledResult<ModelJobResult>[]> {
   const runs = jobs.map((job) => new JobRun(job, plugin));
   try {
-    for (const r of runs) r.attempt('create()', () => r.create());
+    for (const r of runs) await r.attempt('create()', async () => r.create());
     const fitting = runs.filter((r) => !r.failed);
     if (fitting.length > 1 && plugin.lockstep) {
       try {
@@ -75,11 +75,11 @@ export async function runModelUnit(jobs: readonly ModelJob[], plugin: ModelPlugi
         for (const r of fitting) r.fail('fit()', e);
       }
     } else {
-      for (const r of fitting) await r.attemptAsync('fit()', async () => (r.outcome = await r.model!.fit(r.job.x, r.job.y)));
+      for (const r of fitting) await r.attempt('fit()', async () => (r.outcome = await r.model!.fit(r.job.x, r.job.y)));
     }
     const settled: PromiseSettledResult<ModelJobResult>[] = [];
     for (const r of runs) {
-      if (!r.failed) await r.attemptAsync('predict()', () => r.finish());
+      if (!r.failed) await r.attempt('predict()', () => r.finish());
       settled.push(r.failed ? { status: 'rejected', reason: r.error } : { status: 'fulfilled', value: r.result! });
     }
     return settled;
@@ -108,17 +108,8 @@ class JobRun {
     this.model = this.plugin.create(this.job.model.params as never, this.job.settings);
   }
 
-  /** Runs the step `name`; what it throws fails the job. */
-  attempt(name: string, what: () => void): void {
-    if (this.failed) return;
-    try {
-      what();
-    } catch (e) {
-      this.fail(name, e);
-    }
-  }
-
-  async attemptAsync(name: string, what: () => Promise<unknown>): Promise<void> {
+  /** Runs the step `name`; what it throws (or rejects with) fails the job. */
+  async attempt(name: string, what: () => Promise<unknown>): Promise<void> {
     if (this.failed) return;
     try {
       await what();
