@@ -39,14 +39,19 @@ describe('forecast strategies on the defaults', () => {
     json(['--strategy', 'ols-sma', '--to', '2020-12', '--predictions', file]);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('month,feature_close,feature_sma,close,forecast,actual,weight');
-    expect(lines.length - 1).toBe(359);
+    // Decisions 1991-01 .. 2020-12: the last one is the position to hold next, with no actual close yet.
+    expect(lines.length - 1).toBe(360);
     for (const line of lines.slice(1)) {
       const cells = line.split(',');
       const close = Number(cells[3]);
       const forecast = Number(cells[4]);
       expect(Number(cells[6])).toBe(forecast > close ? 1 : 0);
     }
-    expect(lines[lines.length - 1]!.startsWith('2020-11,')).toBe(true);
+    expect(lines[lines.length - 2]!.startsWith('2020-11,')).toBe(true);
+    const last = lines[lines.length - 1]!.split(',');
+    expect(last[0]).toBe('2020-12');
+    expect(last[5]).toBe('');
+    expect(Number(last[6])).toBe(JSON.parse(backtest(['signal', '--strategy', 'ols-sma', '--to', '2020-12', '--json']).stdout).weight);
   });
 });
 

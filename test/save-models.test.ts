@@ -111,8 +111,8 @@ describe('backtest --save-models', () => {
     expect(index.fits[29]).toMatchObject({ fit: 29, decision: '2020-01', trainFrom: labels[18], trainTo: '2019-12', rows: index.fits[0]!.rows + 29 * 12 });
 
     // Least squares in double precision, read back exactly: the very same forecasts, to the bit
-    // (decisions 1991-01..2020-11: 2020-12 has no next close to forecast).
-    expect(replay(saved.dir)).toEqual({ worst: 0, checked: 359, exact: 359, fits: 30 });
+    // (decisions 1991-01..2020-12, the last one the position to hold next).
+    expect(replay(saved.dir)).toEqual({ worst: 0, checked: 360, exact: 360, fits: 30 });
   });
 
   it('nn-sma: model.json + weights.bin per fit (TensorFlow.js layers format); loaded, each gives its forecasts to float32 rounding', async () => {

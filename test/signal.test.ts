@@ -36,6 +36,10 @@ describe('backtest signal', () => {
     const positions = csvRows(path.join(out, 'positions.csv'));
     const held = positions.find((r) => r.month === nextMonth(asOf))!;
     expect(Number(held.weight)).toBe(doc.weight);
+    // A run to asOf says the same next position at the top of its summary (and report).
+    const upTo = backtest(['--strategy', strategy, '--to', asOf, '--json', '--no-save']);
+    expect(upTo.code).toBe(0);
+    expect(JSON.parse(upTo.stdout).signal).toEqual({ asOf, weight: doc.weight });
 
     if (strategy === 'sma') {
       expect(doc.forecast).toBeUndefined();
@@ -54,6 +58,16 @@ describe('backtest signal', () => {
       return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
     };
     expect(doc.model.trainTo).toBe(monthBefore(refitAt));
+  });
+
+  it("a universe run says each asset's next weight as signal does", () => {
+    const args = ['--strategy', 'sma', '--universe', 'sp500,ndx', '--to', '2020-06', '--json'];
+    const signal = JSON.parse(backtest(['signal', ...args]).stdout);
+    const run = backtest([...args, '--no-save']);
+    expect(run.code).toBe(0);
+    const assets = signal.assets.map((a: { name: string; weight: number }) => ({ name: a.name, weight: a.weight }));
+    expect(assets.map((a: { name: string }) => a.name)).toEqual(['sp500', 'ndx']);
+    expect(JSON.parse(run.stdout).signal).toEqual({ asOf: '2020-06', weight: signal.weight, assets });
   });
 
   it('prints what to hold in one line, and refuses what a run refuses', () => {

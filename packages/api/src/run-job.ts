@@ -23,7 +23,7 @@ import { type LoadedData, loadCsvFile, loadDataset, parseColumnMapping } from '@
 import { EQUAL_WEIGHT, restrictToRange, walkForward, type WalkForwardResult, type YieldSeries } from '@backtest/engine';
 import { computeMetrics, directionMetrics, type ForecastMetrics, forecastMetrics, type Metrics } from '@backtest/metrics';
 import type { DirectionForecastMetrics } from '@backtest/report';
-import type { RunSummary } from '@backtest/report';
+import type { RunSignal, RunSummary } from '@backtest/report';
 import type { StrategyRegistry } from './registry';
 import { isPath, type RunSettings } from './settings';
 import { alignUniverse, assetName, type LoadedAsset, type UniverseSource, universeData, universeSummary } from './universe';
@@ -383,7 +383,8 @@ export function periodOf(walk: WalkForwardResult, frequency: string): RunSummary
 export async function runJob(settings: RunSettings, registry: StrategyRegistry, projectRoot: string, progress: ProgressReporter): Promise<RunOutcome> {
   const plugin = registry.get(settings.strategy);
   const { data, series, cash, warnings } = prepareRun(settings, projectRoot, plugin.needs?.columns ?? []);
-  const { headline: run, seeds } = await runOverSeeds(plugin, settings.params, series, { settings, progress, warnings, cash, indicators: true });
+  // decideLast: the report says what to hold next, which is the walk's own decision at the last row.
+  const { headline: run, seeds } = await runOverSeeds(plugin, settings.params, series, { settings, progress, warnings, cash, indicators: true, decideLast: true });
   const { walk } = run;
   const output: StrategyOutput = walk.output;
   const results: RunSummary['results'] = { [plugin.id]: { ...run.metrics } };
@@ -405,7 +406,17 @@ export async function runJob(settings: RunSettings, registry: StrategyRegistry, 
     ...(output.model?.trainer !== undefined ? { trainer: output.model.trainer } : {}),
     conventions: CONVENTIONS(walk.periodsPerYear, settings),
     ...(output.selection ? { selection: output.selection } : {}),
+    ...(walk.next ? { signal: signalOf(walk.next, walk.universe?.assets) } : {}),
     warnings,
   };
   return { summary, data, series, walk, indicators: run.indicators };
+}
+
+/** The run's last decision as the summary says it (`RunSummary.signal`). */
+function signalOf(next: NonNullable<WalkForwardResult['next']>, assets: readonly string[] | undefined): RunSignal {
+  return {
+    asOf: next.label,
+    weight: next.weight,
+    ...(assets && next.weights ? { assets: assets.map((name, i) => ({ name, weight: next.weights![i]! })) } : {}),
+  };
 }

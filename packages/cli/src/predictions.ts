@@ -15,6 +15,8 @@ export function writePredictions(file: string, walk: WalkForwardResult, closes: 
   const nextClose = new Map<string, number>();
   for (let i = 0; i + 1 < closes.labels.length; i++) nextClose.set(closes.labels[i]!, closes.close[i + 1]!);
   const weightAt = new Map(walk.decisionLabels.map((l, k) => [l, walk.weights[k]!]));
+  // The decision at the last row: the position to hold next, whose next close is not known yet.
+  if (walk.next && !walk.universe) weightAt.set(walk.next.label, walk.next.weight);
   const featureNames = Object.keys(forecasts[0]!.features ?? {});
   // A direction forecast (target=direction) is a probability of a rise, not a price.
   const direction = forecasts.some((f) => f.probability !== undefined);

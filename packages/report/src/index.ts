@@ -1,5 +1,5 @@
 // `@public`: functions README.md documents that no code here calls (see knip.jsonc).
-export type { DirectionForecastMetrics, RunSummary, SeedRun, SeedsSummary, UniverseAssetDoc, UniverseSummaryDoc } from './summary';
+export type { DirectionForecastMetrics, RunSignal, RunSummary, SeedRun, SeedsSummary, UniverseAssetDoc, UniverseSummaryDoc } from './summary';
 export { formatRunTable, METRIC_ROWS, renderTable, seedsText } from './terminal-table';
 export { type RunRecord, runRecordFrom } from './run-record';
 export {

@@ -24,20 +24,20 @@ export const MODELS_INDEX_FILE = 'models/index.json';
 const MODELS_FORMAT = 'backtest-models';
 
 /** The data files of a run folder, read back by `readRunFolderFiles` (report.html and the models are not). */
-const READ_BACK = [SUMMARY_FILE, RETURNS_FILE, POSITIONS_FILE, PREDICTIONS_FILE, TRAINING_FILE, MODELS_INDEX_FILE] as const;
+export const READ_BACK = [SUMMARY_FILE, RETURNS_FILE, POSITIONS_FILE, PREDICTIONS_FILE, TRAINING_FILE, MODELS_INDEX_FILE] as const;
 
 /**
- * The text of each data file of the run folder `dir` that exists (summary.json, the CSVs,
- * models/index.json), by name; an absent one is left out (readRunFolder says which are
+ * The text of each data file `names` of the folder `dir` that exists (of a run folder by
+ * default: summary.json, the CSVs, models/index.json), by name; an absent one is left out (readRunFolder says which are
  * required). Each is read once by @backtest/core's `readRegularFile`: a regular file (not a
  * directory, a FIFO or a device, checked on what was opened, so one swapped in after a check is
  * refused too and never waited for) no bigger than the cap (BACKTEST_MAX_FILE_MB, as for data
  * files), and any other refusal (permission denied) is an InputError naming the file. Every file
  * is read before any is parsed.
  */
-export function readRunFolderFiles(dir: string): Map<string, string> {
+export function readRunFolderFiles(dir: string, names: readonly string[] = READ_BACK): Map<string, string> {
   const texts = new Map<string, string>();
-  for (const name of READ_BACK) {
+  for (const name of names) {
     const file = path.join(dir, name);
     const notDirectory = name.endsWith('.json') ? 'a JSON file' : 'a CSV file';
     const bytes = readRegularFile(file, { what: "a run folder's file", notDirectory, optional: true });
@@ -256,6 +256,9 @@ export function predictionsCsv(record: RunRecord): string {
     'weight',
     'fit',
   ];
+  // The forecast at the last row led to the position to hold next (summary.signal), not to a period of the run.
+  const signal = record.summary.signal;
+  const nextWeight = (f: ForecastRecord) => (f.label !== signal?.asOf ? undefined : u ? signal.assets?.find((a) => a.name === f.asset)?.weight : signal.weight);
   const rows = forecasts.map((f) => {
     const i = row.get(f.label);
     const next = i === undefined ? undefined : record.prices.labels[i + 1];
@@ -268,7 +271,7 @@ export function predictionsCsv(record: RunRecord): string {
       f.close,
       direction ? f.probability : f.forecast,
       i === undefined ? undefined : s?.close[i + 1],
-      k === undefined ? undefined : s?.weights[k],
+      k === undefined ? nextWeight(f) : s?.weights[k],
       f.fit,
     ];
   });

@@ -8,7 +8,10 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '@backtest/core';
 import { type FolderClaim, PARTIAL_SUFFIX, writeFileAtomic, writeFolderAtomically } from './atomic-write';
+import { COMPARE_READ_BACK, compareRecordOf, isCompareSummary } from './compare/compare-folder';
+import { compareReportBytes } from './compare/compare-report';
 import { reportBytes } from './html/report';
+import { parseJsonFile } from './schema';
 import {
   MODELS_INDEX_FILE,
   modelFiles,
@@ -20,6 +23,7 @@ import {
   parseTrainingCsv,
   POSITIONS_FILE,
   positionsCsv,
+  READ_BACK,
   PREDICTIONS_FILE,
   predictionsCsv,
   readRunFolderFiles,
@@ -83,8 +87,12 @@ export function writeRunFolder(record: RunRecord, dir: string | FolderClaim): Wr
   return writeFolderAtomically(dir, runFolderFiles(record), 'run folder');
 }
 
-/** The record of a complete run folder, from its summary.json and CSV files alone. */
-export function readRunFolder(dir: string): RunRecord {
+/**
+ * The texts of the files `names` of the complete folder `dir` (see readRunFolderFiles), with
+ * summary.json among them: an interrupted (.partial) folder, a missing one, or one without a
+ * summary.json is a UserError saying so.
+ */
+function readFolderTexts(dir: string, names: readonly string[]): Map<string, string> {
   const abs = path.resolve(dir);
   if (abs.endsWith(PARTIAL_SUFFIX)) {
     throw new UserError(`${dir} is an incomplete run folder (its run was interrupted before it finished writing)`);
@@ -95,16 +103,24 @@ export function readRunFolder(dir: string): RunRecord {
   }
   // Each file read once, refused by name unless it is a regular file under the size cap (no FIFO,
   // device or giant file, not even one swapped in meanwhile), and all read before any is parsed.
-  const texts = readRunFolderFiles(dir);
-  const summaryText = texts.get(SUMMARY_FILE);
-  if (summaryText === undefined) throw new UserError(`${dir} is not a run folder: it has no ${SUMMARY_FILE}`);
+  const texts = readRunFolderFiles(dir, names);
+  if (!texts.has(SUMMARY_FILE)) throw new UserError(`${dir} is not a run folder: it has no ${SUMMARY_FILE}`);
+  return texts;
+}
+
+/** The record of a complete run folder, from its summary.json and CSV files alone. */
+export function readRunFolder(dir: string): RunRecord {
+  return runRecordOf(dir, readFolderTexts(dir, READ_BACK));
+}
+
+function runRecordOf(dir: string, texts: ReadonlyMap<string, string>): RunRecord {
   const where = (name: string) => path.join(dir, name);
   const need = (name: string) => {
     const text = texts.get(name);
     if (text === undefined) throw new UserError(`run folder ${dir} has no ${name}`);
     return text;
   };
-  const head = parseSummaryJson(summaryText, where(SUMMARY_FILE));
+  const head = parseSummaryJson(need(SUMMARY_FILE), where(SUMMARY_FILE));
   const assets = head.summary.universe?.assets.map((a) => a.name);
   const series = assets ? readUniverseSeries(need, where, assets) : readSeries(need, where);
   const predictions = texts.get(PREDICTIONS_FILE);
@@ -149,12 +165,18 @@ function fitRecords(entries: readonly ModelsIndexEntry[]): FitRecord[] {
 }
 
 /**
- * Rebuilds `<dir>/report.html` from the folder's files; returns the report's path. A write the
+ * Rebuilds `<dir>/report.html` from the folder's files, of a run folder or of a compare folder
+ * (its summary.json says `"command": "compare"`); returns the report's path. A write the
  * place refuses (a folder not writable, a directory at report.html) is a UserError naming the
  * file; a failing disk (full, I/O error) an Error naming it (exit 1), as for every writer.
  */
 export function rebuildReport(dir: string): string {
-  const html = reportBytes(readRunFolder(dir));
+  // Every file either kind of folder has, read before any is parsed; summary.json says which kind it is.
+  const texts = readFolderTexts(dir, [...new Set([...READ_BACK, ...COMPARE_READ_BACK])]);
+  const where = (name: string) => path.join(dir, name);
+  const html = isCompareSummary(parseJsonFile(texts.get(SUMMARY_FILE)!, where(SUMMARY_FILE)))
+    ? compareReportBytes(compareRecordOf(dir, texts, where))
+    : reportBytes(runRecordOf(dir, texts));
   const file = path.join(path.resolve(dir), REPORT_FILE);
   try {
     writeFileAtomic(file, html);

@@ -135,6 +135,8 @@ export const RUN_SUMMARY_SCHEMA: Schema = obj({
   results: record(STRATEGY_RESULT_SCHEMA),
   params: record(json()),
   universe: optional(UNIVERSE_SCHEMA),
+  // The weight to hold next; a weight is finite (a decision is never NaN).
+  signal: optional(obj({ asOf: PERIOD_LABEL, weight: num(), assets: optional(arr(obj({ name: str(), weight: num() }))) })),
   selection: optional(
     obj({
       configurations: arr(str()),

@@ -102,4 +102,17 @@ export interface RunSummary {
   selection?: SelectionRecord;
   /** A run over a universe of assets: what each asset was and did. */
   universe?: UniverseSummaryDoc;
+  /**
+   * The position to hold next: the weight decided at the close of the last row of the run's
+   * range (`asOf`), to hold over the period after it, as `backtest signal` gives it; of a
+   * universe, the sum of the assets' weights and each asset's. Absent in folders written before.
+   */
+  signal?: RunSignal;
+}
+
+/** The run's last decision (`RunSummary.signal`). */
+export interface RunSignal {
+  asOf: string;
+  weight: number;
+  assets?: { name: string; weight: number }[];
 }

@@ -7,8 +7,9 @@ interface ReportFlags {
 }
 
 /**
- * `backtest report <run-dir>`: redraws report.html from the run folder's own files (summary.json
- * and the CSVs), e.g. after an upgrade changed the report, without re-running the backtest.
+ * `backtest report <run-dir>`: redraws report.html from the folder's own files (summary.json
+ * and the CSVs), of a run or of a compare, e.g. after an upgrade changed the report, without
+ * re-running the backtest or the compare.
  * The folder is input like any other: its files are checked to be regular files of a sane size
  * before they are read, summary.json against its schema and the CSVs cell by cell, and a bad
  * one is exit 2 naming the file, the key or line and column, what was expected and what was
@@ -17,11 +18,12 @@ interface ReportFlags {
 export function reportCommand(io: CommandIO): CommandModule<object, ReportFlags> {
   return {
     command: 'report <run-dir>',
-    describe: "Rebuild a run folder's report.html from its summary.json and CSV files",
+    describe: 'Rebuild the report.html of a run or compare folder from its summary.json and CSV files',
     builder: (y: Argv) =>
       y
-        .positional('run-dir', { type: 'string', demandOption: true, describe: 'a run folder written by "backtest --strategy ..."' })
-        .example('$0 report runs/20260101-120000-sma', "redraw that run's report"),
+        .positional('run-dir', { type: 'string', demandOption: true, describe: 'a folder written by "backtest --strategy ..." or "backtest compare ..."' })
+        .example('$0 report runs/20260101-120000-sma', "redraw that run's report")
+        .example('$0 report runs/20260101-120000-compare', "redraw that compare's report"),
     handler: (argv) => {
       io.out(rebuildReport(argv.runDir));
     },
