@@ -78,6 +78,11 @@ describe('backtest signal', () => {
     expect(ols.stdout).toMatch(
       /^ols-sma: hold (cash|100% long) \(weight [01]\) over the month after 2020-06, decided at its close \(sp500 2020-06-30 close 3100\.29\)\n {2}forecast next close [\d.]+ \([+-]\d+\.\d\d%\) by fit 29 of 30 \(numbered from 0\), ols, refitted at 2020-01 on \d+ rows 1971-07 \.\. 2019-12\n$/,
     );
+    // A run to the same month ends its table with the same position.
+    const position = /hold (cash|100% long) \(weight/.exec(r.stdout)![1];
+    const run = backtest(['--strategy', 'sma', '--to', '2020-06', '--no-save']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`next: hold ${position} over the month after 2020-06 (decided at its close)`);
     const bad = backtest(['signal', '--strategy', 'smaa']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/did you mean "sma"/);

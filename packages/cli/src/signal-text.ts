@@ -1,4 +1,5 @@
 import type { SignalDocument } from '@backtest/api';
+import { positionText } from '@backtest/report';
 
 const percent = (x: number, digits = 1) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(digits)}%`;
 
@@ -28,7 +29,7 @@ function universeText(doc: SignalDocument, assets: NonNullable<SignalDocument['a
 export function signalText(doc: SignalDocument): string {
   if (doc.assets) return universeText(doc, doc.assets);
   const w = doc.weight;
-  const position = w === 0 ? 'cash' : w === 1 ? '100% long' : w === -1 ? '100% short' : `${(Math.abs(w) * 100).toFixed(1)}% ${w > 0 ? 'long' : 'short'}, the rest in cash`;
+  const position = positionText(w);
   const period = doc.frequency === 'monthly' ? 'month' : 'day';
   const lines = [
     `${doc.strategy}: hold ${position} (weight ${w}) over the ${period} after ${doc.asOf}, decided at its close ` +

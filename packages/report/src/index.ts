@@ -2,6 +2,7 @@
 export type { DirectionForecastMetrics, RunSignal, RunSummary, SeedRun, SeedsSummary, UniverseAssetDoc, UniverseSummaryDoc } from './summary';
 export { formatRunTable, METRIC_ROWS, renderTable, seedsText } from './terminal-table';
 export { type RunRecord, runRecordFrom } from './run-record';
+export { nextPositionText, positionText } from './position-text';
 export {
   asClaim,
   claimFolder,

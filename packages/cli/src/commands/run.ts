@@ -4,7 +4,7 @@ import { isUniverse, UserError } from '@backtest/core';
 import { periodLabel } from '@backtest/core/internal';
 import { findProjectRoot } from '@backtest/data';
 import { loadStrategyRegistry, noModelsWarning, runResolved, saveRun } from '@backtest/api';
-import { formatRunTable } from '@backtest/report';
+import { formatRunTable, nextPositionText } from '@backtest/report';
 import { settingsFromFlags } from '../flags-to-settings';
 import { type RunFlags, withRunOptions, withSeedOptions } from '../options';
 import { writePredictions } from '../predictions';
@@ -64,6 +64,8 @@ export function runCommand(io: CommandIO): CommandModule<object, RunCommandFlags
         return;
       }
       io.out(formatRunTable(outcome.summary));
+      const signal = outcome.summary.signal;
+      if (signal) io.out(`\nnext: ${nextPositionText(signal, outcome.summary.frequency)}`);
       if (saved) io.out(`\nrun folder: ${saved.dir}\nreport:     ${saved.report}`);
       if (saved?.models) io.out(`models:     ${path.join(saved.dir, 'models')} (${saved.models} fits, index.json)`);
     },
