@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, openOffline } from './browser';
-import { compareRows, valueAt } from '@backtest/report';
+import { compareRows, summaryColumns, valueAt } from '@backtest/report';
 import { backtest, runsDir } from './helpers';
 
 const shots = mkdtempSync(path.join(os.tmpdir(), 'compare-report-'));
@@ -52,8 +52,9 @@ async function openReport(file: string, screenshot: string) {
       id: b.getAttribute('data-chart')!,
       rendered: b.getAttribute('data-rendered') === 'true',
       marks: b.querySelectorAll('svg .role-mark path, svg .role-mark rect, svg .role-mark line').length,
-      // Data marks only (role-mark), not the legend's symbols.
-      points: b.querySelectorAll('svg .mark-symbol.role-mark path').length,
+      // Data marks only (role-mark), not the legend's symbols; StepM's rings apart.
+      points: b.querySelectorAll('svg .mark-symbol.role-mark:not(.stepm_marks) path').length,
+      rings: b.querySelectorAll('svg .mark-symbol.role-mark.stepm_marks path').length,
       rules: b.querySelectorAll('svg .mark-rule.role-mark line').length,
       ticks: b.querySelectorAll('svg .mark-rect.role-mark path').length,
       lines: b.querySelectorAll('svg .mark-line.role-mark path').length,
@@ -61,6 +62,7 @@ async function openReport(file: string, screenshot: string) {
   );
   const cells = await page.$$eval('table.compare td[data-metric]', (tds) =>
     tds.map((td) => ({
+      table: td.closest('table')!.id,
       column: td.getAttribute('data-column')!,
       benchmark: td.getAttribute('data-benchmark') === 'true',
       metric: td.getAttribute('data-metric')!,
@@ -69,9 +71,21 @@ async function openReport(file: string, screenshot: string) {
     })),
   );
   const verdicts = await page.$$eval('ul.verdicts li', (lis) => lis.map((li) => ({ text: li.textContent, beats: li.classList.contains('beats') })));
+  const joint = await page.$eval('.joint[data-joint]', (d) => ({ text: d.querySelector('.text')!.textContent, beats: d.classList.contains('beats') }));
+  // The charts' data as the page holds it (the PBO histogram's bins).
+  const data = JSON.parse(await page.$eval('#chart-data', (s) => s.textContent!)) as Record<string, Record<string, unknown>[]>;
+  // Sorting: click the Sharpe heading of the results table, read the rows; again, reversed.
+  const sortedBy = async (head: string) => {
+    await page.click(`#results thead th[data-sort]:text-is("${head}")`);
+    return page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-row')!));
+  };
+  const sharpeDown = await sortedBy('Sharpe');
+  const sharpeUp = await sortedBy('Sharpe');
+  const byName = await sortedBy('Configuration');
+  const pinned = await page.$$eval('#results thead tr.benchmark th', (ths) => ths.map((th) => th.textContent));
   await page.screenshot({ path: screenshot, fullPage: true });
   await page.close();
-  return { errors, blocked, charts, cells, verdicts };
+  return { errors, blocked, charts, cells, verdicts, joint, data, sharpeDown, sharpeUp, byName, pinned };
 }
 
 describe('backtest compare: run folder and report', () => {
@@ -110,35 +124,69 @@ describe('backtest compare: run folder and report', () => {
     console.log(`compare report screenshot: ${shot}`);
     expect(page.errors).toEqual([]);
     expect(page.blocked).toEqual([]);
-    expect(page.charts.map((c) => c.id)).toEqual(['sharpe-diff', 'equity']);
+    expect(page.charts.map((c) => c.id)).toEqual(['sharpe-diff', 'pbo', 'growth']);
     for (const c of page.charts) expect({ id: c.id, rendered: c.rendered, drawn: c.marks > 0 }).toEqual({ id: c.id, rendered: true, drawn: true });
-    const [diff, equity] = page.charts;
-    // One point per configuration, an interval and its two end ticks each, and the zero line.
+    const [diff, overfit, growth] = page.charts;
+    const mt = summary.multipleTesting as { stepM: { rejected: string[] }; pbo: { value: number; splits: number } };
+    // One point per configuration, an interval and its two end ticks each, and the zero line; a ring for each StepM finds better.
     expect(diff!.points).toBe(CONFIGS.length);
     expect(diff!.rules).toBe(CONFIGS.length + 1);
     expect(diff!.ticks).toBe(2 * CONFIGS.length);
-    // One line per configuration and buy-and-hold.
-    expect(equity!.lines).toBe(CONFIGS.length + 1);
+    expect(diff!.rings).toBe(CONFIGS.filter((c) => mt.stepM.rejected.includes(c)).length);
+    // PBO's histogram: a bar per bin, every split counted, and the share at or below 0 is summary.json's PBO.
+    const bins = Object.entries(page.data).find(([k, v]) => k.startsWith('pbo__') && v[0] && 'count' in v[0])![1] as { lo: number; hi: number; count: number; overfit: boolean }[];
+    expect(overfit!.ticks).toBe(bins.length);
+    const splits = bins.reduce((n, b) => n + b.count, 0);
+    expect(splits).toBe(mt.pbo.splits);
+    expect(bins.filter((b) => b.hi <= 0).reduce((n, b) => n + b.count, 0) / splits).toBeCloseTo(mt.pbo.value, 12);
+    expect(bins.every((b) => b.hi <= 0 || b.lo >= 0)).toBe(true);
+    // One line per configuration (three: all of them among the best five) and buy-and-hold.
+    expect(growth!.lines).toBe(CONFIGS.length + 1);
 
-    // Every number of the table is the summary's, and reads as its row's format says.
-    const rowsOf = new Map(compareRows(summary as never).map((row) => [row.path, row]));
+    // Every number of both tables is the summary's, and reads as its column's format says.
+    const formats = {
+      results: new Map(summaryColumns(summary as never).map((c) => [c.path, c.format])),
+      'all-metrics': new Map(compareRows(summary as never).map((row) => [row.path, row.format])),
+    };
     for (const cell of page.cells) {
       const source = cell.benchmark ? summary.benchmark : summary.results[cell.column];
       const expected = valueAt(source, cell.metric);
       expect({ column: cell.column, metric: cell.metric, value: JSON.parse(cell.value) }).toEqual({ column: cell.column, metric: cell.metric, value: expected });
-      expect({ metric: cell.metric, text: cell.text }).toEqual({ metric: cell.metric, text: rowsOf.get(cell.metric)!.format(expected as number) });
+      const format = formats[cell.table as keyof typeof formats].get(cell.metric)!;
+      expect({ metric: cell.metric, text: cell.text }).toEqual({ metric: cell.metric, text: format(expected as number) });
     }
-    // All of them: the metrics for every column, the rest for every configuration that has them.
-    const expectedCells = [...rowsOf.values()].reduce(
-      (n, row) => n + CONFIGS.filter((c) => valueAt(summary.results[c], row.path) !== undefined).length + (row.benchmark ? 1 : 0),
-      0,
+    // All of them: the metrics for every row, the rest for every configuration that has them.
+    const count = (paths: string[], bench: (p: string) => boolean) =>
+      paths.reduce((n, p) => n + CONFIGS.filter((c) => valueAt(summary.results[c], p) !== undefined).length + (bench(p) ? 1 : 0), 0);
+    const allRows = compareRows(summary as never);
+    const compact = summaryColumns(summary as never);
+    expect(page.cells.filter((c) => c.table === 'all-metrics').length).toBe(
+      count(
+        allRows.map((r) => r.path),
+        (p) => allRows.find((r) => r.path === p)!.benchmark,
+      ),
     );
-    expect(page.cells.length).toBe(expectedCells);
-    expect(page.cells.filter((c) => c.metric === 'significance.sharpeDiffCI.0').length).toBe(CONFIGS.length);
+    expect(page.cells.filter((c) => c.table === 'results').length).toBe(
+      count(
+        compact.map((c) => c.path),
+        (p) => compact.find((c) => c.path === p)!.benchmark,
+      ),
+    );
+    expect(page.cells.filter((c) => c.metric === 'significance.sharpeDiffCI.0' && c.table === 'results').length).toBe(CONFIGS.length);
     expect(page.cells.some((c) => c.metric === 'forecast.rmse' && c.column === 'ols-sma')).toBe(true);
-    // The joint answer (every configuration tested together) first, then each configuration's.
+    // Sorted by a click on Sharpe: largest first, then smallest first; by name: A to Z. Buy-and-hold stays pinned.
+    const sharpes = CONFIGS.map((c) => summary.results[c]!.sharpe);
+    const bySharpe = [...CONFIGS].sort((a, b) => summary.results[b]!.sharpe - summary.results[a]!.sharpe);
+    expect(new Set(sharpes).size).toBe(CONFIGS.length);
+    expect(page.sharpeDown).toEqual(bySharpe);
+    expect(page.sharpeUp).toEqual([...bySharpe].reverse());
+    // Names with their numbers read as numbers: window=6 before window=12.
+    expect(page.byName).toEqual(['ols-sma', 'sma[window=6]', 'sma[window=12]']);
+    expect(page.pinned).toEqual(['buy-and-hold']);
+    // The joint answer (every configuration tested together) first and apart, then each configuration's.
     expect(summary.jointVerdict).toBeDefined();
-    expect(page.verdicts).toEqual([summary.jointVerdict!, ...summary.verdicts].map((v) => ({ text: v.text, beats: v.beats })));
+    expect(page.joint).toEqual({ text: summary.jointVerdict!.text, beats: summary.jointVerdict!.beats });
+    expect(page.verdicts).toEqual(summary.verdicts.map((v) => ({ text: v.text, beats: v.beats })));
 
     const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
     expect(/<(script|link|img|iframe)[^>]+(src|href)=/i.test(html)).toBe(false);

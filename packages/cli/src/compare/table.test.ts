@@ -1,28 +1,6 @@
-import { shortLabels, wrap } from './table';
+import { wrap } from './table';
 
 describe('the compare table', () => {
-  it('says once the grid parameters every configuration of a strategy sets alike, and keeps those that vary', () => {
-    const labels = ['sma', 'nn-sma[hidden=5 epochs=20]', 'nn-sma[hidden=10 epochs=20]', 'forecast[model=ols]'];
-    expect(shortLabels(labels)).toEqual({
-      headings: ['sma', 'nn-sma[hidden=5]', 'nn-sma[hidden=10]', 'forecast[model=ols]'],
-      common: ['nn-sma: epochs=20 in every column'],
-    });
-    // Nothing in common: the labels as they are.
-    expect(shortLabels(['sma[window=8]', 'sma[window=10]'])).toEqual({ headings: ['sma[window=8]', 'sma[window=10]'], common: [] });
-    // A strategy's plain default beside one grid point: nothing is said once of one configuration.
-    expect(shortLabels(['nn-sma', 'nn-sma[epochs=5]'])).toEqual({ headings: ['nn-sma', 'nn-sma[epochs=5]'], common: [] });
-    // ... nor of grid points beside the plain default, which does not set it.
-    expect(shortLabels(['nn-sma', 'nn-sma[epochs=5 hidden=3]', 'nn-sma[epochs=5 hidden=4]']).common).toEqual([]);
-  });
-
-  it('keeps the full labels when shortening would make two headings alike', () => {
-    const labels = ['nn-sma[epochs=5]', 'nn-sma[epochs=5 hidden=3]', 'nn-sma[epochs=5 hidden=4]'];
-    // epochs=5 is common; the first would become nn-sma[…], distinct; all three stay distinct.
-    expect(shortLabels(labels).headings).toEqual(['nn-sma[…]', 'nn-sma[hidden=3]', 'nn-sma[hidden=4]']);
-    const clash = ['a[x=1 y=2]', 'a[x=1 y=2]'];
-    expect(shortLabels(clash)).toEqual({ headings: clash, common: [] });
-  });
-
   it('wraps text at spaces within the width, indenting the lines after the first, and cuts a word longer than the width', () => {
     const text = 'the quick brown fox jumps over the lazy dog';
     const lines = wrap(text, 16, '  ');

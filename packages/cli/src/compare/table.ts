@@ -1,4 +1,4 @@
-import { METRIC_ROWS, renderTable, seedsText } from '@backtest/report';
+import { METRIC_ROWS, renderTable, seedsText, shortLabels } from '@backtest/report';
 import type { CompareSummary } from '@backtest/api';
 
 const pct = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '');
@@ -10,36 +10,6 @@ const COMPARE_WIDTH = 120;
 
 /** Longest column heading; a longer one is numbered (#k) and named in full above the table. */
 const MAX_HEADING = 40;
-
-/** A configuration's label as `id` and its `name=value` parameters (from `id[a=1 b=2]`). */
-function parts(label: string): { id: string; params: string[] } {
-  const m = /^([^[\]]+)\[(.*)\]$/.exec(label);
-  return m ? { id: m[1]!, params: m[2]!.split(' ').filter((x) => x !== '') } : { id: label, params: [] };
-}
-
-/**
- * Column headings that stay short: for each strategy, the grid parameters every one of its
- * configurations sets alike are said once (returned as `common`), and each heading keeps the
- * ones that vary. When that would make two headings alike, the full labels are kept.
- */
-export function shortLabels(labels: readonly string[]): { headings: string[]; common: string[] } {
-  const split = labels.map(parts);
-  const byId = new Map<string, string[][]>();
-  for (const p of split) byId.set(p.id, [...(byId.get(p.id) ?? []), p.params]);
-  const shared = new Map<string, Set<string>>();
-  for (const [id, all] of byId) {
-    // Said once only when every configuration of the strategy (two or more) sets it alike.
-    const common = all.length >= 2 ? all[0]!.filter((x) => all.every((ps) => ps.includes(x))) : [];
-    shared.set(id, new Set(common));
-  }
-  const headings = split.map((p) => {
-    const kept = p.params.filter((x) => !shared.get(p.id)!.has(x));
-    return kept.length ? `${p.id}[${kept.join(' ')}]` : p.params.length ? `${p.id}[…]` : p.id;
-  });
-  if (new Set(headings).size !== headings.length) return { headings: [...labels], common: [] };
-  const common = [...shared].filter(([, set]) => set.size > 0).map(([id, set]) => `${id}: ${[...set].join(' ')} in every column`);
-  return { headings, common };
-}
 
 /** `text` in lines of at most `width` columns, breaking at spaces; the lines after the first indented by `indent`. */
 export function wrap(text: string, width: number, indent = ''): string[] {

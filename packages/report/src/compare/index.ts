@@ -2,4 +2,5 @@
 export { compareFolderFiles, parseCompareSummaryJson, writeCompareFolder } from './compare-folder';
 export { compareRecordFrom, type CompareResultDoc, type CompareSummaryDoc, type MultipleTestingDoc } from './compare-record';
 export { buildCompareReport } from './compare-report';
-export { compareRows, valueAt } from './compare-table';
+export { compareRows, summaryColumns, valueAt } from './compare-table';
+export { shortLabels } from './short-labels';
