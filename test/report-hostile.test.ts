@@ -87,6 +87,8 @@ const TAGS = new Set([
   'code',
   'pre',
   'script',
+  'details',
+  'summary',
 ]);
 const ATTRIBUTES = new Set([
   'lang',
@@ -97,6 +99,7 @@ const ATTRIBUTES = new Set([
   'role',
   'scope',
   'colspan',
+  'rowspan',
   'style',
   'id',
   'type',
@@ -109,6 +112,34 @@ const ATTRIBUTES = new Set([
   'data-column',
   'data-benchmark',
   'data-configuration',
+  // The compare page's table (sorting, buy-and-hold's row, the verdict and StepM columns) and folded lists.
+  'data-col',
+  'data-sort',
+  'data-first',
+  'data-sort-value',
+  'data-row',
+  'data-key',
+  'data-beats',
+  'data-stepm',
+  'data-joint',
+  'data-asset',
+  'open',
+  // The run page's tables: the next position, the worst drawdowns, the years, the trades.
+  'data-as-of',
+  'data-weight',
+  'data-start',
+  'data-trough',
+  'data-recovery',
+  'data-depth',
+  'data-periods',
+  'data-year',
+  'data-strategy-return',
+  'data-benchmark-return',
+  'data-partial',
+  'data-trades',
+  'data-entry',
+  'data-exit',
+  'data-return',
 ]);
 
 /**

@@ -289,9 +289,8 @@ ${facts([
 ])}
 <h2>Reproduce</h2>
 <p>The resolved settings and compare options of this run (also in <code>summary.json</code>, with the data file’s hash):</p>
-<pre>${JSON.stringify(record.config, null, 2)}</pre>
-${SORT_SCRIPT}`;
-  return { title: `compare: ${heading(s)} against ${BENCHMARK_NAME} on ${s.dataset}`, body, charts, generator: `backtest ${record.version}` };
+<pre>${JSON.stringify(record.config, null, 2)}</pre>`;
+  return { title: `compare: ${heading(s)} against ${BENCHMARK_NAME} on ${s.dataset}`, body, charts, generator: `backtest ${record.version}`, script: SORT_SCRIPT };
 }
 
 /** The self-contained HTML report of a compare; a pure function of the record. */

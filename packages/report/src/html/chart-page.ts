@@ -25,6 +25,11 @@ export interface ChartPage {
   readonly charts: readonly PageChart[];
   /** Shown in <meta name="generator">. */
   readonly generator?: string;
+  /**
+   * A script of the page's own (a constant made with `trusted`, never from values), run after
+   * the charts' runtime, outside the body: e.g. the compare table's sorting.
+   */
+  readonly script?: Html;
 }
 
 /**
@@ -55,7 +60,7 @@ ${page.body}
 <script>`.text;
   const tail = html`</script>
 <script>${RENDER_SCRIPT}</script>
-</body>
+${page.script ?? ''}</body>
 </html>
 `.text;
   return [head, runtime.vega, '</script>\n<script>', runtime.vegaLite, tail];
