@@ -78,7 +78,7 @@ describe('a daily run of 100,000 rows', () => {
     const page = readFileSync(reportFile, 'utf8');
     const bytes = statSync(reportFile).size;
     const { specs, data } = chartJson(page);
-    expect(Object.keys(specs)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'heatmap']);
+    expect(Object.keys(specs)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'rolling-volatility', 'rolling-beta', 'heatmap', 'returns-distribution']);
     const sizes = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.length]));
     for (const id of ['equity__0', 'drawdown__0', 'rolling-sharpe__0', 'price__1']) {
       expect({ id, some: sizes[id]! > 500, thinned: sizes[id]! <= 3_000 }).toEqual({ id, some: true, thinned: true });

@@ -18,6 +18,8 @@ const KEYS: (keyof Metrics)[] = [
   'alpha',
   'beta',
   'informationRatio',
+  'valueAtRisk95',
+  'expectedShortfall95',
 ];
 
 describe('computeMetrics: hand-computed example', () => {
@@ -38,6 +40,8 @@ describe('computeMetrics: hand-computed example', () => {
    *              SS = 0.0035 -> IR = 0.005 / sqrt(0.0035/3) * sqrt(12)
    * exposure   = (1 + 1 + 0 + 0.5)/4 = 0.625; turnover = (|1-0| + 0 + |0-1| + |0.5-0|)/4 = 0.625
    * trades     = 3 (0->1, 1->0, 0->0.5)
+   * VaR 95%    : sorted [-0.05, 0.02, 0.03, 0.10], h = 3 x 0.05 = 0.15 -> -0.05 + 0.15 x 0.07 = -0.0395
+   * ES 95%     : the returns <= -0.0395: [-0.05] -> -0.05
    */
   const m = computeMetrics({
     returns: Float64Array.from([0.1, -0.05, 0.02, 0.03]),
@@ -76,6 +80,8 @@ describe('computeMetrics: hand-computed example', () => {
     ['alpha', -0.132],
     ['beta', 1.8],
     ['informationRatio', (0.005 / Math.sqrt(0.0035 / 3)) * Math.sqrt(12)],
+    ['valueAtRisk95', -0.0395],
+    ['expectedShortfall95', -0.05],
   ])('%s', (key, expected) => {
     expect(m[key]).toBeCloseTo(expected, 12);
   });

@@ -7,6 +7,7 @@ import { maxDrawdown } from './drawdown';
 import { cagr, totalReturn } from './growth';
 import { exposure, tradeCount, turnover } from './positions';
 import { alphaBeta } from './regression';
+import { historicalVarEs } from './risk';
 import { informationRatio, sharpeRatio, sortinoRatio, volatility } from './sharpe';
 import { assertFinite, assertLength, assertPositive, type Series } from './validate';
 
@@ -65,6 +66,15 @@ export interface Metrics {
   beta: number;
   /** mean(r - b) / sd(r - b, n-1) * sqrt(ppy). */
   informationRatio: number;
+  /**
+   * Historical value at risk at 95%, per period: the empirical 5% quantile of the period returns,
+   * interpolated linearly between order statistics (numpy's default `quantile`: h = (N-1) * 0.05,
+   * x_(floor h) + (h - floor h)(x_(floor h + 1) - x_(floor h)) of the sorted returns). A return,
+   * negative for a loss, like maxDrawdown; NaN with no periods.
+   */
+  valueAtRisk95: number;
+  /** Historical expected shortfall at 95%, per period: the mean of the period returns at or below valueAtRisk95 (a return, negative for a loss). */
+  expectedShortfall95: number;
 }
 
 /** Share of periods with a strictly positive return; NaN for an empty series. */
@@ -119,6 +129,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
 
   const growth = cagr(returns, periodsPerYear);
   const dd = maxDrawdown(returns);
+  const tail = historicalVarEs(returns);
   const ab = benchmark === undefined ? { alpha: NaN, beta: NaN } : alphaBeta(returns, benchmark, periodsPerYear);
   return {
     totalReturn: totalReturn(returns),
@@ -138,5 +149,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
     alpha: ab.alpha,
     beta: ab.beta,
     informationRatio: benchmark === undefined ? NaN : informationRatio(returns, benchmark, periodsPerYear),
+    valueAtRisk95: tail.valueAtRisk,
+    expectedShortfall95: tail.expectedShortfall,
   };
 }

@@ -100,3 +100,73 @@ export function maxDrawdown(returns: Series): MaxDrawdown {
     recoveryIndex: recovery,
   };
 }
+
+/**
+ * One drawdown episode: equity leaves a peak (the last index at the running maximum) and stays
+ * below it until it first gets back to the peak's value, or until the end. Indices point into the
+ * equity curve (0..n, 0 the start), as {@link MaxDrawdown}'s do.
+ */
+export interface DrawdownEpisode {
+  /** Last index at the running maximum before equity fell below it (0: the start value 1). */
+  peakIndex: number;
+  /** Index of the deepest point of the episode (the first one, if the same depth occurs twice). */
+  troughIndex: number;
+  /** First index after the trough with equity >= the peak's value; -1 if never recovered. */
+  recoveryIndex: number;
+  /** E_trough / E_peak - 1: a negative fraction. */
+  depth: number;
+  /**
+   * recoveryIndex - peakIndex, or n - peakIndex if it never recovers: the periods from the first
+   * one below the peak through the one that recovers (or the last), as `maxDrawdown`'s duration.
+   */
+  periods: number;
+}
+
+/**
+ * Every drawdown episode of the equity curve started at 1, in time order. The peak moves as in
+ * {@link maxDrawdown} (`>=`: to the latest time the high was touched), and depths are the same
+ * expression, so the deepest episode is exactly `maxDrawdown`'s drawdown, peak and duration.
+ */
+export function drawdownEpisodes(returns: Series): DrawdownEpisode[] {
+  const e = equityCurve(returns);
+  const n = returns.length;
+  const out: DrawdownEpisode[] = [];
+  let peak = e[0] as number;
+  let peakIdx = 0;
+  let open: DrawdownEpisode | undefined;
+  for (let i = 1; i <= n; i++) {
+    const v = e[i] as number;
+    if (v >= peak) {
+      if (open) {
+        open.recoveryIndex = i;
+        open.periods = i - open.peakIndex;
+        open = undefined;
+      }
+      peak = v;
+      peakIdx = i;
+      continue;
+    }
+    const dd = v / peak - 1;
+    if (!open) {
+      open = { peakIndex: peakIdx, troughIndex: i, recoveryIndex: -1, depth: dd, periods: n - peakIdx };
+      out.push(open);
+    } else if (dd < open.depth) {
+      open.depth = dd;
+      open.troughIndex = i;
+    }
+  }
+  return out;
+}
+
+/**
+ * The `count` deepest drawdown episodes, deepest first (equal depths: the earlier first). The
+ * first is `maxDrawdown`'s: its depth is maxDrawdown and its periods the duration. Fewer when the
+ * curve has fewer episodes; none when equity never fell.
+ */
+export function worstDrawdowns(returns: Series, count = 5): DrawdownEpisode[] {
+  return drawdownEpisodes(returns)
+    .map((ep, order) => ({ ep, order }))
+    .sort((a, b) => a.ep.depth - b.ep.depth || a.order - b.order)
+    .slice(0, Math.max(0, count))
+    .map((x) => x.ep);
+}

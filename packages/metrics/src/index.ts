@@ -1,6 +1,9 @@
 // `@public`: functions README.md lists that no code here calls (see knip.jsonc).
 export { correlation, mean, sampleVariance } from './descriptive';
-export { equityCurve, drawdownSeries } from './drawdown';
+export { equityCurve, drawdownSeries, worstDrawdowns, type DrawdownEpisode } from './drawdown';
+export { calendarReturns, yearlyReturns } from './calendar';
+export { histogram } from './histogram';
+export { roundTrips } from './trades';
 export { sharpeRatio, rollingSharpe } from './sharpe';
 export { computeMetrics, type Metrics } from './computeMetrics';
 export { forecastMetrics, type ForecastMetrics } from './forecastMetrics';
@@ -19,6 +22,6 @@ export { dieboldMariano } from './stats/dieboldMariano';
 export { /** @public */ clarkWest } from './stats/clarkWest';
 export { ledoitWolfBootstrap, ledoitWolfSharpeDiff } from './stats/ledoitWolf';
 export { directionMetrics, type DirectionMetrics } from './directionMetrics';
-export { trailingMeanSd, trailingSma } from './rolling';
+export { rollingBeta, rollingVolatility, trailingMeanSd, trailingSma } from './rolling';
 export { benchmarkDifferences, multipleTesting } from './stats/multipleTesting';
 export { pbo } from './stats/pbo';

@@ -9,6 +9,7 @@
  * over decades of daily rows), never by a later row. rolling.test.ts checks it against
  * technicalindicators' SMA bit for bit.
  */
+import { assertFinite, assertLength } from './validate';
 
 /** The mean of the last `window` values at every row (row t from rows t-window+1..t), NaN before row window-1. */
 export function trailingSma(values: Float64Array, window: number): Float64Array {
@@ -44,4 +45,45 @@ export function trailingMeanSd(values: Float64Array, n: number): { mean: Float64
     sd[i] = Math.sqrt(ss / (n - 1));
   }
   return { mean, sd };
+}
+
+/** Annualised volatility sd(r, n-1) * sqrt(ppy) over the last `window` periods ending at each row, NaN during the warm-up. */
+export function rollingVolatility(returns: ArrayLike<number>, window: number, periodsPerYear: number): Float64Array {
+  assertFinite('returns', returns);
+  const { sd } = trailingMeanSd(Float64Array.from(returns), window);
+  const k = Math.sqrt(periodsPerYear);
+  return sd.map((v) => v * k);
+}
+
+/**
+ * OLS slope of `returns` on `benchmark` over the last `window` periods ending at each row:
+ * sum((b - mean b)(r - mean r)) / sum((b - mean b)^2), as the full-period beta; NaN during the
+ * warm-up and where the benchmark is constant over the window.
+ */
+export function rollingBeta(returns: ArrayLike<number>, benchmark: ArrayLike<number>, window: number): Float64Array {
+  if (!Number.isInteger(window) || window < 2) throw new RangeError(`trailing window must be an integer >= 2, got ${window}`);
+  assertFinite('returns', returns);
+  assertLength('benchmark', benchmark, returns.length);
+  assertFinite('benchmark', benchmark);
+  const n = returns.length;
+  const out = new Float64Array(n).fill(NaN);
+  for (let i = window - 1; i < n; i++) {
+    let mr = 0;
+    let mb = 0;
+    for (let j = i - window + 1; j <= i; j++) {
+      mr += returns[j]!;
+      mb += benchmark[j]!;
+    }
+    mr /= window;
+    mb /= window;
+    let sbb = 0;
+    let sbr = 0;
+    for (let j = i - window + 1; j <= i; j++) {
+      const db = benchmark[j]! - mb;
+      sbb += db * db;
+      sbr += db * (returns[j]! - mr);
+    }
+    if (sbb > 0) out[i] = sbr / sbb;
+  }
+  return out;
 }

@@ -12,24 +12,26 @@ import { formatRunTable } from './terminal-table';
  * Runs over a universe changed the run folder, the report and the terminal table only where a
  * record has a universe: a run over one series gives the very bytes it gave before (these
  * SHA-256 are of the output of the code before universes). A deliberate change to the files of
- * a single series updates them; any other difference is a regression.
+ * a single series updates them; any other difference is a regression. Updated for the
+ * tearsheet: summary.json and the table gained valueAtRisk95 and expectedShortfall95 (only
+ * those keys and rows), the page its new tables, charts and conventions.
  */
 const BEFORE_UNIVERSES: Record<string, Record<string, string>> = {
   indicators: {
-    'summary.json': '86764d5ee031d1ef3b6ff438892baa5bbed229670fcf6c5814b77b9f3c1686ed',
+    'summary.json': '49197bd050bfd7f984df6c918e6ec0a357566795e2c2573e122adfb5a13702df',
     'returns.csv': 'd8228f253b2278e65892c61d552de35b2fe4e7f1a9ef3d247bb598d08d8450b0',
     'positions.csv': '7253d0740cac9b689942d70ab052f4e708f9e84dd15298ede0b3b0df44fca7f5',
-    'report.html': '068b3ae94a496ce05966a893ffb3fd334d42b885d89f4176e72f4d23d87ac3fb',
-    table: 'de95bd45aeea575e2d9d544acd3c882c20d6461f6c2702f73be0ad47e6c79ff5',
+    'report.html': 'bde4a58440a2d2e66fca29dee02f28a1c413491d7516ff3f9ec4aee37cbe93e9',
+    table: '742a9947d4307c8b3aabcaae91d5d406232871fb8fe925c6a998292204dc185a',
   },
   forecast: {
-    'summary.json': 'ed8ec0527f4f4486db8043f0e8b40b6f3abdb1df64de41d1d1792b27557f08f6',
+    'summary.json': '6830809810d61a57c91e2757bfc9770dc99641256e9942b5ac3b19cf079492cc',
     'returns.csv': 'd8228f253b2278e65892c61d552de35b2fe4e7f1a9ef3d247bb598d08d8450b0',
     'positions.csv': 'c9bc9727b980b6c42a204e7bea9d53cc45072fc533d3f7985b5a07ff1fc9f847',
     'predictions.csv': '45edd1e55e4ed1105675dc3dc6e60389c7628acf4ebd9b3151ea42d9cd44326a',
     'training.csv': 'f65055459d2a343c0d132fc70aa89b6992a49c1a8df8359d4c07e1fec2dd120d',
-    'report.html': '0f11c5e9c5713587ee6fea3c9902b791d1f9a56f17da37a8e44855acbe2e6d40',
-    table: 'da74e87881d9a5a4e412a15eca12860321c14eb1b647dfe70954927ed8bf8e54',
+    'report.html': '604d5aa0af3580db52f207ba01169bc40e731cf1d8f8a973dac400bfc987eed4',
+    table: '89f70600f55669385671f7eec23c572fc9c99ac5d0252502757142346ef01bee',
   },
 };
 

@@ -17,7 +17,7 @@ const metric = num({ nullable: true });
  * maxDrawdownMonths, which stays one release, deprecated): absent, they read as undefined
  * (`parseSummaryJson` carries the old count over).
  */
-const ADDED_METRICS = new Set(['maxDrawdownPeriods', 'winRate']);
+const ADDED_METRICS = new Set(['maxDrawdownPeriods', 'winRate', 'valueAtRisk95', 'expectedShortfall95']);
 const METRICS_SCHEMA: Schema = obj({
   ...Object.fromEntries(METRIC_ROWS.map((r) => [String(r.key), ADDED_METRICS.has(String(r.key)) ? optional(metric) : metric])),
   maxDrawdownMonths: optional(metric),

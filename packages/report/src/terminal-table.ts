@@ -23,6 +23,8 @@ export const METRIC_ROWS: readonly MetricRow[] = [
   { key: 'maxDrawdown', label: 'Max drawdown', format: pct, better: 'closer-to-zero' },
   { key: 'maxDrawdownPeriods', label: 'Max DD duration (periods)', format: int, better: 'lower' },
   { key: 'calmar', label: 'Calmar', format: num(3), better: 'higher' },
+  { key: 'valueAtRisk95', label: 'VaR 95% (historical)', format: pct, better: 'higher' },
+  { key: 'expectedShortfall95', label: 'Expected shortfall 95%', format: pct, better: 'higher' },
   { key: 'exposure', label: 'Exposure', format: pct, better: 'none' },
   { key: 'turnover', label: 'Turnover (per period)', format: pct, better: 'none' },
   { key: 'trades', label: 'Trades', format: int, better: 'none' },

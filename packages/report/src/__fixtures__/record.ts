@@ -123,5 +123,7 @@ export function metricsLike(sharpe: number, ir: number) {
     alpha: 0.01,
     beta: 0.8,
     informationRatio: ir,
+    valueAtRisk95: -0.06,
+    expectedShortfall95: -0.085,
   };
 }

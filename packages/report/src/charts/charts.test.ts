@@ -42,7 +42,19 @@ interface AnySpec {
 describe('chart specs', () => {
   it('every chart of a forecast run compiles with Vega-Lite and draws marks without warnings', () => {
     const charts = reportCharts(fixtureRecord({ rows: 72, forecast: true }));
-    expect(charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'heatmap', 'forecast-level', 'forecast-return', 'training']);
+    expect(charts.map((c) => c.id)).toEqual([
+      'equity',
+      'drawdown',
+      'price',
+      'rolling-sharpe',
+      'rolling-volatility',
+      'rolling-beta',
+      'heatmap',
+      'returns-distribution',
+      'forecast-level',
+      'forecast-return',
+      'training',
+    ]);
     const out = render(Object.fromEntries(charts.map((c) => [c.id, c.spec])));
     for (const c of charts) {
       const r = out[c.id]!;
@@ -64,14 +76,23 @@ describe('chart specs', () => {
     const rec = fixtureRecord({ rows: 72, forecast: true });
     const direction = { ...rec, forecasts: rec.forecasts!.map((f, i) => ({ ...f, forecast: Number.NaN, probability: 0.4 + 0.01 * (i % 20) })) };
     const charts = reportCharts(direction);
-    expect(charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'heatmap', 'training']);
+    expect(charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'rolling-volatility', 'rolling-beta', 'heatmap', 'returns-distribution', 'training']);
     expect(JSON.stringify(charts.find((c) => c.id === 'training')!.spec)).toContain('Loss (binary cross-entropy)');
     expect(JSON.stringify(reportCharts(rec).find((c) => c.id === 'training')!.spec)).toContain('Loss (MSE of the scaled target)');
   });
 
   it('a rule strategy gets no forecast or training charts; a short run no rolling Sharpe', () => {
-    expect(reportCharts(fixtureRecord({ rows: 72 })).map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'heatmap']);
-    expect(reportCharts(fixtureRecord({ rows: 30 })).map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'heatmap']);
+    expect(reportCharts(fixtureRecord({ rows: 72 })).map((c) => c.id)).toEqual([
+      'equity',
+      'drawdown',
+      'price',
+      'rolling-sharpe',
+      'rolling-volatility',
+      'rolling-beta',
+      'heatmap',
+      'returns-distribution',
+    ]);
+    expect(reportCharts(fixtureRecord({ rows: 30 })).map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-volatility', 'heatmap', 'returns-distribution']);
   });
 
   it('the equity chart plots the compounded returns, and its log axis has round 1-2-5 ticks', () => {
@@ -86,8 +107,116 @@ describe('chart specs', () => {
         expect(rows[k]!.t).toBe(rec.periods.labels[k]);
       });
     expect(logTicks(0.8, 80)).toEqual([1, 2, 5, 10, 20, 50]);
-    expect(logTicks(0.3, 0.9)).toEqual([0.5]);
     expect(logTicks(1, 1e9)).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]);
+    // The ranges of real runs: 1-2-5 over decades, 1 among the ticks whenever it is in range.
+    expect(logTicks(0.8, 150)).toEqual([1, 2, 5, 10, 20, 50, 100]);
+    expect(logTicks(1, 3000)).toEqual([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]);
+    // Narrow ranges, where 1-2-5 leaves too few: the multiples of one round step.
+    expect(logTicks(0.95, 1.3)).toEqual([1, 1.1, 1.2, 1.3]);
+    expect(logTicks(0.8, 3)).toEqual([1, 1.5, 2, 2.5, 3]);
+    expect(logTicks(0.3, 0.9)).toEqual([0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+    expect(logTicks(0.97, 1.02)).toEqual([0.97, 0.98, 0.99, 1, 1.01, 1.02]);
+    // Many decades: every other power of ten, counted from 1.
+    expect(logTicks(1e-3, 1e12)).toEqual([0.01, 1, 100, 1e4, 1e6, 1e8, 1e10, 1e12]);
+    // 1 in range is always a tick, and every tick is in range.
+    for (const [a, b] of [
+      [0.9, 9],
+      [0.6, 42],
+      [0.5, 1],
+      [0.999, 1.001],
+      [0.02, 1.5],
+    ] as const) {
+      const t = logTicks(a, b);
+      expect({ a, b, one: t.includes(1), inRange: t.every((v) => v >= a / 1.0001 && v <= b * 1.0001), some: t.length >= 2 }).toEqual({
+        a,
+        b,
+        one: true,
+        inRange: true,
+        some: true,
+      });
+    }
+    // The equity axis' domain includes the start value 1, so the rule at 1 is inside it.
+    const up = fixtureRecord({ rows: 60 });
+    const rising = {
+      ...up,
+      periods: { ...up.periods, strategyReturns: Array.from(up.periods.strategyReturns, () => 0.01), benchmarkReturns: Array.from(up.periods.benchmarkReturns, () => 0.02) },
+    };
+    const eq = JSON.stringify(reportCharts(rising).find((c) => c.id === 'equity')!.spec);
+    expect(eq).toContain('"domain":[1,');
+    expect(eq).toMatch(/"values":\[1,/);
+  });
+
+  it('draws the strategy’s drawdown as an area over the benchmark’s line, the two in their colours', () => {
+    const spec = reportCharts(fixtureRecord({ rows: 72 })).find((c) => c.id === 'drawdown')!.spec as unknown as AnySpec;
+    const areas = spec.layer.filter((l) => (l.mark as { type: string }).type === 'area');
+    expect(areas.map((a) => (a.mark as { color: string }).color)).toEqual(['#1f5fbf']);
+    const out = render({ drawdown: spec }).drawdown!;
+    expect(count(out.svg!, /class="mark-area role-mark/g)).toBe(1);
+    expect(out.svg).toContain('stroke="#e08a1e"');
+  });
+
+  it('the heatmap’s year column holds each calendar year compounded; the distribution counts every month once on shared bins', () => {
+    const rec = fixtureRecord({ rows: 72 });
+    const p = rec.periods;
+    const heat = reportCharts(rec).find((c) => c.id === 'heatmap')!.spec as unknown as AnySpec;
+    const cells = heat.data!.values;
+    // Plain: the product of (1 + r) over the periods labelled in each year.
+    const byYear = new Map<string, number>();
+    p.labels.forEach((l, i) => byYear.set(l.slice(0, 4), (byYear.get(l.slice(0, 4)) ?? 1) * (1 + p.strategyReturns[i]!)));
+    const years = cells.filter((c) => c.m === 'Year');
+    expect(years.map((c) => c.y)).toEqual([...byYear.keys()]);
+    for (const c of years) expect(c.r).toBeCloseTo(byYear.get(c.y as string)! - 1, 5);
+    expect(cells.filter((c) => c.m !== 'Year')).toHaveLength(new Set(p.labels.map((l) => l.slice(0, 7))).size);
+    const dist = reportCharts(rec).find((c) => c.id === 'returns-distribution')!.spec as unknown as AnySpec;
+    const bars = dist.data!.values as { series: string; lo: number; hi: number; n: number }[];
+    for (const [name, returns] of [
+      ['sma', p.strategyReturns],
+      ['buy-and-hold', p.benchmarkReturns],
+    ] as const) {
+      const mine = bars.filter((b) => b.series === name);
+      expect(mine.reduce((a, b) => a + b.n, 0)).toBe(p.labels.length);
+      // Every month in the bin whose range holds it (monthly run: a month is a period).
+      for (const b of mine) expect(b.n).toBe(Array.from(returns).filter((r) => r >= b.lo - 1e-12 && r < b.hi - 1e-12).length);
+    }
+    const out = render({ heatmap: heat, dist });
+    expect({ error: out.heatmap!.error, warnings: out.heatmap!.warnings }).toEqual({ error: undefined, warnings: [] });
+    expect(out.heatmap!.svg).toContain('Year');
+    expect({ error: out.dist!.error, warnings: out.dist!.warnings }).toEqual({ error: undefined, warnings: [] });
+    expect(count(out.dist!.svg!, /<path /g)).toBeGreaterThan(5);
+  });
+
+  it('rolling volatility and beta are each trailing window’s sd and OLS slope; a run too short for 36 months gets no beta chart', () => {
+    const rec = fixtureRecord({ rows: 72 });
+    const p = rec.periods;
+    const charts = reportCharts(rec);
+    const rows = (id: string) => (charts.find((c) => c.id === id)!.spec as unknown as AnySpec).data!.values;
+    const vol = rows('rolling-volatility');
+    const beta = rows('rolling-beta');
+    const s = Array.from(p.strategyReturns);
+    const b = Array.from(p.benchmarkReturns);
+    const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
+    for (let i = 0; i < s.length; i++) {
+      const v = vol.find((r) => r.t === p.labels[i])!;
+      const bt = beta.find((r) => r.t === p.labels[i])!;
+      if (i < 11) expect(v.sma).toBeNull();
+      else {
+        const w = s.slice(i - 11, i + 1);
+        const m = mean(w);
+        expect(v.sma).toBeCloseTo(Math.sqrt(w.reduce((a, x) => a + (x - m) ** 2, 0) / 11) * Math.sqrt(12), 5);
+      }
+      if (i < 35) expect(bt['sma beta']).toBeNull();
+      else {
+        const ws = s.slice(i - 35, i + 1);
+        const wb = b.slice(i - 35, i + 1);
+        const ms = mean(ws);
+        const mb = mean(wb);
+        const cov = ws.reduce((a, x, k) => a + (x - ms) * (wb[k]! - mb), 0);
+        const vb = wb.reduce((a, x) => a + (x - mb) ** 2, 0);
+        expect(bt['sma beta']).toBeCloseTo(cov / vb, 5);
+      }
+    }
+    expect(reportCharts(fixtureRecord({ rows: 36 })).map((c) => c.id)).not.toContain('rolling-beta');
+    expect(reportCharts(fixtureRecord({ rows: 12 })).map((c) => c.id)).not.toContain('rolling-volatility');
   });
 
   it('draws the indicators a strategy declares, and a strategy declaring none gets the price alone', () => {
@@ -216,7 +345,20 @@ describe('the charts of a universe', () => {
 
   it('replace the price chart with weights, contributions and correlations; forecasts are drawn as returns only', () => {
     const charts = reportCharts(rec);
-    expect(charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'weights', 'contribution', 'correlation', 'rolling-sharpe', 'heatmap', 'forecast-return', 'training']);
+    expect(charts.map((c) => c.id)).toEqual([
+      'equity',
+      'drawdown',
+      'weights',
+      'contribution',
+      'correlation',
+      'rolling-sharpe',
+      'rolling-volatility',
+      'rolling-beta',
+      'heatmap',
+      'returns-distribution',
+      'forecast-return',
+      'training',
+    ]);
     const out = render(Object.fromEntries(charts.map((c) => [c.id, c.spec])));
     for (const c of charts) {
       const r = out[c.id]!;

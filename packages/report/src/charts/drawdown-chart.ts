@@ -8,11 +8,11 @@ import { timeSeriesChart } from './time-series';
 export function drawdownChart(c: Comparison): TopLevelSpec {
   return timeSeriesChart({
     title: 'Drawdown',
-    subtitle: 'Fall of the equity curve from its previous peak',
+    subtitle: `Fall of the equity curve from its previous peak; shaded: ${c.strategy.name}, line only: ${c.benchmark.name}`,
     labels: c.labels,
     series: [
-      { name: c.strategy.name, values: drawdownSeries(c.strategy.returns).subarray(1), color: STRATEGY_COLOR },
-      { name: c.benchmark.name, values: drawdownSeries(c.benchmark.returns).subarray(1), color: BENCHMARK_COLOR },
+      { name: c.strategy.name, values: drawdownSeries(c.strategy.returns).subarray(1), color: STRATEGY_COLOR, areaOpacity: 0.28 },
+      { name: c.benchmark.name, values: drawdownSeries(c.benchmark.returns).subarray(1), color: BENCHMARK_COLOR, areaOpacity: 0 },
     ],
     y: { title: 'Drawdown from peak (%)', format: '.0%', zero: true },
     area: true,

@@ -20,7 +20,7 @@ export function equityChart(c: Comparison): TopLevelSpec {
       { name: c.strategy.name, values: s, color: STRATEGY_COLOR },
       { name: c.benchmark.name, values: b, color: BENCHMARK_COLOR },
     ],
-    y: { title: 'Value of 1 invested (log scale)', format: ',.2~f', log: true },
+    y: { title: 'Value of 1 invested (log scale)', format: ',.2~f', log: true, include: 1 },
     rules: [{ value: 1 }],
     height: 320,
   });

@@ -2,7 +2,7 @@ import { groupDigits } from '@backtest/core/internal';
 import type { TopLevelSpec } from './vega-types';
 import { BUCKETS, bucketSize, isDecimated, pointsToDraw } from './decimate';
 import { CHART_CONFIG, CHART_HEIGHT, chartNumber, fieldName, logTicks, positiveRange } from './theme';
-import { timeSeriesChart, YEAR_AXIS } from './time-series';
+import { timeAxis, timeSeriesChart } from './time-series';
 
 export interface PriceChartOptions {
   readonly title?: string;
@@ -101,7 +101,7 @@ export function priceChart(o: PriceChartOptions): TopLevelSpec {
     return row;
   });
   const { min, max } = positiveRange([o.close]);
-  const x = { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: YEAR_AXIS } as const;
+  const x = { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: timeAxis(o.labels) } as const;
   const layers: unknown[] = [];
   const exact = o.held ? positionSpans(o.labels, o.held) : [];
   const inBlocks = o.held !== undefined && isDecimated(o.labels.length) && exact.length > BUCKETS;
@@ -119,7 +119,7 @@ export function priceChart(o: PriceChartOptions): TopLevelSpec {
       data: { values: spans },
       mark: { type: 'rect', opacity: 0.5 },
       encoding: {
-        x: { field: 'start', type: 'temporal', scale: { type: 'utc' }, axis: YEAR_AXIS },
+        x: { field: 'start', type: 'temporal', scale: { type: 'utc' }, axis: timeAxis(o.labels) },
         x2: { field: 'end' },
         fill: {
           field: 'position',

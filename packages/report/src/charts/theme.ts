@@ -61,22 +61,47 @@ export function fieldName(name: string): string {
 }
 
 /**
- * Tick values for a log axis: 1-2-5 steps between min and max, so the labels are round numbers
- * (0.5, 1, 2, 5, 10, ...) rather than Vega's default of every power of ten only.
+ * Tick values for a log axis, round numbers with 1 among them whenever 1 is in [min, max]:
+ * 1-2-5 steps (0.5, 1, 2, 5, 10, ...) rather than Vega's default of every power of ten only;
+ * over many decades powers of ten (every k-th, counted from 1); over a narrow range, where 1-2-5
+ * leaves fewer than 4 ticks, the multiples of one round step (1.0, 1.1, 1.2, 1.3 for 0.95..1.3).
  */
 export function logTicks(min: number, max: number, maxTicks = 12): number[] {
-  if (!(min > 0 && max >= min)) return [];
+  if (!(min > 0 && max >= min && Number.isFinite(max))) return [];
+  const lo = min / 1.0001;
+  const hi = max * 1.0001;
+  const round = (v: number) => Number(v.toPrecision(12));
   const all: number[] = [];
   for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
     for (const m of [1, 2, 5]) {
       const v = Number((m * 10 ** e).toPrecision(1));
-      if (v >= min / 1.0001 && v <= max * 1.0001) all.push(v);
+      if (v >= lo && v <= hi) all.push(v);
     }
   }
-  if (all.length <= maxTicks) return all;
-  // Too many: keep powers of ten only (and always something).
-  const decades = all.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
-  return decades.length >= 2 ? decades : all.filter((_, i) => i % Math.ceil(all.length / maxTicks) === 0);
+  let ticks = all;
+  if (all.length > maxTicks) {
+    // Too many: powers of ten, every k-th from 10^0, so 1 stays one of them.
+    const e0 = Math.ceil(Math.log10(lo));
+    const e1 = Math.floor(Math.log10(hi));
+    const k = Math.max(1, Math.ceil((e1 - e0 + 1) / maxTicks));
+    ticks = [];
+    for (let e = e0; e <= e1; e++) if (((e % k) + k) % k === 0) ticks.push(round(10 ** e));
+  } else if (all.length < 4) {
+    // A narrow range: the largest round step with at least 4 multiples in it.
+    for (let e = Math.ceil(Math.log10(max - min || max)); e > Math.floor(Math.log10(max)) - 6 && ticks.length < 4; e--) {
+      for (const m of [5, 2, 1]) {
+        const step = round(m * 10 ** (e - 1));
+        const from = Math.ceil(lo / step);
+        const to = Math.floor(hi / step);
+        if (to - from + 1 >= 4 && to - from + 1 <= maxTicks) {
+          ticks = Array.from({ length: to - from + 1 }, (_, i) => round((from + i) * step));
+          break;
+        }
+      }
+    }
+  }
+  if (lo <= 1 && hi >= 1 && !ticks.includes(1)) ticks = [...ticks, 1].sort((a, b) => a - b);
+  return ticks;
 }
 
 /**

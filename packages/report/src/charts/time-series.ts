@@ -9,6 +9,8 @@ interface TimeSeries {
   readonly color: string;
   /** Dash pattern (e.g. [4, 3]); solid by default. */
   readonly dash?: readonly number[];
+  /** With `area`: the opacity of this series' area (default 0.15; 0 draws its line only). */
+  readonly areaOpacity?: number;
 }
 
 export interface TimeSeriesChartOptions {
@@ -24,6 +26,8 @@ export interface TimeSeriesChartOptions {
     readonly log?: boolean;
     /** Start the axis at zero (linear scales). */
     readonly zero?: boolean;
+    /** A value the log axis' domain must include (the start value 1 of an equity curve). */
+    readonly include?: number;
   };
   /** Shade the area between each line and zero (drawdowns). */
   readonly area?: boolean;
@@ -35,6 +39,18 @@ export interface TimeSeriesChartOptions {
 /** d3 time formats, in UTC because period labels parse as UTC dates. */
 // The x scales are UTC (period labels parse as UTC dates), and Vega-Lite formats a UTC scale's labels in UTC.
 export const YEAR_AXIS = { title: 'Year', format: '%Y', labelOverlap: 'greedy', tickCount: 12 } as const;
+
+/**
+ * The time axis for a chart over `labels`: years over a long span; over a short one, where year
+ * ticks would repeat a year ("2020 2020 2020"), one tick a year (under 12 years) or months
+ * labelled by month and year (under 3 years).
+ */
+export function timeAxis(labels: readonly string[]): Record<string, unknown> {
+  const years = labels.length ? (Date.parse(labels[labels.length - 1]!) - Date.parse(labels[0]!)) / (365.25 * 86_400_000) : 0;
+  if (!(years >= 0) || years >= 12) return YEAR_AXIS;
+  if (years >= 3) return { ...YEAR_AXIS, tickCount: { interval: 'year', step: 1 } };
+  return { title: null, format: '%b %Y', labelOverlap: 'greedy', tickCount: { interval: 'month', step: years > 1.5 ? 3 : years > 0.6 ? 2 : 1 } };
+}
 
 /**
  * Lines over time, one colour per series with a legend; the data is stored wide (one row per
@@ -53,7 +69,9 @@ export function timeSeriesChart(o: TimeSeriesChartOptions): TopLevelSpec {
   let yScale: Record<string, unknown> = { zero: o.y.zero ?? false };
   let yAxis: Record<string, unknown> = { title: o.y.title, format: o.y.format };
   if (o.y.log) {
-    const { min, max } = positiveRange(o.series.map((s) => s.values));
+    const range = positiveRange(o.series.map((s) => s.values));
+    const min = o.y.include !== undefined ? Math.min(range.min, o.y.include) : range.min;
+    const max = o.y.include !== undefined ? Math.max(range.max, o.y.include) : range.max;
     yScale = { type: 'log', domain: [min, max], nice: false };
     yAxis = { ...yAxis, values: logTicks(min, max) };
   }
@@ -64,17 +82,18 @@ export function timeSeriesChart(o: TimeSeriesChartOptions): TopLevelSpec {
     scale: { domain: names, range: o.series.map((s) => s.color) },
     legend: { symbolType: 'stroke', symbolStrokeWidth: 3 },
   } as const;
-  const x = { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: YEAR_AXIS } as const;
+  const x = { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: timeAxis(o.labels) } as const;
   const y = { field: 'value', type: 'quantitative', scale: yScale, axis: yAxis } as const;
   const dash = o.series.some((s) => s.dash) ? { strokeDash: { field: 'series', type: 'nominal', scale: { domain: names, range: o.series.map((s) => s.dash ?? [1, 0]) } } } : {};
   const layers: unknown[] = [];
   if (o.area) {
     // One unstacked area per series, each from zero to its own line, in its colour but outside
-    // the colour scale, so the legend keeps the lines' solid symbols.
-    for (const s of o.series) {
+    // the colour scale, so the legend keeps the lines' solid symbols; the first series' last, on top.
+    for (const s of [...o.series].reverse()) {
+      if (s.areaOpacity === 0) continue;
       layers.push({
         transform: [{ filter: { field: 'series', equal: s.name } }],
-        mark: { type: 'area', opacity: 0.15, color: s.color },
+        mark: { type: 'area', opacity: s.areaOpacity ?? 0.15, color: s.color },
         encoding: { x, y: { ...y, stack: null } },
       });
     }

@@ -1,7 +1,7 @@
 import type { UniverseAssetDoc } from '../summary';
 import { pointsToDraw } from './decimate';
 import { ASSET_COLORS, CASH_COLOR, CHART_CONFIG, CHART_HEIGHT, chartNumber, fieldName } from './theme';
-import { YEAR_AXIS } from './time-series';
+import { timeAxis } from './time-series';
 import type { TopLevelSpec } from './vega-types';
 
 /** Each asset's colour, the same in every chart of a universe. */
@@ -52,7 +52,7 @@ export function weightsChart(o: WeightsChartOptions): TopLevelSpec {
     // A weight is held over the period that ends at its label: the step rises at the close before.
     mark: { type: 'area', interpolate: 'step-before' },
     encoding: {
-      x: { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: YEAR_AXIS },
+      x: { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: timeAxis(o.labels) },
       y: { field: 'weight', type: 'quantitative', stack: 'zero', axis: { title: 'Weight (share of the portfolio)', format: '.0%' } },
       color: {
         field: 'series',

@@ -22,6 +22,17 @@ table.metrics .mark { display: inline-block; width: 1.2em; font-size: 10px; text
 table.metrics tr.forecast th { color: var(--muted); }
 table.metrics td.none { color: #aaa; }
 .note { color: var(--muted); font-size: 13px; }
+.signal { background: #eef3fb; border: 1px solid #b9cdee; border-radius: 6px; padding: 8px 14px; margin: 0 0 16px; }
+table.data { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+table.data th, table.data td { padding: 4px 12px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+table.data thead th { font-weight: 600; border-bottom: 2px solid #c9ccd1; }
+table.data tbody th { text-align: left; font-weight: normal; }
+table.data td.better { font-weight: 600; }
+table.data td.open { color: #a45a00; }
+table.data tr.partial th, table.data tr.partial td { color: var(--muted); }
+table.data .tag { font-size: 11px; border: 1px solid #c9ccd1; border-radius: 3px; padding: 0 4px; }
+.scroll { max-height: 440px; overflow-y: auto; display: inline-block; border-bottom: 1px solid var(--line); }
+.scroll thead th { position: sticky; top: 0; background: #fff; }
 figure.chart { margin: 28px 0; }
 figure.chart .vega { width: 100%; min-height: 120px; }
 figure.chart figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }

@@ -10,6 +10,9 @@ import {
   rollingSharpeChart,
   trainingLossChart,
 } from '../charts';
+import { rollingBeta } from '@backtest/metrics';
+import { returnsDistributionChart } from '../charts/distribution-chart';
+import { rollingBetaChart, rollingVolatilityChart, windowPeriods } from '../charts/rolling-risk-chart';
 import { seedsChart } from '../charts/seeds-chart';
 import { selectionChart } from '../charts/selection-chart';
 import type { Comparison } from '../charts/comparison';
@@ -72,12 +75,36 @@ export function reportCharts(record: RunRecord): ReportChart[] {
       caption: 'A steady gap between the lines means a steady edge; a gap from one episode means the full-period Sharpe rests on it.',
     });
   }
+  const volWindow = windowPeriods(12, ppy);
+  if (p.labels.length > volWindow) {
+    charts.push({
+      id: 'rolling-volatility',
+      spec: rollingVolatilityChart(c, ppy),
+      caption: 'How much the returns swung over the last year at each point; a strategy out of the market part of the time swings less than the benchmark then.',
+    });
+  }
+  const betaWindow = windowPeriods(36, ppy);
+  const beta = p.labels.length > betaWindow ? rollingBeta(p.strategyReturns, p.benchmarkReturns, betaWindow) : undefined;
+  if (beta?.some(Number.isFinite)) {
+    charts.push({
+      id: 'rolling-beta',
+      spec: rollingBetaChart(c, beta, betaWindow),
+      caption: 'Beta near 1: the strategy moved with the benchmark over those three years; near 0: it was mostly out of it, or moved independently.',
+    });
+  }
   charts.push({
     id: 'heatmap',
     // On a universe a month is in cash when no asset is held (long and short may net to zero).
     spec: monthlyHeatmap({ name: s.strategy, labels: p.labels, returns: p.strategyReturns, weights: record.universe ? grossWeights(record.universe) : p.weights }),
-    caption: 'The strategy’s return in each calendar month it was evaluated, costs included.',
+    caption: 'The strategy’s return in each calendar month it was evaluated, costs included; the last column is the year’s.',
   });
+  if (p.labels.length > 0) {
+    charts.push({
+      id: 'returns-distribution',
+      spec: returnsDistributionChart(c),
+      caption: 'A strategy that steps aside in falls has fewer months in the left tail than the benchmark; months in cash pile up at zero.',
+    });
+  }
   const points = forecastPoints(record);
   // The levels of several assets share no axis: a universe's forecasts are drawn as returns only.
   if (points.length && !record.universe) {

@@ -114,7 +114,18 @@ describe('buildReport of a universe', () => {
 
   it('draws no price chart, and the weights, contributions and correlations with the record’s numbers', () => {
     const { specs } = chartJson(page);
-    expect(Object.keys(specs)).toEqual(['equity', 'drawdown', 'weights', 'contribution', 'correlation', 'rolling-sharpe', 'heatmap']);
+    expect(Object.keys(specs)).toEqual([
+      'equity',
+      'drawdown',
+      'weights',
+      'contribution',
+      'correlation',
+      'rolling-sharpe',
+      'rolling-volatility',
+      'rolling-beta',
+      'heatmap',
+      'returns-distribution',
+    ]);
     expect(page.includes('id="chart-price"')).toBe(false);
 
     const [weights] = chartData(page, 'weights');

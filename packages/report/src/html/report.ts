@@ -5,7 +5,9 @@ import { type ChartPage, chartFigure, chartPageBytes, chartPageHtml } from './ch
 import { type Html, html, joinHtml } from './html';
 import { metricsTable } from './metrics-table';
 import { facts, headerLine, samplingNote, warningsBox } from './page-header';
+import { windowPeriods } from '../charts/rolling-risk-chart';
 import { reportCharts } from './report-charts';
+import { drawdownsSection, signalLine, tradesSection, yearlySection } from './tearsheet';
 
 function pctText(v: unknown): string {
   return typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : String(v);
@@ -16,7 +18,20 @@ function conventions(record: RunRecord, s: RunSummary): Html {
   const ppy = c.periodsPerYear;
   const labels = record.prices.labels;
   const firstDecision = labels[labels.indexOf(s.period.start) - 1];
-  const known = new Set(['periodsPerYear', 'cashRate', 'cash', 'costBps', 'timing', 'sharpe', 'hitRate', 'informationRatio', 'alpha', 'maxDrawdownPeriods', 'maxDrawdownMonths']);
+  const known = new Set([
+    'periodsPerYear',
+    'cashRate',
+    'cash',
+    'costBps',
+    'timing',
+    'sharpe',
+    'hitRate',
+    'informationRatio',
+    'alpha',
+    'maxDrawdownPeriods',
+    'maxDrawdownMonths',
+    'valueAtRisk95',
+  ]);
   const said = (key: string, fallback: string): string => (typeof c[key] === 'string' ? String(c[key]) : fallback);
   // A universe's benchmark is its own (equal weight, or one asset held), not the one series' buy-and-hold.
   const benchmark = s.universe ? `the benchmark (${benchmarkText(s)})` : 'buy-and-hold';
@@ -43,6 +58,17 @@ function conventions(record: RunRecord, s: RunSummary): Html {
       `on the equity curve with a starting value of 1 prepended (a negative fraction); duration: ${said('maxDrawdownPeriods', 'from peak to recovery, or to the end')}`,
     ],
     ['Alpha, beta', `OLS of the strategy’s returns on ${s.universe ? 'the benchmark’s' : 'buy-and-hold’s'}; alpha: ${said('alpha', `the intercept × ${ppy}`)}`],
+    [
+      'VaR, expected shortfall',
+      said(
+        'valueAtRisk95',
+        'historical, 95%, per period: VaR is the empirical 5% quantile of the period returns, interpolated linearly between order statistics (numpy’s default: h = (N − 1) × 0.05 into the sorted returns); expected shortfall is the mean of the returns at or below it. Both are returns, negative for a loss, like max drawdown',
+      ),
+    ],
+    [
+      'Rolling charts',
+      `volatility over the last ${Math.max(2, Math.round(Number(ppy)))} periods (12 months), annualised as above; beta: the OLS slope over the last ${Math.max(2, Math.round(3 * Number(ppy)))} periods (36 months)`,
+    ],
     ['Hit rate', said('hitRate', 'share of periods with a positive return')],
     ['Information ratio', said('informationRatio', 'mean(r − b) / sd(r − b), annualised')],
   ];
@@ -89,14 +115,17 @@ function reportPage(record: RunRecord): ChartPage {
   const labels = record.prices.labels;
   const against = benchmarkText(s);
   const body = html`<h1>${s.strategy} <span style="font-weight:normal;color:#5b6168">against ${against}</span></h1>
-<p class="lede">${meta}</p>
+<p class="lede">${meta}</p>${signalLine(s)}
 ${warnings}
 <h2>Results</h2>
 ${metricsTable(s, (id) => (id === BENCHMARK_NAME ? benchmarkName(s) : id))}
 <p class="note">▲ marks the better value of a row where one direction is better. Returns are per period and total, annualised where marked; Sharpe, Sortino and alpha are over the cash return. Strategy parameters: ${paramsText(s.params)}.</p>${s.universe ? assetsSection(s.universe) : ''}
+${drawdownsSection(record)}
+${yearlySection(record)}
 <h2>Charts</h2>
 ${samplingNote(labels.length, s.frequency === 'monthly' ? 'month' : 'day', { bands: !record.universe })}
-${joinHtml(charts.map(chartFigure), '\n')}
+${joinHtml(charts.map(chartFigure), '\n')}${omittedCharts(record)}
+${tradesSection(record)}
 <h2>Conventions</h2>
 ${conventions(record, s)}
 <h2>Data</h2>
@@ -112,6 +141,18 @@ ${facts([
 <p>The resolved settings of this run (also in <code>summary.json</code>, with the data file’s hash):</p>
 <pre>${JSON.stringify(record.config, null, 2)}</pre>`;
   return { title: `${s.strategy} against ${against} on ${s.dataset}`, body, charts, generator: `backtest ${record.version}` };
+}
+
+/** What a short run leaves out: the rolling charts whose window is longer than the run. */
+function omittedCharts(record: RunRecord): Html {
+  const s = record.summary;
+  const ppy = Number(s.conventions.periodsPerYear) || (s.frequency === 'daily' ? 252 : 12);
+  const n = record.periods.labels.length;
+  const left = [
+    ...(n > windowPeriods(12, ppy) ? [] : [`rolling 12-month volatility (${windowPeriods(12, ppy)} periods)`]),
+    ...(n > windowPeriods(36, ppy) ? [] : [`rolling 36-month Sharpe ratio and beta (${windowPeriods(36, ppy)} periods)`]),
+  ];
+  return left.length ? html`\n<p class="note omitted">Not drawn: ${left.join('; ')}: the run has ${String(n)} periods, and each needs more than its window.</p>` : html``;
 }
 
 /** A universe's assets, after the results: what each was and did. */
