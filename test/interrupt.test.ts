@@ -74,6 +74,7 @@ function expectCompleteRunFolder(dir: string): { strategy: string; params: Recor
     params: Record<string, unknown>;
     period: { start: string; end: string; periods: number };
     results: Record<string, { totalReturn: number; forecast?: { n: number } }>;
+    signal: { asOf: string };
   };
   const own = summary.results[summary.strategy]!;
   const expected = ['positions.csv', 'report.html', 'returns.csv', 'summary.json'];
@@ -93,7 +94,12 @@ function expectCompleteRunFolder(dir: string): { strategy: string; params: Recor
     expect(Number(r.strategy_return)).toBeCloseTo(w * Number(r.asset_return) + (1 - Math.abs(w)) * Number(r.cash_return), 12);
   });
   expect(Number(returns.at(-1)!.strategy_equity) - 1).toBeCloseTo(own.totalReturn, 9);
-  if (own.forecast) expect(csvRows(path.join(dir, 'predictions.csv'))).toHaveLength(own.forecast.n);
+  if (own.forecast) {
+    // One row per forecast scored, and the last decision's, the position to hold next, whose next close is not known.
+    const rows = csvRows(path.join(dir, 'predictions.csv'));
+    expect(rows.filter((r) => r.actual_next_close !== '')).toHaveLength(own.forecast.n);
+    expect(rows.filter((r) => r.actual_next_close === '').map((r) => r.month)).toEqual([summary.signal.asOf]);
+  }
   expect(readFileSync(path.join(dir, 'report.html'), 'utf8').trimEnd().endsWith('</html>')).toBe(true);
   return summary;
 }

@@ -87,6 +87,11 @@ export function plainMetrics(r: number[], b: number[], w: readonly (number | rea
     prev = x;
   }
   const nonZero = r.filter((v) => v !== 0).length;
+  // Historical 95%: numpy's default quantile (linear between the order statistics around (n-1)*0.05), and the mean at or below it.
+  const sorted = [...r].sort((x, y) => x - y);
+  const h = (n - 1) * 0.05;
+  const valueAtRisk95 = sorted[Math.floor(h)]! + (h - Math.floor(h)) * (sorted[Math.ceil(h)]! - sorted[Math.floor(h)]!);
+  const tail = sorted.filter((v) => v <= valueAtRisk95);
   return {
     totalReturn: g - 1,
     cagr,
@@ -106,5 +111,7 @@ export function plainMetrics(r: number[], b: number[], w: readonly (number | rea
     beta,
     alpha: (mr - beta * mb) * 12,
     informationRatio: ratio(mean(active), sd(active)) * Math.sqrt(12),
+    valueAtRisk95,
+    expectedShortfall95: mean(tail),
   };
 }
