@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { backtest } from './helpers';
-import { backtestAsync, describeWithRedis, freePort, type RedisServer, startRedis, startWorker, type WorkerProcess } from './redis';
+import { backtestAsync, childPids, describeWithRedis, ended, freePort, type RedisServer, startRedis, startWorker, type WorkerProcess } from './redis';
 
 /** A grid of 6 network configurations (and sma), each a few seconds of walks: enough jobs for three workers. */
 const SWEEP = [
@@ -118,6 +118,9 @@ describeWithRedis('a sweep on a queue (compare --queue, backtest worker)', () =>
     const before = victim.out.all.length;
     const sweep = backtestAsync([...seeded, '--queue', redis.url]);
     const started = await victim.out.next(/^worker: job ([0-9a-f]{12}) .* started$/, before);
+    // Its sandboxed children, running the job: they must not outlive it.
+    const orphans = childPids(victim.child.pid!);
+    expect(orphans.length).toBeGreaterThan(0);
     victim.child.kill('SIGKILL');
     await victim.exited();
     const job = /job ([0-9a-f]{12})/.exec(started)![1]!;
@@ -127,6 +130,8 @@ describeWithRedis('a sweep on a queue (compare --queue, backtest worker)', () =>
     // The killed worker's job was not finished by it, and another worker ran it.
     expect(victim.out.all.some((l) => l.includes(job) && l.endsWith(' done'))).toBe(false);
     expect(workers.slice(1).some((w) => w.out.all.some((l) => l.includes(job) && l.endsWith(' done')))).toBe(true);
+    // Left without their worker, its children exit (they once spun on, at full CPU, for good).
+    await Promise.all(orphans.map(ended));
   }, 300_000);
 
   it('a worker of another code version refuses the jobs, and the sweep fails with its message (exit 2); run again on the right build, it completes', async () => {

@@ -5,6 +5,7 @@
  * fail instead, so that CI can never skip them silently.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { bin, root, runsDir } from './helpers';
 
@@ -130,4 +131,36 @@ export function backtestAsync(args: string[], env: NodeJS.ProcessEnv = {}): Prom
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** The state letter and parent pid of process `pid` (from /proc), or undefined once it is gone. */
+function procStat(pid: number): { state: string; ppid: number } | undefined {
+  try {
+    // After the command's closing parenthesis: state, then ppid.
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, ppid] = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: state!, ppid: Number(ppid) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pids of the living children of `pid` (Linux /proc). */
+export function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((p) => {
+      const st = procStat(p);
+      return st !== undefined && st.ppid === pid && st.state !== 'Z';
+    });
+}
+
+/** Resolves once process `pid` has ended (gone, or a zombie nobody reaped yet); polled, bounded only by the test's timeout. */
+export async function ended(pid: number): Promise<void> {
+  for (;;) {
+    const st = procStat(pid);
+    if (st === undefined || st.state === 'Z') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

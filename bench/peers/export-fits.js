@@ -52,7 +52,8 @@ const recorder = (input) => ({
   const data = loadDataset('sp500', { dataDirs: dataDirectories({ projectRoot: root }), projectRoot: root, frequency: 'monthly', keepColumns: [] });
   const series = restrictToRange(data.series, flag('--from'), flag('--to'));
   const strategy = plugin.create(params, { frequency: 'monthly', seed: 42, threads: 1, backend: 'cpu', progress: silentProgress, warn: () => {} });
-  await walkForward(series, strategy, { strategyId: 'forecast' });
+  // decideLast: a run also decides at the last row (the position to hold next), and trains for it when that row is a refit.
+  await walkForward(series, strategy, { strategyId: 'forecast', decideLast: true });
   fs.writeFileSync(out, JSON.stringify({ fits }));
   process.stdout.write(`${fits.length} fits, ${fits.reduce((a, f) => a + f.rows, 0)} training rows in all\n`);
 })().catch((err) => {

@@ -13,6 +13,21 @@ import { type PreparedCompare, prepareCompare, runCompareJob } from '../compare/
 import { loadStrategyRegistry } from '../registry';
 import { checkJob, codeVersion, encodeResult, type JobPayload, sweepJobs } from './jobs';
 
+// The worker that forked this child can die without a word (SIGKILL, the OOM killer). Its IPC
+// channel then closes, and BullMQ's child would run on with no parent to report to: seen here
+// spinning at full CPU, its memory growing, long after its job: its result cannot be sent (the
+// write fails with EPIPE, while `process.connected` still says true), and its handler of that
+// uncaught error reports the error to the parent, which fails again, without end. The loop, in
+// promise callbacks, starves the event loop, so 'disconnect' never arrives when the job ended
+// first. This child exits instead, in either case; the job's lock expires and another worker
+// runs it (a stalled job, put back at most twice).
+const orphaned = () => process.exit(1);
+process.once('disconnect', orphaned);
+process.on('uncaughtException', (err) => {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (!process.connected || code === 'EPIPE' || code === 'ERR_IPC_CHANNEL_CLOSED') orphaned();
+});
+
 /** The sweep this child last prepared, and its job keys (computed once, not once a job). */
 const prepared = new Map<string, { compare: PreparedCompare; keys: readonly string[] }>();
 
