@@ -12,7 +12,7 @@ import { launchChromium, openOffline } from './browser';
 import { silentProgress } from '@backtest/core';
 import { loadStrategyRegistry, type RunSettings, resolveSettings, runJob } from '@backtest/api';
 import { METRIC_ROWS, runRecordFrom, writeRunFolder } from '@backtest/report';
-import { root } from './helpers';
+import { itWithRealData, root } from './helpers';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'report-browser-'));
 let browser: Browser;
@@ -438,7 +438,8 @@ describe('HTML report in a browser', () => {
     expectChartNumbersMatchFolder(r.html, dir);
   });
 
-  it('a daily run: months of days in the distribution and heatmap, 12- and 36-month windows of 252 and 756 days, the most recent 20 of its trades', async () => {
+  // The daily file is real data (not in the repository: a fresh clone alone has its month-end extract only).
+  itWithRealData('a daily run: months of days in the distribution and heatmap, 12- and 36-month windows of 252 and 756 days, the most recent 20 of its trades', async () => {
     const { dir, record } = await runFolder('sma', {}, { dataset: 'sp500-daily' }, 'daily');
     expect(record.periods.labels.length).toBeGreaterThan(10_000);
     const r = await openReport(path.join(dir, 'report.html'), path.join(out, 'report-daily.png'));
