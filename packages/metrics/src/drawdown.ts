@@ -53,52 +53,16 @@ export interface MaxDrawdown {
 }
 
 /**
- * Maximum drawdown of the compounded returns and its duration. Empty input gives 0 and 0: a
- * curve that only holds the start value has no drawdown.
+ * Maximum drawdown of the compounded returns and its duration: the deepest of the drawdown
+ * episodes (the first of them, if two are equally deep). Empty input gives 0 and 0: a curve
+ * that only holds the start value has no drawdown.
  */
 export function maxDrawdown(returns: Series): MaxDrawdown {
-  const e = equityCurve(returns);
-  const n = returns.length;
-  let peak = e[0] as number;
-  let peakIdx = 0;
-  let worst = 0;
-  let worstPeakIdx = 0;
-  let troughIdx = 0;
-  for (let i = 1; i <= n; i++) {
-    const v = e[i] as number;
-    // `>=` moves the peak to the latest time the high was touched: a drawdown begins when
-    // equity leaves its high, not when that high was first reached.
-    if (v >= peak) {
-      peak = v;
-      peakIdx = i;
-      continue;
-    }
-    const dd = v / peak - 1;
-    if (dd < worst) {
-      worst = dd;
-      worstPeakIdx = peakIdx;
-      troughIdx = i;
-    }
-  }
-  if (worst === 0) {
-    return { maxDrawdown: 0, duration: 0, peakIndex: peakIdx, troughIndex: peakIdx, recoveryIndex: peakIdx };
-  }
-  const peakValue = e[worstPeakIdx] as number;
-  let recovery = -1;
-  for (let i = troughIdx + 1; i <= n; i++) {
-    if ((e[i] as number) >= peakValue) {
-      recovery = i;
-      break;
-    }
-  }
-  const end = recovery === -1 ? n : recovery;
-  return {
-    maxDrawdown: worst,
-    duration: end - worstPeakIdx,
-    peakIndex: worstPeakIdx,
-    troughIndex: troughIdx,
-    recoveryIndex: recovery,
-  };
+  const { episodes, lastPeak } = scanDrawdowns(returns);
+  let deepest: DrawdownEpisode | undefined;
+  for (const ep of episodes) if (ep.depth < (deepest?.depth ?? 0)) deepest = ep;
+  if (!deepest) return { maxDrawdown: 0, duration: 0, peakIndex: lastPeak, troughIndex: lastPeak, recoveryIndex: lastPeak };
+  return { maxDrawdown: deepest.depth, duration: deepest.periods, peakIndex: deepest.peakIndex, troughIndex: deepest.troughIndex, recoveryIndex: deepest.recoveryIndex };
 }
 
 /**
@@ -123,19 +87,26 @@ export interface DrawdownEpisode {
 }
 
 /**
- * Every drawdown episode of the equity curve started at 1, in time order. The peak moves as in
- * {@link maxDrawdown} (`>=`: to the latest time the high was touched), and depths are the same
- * expression, so the deepest episode is exactly `maxDrawdown`'s drawdown, peak and duration.
+ * Every drawdown episode of the equity curve started at 1, in time order. The peak moves to the
+ * latest time the high was touched (`>=`), and a depth is E_i / E_peak - 1; `maxDrawdown` is the
+ * deepest of them.
  */
 export function drawdownEpisodes(returns: Series): DrawdownEpisode[] {
+  return scanDrawdowns(returns).episodes;
+}
+
+/** One pass over the equity curve: its drawdown episodes, and the index of its last peak. */
+function scanDrawdowns(returns: Series): { episodes: DrawdownEpisode[]; lastPeak: number } {
   const e = equityCurve(returns);
   const n = returns.length;
-  const out: DrawdownEpisode[] = [];
+  const episodes: DrawdownEpisode[] = [];
   let peak = e[0] as number;
   let peakIdx = 0;
   let open: DrawdownEpisode | undefined;
   for (let i = 1; i <= n; i++) {
     const v = e[i] as number;
+    // `>=` moves the peak to the latest time the high was touched: a drawdown begins when
+    // equity leaves its high, not when that high was first reached.
     if (v >= peak) {
       if (open) {
         open.recoveryIndex = i;
@@ -149,13 +120,13 @@ export function drawdownEpisodes(returns: Series): DrawdownEpisode[] {
     const dd = v / peak - 1;
     if (!open) {
       open = { peakIndex: peakIdx, troughIndex: i, recoveryIndex: -1, depth: dd, periods: n - peakIdx };
-      out.push(open);
+      episodes.push(open);
     } else if (dd < open.depth) {
       open.depth = dd;
       open.troughIndex = i;
     }
   }
-  return out;
+  return { episodes, lastPeak: peakIdx };
 }
 
 /**
@@ -164,9 +135,8 @@ export function drawdownEpisodes(returns: Series): DrawdownEpisode[] {
  * curve has fewer episodes; none when equity never fell.
  */
 export function worstDrawdowns(returns: Series, count = 5): DrawdownEpisode[] {
+  // A stable sort: equally deep episodes stay in time order.
   return drawdownEpisodes(returns)
-    .map((ep, order) => ({ ep, order }))
-    .sort((a, b) => a.ep.depth - b.ep.depth || a.order - b.order)
-    .slice(0, Math.max(0, count))
-    .map((x) => x.ep);
+    .sort((a, b) => a.depth - b.depth)
+    .slice(0, Math.max(0, count));
 }

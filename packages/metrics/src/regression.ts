@@ -25,8 +25,18 @@ export function alphaBeta(returns: Series, benchmark: Series, periodsPerYear: nu
   assertFinite('returns', returns);
   assertLength('benchmark', benchmark, returns.length);
   assertFinite('benchmark', benchmark);
+  const { intercept, beta } = olsOnBenchmark(returns, benchmark);
+  return { alpha: intercept * periodsPerYear, beta };
+}
+
+/**
+ * The OLS fit of `returns` on `benchmark` (same length, finite: unchecked, for callers that
+ * checked the whole series once, like rollingBeta's windows): the per-period intercept and the
+ * slope, both NaN with fewer than 2 periods or a constant benchmark.
+ */
+export function olsOnBenchmark(returns: Series, benchmark: Series): { intercept: number; beta: number } {
   const n = returns.length;
-  if (n < 2) return { alpha: NaN, beta: NaN };
+  if (n < 2) return { intercept: NaN, beta: NaN };
   const mr = mean(returns);
   const mb = mean(benchmark);
   let sbb = 0;
@@ -36,7 +46,7 @@ export function alphaBeta(returns: Series, benchmark: Series, periodsPerYear: nu
     sbb += db * db;
     sbr += db * ((returns[i] as number) - mr);
   }
-  if (!(sbb > 0)) return { alpha: NaN, beta: NaN };
+  if (!(sbb > 0)) return { intercept: NaN, beta: NaN };
   const beta = sbr / sbb;
-  return { alpha: (mr - beta * mb) * periodsPerYear, beta };
+  return { intercept: mr - beta * mb, beta };
 }

@@ -9,6 +9,7 @@
  * over decades of daily rows), never by a later row. rolling.test.ts checks it against
  * technicalindicators' SMA bit for bit.
  */
+import { olsOnBenchmark } from './regression';
 import { assertFinite, assertLength } from './validate';
 
 /** The mean of the last `window` values at every row (row t from rows t-window+1..t), NaN before row window-1. */
@@ -66,24 +67,10 @@ export function rollingBeta(returns: ArrayLike<number>, benchmark: ArrayLike<num
   assertLength('benchmark', benchmark, returns.length);
   assertFinite('benchmark', benchmark);
   const n = returns.length;
+  const r = Float64Array.from(returns);
+  const b = Float64Array.from(benchmark);
   const out = new Float64Array(n).fill(NaN);
-  for (let i = window - 1; i < n; i++) {
-    let mr = 0;
-    let mb = 0;
-    for (let j = i - window + 1; j <= i; j++) {
-      mr += returns[j]!;
-      mb += benchmark[j]!;
-    }
-    mr /= window;
-    mb /= window;
-    let sbb = 0;
-    let sbr = 0;
-    for (let j = i - window + 1; j <= i; j++) {
-      const db = benchmark[j]! - mb;
-      sbb += db * db;
-      sbr += db * (returns[j]! - mr);
-    }
-    if (sbb > 0) out[i] = sbr / sbb;
-  }
+  // Each window's fit is the full-period beta's own (alphaBeta), on the window's rows.
+  for (let i = window - 1; i < n; i++) out[i] = olsOnBenchmark(r.subarray(i - window + 1, i + 1), b.subarray(i - window + 1, i + 1)).beta;
   return out;
 }

@@ -113,7 +113,7 @@ export function parseModelsIndexJson(text: string, file: string): ModelsIndexEnt
 }
 
 /** The name of the label column: monthly rows are months, daily rows dates. */
-export function periodColumn(summary: RunSummary): 'month' | 'date' {
+export function periodColumn(summary: Pick<RunSummary, 'frequency'>): 'month' | 'date' {
   return summary.frequency === 'monthly' ? 'month' : 'date';
 }
 
@@ -129,6 +129,18 @@ export function summaryJson(record: RunRecord): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+/** Does this summary.json document (parsed) describe a compare (`"command": "compare"`)? */
+export function isCompareSummary(doc: unknown): boolean {
+  return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && (doc as { command?: unknown }).command === 'compare';
+}
+
+/** The text of file `name` of the folder `dir` (a run or compare folder, `kind`), read by readRunFolderFiles; a UserError when it has none. */
+export function folderText(texts: ReadonlyMap<string, string>, dir: string, name: string, kind: 'run' | 'compare'): string {
+  const text = texts.get(name);
+  if (text === undefined) throw new UserError(`${kind} folder ${dir} has no ${name}`);
+  return text;
+}
+
 export type SummaryParts = Pick<RunRecord, 'summary' | 'config' | 'data' | 'version' | 'createdAt'>;
 
 /**
@@ -138,7 +150,7 @@ export type SummaryParts = Pick<RunRecord, 'summary' | 'config' | 'data' | 'vers
  */
 export function parseSummaryJson(text: string, file: string): SummaryParts {
   const doc = parseJsonFile(text, file);
-  if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && (doc as { command?: unknown }).command === 'compare') {
+  if (isCompareSummary(doc)) {
     throw new UserError(`${file} is the summary of a compare, not of a run: backtest report rebuilds run folders`);
   }
   checkJson(doc, RUN_SUMMARY_SCHEMA, file);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '@backtest/core';
 import { type FolderClaim, PARTIAL_SUFFIX, writeFileAtomic, writeFolderAtomically } from './atomic-write';
-import { COMPARE_READ_BACK, compareRecordOf, isCompareSummary } from './compare/compare-folder';
+import { COMPARE_READ_BACK, compareRecordOf } from './compare/compare-folder';
 import { compareReportBytes } from './compare/compare-report';
 import { reportBytes } from './html/report';
 import { parseJsonFile } from './schema';
@@ -21,6 +21,8 @@ import {
   parseReturnsCsv,
   parseSummaryJson,
   parseTrainingCsv,
+  isCompareSummary,
+  folderText,
   POSITIONS_FILE,
   positionsCsv,
   READ_BACK,
@@ -115,11 +117,7 @@ export function readRunFolder(dir: string): RunRecord {
 
 function runRecordOf(dir: string, texts: ReadonlyMap<string, string>): RunRecord {
   const where = (name: string) => path.join(dir, name);
-  const need = (name: string) => {
-    const text = texts.get(name);
-    if (text === undefined) throw new UserError(`run folder ${dir} has no ${name}`);
-    return text;
-  };
+  const need = (name: string) => folderText(texts, dir, name, 'run');
   const head = parseSummaryJson(need(SUMMARY_FILE), where(SUMMARY_FILE));
   const assets = head.summary.universe?.assets.map((a) => a.name);
   const series = assets ? readUniverseSeries(need, where, assets) : readSeries(need, where);
@@ -173,9 +171,8 @@ function fitRecords(entries: readonly ModelsIndexEntry[]): FitRecord[] {
 export function rebuildReport(dir: string): string {
   // Every file either kind of folder has, read before any is parsed; summary.json says which kind it is.
   const texts = readFolderTexts(dir, [...new Set([...READ_BACK, ...COMPARE_READ_BACK])]);
-  const where = (name: string) => path.join(dir, name);
-  const html = isCompareSummary(parseJsonFile(texts.get(SUMMARY_FILE)!, where(SUMMARY_FILE)))
-    ? compareReportBytes(compareRecordOf(dir, texts, where))
+  const html = isCompareSummary(parseJsonFile(texts.get(SUMMARY_FILE)!, path.join(dir, SUMMARY_FILE)))
+    ? compareReportBytes(compareRecordOf(dir, texts))
     : reportBytes(runRecordOf(dir, texts));
   const file = path.join(path.resolve(dir), REPORT_FILE);
   try {

@@ -1,4 +1,4 @@
-import type { SelectionRecord } from '@backtest/core';
+import { PERIODS_PER_YEAR, type SelectionRecord } from '@backtest/core';
 import type { DirectionMetrics, ForecastMetrics, Metrics } from '@backtest/metrics';
 
 /** The quality of direction forecasts (`target=direction`): probabilities of a rise against what followed. */
@@ -115,4 +115,9 @@ export interface RunSignal {
   asOf: string;
   weight: number;
   assets?: { name: string; weight: number }[];
+}
+
+/** Periods a year of a run: as its conventions recorded it, else its frequency's. */
+export function periodsPerYearOf(s: Pick<RunSummary, 'conventions' | 'frequency'>): number {
+  return Number(s.conventions.periodsPerYear) || (s.frequency === 'daily' ? PERIODS_PER_YEAR.daily : PERIODS_PER_YEAR.monthly);
 }

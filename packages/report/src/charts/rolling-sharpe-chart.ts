@@ -2,6 +2,7 @@ import type { TopLevelSpec } from './vega-types';
 import { rollingSharpe } from '@backtest/metrics';
 import type { Comparison } from './comparison';
 import { BENCHMARK_COLOR, STRATEGY_COLOR } from './theme';
+import { windowPeriods } from './rolling-risk-chart';
 import { timeSeriesChart } from './time-series';
 
 export interface RollingSharpeOptions {
@@ -15,7 +16,7 @@ export interface RollingSharpeOptions {
 /** Annualised Sharpe over a trailing window: whether an edge is steady or came from one episode. */
 export function rollingSharpeChart(c: Comparison, o: RollingSharpeOptions): TopLevelSpec {
   const months = o.months ?? 36;
-  const window = Math.max(2, Math.round((months * o.periodsPerYear) / 12));
+  const window = windowPeriods(months, o.periodsPerYear);
   const roll = (r: ArrayLike<number>) => rollingSharpe(r, window, o.periodsPerYear, o.cash);
   return timeSeriesChart({
     title: `Rolling ${months}-month Sharpe ratio`,

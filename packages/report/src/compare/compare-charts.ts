@@ -4,6 +4,7 @@ import { pointsToDraw } from '../charts/decimate';
 import { YEAR_AXIS } from '../charts/time-series';
 import { BENCHMARK_COLOR, CHART_CONFIG, chartNumber, EXTRA_COLORS, logTicks, positiveRange, STRATEGY_COLOR } from '../charts/theme';
 import type { CompareRecord, CompareSummaryDoc } from './compare-record';
+import { num } from '../terminal-table';
 import { stepMOf } from './compare-table';
 import { shortLabels } from './short-labels';
 
@@ -275,13 +276,12 @@ const NOT_OVERFIT = 'above 0';
 export function pboChart(record: CompareRecord, h: PboHistogram): TopLevelSpec {
   const mt = record.summary.multipleTesting!;
   const d = mt.pbo!.degradation;
-  const f = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
   return {
     title: {
-      text: `Probability of backtest overfitting: ${f(h.value)} (${h.splits} splits of ${h.blocks} blocks, ${mt.trials.length} runs)`,
+      text: `Probability of backtest overfitting: ${num(3)(h.value)} (${h.splits} splits of ${h.blocks} blocks, ${mt.trials.length} runs)`,
       subtitle: [
         'Each split: the logit of the out-of-sample rank of the run that was best in sample. Red, at or below 0: it ranked at or below the median out of sample.',
-        `Degradation of the in-sample best out of sample: slope ${f(d.slope)}; the out-of-sample Sharpe ratio was below 0 in ${f(d.probabilityOfLoss * 100, 1)}% of the splits.`,
+        `Degradation of the in-sample best out of sample: slope ${num(3)(d.slope)}; the out-of-sample Sharpe ratio was below 0 in ${num(1)(d.probabilityOfLoss * 100)}% of the splits.`,
       ],
     },
     width: 'container',

@@ -3,10 +3,11 @@
  * `<dir>.partial` and renamed when complete, like a run folder, so a folder without the suffix
  * is always whole.
  */
+import * as path from 'node:path';
 import { InputError, UserError } from '@backtest/core';
 import { writeFolderAtomically } from '../atomic-write';
 import { type CsvTable, formatCsv, parseCsv } from '../csv';
-import { folderProvenance, labels, numbers, REPORT_FILE, RETURNS_FILE, SUMMARY_FILE, summaryJson } from '../run-files';
+import { folderProvenance, folderText, labels, numbers, periodColumn, REPORT_FILE, RETURNS_FILE, SUMMARY_FILE, summaryJson } from '../run-files';
 import type { RunRecord } from '../run-record';
 import { checkJson, parseJsonFile, preview } from '../schema';
 import { COMPARE_SUMMARY_SCHEMA } from '../summary-schema';
@@ -45,7 +46,7 @@ export function parseCompareSummaryJson(text: string, file: string): Pick<Compar
 export function compareReturnsCsv(record: CompareRecord): string {
   const p = record.periods;
   const labels = record.summary.configurations;
-  const header = [record.summary.frequency === 'monthly' ? 'month' : 'date', 'asset_return', 'cash_return', 'buy_and_hold_return', ...labels];
+  const header = [periodColumn(record.summary), 'asset_return', 'cash_return', 'buy_and_hold_return', ...labels];
   const rows = p.labels.map((label, k) => [label, p.assetReturns[k], p.cashReturns[k], p.benchmarkReturns[k], ...labels.map((l) => p.configurations[l]![k])]);
   return formatCsv(header, rows);
 }
@@ -59,7 +60,7 @@ function compareTrialsCsv(record: CompareRecord, trials: Readonly<Record<string,
   const p = record.periods;
   const labels = Object.keys(trials);
   return formatCsv(
-    [record.summary.frequency === 'monthly' ? 'month' : 'date', ...labels],
+    [periodColumn(record.summary), ...labels],
     p.labels.map((label, k) => [label, ...labels.map((l) => trials[l]![k])]),
   );
 }
@@ -81,11 +82,6 @@ const TRIALS_FILE = 'trials.csv';
 /** The data files of a compare folder that `compareRecordOf` reads (report.html is not). */
 export const COMPARE_READ_BACK = [SUMMARY_FILE, RETURNS_FILE, TRIALS_FILE] as const;
 
-/** Does this summary.json (already known to be JSON) describe a compare? */
-export function isCompareSummary(doc: unknown): boolean {
-  return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && (doc as { command?: unknown }).command === 'compare';
-}
-
 /**
  * The record of a compare folder from the texts of its files (`COMPARE_READ_BACK`, each read
  * by readRunFolderFiles), every one checked: summary.json against its schema; returns.csv's
@@ -95,15 +91,12 @@ export function isCompareSummary(doc: unknown): boolean {
  * of those trials over the same rows. A bad file is a UserError naming it and the key, or the
  * line and column, and what was expected and found.
  */
-export function compareRecordOf(dir: string, texts: ReadonlyMap<string, string>, where: (name: string) => string): CompareRecord {
-  const need = (name: string) => {
-    const text = texts.get(name);
-    if (text === undefined) throw new UserError(`compare folder ${dir} has no ${name}`);
-    return text;
-  };
+export function compareRecordOf(dir: string, texts: ReadonlyMap<string, string>): CompareRecord {
+  const where = (name: string) => path.join(dir, name);
+  const need = (name: string) => folderText(texts, dir, name, 'compare');
   const head = parseCompareSummaryJson(need(SUMMARY_FILE), where(SUMMARY_FILE));
   const s = head.summary;
-  const period = s.frequency === 'monthly' ? 'month' : 'date';
+  const period = periodColumn(s);
   const file = where(RETURNS_FILE);
   const t = parseCsv(need(RETURNS_FILE), file);
   expectColumns(t, [period, 'asset_return', 'cash_return', 'buy_and_hold_return', ...s.configurations], file, (i) =>

@@ -5,7 +5,7 @@ import { paramsText } from '../html/report';
 import { BENCHMARK_NAME } from '../summary';
 import { GROWTH_SHOWN, growthChart, pboChart, pboHistogram, seedsStripChart, sharpeDiffChart } from './compare-charts';
 import type { CompareRecord, CompareSummaryDoc } from './compare-record';
-import { allMetricsTable, commonParams, compareRows, compareTable } from './compare-table';
+import { allMetricsTable, commonParams, compareRows, compareTable, pValue } from './compare-table';
 
 /**
  * What the report adds to the run report's stylesheet: a wider page, so the results table fits
@@ -212,8 +212,6 @@ function heading(s: CompareSummaryDoc): string {
   return names.length <= 60 ? names : `${s.configurations.length} configurations`;
 }
 
-const p3 = (v: number) => (!Number.isFinite(v) ? 'n/a' : v < 0.001 ? '<0.001' : v.toFixed(3));
-
 /** The answer for all configurations together, first and large, with the joint tests' figures. */
 function jointBox(s: CompareSummaryDoc): Html {
   const j = s.jointVerdict;
@@ -225,8 +223,8 @@ function jointBox(s: CompareSummaryDoc): Html {
           'Runs tested together',
           `${mt.trials.length} (${mt.trials.length === s.configurations.length ? 'every configuration' : 'each seed of a stochastic configuration counted apart'}), ${mt.samples} bootstrap samples, block length ${mt.blockLength.toFixed(2)}`,
         ],
-        ['Hansen’s SPA p-value', p3(mt.spa.pValue)],
-        ['White’s Reality Check p-value', p3(mt.realityCheck.pValue)],
+        ['Hansen’s SPA p-value', pValue(mt.spa.pValue)],
+        ['White’s Reality Check p-value', pValue(mt.realityCheck.pValue)],
         [
           'StepM (Romano-Wolf, 5% familywise)',
           mt.stepM.rejected.length
@@ -234,7 +232,7 @@ function jointBox(s: CompareSummaryDoc): Html {
             : `none of the ${mt.trials.length} runs shown better than buy-and-hold`,
         ],
         ...(mt.pbo
-          ? ([['Probability of backtest overfitting (CSCV)', `${p3(mt.pbo.value)} (${mt.pbo.blocks} blocks, ${mt.pbo.splits} splits; histogram below)`]] as [string, string][])
+          ? ([['Probability of backtest overfitting (CSCV)', `${pValue(mt.pbo.value)} (${mt.pbo.blocks} blocks, ${mt.pbo.splits} splits; histogram below)`]] as [string, string][])
           : []),
       ]
     : [];

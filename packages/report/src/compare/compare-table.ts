@@ -17,7 +17,7 @@ export interface CompareRow {
 
 const count = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : 'n/a');
 /** p-values as the terminal table prints them: three decimals, very small ones as <0.001. */
-const pValue = (v: number) => (!Number.isFinite(v) ? 'n/a' : v < 0.001 ? '<0.001' : v.toFixed(3));
+export const pValue = (v: number) => (!Number.isFinite(v) ? 'n/a' : v < 0.001 ? '<0.001' : v.toFixed(3));
 
 /**
  * Every row of the compare table, in order: the metrics, forecast quality (when a configuration

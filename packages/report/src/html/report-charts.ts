@@ -18,7 +18,7 @@ import { selectionChart } from '../charts/selection-chart';
 import type { Comparison } from '../charts/comparison';
 import { contributionChart, correlationHeatmap, weightsChart } from '../charts/universe-charts';
 import type { RunRecord, UniverseSeries } from '../run-record';
-import { benchmarkName } from '../summary';
+import { benchmarkName, periodsPerYearOf } from '../summary';
 import type { PageChart } from './chart-page';
 
 /** One figure of the report: its container id, the spec, and what a reader should take from it. */
@@ -46,7 +46,7 @@ function forecastPoints(record: RunRecord): ForecastPoint[] {
 export function reportCharts(record: RunRecord): ReportChart[] {
   const s = record.summary;
   const p = record.periods;
-  const ppy = Number(s.conventions.periodsPerYear) || (s.frequency === 'daily' ? 252 : 12);
+  const ppy = periodsPerYearOf(s);
   const c: Comparison = {
     labels: p.labels,
     strategy: { name: s.strategy, returns: p.strategyReturns },
@@ -67,8 +67,7 @@ export function reportCharts(record: RunRecord): ReportChart[] {
   }
   if (record.universe) charts.push(...universeCharts(record, record.universe));
   else charts.push(...priceCharts(record, s.frequency === 'monthly' ? 'month' : 'day'));
-  const rollingPeriods = Math.round(3 * ppy);
-  if (p.labels.length > rollingPeriods) {
+  if (p.labels.length > windowPeriods(36, ppy)) {
     charts.push({
       id: 'rolling-sharpe',
       spec: rollingSharpeChart(c, { periodsPerYear: ppy, months: 36, cash: p.cashReturns }),

@@ -1,12 +1,12 @@
 import type { RunRecord } from '../run-record';
-import { BENCHMARK_NAME, benchmarkName, benchmarkText, type RunSummary, type UniverseAssetDoc, type UniverseSummaryDoc } from '../summary';
+import { BENCHMARK_NAME, benchmarkName, benchmarkText, periodsPerYearOf, type RunSummary, type UniverseAssetDoc, type UniverseSummaryDoc } from '../summary';
 import { assetsTable } from './assets-table';
 import { type ChartPage, chartFigure, chartPageBytes, chartPageHtml } from './chart-page';
 import { type Html, html, joinHtml } from './html';
 import { metricsTable } from './metrics-table';
 import { facts, headerLine, samplingNote, warningsBox } from './page-header';
 import { windowPeriods } from '../charts/rolling-risk-chart';
-import { reportCharts } from './report-charts';
+import { type ReportChart, reportCharts } from './report-charts';
 import { drawdownsSection, signalLine, tradesSection, yearlySection } from './tearsheet';
 
 function pctText(v: unknown): string {
@@ -67,7 +67,7 @@ function conventions(record: RunRecord, s: RunSummary): Html {
     ],
     [
       'Rolling charts',
-      `volatility over the last ${Math.max(2, Math.round(Number(ppy)))} periods (12 months), annualised as above; beta: the OLS slope over the last ${Math.max(2, Math.round(3 * Number(ppy)))} periods (36 months)`,
+      `volatility over the last ${windowPeriods(12, periodsPerYearOf(s))} periods (12 months), annualised as above; beta: the OLS slope over the last ${windowPeriods(36, periodsPerYearOf(s))} periods (36 months)`,
     ],
     ['Hit rate', said('hitRate', 'share of periods with a positive return')],
     ['Information ratio', said('informationRatio', 'mean(r − b) / sd(r − b), annualised')],
@@ -124,7 +124,7 @@ ${drawdownsSection(record)}
 ${yearlySection(record)}
 <h2>Charts</h2>
 ${samplingNote(labels.length, s.frequency === 'monthly' ? 'month' : 'day', { bands: !record.universe })}
-${joinHtml(charts.map(chartFigure), '\n')}${omittedCharts(record)}
+${joinHtml(charts.map(chartFigure), '\n')}${omittedCharts(record, charts)}
 ${tradesSection(record)}
 <h2>Conventions</h2>
 ${conventions(record, s)}
@@ -143,14 +143,14 @@ ${facts([
   return { title: `${s.strategy} against ${against} on ${s.dataset}`, body, charts, generator: `backtest ${record.version}` };
 }
 
-/** What a short run leaves out: the rolling charts whose window is longer than the run. */
-function omittedCharts(record: RunRecord): Html {
-  const s = record.summary;
-  const ppy = Number(s.conventions.periodsPerYear) || (s.frequency === 'daily' ? 252 : 12);
+/** What a short run leaves out: the rolling charts `reportCharts` did not draw because their window is longer than the run. */
+function omittedCharts(record: RunRecord, charts: readonly ReportChart[]): Html {
+  const ppy = periodsPerYearOf(record.summary);
   const n = record.periods.labels.length;
+  const drawn = new Set(charts.map((c) => c.id));
   const left = [
-    ...(n > windowPeriods(12, ppy) ? [] : [`rolling 12-month volatility (${windowPeriods(12, ppy)} periods)`]),
-    ...(n > windowPeriods(36, ppy) ? [] : [`rolling 36-month Sharpe ratio and beta (${windowPeriods(36, ppy)} periods)`]),
+    ...(drawn.has('rolling-volatility') ? [] : [`rolling 12-month volatility (${windowPeriods(12, ppy)} periods)`]),
+    ...(drawn.has('rolling-sharpe') ? [] : [`rolling 36-month Sharpe ratio and beta (${windowPeriods(36, ppy)} periods)`]),
   ];
   return left.length ? html`\n<p class="note omitted">Not drawn: ${left.join('; ')}: the run has ${String(n)} periods, and each needs more than its window.</p>` : html``;
 }
