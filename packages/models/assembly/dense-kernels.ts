@@ -847,7 +847,6 @@ const LANE_INTS = 8;
   return load<i32>(lanes + (<usize>(j * LANE_INTS + k) << 2));
 }
 
-/** out[l + 1] = activation(out[l] W_l + b_l) for `rows` rows of four lanes: gemm's sums, lane by lane. */
 /** x > 0 ? x : 0 per lane when `relu` (activate's ReLU: NaN and negatives to 0), else x. */
 @inline function reluIf(relu: bool, x: v128): v128 {
   return relu ? v128.bitselect(x, f32x4.splat(0), f32x4.gt(x, f32x4.splat(0))) : x;
@@ -858,6 +857,7 @@ const LANE_INTS = 8;
   return relu ? v128.and(delta, f32x4.gt(out, f32x4.splat(0))) : delta;
 }
 
+/** out[l + 1] = activation(out[l] W_l + b_l) for `rows` rows of four lanes: gemm's sums, lane by lane. */
 function forwardLanes4(plan: usize, rows: i32, params: usize): void {
   const L = load<i32>(plan);
   const outs = plan + (<usize>(2 + L * PLAN_LAYER) << 2);

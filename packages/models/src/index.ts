@@ -10,12 +10,12 @@ export {
   loadNetwork,
   /** @public */ networkFiles,
   /** @public */ NO_TF_BACKEND,
+  lockstepKey,
   type NnFitOptions,
   type NnFitRequest,
   type NnFitResult,
   NnModel,
   type Trainer,
-  trainsInLockstep,
 } from './nn/nn-model';
 export { LANES } from './nn/simd/lockstep';
 export type { Activation, NetworkSpec, OptimizerSpec } from './nn/spec';

@@ -70,7 +70,8 @@ export interface PreparedCompare {
   /** The columns the market was loaded with (a job loads the same). */
   readonly columns: readonly string[];
   /** Per configuration: its walks and the warnings that say what it ignored. */
-  readonly specs: readonly { readonly specs: readonly SeedRunSpec[]; readonly warnings: readonly string[] }[];
+  /** Each configuration's runs (seeds), their warnings, and the index of its first job (a configuration's jobs are contiguous). */
+  readonly specs: readonly { readonly specs: readonly SeedRunSpec[]; readonly warnings: readonly string[]; readonly firstJob: number }[];
   readonly jobs: readonly CompareJob[];
 }
 
@@ -123,9 +124,10 @@ export function prepareCompare(settings: RunSettings, options: CompareOptions, r
   }
   const testStart = periodLabel(series.dates[first]!, series.frequency);
   // With --seeds, each stochastic configuration walks under every seed (and its ensemble).
-  const specs = configs.map((c, i) => seedRunSpecs(plugins[i]!, c.params, settings, c.label));
+  const specs = configs.map((c, i) => ({ ...seedRunSpecs(plugins[i]!, c.params, settings, c.label), firstJob: 0 }));
   const jobs: CompareJob[] = [];
   specs.forEach((s, config) => {
+    s.firstJob = jobs.length;
     for (const spec of s.specs) jobs.push({ index: jobs.length, config, spec });
   });
   return { settings, options, configs, plugins, data, series, cash, warnings, first, testStart, columns, specs, jobs };
@@ -173,7 +175,7 @@ export async function runCompare(
       const config = prepared.configs[job.config]!;
       const own = prepared.specs[job.config]!.specs;
       if (job.spec !== own[own.length - 1]) continue;
-      const { headline } = summarizeSeedRuns(own, configResults(prepared, results, job.config, job.index + 1 - own.length), []);
+      const { headline } = summarizeSeedRuns(own, configResults(prepared, results, job.config), []);
       testsOf.push(bootstraps.tests(sharpeDiffInput(headline, config.label, settings.seed, options)));
     }
     const tests = await Promise.all(testsOf.map((t) => t()));
@@ -183,13 +185,10 @@ export async function runCompare(
   }
 }
 
-/**
- * The results of configuration `config`'s jobs, in its specs' order, each with its plugin: its
- * jobs are the `specs.length` from index `first` on (`prepareCompare` lists them configuration
- * by configuration).
- */
-function configResults(p: PreparedCompare, results: readonly CompareJobResult[], config: number, first: number): { run: ConfigurationRun; warnings: readonly string[] }[] {
-  return results.slice(first, first + p.specs[config]!.specs.length).map((r) => ({ run: { ...r.run, plugin: p.plugins[config]! }, warnings: r.warnings }));
+/** The results of configuration `config`'s jobs, in its specs' order, each with its plugin. */
+function configResults(p: PreparedCompare, results: readonly CompareJobResult[], config: number): { run: ConfigurationRun; warnings: readonly string[] }[] {
+  const { firstJob, specs } = p.specs[config]!;
+  return results.slice(firstJob, firstJob + specs.length).map((r) => ({ run: { ...r.run, plugin: p.plugins[config]! }, warnings: r.warnings }));
 }
 
 /**
@@ -205,18 +204,15 @@ export function assembleCompare(p: PreparedCompare, jobResults: readonly Compare
   const seedsOf: (SeedsSummary | undefined)[] = [];
   /** Every run tried (each seed of a stochastic configuration), for the joint tests. */
   const tried: { label: string; run: ConfigurationRun }[] = [];
-  /** Where each configuration's jobs start. */
-  const firstJob: number[] = [];
-  for (let i = 0, at = 0; i < p.specs.length; at += p.specs[i]!.specs.length, i++) firstJob.push(at);
   configs.forEach((c, i) => {
     warnings.push(...p.specs[i]!.warnings);
-    const { headline, seeds, runs: all } = summarizeSeedRuns(p.specs[i]!.specs, configResults(p, jobResults, i, firstJob[i]!), warnings);
+    const { headline, seeds, runs: all } = summarizeSeedRuns(p.specs[i]!.specs, configResults(p, jobResults, i), warnings);
     runs.push(headline);
     seedsOf.push(seeds);
     for (const t of all) tried.push({ label: seeds ? `${c.label} seed ${t.seed}` : c.label, run: t.run });
   });
   const testsOf = runs.map((r, i) => {
-    const own = p.specs[i]!.specs.length === 1 ? jobResults[firstJob[i]!]?.tests : undefined;
+    const own = p.specs[i]!.specs.length === 1 ? jobResults[p.specs[i]!.firstJob]?.tests : undefined;
     return tests?.[i] ?? own ?? sharpeDiffTests(sharpeDiffInput(r, configs[i]!.label, settings.seed, options));
   });
   const base = runs[0]!.walk;

@@ -27,7 +27,8 @@ function canonicalJson(value: unknown): string {
   );
 }
 
-const sha256 = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
+/** The SHA-256 of text or bytes, in hex. */
+export const sha256 = (text: string | Uint8Array): string => createHash('sha256').update(text).digest('hex');
 
 let version: string | undefined;
 

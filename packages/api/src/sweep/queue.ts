@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { type ProgressReporter, UserError } from '@backtest/core';
 import { workerScript } from '@backtest/core/internal';
-import { Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { assembleCompare, type CompareJobResult, type CompareOptions, type CompareOutcome, prepareCompare } from '../compare/compare-job';
 import type { StrategyRegistry } from '../registry';
 import type { RunSettings } from '../settings';
@@ -100,7 +100,7 @@ export async function runOnQueue(
   const prepared = prepareCompare(settings, options, registry, projectRoot, progress);
   const { payloads } = sweepJobs(prepared);
   await reachable(connection, label);
-  const queue = new Queue(QUEUE_NAME, { connection });
+  const queue = new Queue<JobPayload, string>(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
   // One listener a job waited for: not a leak.
   queue.setMaxListeners(payloads.length + 10);
@@ -112,11 +112,12 @@ export async function runOnQueue(
     // finished one is reused as it is.
     await Promise.all(
       payloads.map(async (p) => {
-        const earlier = await Job.fromId(queue, p.key);
-        if (earlier && (await earlier.isFailed())) await earlier.remove();
+        if ((await queue.getJobState(p.key)) === 'failed') await queue.remove(p.key);
       }),
     );
-    await queue.addBulk(
+    // A job already there under its key (running, or finished by an identical sweep) is not added
+    // again: what addBulk returns is that job, waited for like a new one.
+    const jobs = await queue.addBulk(
       payloads.map((p) => ({
         name: 'walk',
         data: p,
@@ -136,12 +137,10 @@ export async function runOnQueue(
       : undefined;
     const results: CompareJobResult[] = new Array(payloads.length);
     await Promise.all(
-      payloads.map(async (p) => {
-        const job = await Job.fromId<JobPayload, string>(queue, p.key);
-        if (!job) throw new Error(`job ${p.key.slice(0, 12)} vanished from the queue`);
+      payloads.map(async (p, i) => {
         let value: string;
         try {
-          value = await job.waitUntilFinished(events);
+          value = await jobs[i]!.waitUntilFinished(events);
         } catch (e) {
           throw new UserError(
             `job ${p.job.index} (${prepared.configs[p.job.config]!.label}, seed ${p.job.spec.seed}) failed on a worker: ${e instanceof Error ? e.message : String(e)}`,

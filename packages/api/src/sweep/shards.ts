@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type ProgressReporter, UserError } from '@backtest/core';
 import { readRegularFile } from '@backtest/core/internal';
@@ -6,7 +5,7 @@ import { type FolderClaim, type FolderFiles, writeFolderAtomically } from '@back
 import { assembleCompare, type CompareJobResult, type CompareOptions, type CompareOutcome, prepareCompare, runCompareJob } from '../compare/compare-job';
 import type { StrategyRegistry } from '../registry';
 import type { RunSettings } from '../settings';
-import { checkJob, codeVersion, decodeResult, encodeResult, shardOf, sweepJobs } from './jobs';
+import { checkJob, codeVersion, decodeResult, encodeResult, sha256, shardOf, sweepJobs } from './jobs';
 import { checkResult } from './result-check';
 
 /** The manifest of a shard folder (`shard.json`), beside one result file a job (`jobs/<key>.bin`). */
@@ -26,7 +25,6 @@ interface ShardManifest {
 }
 
 const MANIFEST = 'shard.json';
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** Parses `--shard i/N`: 1 <= i <= N. */
 export function parseShard(text: string): { index: number; count: number } {

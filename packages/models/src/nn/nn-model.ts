@@ -145,10 +145,22 @@ export function trainsInLockstep(network: NetworkSpec): boolean {
   return weights <= LOCKSTEP_MAX_WEIGHTS;
 }
 
-/** Fits of one key may train in one lockstep group; undefined: this fit trains alone. */
-function lockstepKey(plan: FitPlan): string | undefined {
-  if (plan.trainer !== 'simd' || plan.loss !== 'mse' || !trainsInLockstep(plan.network)) return undefined;
-  return JSON.stringify([plan.network, plan.optimizer, plan.batchSize]);
+/**
+ * Fits of one key may train in one lockstep group (`NnModel.fitTogether`, and the model pool's
+ * units of the nn plugin): one network, optimizer and batch size, on the SIMD kernels and squared
+ * error, of a network the lanes speed up. Undefined: the fit trains alone.
+ */
+export function lockstepKey(fit: {
+  readonly trainer: string;
+  readonly loss: LossName;
+  readonly network: NetworkSpec;
+  readonly optimizer: OptimizerSpec;
+  readonly batchSize: number;
+}): string | undefined {
+  if (fit.trainer !== 'simd' || fit.loss !== 'mse') return undefined;
+  const network = resolveNetwork(fit.network);
+  if (!trainsInLockstep(network)) return undefined;
+  return JSON.stringify([network, resolveOptimizer(fit.optimizer), fit.batchSize]);
 }
 
 /** Set in NnModel's static block: `#fit` with the oracle runner, for `fitWithOracle`. */

@@ -13,7 +13,7 @@ import {
   NnModel,
   type OptimizerSpec,
   type Trainer,
-  trainsInLockstep,
+  lockstepKey,
 } from '@backtest/models';
 import { checkFitSize } from '@backtest/models/internal';
 import { BUILT_IN_MODULE, rowsOf } from './shared';
@@ -106,11 +106,14 @@ export const nnModel = defineModel({
   // numbers as one by one.
   lockstep: {
     size: LANES,
-    key: (p, settings) => {
-      const network = networkOf(p, settings);
-      if (p.trainer === 'tfjs' || settings.target === 'direction' || !trainsInLockstep(network)) return undefined;
-      return JSON.stringify([network, optimizerOf(p), p.batchSize]);
-    },
+    key: (p, settings) =>
+      lockstepKey({
+        trainer: p.trainer === 'tfjs' ? 'tfjs' : 'simd',
+        loss: settings.target === 'direction' ? 'binaryCrossentropy' : 'mse',
+        network: networkOf(p, settings),
+        optimizer: optimizerOf(p),
+        batchSize: p.batchSize,
+      }),
     fit(models, samples) {
       const fits = models.map((m, i) => {
         const prepare = pending.get(m);

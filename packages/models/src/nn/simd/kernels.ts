@@ -145,6 +145,12 @@ function slot(which: 'train' | 'predict' | 'shuffle'): Slot {
   return s;
 }
 
+/** Grows the slot's wasm memory (by whole 64 KiB pages) to hold `end` bytes. */
+function ensureMemory(s: Slot, end: number): void {
+  const have = s.kernels.memory.buffer.byteLength;
+  if (end > have) s.kernels.memory.grow(Math.ceil((end - have) / 65536));
+}
+
 function layOut(s: Slot, lengths: readonly number[]): Float32Array[] {
   const { kernels, base } = s;
   const offsets: number[] = [];
@@ -153,9 +159,7 @@ function layOut(s: Slot, lengths: readonly number[]): Float32Array[] {
     offsets.push(end);
     end += Math.ceil((n * 4) / 16) * 16;
   }
-  const page = 65536;
-  const have = kernels.memory.buffer.byteLength;
-  if (end > have) kernels.memory.grow(Math.ceil((end - have) / page));
+  ensureMemory(s, end);
   const buffer = kernels.memory.buffer;
   new Uint8Array(buffer, base, end - base).fill(0);
   s.owner = undefined;
@@ -200,14 +204,32 @@ export function kernelsFor(owner: object, lengths: readonly number[]): { kernels
  */
 export function shuffleOnKernels(order: Int32Array, state: number): number {
   const s = slot('shuffle');
-  const bytes = order.length * 4;
-  const have = s.kernels.memory.buffer.byteLength;
-  if (s.base + bytes > have) s.kernels.memory.grow(Math.ceil((s.base + bytes - have) / 65536));
+  ensureMemory(s, s.base + order.length * 4);
   const scratch = new Int32Array(s.kernels.memory.buffer, s.base, order.length);
   scratch.set(order);
   const next = s.kernels.shuffleMulberry(s.base, order.length, state);
   order.set(scratch);
   return next;
+}
+
+/** i32s per layer in the whole-epoch kernels' plans (assembly/dense-kernels.ts): fanIn, units, activation, kernel and bias offsets. */
+export const PLAN_LAYER = 5;
+
+/** i32s of the plan of an L-layer network: L and the input width, each layer's, then the offsets of the L + 1 layer outputs and of the L + 1 deltas. */
+export function planLength(layers: number): number {
+  return 2 + layers * PLAN_LAYER + 2 * (layers + 1);
+}
+
+/**
+ * Adam's bias corrections 1 - beta^step of the `c1.length` batches after `stepsTaken` steps,
+ * in float64 rounded to float32 (as the batch-by-batch update's call rounds them).
+ */
+export function adamCorrections(opt: { readonly beta1: number; readonly beta2: number }, stepsTaken: number, c1: Float32Array, c2: Float32Array, batches = c1.length): void {
+  for (let b = 0; b < batches; b++) {
+    const step = stepsTaken + 1 + b;
+    c1[b] = 1 - opt.beta1 ** step;
+    c2[b] = 1 - opt.beta2 ** step;
+  }
 }
 
 /** Adam's moments of a fit in the kernels' memory, and the steps taken. */

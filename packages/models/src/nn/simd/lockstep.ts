@@ -1,13 +1,12 @@
 import type { DenseData } from '../dense-data';
 import type { Activation, ResolvedNetwork, ResolvedOptimizer } from '../spec';
 import { type EpochRunner, type LoopResult, type LoopSettings, trainSteps } from '../train-loop';
-import { ACTIVATION_CODE, type DenseKernels, kernelsWithArrays } from './kernels';
+import { ACTIVATION_CODE, adamCorrections, type DenseKernels, kernelsWithArrays, planLength } from './kernels';
 
 /** Fits a lockstep group trains at once: the lanes of a 128-bit vector of float32s. */
 export const LANES = 4;
 
-/** i32s per layer in the plan, and per lane in the lane table (assembly/dense-kernels.ts). */
-const PLAN_LAYER = 5;
+/** i32s per lane in the lane table (assembly/dense-kernels.ts). */
 const LANE_INTS = 8;
 
 /** One fit of a group: its training rows, validation rows, and initial weights (kernel, bias per layer). */
@@ -80,7 +79,7 @@ export class LockstepGroup {
       ...(adam ? [lanes4(this.#total), lanes4(this.#total)] : []),
       ...this.#dims.map((units) => lanes4(B * units)), // layer outputs (0: the batch's inputs)
       ...this.#dims.map((units) => lanes4(B * units)), // deltas (0 unused)
-      2 + L * PLAN_LAYER + 2 * (L + 1), // plan
+      planLength(L), // plan
       LANES * LANE_INTS, // lane table
       2 * LANES, // sums (float64)
       2 * LANES, // first batches' losses (float64)
@@ -153,14 +152,9 @@ export class LockstepGroup {
       if (order.length !== fit.train.rows) throw new Error(`lockstep: lane ${j} got an order of ${order.length} rows for ${fit.train.rows}`);
       this.#orders[j]!.set(order);
       if (opt.name !== 'adam') return;
-      // The bias corrections of the lane's batches, in float64 rounded to float32 (as SimdRunner's).
-      const batches = this.#c1[j]!.length;
-      for (let b = 0; b < batches; b++) {
-        const step = this.#steps[j]! + 1 + b;
-        this.#c1[j]![b] = 1 - opt.beta1 ** step;
-        this.#c2[j]![b] = 1 - opt.beta2 ** step;
-      }
-      this.#steps[j]! += batches;
+      // The bias corrections of the lane's batches, as SimdRunner's.
+      adamCorrections(opt, this.#steps[j]!, this.#c1[j]!, this.#c2[j]!);
+      this.#steps[j]! += this.#c1[j]!.length;
     });
     // Lanes without a fit stay inactive.
     for (let j = orders.length; j < LANES; j++) this.#lanes[j * LANE_INTS + 6] = 0;

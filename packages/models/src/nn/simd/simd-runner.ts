@@ -2,10 +2,7 @@ import { chunkedLoss, type DenseData, gatherBatch } from '../dense-data';
 import { bceOutputSlope, bceRow, type LossName } from '../loss';
 import type { Activation, ResolvedNetwork, ResolvedOptimizer } from '../spec';
 import type { EpochRunner } from '../train-loop';
-import { ACTIVATION_CODE, type AdamMoments, type DenseKernels, kernelsWithArrays, optimizerStep } from './kernels';
-
-/** i32s per layer in the whole-epoch kernel's plan (assembly/dense-kernels.ts, trainEpochMse). */
-const PLAN_LAYER = 5;
+import { ACTIVATION_CODE, type AdamMoments, adamCorrections, type DenseKernels, kernelsWithArrays, optimizerStep, PLAN_LAYER, planLength } from './kernels';
 
 /**
  * Epochs on our WebAssembly SIMD kernels (assembly/dense-kernels.ts): for wide layers the
@@ -76,7 +73,6 @@ export class SimdRunner implements EpochRunner<Float32Array> {
     const adam = optimizer.name === 'adam';
     const fuse = fused && loss === 'mse';
     const batches = Math.ceil(train.rows / rows);
-    const planLength = 2 + L * PLAN_LAYER + 2 * (L + 1);
     const { kernels, arrays } = kernelsWithArrays([
       total, // params
       total, // grads
@@ -85,7 +81,7 @@ export class SimdRunner implements EpochRunner<Float32Array> {
       ...this.#dims.map((units) => rows * units), // layer outputs (0: the batch's inputs)
       ...this.#dims.map((units) => rows * units), // deltas (0 unused)
       // The whole-epoch kernel's: rows, targets, order, plan, Adam's c1 and c2 per batch, the first batch's loss (a float64).
-      ...(fuse ? [train.rows * this.#dims[0]!, train.rows, train.rows, planLength, batches, batches, 2] : []),
+      ...(fuse ? [train.rows * this.#dims[0]!, train.rows, train.rows, planLength(L), batches, batches, 2] : []),
     ]);
     this.#k = kernels;
     const next = (): Float32Array => arrays.shift() as Float32Array;
@@ -176,12 +172,8 @@ export class SimdRunner implements EpochRunner<Float32Array> {
     const moments = this.#moments;
     const batches = Math.ceil(this.#train.rows / this.#batchSize);
     if (opt.name === 'adam' && moments) {
-      // The bias corrections the batch-by-batch update computes, in float64 and rounded to float32 as its call rounds them.
-      for (let b = 0; b < batches; b++) {
-        const step = moments.step + 1 + b;
-        fused.c1[b] = 1 - opt.beta1 ** step;
-        fused.c2[b] = 1 - opt.beta2 ** step;
-      }
+      // The bias corrections the batch-by-batch update computes.
+      adamCorrections(opt, moments.step, fused.c1, fused.c2, batches);
       moments.step += batches;
     }
     const adam = opt.name === 'adam' ? opt : undefined;
