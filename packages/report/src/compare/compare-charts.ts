@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from '../charts/vega-types';
 import { equityCurve, pbo } from '@backtest/metrics';
 import { pointsToDraw } from '../charts/decimate';
-import { YEAR_AXIS } from '../charts/time-series';
+import { timeAxis } from '../charts/time-series';
 import { BENCHMARK_COLOR, CHART_CONFIG, chartNumber, EXTRA_COLORS, logTicks, positiveRange, STRATEGY_COLOR } from '../charts/theme';
 import type { CompareRecord, CompareSummaryDoc } from './compare-record';
 import { num } from '../terminal-table';
@@ -350,7 +350,7 @@ export function growthChart(record: CompareRecord, benchmarkName: string): TopLe
   const line = {
     mark: { type: 'line' },
     encoding: {
-      x: { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: YEAR_AXIS },
+      x: { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: timeAxis(p.labels) },
       y: {
         field: 'value',
         type: 'quantitative',
