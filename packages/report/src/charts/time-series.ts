@@ -38,7 +38,7 @@ export interface TimeSeriesChartOptions {
 
 /** d3 time formats, in UTC because period labels parse as UTC dates. */
 // The x scales are UTC (period labels parse as UTC dates), and Vega-Lite formats a UTC scale's labels in UTC.
-export const YEAR_AXIS = { title: 'Year', format: '%Y', labelOverlap: 'greedy', tickCount: 12 } as const;
+const YEAR_AXIS = { title: 'Year', format: '%Y', labelOverlap: 'greedy', tickCount: 12 } as const;
 
 /**
  * The time axis for a chart over `labels`: years over a long span; over a short one, where year
