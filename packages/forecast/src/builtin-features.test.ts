@@ -1,6 +1,6 @@
 import { SMA } from 'technicalindicators';
 import { builtInFeatures, smaFeature } from './builtin-features';
-import { closeAndSmaFeatures, composeFeatures } from './features';
+import { closeAndSmaFeatures, composeFeatures, prefixFeatures } from './features';
 import { trailingMeanSd } from '@backtest/metrics';
 
 /** 80 months of a trend with two cycles and a kink: every indicator moves. */
@@ -64,4 +64,30 @@ it('forecasts from the whole history when a feature smooths recursively, as it w
   // Why: an EMA built from the last rows only differs from the one built from all of them.
   const ema = byId('ema');
   expect(ema.build(closes.slice(30), 6)[40]).not.toBe(ema.build(closes, 6)[70]);
+});
+
+describe('prefixFeatures (one build for every view of a walk)', () => {
+  const set = composeFeatures(builtInFeatures, 6);
+  const bits = (a: Float64Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length * 2));
+
+  it('gives every prefix exactly the features a build of that prefix gives, bit for bit', () => {
+    const of = prefixFeatures(set, closes);
+    for (const n of [0, 1, 5, set.warmup, set.warmup + 1, 47, closes.length - 1, closes.length]) {
+      const fresh = set.build(closes.slice(0, n));
+      const shared = of(closes.slice(0, n));
+      expect(shared.names).toEqual(fresh.names);
+      expect(shared.firstComplete).toBe(fresh.firstComplete);
+      expect(bits(shared.data)).toEqual(bits(fresh.data));
+      expect(bits(shared.center)).toEqual(bits(fresh.center));
+      expect(bits(shared.scale)).toEqual(bits(fresh.scale));
+    }
+  });
+
+  it('builds afresh a series that is not a prefix: a later window, a changed value, a longer series', () => {
+    const of = prefixFeatures(set, closes.slice(0, 60));
+    const later = closes.slice(20, 60);
+    const changed = closes.slice(0, 40);
+    changed[39] = changed[39]! + 1e-9;
+    for (const other of [later, changed, closes]) expect(bits(of(other).data)).toEqual(bits(set.build(other).data));
+  });
 });

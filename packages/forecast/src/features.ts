@@ -72,3 +72,28 @@ export function composeFeatures(builders: readonly FeatureBuilder[], window: num
     },
   };
 }
+
+/** True when `prefix` is the first `prefix.length` values of `closes`, bit for bit (Object.is: NaN is NaN, -0 is not 0). */
+function isPrefixOf(prefix: Float64Array, closes: Float64Array): boolean {
+  if (prefix.length > closes.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (!Object.is(prefix[i], closes[i])) return false;
+  return true;
+}
+
+/**
+ * The features of every prefix of one close series, built once. Row t of `build` comes from
+ * rows <= t only (FeatureRows), so the features of a prefix are the first rows of the whole
+ * series' features, the same bits: a walk's refits, each building from its own view's closes,
+ * then cost one build instead of one each. A close series that is no prefix of `closes` is
+ * built afresh. The whole series is built on first use.
+ */
+export function prefixFeatures(set: FeatureSet, closes: Float64Array): (prefix: Float64Array) => FeatureRows {
+  let all: FeatureRows | undefined;
+  return (prefix) => {
+    if (!isPrefixOf(prefix, closes)) return set.build(prefix);
+    all ??= set.build(closes);
+    const n = prefix.length;
+    const cols = all.names.length;
+    return { ...all, data: all.data.subarray(0, n * cols), center: all.center.subarray(0, n), scale: all.scale.subarray(0, n) };
+  };
+}

@@ -13,7 +13,7 @@ import type {
   TrainingRecord,
 } from '@backtest/core';
 import { UserError } from '@backtest/core';
-import type { FeatureSet } from './features';
+import { type FeatureRows, type FeatureSet, prefixFeatures } from './features';
 import { fitSeed, type ForecastTarget, type ModelPlugin, type ModelSettings, type Samples } from './model-plugin';
 import { type ModelJob, type ModelJobResult, runModelJobs } from './model-pool';
 import { type TrainingWindow, trainingRows } from './schedule';
@@ -151,9 +151,9 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
    * Training samples of a refit at `view`: rows with a known target, within the window; `from`
    * and `to` are the first and last row used.
    */
-  function trainingSet(view: MarketView): { x: Samples; y: Float64Array; from: number; to: number } {
+  function trainingSet(view: MarketView, features: (closes: Float64Array) => FeatureRows): { x: Samples; y: Float64Array; from: number; to: number } {
     const closes = view.closes();
-    const rows = o.features.build(closes);
+    const rows = features(closes);
     const { start, end } = trainingRows(rows.firstComplete + steps - 1, view.index, o.window);
     const width = steps * cols;
     const xs = new Float64Array(Math.max(0, end - start) * width);
@@ -177,10 +177,10 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
   }
 
   /** The sample ending at the view's last row, or undefined when its features or scaling are not finite. */
-  function decisionSample(view: MarketView): DecisionSample | undefined {
+  function decisionSample(view: MarketView, features: (closes: Float64Array) => FeatureRows): DecisionSample | undefined {
     const history = (o.features.historyRows ?? 4 * o.features.warmup + 4) + steps - 1;
     const closes = view.closes(Math.min(view.length, history));
-    const rows = o.features.build(closes);
+    const rows = features(closes);
     const last = closes.length - 1;
     const x = new Float64Array(steps * cols);
     if (!sampleAt(rows.data, last, x, 0) || !Number.isFinite(rows.scale[last]!) || rows.scale[last] === 0) return undefined;
@@ -282,14 +282,16 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
         );
       }
       const jobs: { fit: number; x: Samples; y: Float64Array; rows: number[]; data: number[] }[] = [];
+      // Every view of a walk shows a prefix of the last one's rows: their features are built once.
+      const features = prefixFeatures(o.features, views.at(-1)?.closes() ?? new Float64Array(0));
       views.forEach((view, k) => {
         prepared.add(view.index);
         if (k % o.refit === 0) {
-          const { x, y, from, to } = trainingSet(view);
+          const { x, y, from, to } = trainingSet(view, features);
           jobs.push({ fit: jobs.length, x, y, rows: [], data: [] });
           fitRows.push({ decision: view.index, from, to, rows: y.length });
         }
-        const sample = decisionSample(view);
+        const sample = decisionSample(view, features);
         if (!sample) return;
         samples.set(view.index, sample);
         const job = jobs[jobs.length - 1]!;
