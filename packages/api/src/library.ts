@@ -7,7 +7,7 @@ import { loadStrategyRegistry, type StrategyRegistry } from './registry';
 import type * as QueueModule from './sweep/queue';
 import { mergeShards, readShardSettings, runShard, type ShardFiles } from './sweep/shards';
 import { runJob, type RunOutcome } from './run-job';
-import { flagName, given, isPath, problemOf, range, resolveSettings, type RunSettings, validateSettings, zod } from './settings';
+import { flagName, given, isPath, problemOf, range, resolveSettings, type RunSettings, validateSettings, valibot } from './settings';
 import { type SignalDocument, signalJob } from './signal-job';
 
 /**
@@ -45,16 +45,17 @@ export interface RunContext {
 }
 
 /** The comparison's own options (options of no config file): their schema, and their defaults' one place. */
-function buildCompareSchema(z: ReturnType<typeof zod>) {
-  const ids = { error: 'a list of strategy ids' };
-  const specs = { error: 'a list of grid specs' };
+function buildCompareSchema(v: ReturnType<typeof valibot>) {
+  const ids = 'a list of strategy ids';
+  const specs = 'a list of grid specs';
   return {
-    strategies: z.array(z.string(ids), ids).default(['sma', 'ols-sma', 'nn-sma']),
-    grids: z.array(z.string(specs), specs).default([]),
-    trials: range(z, 0, 1e9, true).default(0),
+    // The list defaults are made afresh for each call: a caller changing one changes no other's.
+    strategies: v.optional(v.array(v.string(ids), ids), () => ['sma', 'ols-sma', 'nn-sma']),
+    grids: v.optional(v.array(v.string(specs), specs), () => []),
+    trials: v.optional(range(v, 0, 1e9, true), 0),
     // Each resample keeps a statistic per configuration: a million is already minutes of work.
-    samples: range(z, 100, 1e6, true).default(2000),
-    block: range(z, 1, 1e6).optional(),
+    samples: v.optional(range(v, 100, 1e6, true), 2000),
+    block: v.optional(range(v, 1, 1e6)),
   };
 }
 let compareSchema: ReturnType<typeof buildCompareSchema> | undefined;
@@ -66,14 +67,14 @@ type CompareKey = (typeof COMPARE_KEYS)[number];
  * value came from: 'flags' gives `--samples must be ...`, else `<source>: setting "samples" must be ...`.
  */
 export function compareOptions(given_: Partial<Record<CompareKey, unknown>>, source = 'options'): CompareOptions {
-  compareSchema ??= buildCompareSchema(zod());
+  compareSchema ??= buildCompareSchema(valibot());
   const out: Record<string, unknown> = {};
   for (const key of COMPARE_KEYS) {
     const v = given_[key];
     const problem = problemOf(compareSchema[key], v);
     if (problem)
       throw new UserError(source === 'flags' ? `${flagName(key)} must be ${problem}, got ${given(v)}` : `${source}: setting "${key}" must be ${problem}, got ${JSON.stringify(v)}`);
-    out[key] = compareSchema[key].parse(v);
+    out[key] = valibot().parse(compareSchema[key], v);
   }
   return {
     strategies: out.strategies as string[],

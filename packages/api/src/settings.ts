@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { didYouMean, type RawParamValue, UserError } from '@backtest/core';
 import { findProjectRoot } from '@backtest/data';
-import type { z as Zod } from 'zod';
+import type * as Valibot from 'valibot';
 import { assetName } from './universe';
 
 /** Every run setting, after defaults, the config file and flags are merged (flags win). */
@@ -105,79 +105,112 @@ function isRealLabel(v: string): boolean {
 /**
  * The one schema of every setting, whether it comes from a config file, a flag or the library's
  * options. It holds no defaults (those are config/defaults.json's). Each message completes
- * "must be ...": problemOf turns zod's first issue into it, and the caller says where the value
- * came from. Built on first use: zod is loaded only when there is a value to check, so a run
+ * "must be ...": problemOf turns valibot's first issue into it, and the caller says where the value
+ * came from. Built on first use: valibot is loaded only when there is a value to check, so a run
  * without a config file or checked flags does not pay for it at start.
  */
-function buildSettingsSchema(z: typeof Zod) {
-  const expected = (text: string) => ({ error: text });
+function buildSettingsSchema(v: typeof Valibot) {
   const LABEL = 'a real month like "2020-01" (or a day like "2020-01-31")';
-  const label = z.string(expected(LABEL)).refine(isRealLabel, expected(LABEL));
-  const text = z.string(expected('a string'));
-  const oneOf = <T extends readonly [string, ...string[]]>(...values: T) => z.enum(values, expected(`one of ${values.join(', ')}`));
-  const stringList = z.array(z.string(expected('a list of strings')), expected('a list of strings'));
-  const PARAMS = expected('an object of parameter values');
-  const paramValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.number(PARAMS), PARAMS)], PARAMS);
-  const cashMessage = (issue: { input?: unknown }) => cashRateProblem(issue.input) ?? 'a number (an annual rate as a fraction) or the name of a yield series';
-  const cash = { error: cashMessage };
-  const THREADS = expected(`an integer from 1 to ${MAX_THREADS}, or "auto"`);
+  const label = v.pipe(v.string(LABEL), v.check(isRealLabel, LABEL));
+  const text = v.string('a string');
+  const oneOf = <T extends readonly [string, ...string[]]>(...values: T) => v.picklist(values, `one of ${values.join(', ')}`);
+  const stringList = v.array(v.string('a list of strings'), 'a list of strings');
+  const PARAMS = 'an object of parameter values';
+  // A bare number must be finite: valibot's number() refuses only NaN.
+  const finite = v.pipe(v.number(PARAMS), v.finite(PARAMS));
+  const paramValue = v.union([v.string(PARAMS), finite, v.boolean(PARAMS), v.array(finite, PARAMS)], PARAMS);
+  // Not v.record: it would take an array, a Map or a class instance, and skip the keys
+  // "constructor" and "prototype" (and symbol keys) unchecked. A plain object's every own
+  // enumerable key but "__proto__" is a string naming a parameter value.
+  const params = v.custom<Record<string, RawParamValue>>(
+    (input) =>
+      isPlainObject(input) &&
+      Reflect.ownKeys(input).every(
+        (key) => key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(input, key) || (typeof key === 'string' && v.is(paramValue, input[key])),
+      ),
+    PARAMS,
+  );
+  const cash = (issue: { input?: unknown }) => cashRateProblem(issue.input) ?? 'a number (an annual rate as a fraction) or the name of a yield series';
+  const THREADS = `an integer from 1 to ${MAX_THREADS}, or "auto"`;
+  const ASSETS = 'a list of dataset names or CSV files';
   return {
     strategy: text,
     dataset: text,
     data: text,
-    universe: z
-      .array(
-        z.string(expected('a list of dataset names or CSV files')).trim().min(1, expected('a list of dataset names or CSV files, none empty')),
-        expected('a list of dataset names or CSV files'),
-      )
-      .min(1, expected('a list of at least one dataset name or CSV file'))
-      .max(MAX_UNIVERSE, expected(`a list of at most ${MAX_UNIVERSE} assets`)),
-    benchmark: z.string(expected('"equal-weight" or an asset of the universe')).trim().min(1, expected('"equal-weight" or an asset of the universe')),
-    maxLeverage: range(z, 1, 100, false, ' (the bound on the sum of |weights|: 1 is no leverage)'),
+    universe: v.pipe(
+      v.array(v.unknown(), ASSETS),
+      // A list too long is refused as such before its entries are read.
+      v.maxLength(MAX_UNIVERSE, `a list of at most ${MAX_UNIVERSE} assets`),
+      v.array(v.pipe(v.string(ASSETS), v.trim(), v.minLength(1, `${ASSETS}, none empty`)), ASSETS),
+      v.minLength(1, 'a list of at least one dataset name or CSV file'),
+    ),
+    benchmark: v.pipe(v.string('"equal-weight" or an asset of the universe'), v.trim(), v.minLength(1, '"equal-weight" or an asset of the universe')),
+    maxLeverage: range(v, 1, 100, false, ' (the bound on the sum of |weights|: 1 is no leverage)'),
     dataDirs: stringList,
     columns: text,
-    totalReturn: z.boolean(expected('true or false')),
+    totalReturn: v.boolean('true or false'),
     frequency: oneOf('monthly', 'daily'),
     onMissing: oneOf('drop', 'error'),
     from: label,
     to: label,
     testStart: label,
-    costBps: range(z, 0, 10_000, false, ' (basis points of the traded weight: 10000 is the whole position)'),
-    cashRate: z.union([z.string(cash).trim().min(1, cash), z.number(cash).refine((v) => cashRateProblem(v) === undefined, cash)], cash),
+    costBps: range(v, 0, 10_000, false, ' (basis points of the traded weight: 10000 is the whole position)'),
+    // The message is the input's: a number out of range says which bound it passed.
+    cashRate: v.union(
+      [
+        v.pipe(v.string(cash), v.trim(), v.minLength(1, cash)),
+        v.pipe(
+          v.number(cash),
+          v.check((rate) => cashRateProblem(rate) === undefined, cash),
+        ),
+      ],
+      cash,
+    ),
     // Seeds are 32-bit: a larger one would be used modulo 2^32 while the record showed it as given.
-    seed: range(z, 0, 2 ** 32 - 1, true),
-    seeds: range(z, 1, 1000, true),
-    ensemble: z.boolean(expected('true or false')),
-    threads: z.union([z.literal('auto', THREADS), z.number(THREADS).int(THREADS).min(1, THREADS).max(MAX_THREADS, THREADS)], THREADS),
+    seed: range(v, 0, 2 ** 32 - 1, true),
+    seeds: range(v, 1, 1000, true),
+    ensemble: v.boolean('true or false'),
+    threads: v.union([v.literal('auto', THREADS), v.pipe(v.number(THREADS), v.integer(THREADS), v.minValue(1, THREADS), v.maxValue(MAX_THREADS, THREADS))], THREADS),
     backend: oneOf('auto', 'tensorflow', 'wasm', 'cpu'),
-    params: z.record(z.string(), paramValue, PARAMS),
+    params,
     plugins: stringList,
-  } satisfies Record<SettingKey, Zod.ZodType>;
+  } satisfies Record<SettingKey, Valibot.GenericSchema>;
 }
 
-/** A number in [min, max] (an integer if asked), every failure worded as the range. */
-export function range(z: typeof Zod, min: number, max: number, integer = false, why = '') {
-  const m = { error: `${integer ? 'an integer' : 'a number'} from ${min} to ${max}${why}` };
-  const n = z.number(m).min(min, m).max(max, m);
-  return integer ? n.int(m) : n;
+/** An object made by `{}`, `Object.create(null)` or JSON.parse: not an array, a Date, a Map or a class instance. */
+function isPlainObject(o: unknown): o is Record<PropertyKey, unknown> {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
+  const ctor: unknown = (o as { constructor?: unknown }).constructor;
+  // No constructor, or a key "constructor" holding a value: still a plain object.
+  if (typeof ctor !== 'function') return true;
+  const proto: unknown = ctor.prototype;
+  return typeof proto === 'object' && proto !== null && !Array.isArray(proto) && Object.hasOwn(proto, 'isPrototypeOf');
 }
 
-/** zod, loaded on first use (see buildSettingsSchema). */
-export function zod(): typeof Zod {
-  return (require('zod') as typeof import('zod')).z;
+/** A number in [min, max] (an integer if asked), every failure worded as the range. The bounds also refuse ±Infinity. */
+export function range(v: typeof Valibot, min: number, max: number, integer = false, why = '') {
+  const m = `${integer ? 'an integer' : 'a number'} from ${min} to ${max}${why}`;
+  return integer ? v.pipe(v.number(m), v.minValue(min, m), v.maxValue(max, m), v.integer(m)) : v.pipe(v.number(m), v.minValue(min, m), v.maxValue(max, m));
+}
+
+let loaded: typeof Valibot | undefined;
+/** valibot, loaded on first use (see buildSettingsSchema). */
+export function valibot(): typeof Valibot {
+  loaded ??= require('valibot') as typeof Valibot;
+  return loaded;
 }
 
 let settingsSchema: ReturnType<typeof buildSettingsSchema> | undefined;
 /** The schema of one setting. */
-function settingSchema(key: SettingKey): Zod.ZodType {
-  settingsSchema ??= buildSettingsSchema(zod());
+function settingSchema(key: SettingKey): Valibot.GenericSchema {
+  settingsSchema ??= buildSettingsSchema(valibot());
   return settingsSchema[key];
 }
 
-/** What a value of `key` must be, completing "must be ..." (undefined: accepted). The one place zod's issues become our messages. */
-export function problemOf(schema: Zod.ZodType, value: unknown): string | undefined {
-  const parsed = schema.safeParse(value);
-  return parsed.success ? undefined : parsed.error.issues[0]?.message;
+/** What a value of `key` must be, completing "must be ..." (undefined: accepted). The one place valibot's issues become our messages. */
+export function problemOf(schema: Valibot.GenericSchema, value: unknown): string | undefined {
+  const parsed = valibot().safeParse(schema, value);
+  return parsed.success ? undefined : parsed.issues[0].message;
 }
 
 /** The flag of a setting: the kebab-case of its key (`costBps`: `--cost-bps`). */
@@ -243,7 +276,7 @@ function readSettingsFile(file: string): Partial<RunSettings> {
 
 /**
  * config/defaults.json, the one place of the defaults. It is the project's own file, checked
- * against the schema by settings.test.ts, so reading it needs no schema (nor zod) at run time.
+ * against the schema by settings.test.ts, so reading it needs no schema (nor valibot) at run time.
  */
 export function readDefaults(projectRoot: string): Partial<RunSettings> {
   const file = path.join(projectRoot, 'config', 'defaults.json');
