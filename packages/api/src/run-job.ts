@@ -10,6 +10,7 @@ import {
   type PriceSeries,
   type ProgressReporter,
   type RawParamValue,
+  type SharedWork,
   type Strategy,
   type StrategyOutput,
   type StrategyContext,
@@ -198,6 +199,8 @@ export interface ConfigurationOptions {
   readonly indicators?: boolean;
   /** An ensemble of this many seeds (`StrategyContext.ensemble`). */
   readonly ensemble?: number;
+  /** Work the strategies of the command share (`StrategyContext.shared`): one store for all of a compare's or a run's walks. */
+  readonly shared?: SharedWork;
 }
 
 /**
@@ -212,7 +215,14 @@ export function createStrategy(plugin: StrategyPlugin, params: Readonly<Record<s
 }
 
 /** The context a run gives its strategy. */
-export function strategyContext(settings: RunSettings, frequency: Frequency, progress: ProgressReporter, warnings: string[], ensemble?: number): StrategyContext {
+export function strategyContext(
+  settings: RunSettings,
+  frequency: Frequency,
+  progress: ProgressReporter,
+  warnings: string[],
+  ensemble?: number,
+  shared?: SharedWork,
+): StrategyContext {
   return {
     frequency,
     seed: settings.seed,
@@ -222,6 +232,7 @@ export function strategyContext(settings: RunSettings, frequency: Frequency, pro
     warn: (m) => warnings.push(m),
     ...(settings.saveModels ? { saveModels: true } : {}),
     ...(ensemble !== undefined && ensemble > 1 ? { ensemble } : {}),
+    ...(shared ? { shared } : {}),
   };
 }
 
@@ -237,7 +248,7 @@ export async function runConfiguration(
   if (plugin.needs?.frequencies && !plugin.needs.frequencies.includes(series.frequency)) {
     throw new UserError(`strategy "${plugin.id}" supports ${plugin.needs.frequencies.join(', ')} data, not ${series.frequency}`);
   }
-  const strategy = createStrategy(plugin, params, series, strategyContext(settings, series.frequency, o.progress, warnings, o.ensemble));
+  const strategy = createStrategy(plugin, params, series, strategyContext(settings, series.frequency, o.progress, warnings, o.ensemble, o.shared));
   const testStart = o.testStart ?? settings.testStart;
   const walk = await walkForward(series, strategy, {
     ...(testStart !== undefined ? { testStart } : {}),

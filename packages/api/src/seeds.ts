@@ -1,4 +1,4 @@
-import type { RawParamValue, StrategyPlugin } from '@backtest/core';
+import { type RawParamValue, SharedWork, type StrategyPlugin } from '@backtest/core';
 import type { PriceSeries, Universe } from '@backtest/core';
 import { strategyParams } from '@backtest/core/internal';
 import { type Metrics, quantileSorted } from '@backtest/metrics';
@@ -121,9 +121,11 @@ export async function runOverSeeds(
   const { specs, warnings } = seedRunSpecs(plugin, raw, o.settings, o.label ?? plugin.id);
   o.warnings.push(...warnings);
   const done: { run: ConfigurationRun; warnings: string[] }[] = [];
+  // The seeds' walks differ in their models only: what else they compute is shared.
+  const shared = specs.length > 1 ? (o.shared ?? new SharedWork()) : o.shared;
   for (const spec of specs) {
     const own: string[] = [];
-    done.push({ run: await runSeedSpec(plugin, raw, series, spec, { ...o, warnings: own }), warnings: own });
+    done.push({ run: await runSeedSpec(plugin, raw, series, spec, { ...o, warnings: own, ...(shared ? { shared } : {}) }), warnings: own });
   }
   return summarizeSeedRuns(specs, done, o.warnings);
 }

@@ -33,5 +33,6 @@ export {
   /** @public (the context of `createUniverse`, for plugin authors) */ type UniverseContext,
 } from './plugin';
 export { type Frequency, isUniverse, PERIODS_PER_YEAR, type PriceSeries, type Universe, type UniverseAsset } from './series';
+export { SharedWork } from './shared-work';
 export { assetSeed, eachAsset, overAssets } from './universe';
 export { Container, ContainerModule, strategyModule } from './container';

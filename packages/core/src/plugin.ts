@@ -23,6 +23,7 @@
  *     run's range, for what the report draws beside the price (see `Indicator`). A strategy
  *     declaring none gets the price alone.
  */
+import type { SharedWork } from './shared-work';
 import type { MarketView } from './market-view';
 import { type ParamSpecs, type ParamValues, type RawParamValue, resolveParams } from './params';
 import type { Frequency } from './series';
@@ -100,6 +101,13 @@ export interface StrategyContext {
    * into one (a forecast strategy that supports it; the others ignore it). Undefined or 1: one model per fit.
    */
   readonly ensemble?: number;
+  /**
+   * Work shared with the other strategies of the same command (a compare's configurations, a
+   * run's seeds): a strategy keeps here what is a function of its key and of rows it checks, so
+   * that another one on the same rows reuses it (a forecast strategy's samples, which do not
+   * depend on its model). Undefined: nothing is shared.
+   */
+  readonly shared?: SharedWork;
 }
 
 export interface ProgressReporter {

@@ -1,5 +1,6 @@
 import { SMA } from 'technicalindicators';
 import { builtInFeatures, smaFeature } from './builtin-features';
+import type { FeatureBuilder } from './feature-builder';
 import { closeAndSmaFeatures, composeFeatures, prefixFeatures } from './features';
 import { trailingMeanSd } from '@backtest/metrics';
 
@@ -81,6 +82,22 @@ describe('prefixFeatures (one build for every view of a walk)', () => {
       expect(bits(shared.center)).toEqual(bits(fresh.center));
       expect(bits(shared.scale)).toEqual(bits(fresh.scale));
     }
+  });
+
+  it("builds a plugin's feature from each series on its own: one that reads a later row still cannot", () => {
+    const peek: FeatureBuilder = {
+      id: 'peek',
+      description: 'the next close over this one, if it could see it',
+      warmup: () => 0,
+      build: (c) => Float64Array.from(c, (_, t) => (t + 1 < c.length ? c[t + 1]! / c[t]! : 1)),
+    };
+    const withPlugin = composeFeatures([smaFeature, peek], 6);
+    expect(withPlugin.causal).toBeUndefined();
+    expect(set.causal).toBe(true);
+    const rows = prefixFeatures(withPlugin, closes)(closes.slice(0, 40));
+    expect(rows.data.length).toBe(40 * 3);
+    expect(rows.data[39 * 3 + 2]).toBe(1);
+    expect(bits(rows.data)).toEqual(bits(withPlugin.build(closes.slice(0, 40)).data));
   });
 
   it('builds afresh a series that is not a prefix: a later window, a changed value, a longer series', () => {

@@ -1,4 +1,4 @@
-import { smaFeature } from './builtin-features';
+import { builtInFeatures, smaFeature } from './builtin-features';
 import type { FeatureBuilder } from './feature-builder';
 import { trailingMeanSd } from '@backtest/metrics';
 
@@ -29,6 +29,19 @@ export interface FeatureSet {
    * MACD), so that a forecast sees the same feature values the model was trained on.
    */
   readonly historyRows?: number;
+  /**
+   * Names the build: two sets of one key build the same rows from the same closes (so that a
+   * walk's samples can be shared between strategies: StrategyContext.shared). Undefined: they are
+   * not shared.
+   */
+  readonly key?: string;
+  /**
+   * True when the tool's own code builds every column (the built-in features), so that row t is
+   * known to come from rows <= t only: a walk then builds once, over its last view's rows, and
+   * takes each view's rows from that build (`prefixFeatures`). A plugin's feature is built from
+   * each view's own rows, so that even one that tried to read a later row could not.
+   */
+  readonly causal?: boolean;
   build(closes: Float64Array): FeatureRows;
 }
 
@@ -41,6 +54,18 @@ export interface FeatureSet {
  */
 export function closeAndSmaFeatures(window: number): FeatureSet {
   return composeFeatures([smaFeature], window);
+}
+
+/** A number for each feature builder object, in the order first seen: two builders of one id (from two containers) get two. */
+const builderKeys = new WeakMap<FeatureBuilder, number>();
+let builderCount = 0;
+function builderKey(b: FeatureBuilder): number {
+  let k = builderKeys.get(b);
+  if (k === undefined) {
+    k = builderCount++;
+    builderKeys.set(b, k);
+  }
+  return k;
 }
 
 /**
@@ -57,6 +82,8 @@ export function composeFeatures(builders: readonly FeatureBuilder[], window: num
   return {
     names,
     warmup,
+    key: `${builders.map(builderKey).join(',')}|${window}`,
+    ...(builders.every((b) => builtInFeatures.includes(b)) ? { causal: true } : {}),
     ...(unbounded ? { historyRows: Infinity } : {}),
     build(closes) {
       const n = closes.length;
@@ -81,13 +108,15 @@ function isPrefixOf(prefix: Float64Array, closes: Float64Array): boolean {
 }
 
 /**
- * The features of every prefix of one close series, built once. Row t of `build` comes from
- * rows <= t only (FeatureRows), so the features of a prefix are the first rows of the whole
+ * The features of every prefix of one close series, built once. Row t of a causal set's build
+ * comes from rows <= t only, so the features of a prefix are the first rows of the whole
  * series' features, the same bits: a walk's refits, each building from its own view's closes,
- * then cost one build instead of one each. A close series that is no prefix of `closes` is
- * built afresh. The whole series is built on first use.
+ * then cost one build instead of one each. A close series that is no prefix of `closes`, and
+ * every series of a set not known to be causal (a plugin's feature), is built on its own.
+ * The whole series is built on first use.
  */
 export function prefixFeatures(set: FeatureSet, closes: Float64Array): (prefix: Float64Array) => FeatureRows {
+  if (set.causal !== true) return (prefix) => set.build(prefix);
   let all: FeatureRows | undefined;
   return (prefix) => {
     if (!isPrefixOf(prefix, closes)) return set.build(prefix);

@@ -2,8 +2,8 @@
  * The forecast building block: each fit sees only its refit view's rows and each forecast only
  * its own view's; the fit records, seeds, sequence samples, the direction target and saving.
  */
-import { createMarketView, defineParams, type PriceSeries, silentProgress, type StrategyContext, UserError } from '@backtest/core';
-import { closeAndSmaFeatures } from './features';
+import { createMarketView, defineParams, type PriceSeries, SharedWork, silentProgress, type StrategyContext, UserError } from '@backtest/core';
+import { closeAndSmaFeatures, type FeatureSet } from './features';
 import { rejectionOf } from '@backtest/core/testing';
 import { createForecastStrategy, type ForecastStrategyOptions, threadsFor } from './forecast-strategy';
 import { defineModel, fitSeed, type ModelPlugin, type ModelSettings, type Samples } from './model-plugin';
@@ -245,6 +245,90 @@ describe('the fit records (StrategyOutput.models)', () => {
       expect(output.savedModels).toEqual([]),
     );
     expect(warnings).toEqual(['test: 2 of 2 fitted models could not be kept for saving (model "slope" does not provide its files)']);
+  });
+});
+
+describe('samples shared between strategies (StrategyContext.shared)', () => {
+  /** The features of closeAndSmaFeatures(window), counting their builds. */
+  function counted(window: number, keyed = true): { features: FeatureSet; builds: () => number } {
+    const base = closeAndSmaFeatures(window);
+    let builds = 0;
+    const { key: _key, ...rest } = base;
+    const features: FeatureSet = {
+      ...(keyed ? base : rest),
+      build: (c) => {
+        builds++;
+        return base.build(c);
+      },
+    };
+    return { features, builds: () => builds };
+  }
+  /** A model other than slopeModel's fit: the mean of y, so that two walks share samples but not forecasts. */
+  const meanModel = defineModel({
+    id: 'mean',
+    description: 'test model',
+    input: 'row',
+    params: defineParams({}),
+    create: () => {
+      let mean = 0;
+      return {
+        fit: (_x, y) => {
+          mean = y.reduce((a, b) => a + b, 0) / y.length;
+          return { history: { loss: [mean] } };
+        },
+        predict: (x) => new Float64Array(x.rows).fill(mean),
+      };
+    },
+  });
+
+  it('a second walk of the same rows, features and schedule takes the first one samples, and gives what it gives alone', async () => {
+    const s = series(70);
+    const shared = new SharedWork();
+    const a = counted(3);
+    await walk(s, 20, { features: a.features, context: { ...context, shared } });
+    expect(a.builds()).toBeGreaterThan(0);
+    const b = counted(3);
+    const seen: Seen[] = [];
+    const together = await walk(s, 20, { features: b.features, context: { ...context, seed: 7, shared }, seen, plugin: slopeModel(seen) });
+    expect(b.builds()).toBe(0);
+    const aloneSeen: Seen[] = [];
+    const alone = await walk(s, 20, { features: counted(3).features, context: { ...context, seed: 7 }, seen: aloneSeen, plugin: slopeModel(aloneSeen) });
+    expect(together.seen).toEqual(alone.seen);
+    expect(together.weights).toEqual(alone.weights);
+    expect(together.output).toEqual(alone.output);
+    // Another model on the same samples: its own forecasts, still the samples' one build.
+    const c = counted(3);
+    const other = await walk(s, 20, { features: c.features, context: { ...context, shared }, plugin: meanModel });
+    const otherAlone = await walk(s, 20, { features: counted(3).features, plugin: meanModel });
+    expect(c.builds()).toBe(0);
+    expect(other.output).toEqual(otherAlone.output);
+    expect(other.output.forecasts).not.toEqual(alone.output.forecasts);
+  });
+
+  it('builds its own samples for other rows, other features, another schedule, or features without a key', async () => {
+    const s = series(70);
+    const changed: PriceSeries = { ...s, close: s.close.map((c, i) => (i === 40 ? c * 1.01 : c)) };
+    const cases: [string, PriceSeries, number, Partial<ForecastStrategyOptions>, boolean][] = [
+      ['other rows', changed, 20, {}, true],
+      ['another first decision', s, 21, {}, true],
+      ['another window', s, 20, { window: { kind: 'rolling', rows: 12 } }, true],
+      ['another refit', s, 20, { refit: 3 }, true],
+      ['another target', s, 20, { target: 'direction', sizing: { kind: 'binary', threshold: 0.5, short: false } }, true],
+      ['no key', s, 20, {}, false],
+    ];
+    for (const [what, rows, first, o, keyed] of cases) {
+      // Each case after the walk it would otherwise share with.
+      const shared = new SharedWork();
+      await walk(s, 20, { features: counted(3).features, context: { ...context, shared } });
+      const f = counted(3, keyed);
+      const got = await walk(rows, first, { ...o, features: f.features, context: { ...context, shared } });
+      const alone = await walk(rows, first, { ...o, features: counted(3).features });
+      expect([what, f.builds() > 0]).toEqual([what, true]);
+      expect([what, got.output]).toEqual([what, alone.output]);
+    }
+    // Features of another window have another key.
+    expect(closeAndSmaFeatures(4).key).not.toBe(closeAndSmaFeatures(3).key);
+    expect(closeAndSmaFeatures(3).key).toBe(closeAndSmaFeatures(3).key);
   });
 });
 

@@ -71,6 +71,17 @@ interface DecisionSample {
   readonly names: readonly string[];
 }
 
+/** A walk's samples (`prepare`): what its fits train on and forecast, by fit and by decision row. */
+interface WalkSamples {
+  /** Per fit: its training samples, and the decision rows it forecasts with their samples (row-major). */
+  readonly fits: readonly { readonly fit: number; readonly x: Samples; readonly y: Float64Array; readonly rows: readonly number[]; readonly data: Float64Array }[];
+  /** Each fit's decision row and first and last training rows, as row indices. */
+  readonly fitRows: readonly { readonly decision: number; readonly from: number; readonly to: number; readonly rows: number }[];
+  readonly samples: ReadonlyMap<number, DecisionSample>;
+  /** Values (doubles) held, for the shared store's bound. */
+  readonly size: number;
+}
+
 /** Threads for these jobs: the run's when their work is worth a worker, else 1 (in the main thread). */
 export function threadsFor(plugin: ModelPlugin, jobs: readonly ModelJob[], threads: number, env: NodeJS.ProcessEnv = process.env): number {
   if (threads <= 1 || !plugin.module) return 1;
@@ -264,40 +275,76 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
     });
   }
 
+  /**
+   * Every fit's training samples and every decision's sample of a walk, built from the views
+   * alone. Every fit's samples are built before the first fit (so fits can run on any thread):
+   * a walk whose samples would not fit in memory is refused here, naming what makes it big.
+   */
+  function buildWalkSamples(views: readonly MarketView[]): WalkSamples {
+    let values = 0;
+    views.forEach((view, k) => {
+      if (k % o.refit === 0) values += Math.min(view.index, o.window.kind === 'rolling' ? o.window.rows : view.index) * steps * cols;
+    });
+    if (values > MAX_SAMPLE_VALUES) {
+      throw new UserError(
+        `${o.id}: the walk's ${Math.ceil(views.length / o.refit)} fits would hold about ${(values * 8e-9).toFixed(1)} GB of training samples ` +
+          `(training rows x lookback ${steps} x ${cols} features each), more than the ${MAX_SAMPLE_VALUES * 8e-9} GB allowed: refit less often (refit), shorten the lookback, use fewer features or a rolling trainWindow`,
+      );
+    }
+    const fits: { fit: number; x: Samples; y: Float64Array; rows: number[]; data: number[] }[] = [];
+    const rows: WalkSamples['fitRows'][number][] = [];
+    const decisions = new Map<number, DecisionSample>();
+    // Every view of a walk shows a prefix of the last one's rows: their features are built once.
+    const features = prefixFeatures(o.features, views.at(-1)?.closes() ?? new Float64Array(0));
+    let size = 0;
+    views.forEach((view, k) => {
+      if (k % o.refit === 0) {
+        const { x, y, from, to } = trainingSet(view, features);
+        fits.push({ fit: fits.length, x, y, rows: [], data: [] });
+        rows.push({ decision: view.index, from, to, rows: y.length });
+        size += x.data.length + y.length;
+      }
+      const sample = decisionSample(view, features);
+      if (!sample) return;
+      decisions.set(view.index, sample);
+      const fit = fits[fits.length - 1]!;
+      fit.rows.push(view.index);
+      for (const v of sample.x) fit.data.push(v);
+      size += 2 * sample.x.length;
+    });
+    return { fits: fits.map((f) => ({ ...f, data: Float64Array.from(f.data) })), fitRows: rows, samples: decisions, size };
+  }
+
+  /**
+   * `buildWalkSamples`, shared with the other strategies of the command (`StrategyContext.shared`:
+   * a compare's configurations, a run's seeds) that walk the same rows with the same features,
+   * samples and schedule: they differ in their model only, and the samples are a function of
+   * this key and the rows alone. The rows are those of the last view (every view shows a prefix
+   * of them), compared bit for bit before a stored walk is used.
+   */
+  function walkSamples(views: readonly MarketView[]): WalkSamples {
+    const shared = o.context.shared;
+    const last = views.at(-1);
+    if (!shared || o.features.key === undefined || !last) return buildWalkSamples(views);
+    const key = JSON.stringify(['forecast-samples', o.features.key, steps, target, o.window, o.minTrain, o.refit, views.map((v) => v.index)]);
+    const closes = last.closes();
+    const stored = shared.get(key) as { closes: Float64Array; walk: WalkSamples } | undefined;
+    if (stored && stored.closes.length === closes.length && stored.closes.every((c, i) => Object.is(c, closes[i]))) return stored.walk;
+    const walk = buildWalkSamples(views);
+    shared.set(key, { closes, walk }, walk.size + closes.length);
+    return walk;
+  }
+
   return {
     minHistory,
     ...(o.defaultTestStart ? { defaultTestStart: o.defaultTestStart } : {}),
     ...(o.indicators ? { indicators: o.indicators } : {}),
     async prepare(views) {
-      // Every fit's samples are built before the first fit (so fits can run on any thread): a
-      // walk whose samples would not fit in memory is refused here, naming what makes it big.
-      let values = 0;
-      views.forEach((view, k) => {
-        if (k % o.refit === 0) values += Math.min(view.index, o.window.kind === 'rolling' ? o.window.rows : view.index) * steps * cols;
-      });
-      if (values > MAX_SAMPLE_VALUES) {
-        throw new UserError(
-          `${o.id}: the walk's ${Math.ceil(views.length / o.refit)} fits would hold about ${(values * 8e-9).toFixed(1)} GB of training samples ` +
-            `(training rows x lookback ${steps} x ${cols} features each), more than the ${MAX_SAMPLE_VALUES * 8e-9} GB allowed: refit less often (refit), shorten the lookback, use fewer features or a rolling trainWindow`,
-        );
-      }
-      const jobs: { fit: number; x: Samples; y: Float64Array; rows: number[]; data: number[] }[] = [];
-      // Every view of a walk shows a prefix of the last one's rows: their features are built once.
-      const features = prefixFeatures(o.features, views.at(-1)?.closes() ?? new Float64Array(0));
-      views.forEach((view, k) => {
-        prepared.add(view.index);
-        if (k % o.refit === 0) {
-          const { x, y, from, to } = trainingSet(view, features);
-          jobs.push({ fit: jobs.length, x, y, rows: [], data: [] });
-          fitRows.push({ decision: view.index, from, to, rows: y.length });
-        }
-        const sample = decisionSample(view, features);
-        if (!sample) return;
-        samples.set(view.index, sample);
-        const job = jobs[jobs.length - 1]!;
-        job.rows.push(view.index);
-        for (const v of sample.x) job.data.push(v);
-      });
+      for (const view of views) prepared.add(view.index);
+      const walk = walkSamples(views);
+      fitRows.push(...walk.fitRows);
+      for (const [row, sample] of walk.samples) samples.set(row, sample);
+      const jobs = walk.fits;
       const modelOf = (p: ParamValues<ParamSpecs>): ModelJob['model'] => ({
         id: plugin.id,
         params: p as ModelJob['model']['params'],
@@ -323,7 +370,7 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
           settings: m === 0 ? settingsOf(j.fit) : { ...settingsOf(j.fit), seed: fitSeed(o.context.seed + m, j.fit) },
           x: j.x,
           y: j.y,
-          predict: { rows: j.rows.length, steps, cols, data: Float64Array.from(j.data) },
+          predict: { rows: j.rows.length, steps, cols, data: j.data },
           ...(keepModels && m === 0 ? { keepFiles: true } : {}),
         })),
       ).flat();

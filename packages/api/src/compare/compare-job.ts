@@ -1,4 +1,4 @@
-import { isUniverse, type ProgressReporter, type StrategyPlugin, UserError } from '@backtest/core';
+import { isUniverse, type ProgressReporter, SharedWork, type StrategyPlugin, UserError } from '@backtest/core';
 import { universeSummary } from '../universe';
 import { periodLabel, strategyParams, streamSeed } from '@backtest/core/internal';
 import { firstRowAtOrAfter, type YieldSeries } from '@backtest/engine';
@@ -73,6 +73,8 @@ export interface PreparedCompare {
   /** Each configuration's runs (seeds), their warnings, and the index of its first job (a configuration's jobs are contiguous). */
   readonly specs: readonly { readonly specs: readonly SeedRunSpec[]; readonly warnings: readonly string[]; readonly firstJob: number }[];
   readonly jobs: readonly CompareJob[];
+  /** What the compare's walks share in this process (`StrategyContext.shared`): the configurations differing in their model only walk the same samples. */
+  readonly shared: SharedWork;
 }
 
 /** One walk-forward of a compare: which configuration, under which seed (or the ensemble). */
@@ -130,7 +132,7 @@ export function prepareCompare(settings: RunSettings, options: CompareOptions, r
     s.firstJob = jobs.length;
     for (const spec of s.specs) jobs.push({ index: jobs.length, config, spec });
   });
-  return { settings, options, configs, plugins, data, series, cash, warnings, first, testStart, columns, specs, jobs };
+  return { settings, options, configs, plugins, data, series, cash, warnings, first, testStart, columns, specs, jobs, shared: new SharedWork() };
 }
 
 /**
@@ -146,6 +148,7 @@ export async function runCompareJob(p: PreparedCompare, job: CompareJob, progres
     warnings,
     testStart: p.testStart,
     cash: p.cash,
+    shared: p.shared,
   });
   const only = p.specs[job.config]!.specs.length === 1;
   return { run, warnings, ...(withTests && only ? { tests: sharpeDiffTests(sharpeDiffInput(run, c.label, p.settings.seed, p.options)) } : {}) };
