@@ -122,7 +122,8 @@ export function multipleTesting(input: MultipleTestingInput): MultipleTestingRes
     throw new RangeError(`blockLength must be a finite number >= 1, got ${String(blockLength)}`);
   }
 
-  // Flat copy: series k at data[k*n .. k*n + n).
+  // Flat copy, period-major: period t of every series at data[t*K .. t*K + K), so that a
+  // resampled period's K values are read together.
   const data = new Float64Array(K * n);
   const means = new Float64Array(K);
   for (let k = 0; k < K; k++) {
@@ -130,7 +131,7 @@ export function multipleTesting(input: MultipleTestingInput): MultipleTestingRes
     let s = 0;
     for (let t = 0; t < n; t++) {
       const v = x[t] as number;
-      data[k * n + t] = v;
+      data[t * K + k] = v;
       s += v;
     }
     means[k] = s / n;
@@ -142,14 +143,16 @@ export function multipleTesting(input: MultipleTestingInput): MultipleTestingRes
   const z = new Float64Array(B * K);
   const rng = mulberry32(seed);
   const idx = new Int32Array(n);
+  const sums = new Float64Array(K);
   for (let b = 0; b < B; b++) {
     stationaryBootstrapIndices(n, blockLength, rng, idx);
-    for (let k = 0; k < K; k++) {
-      const off = k * n;
-      let s = 0;
-      for (let t = 0; t < n; t++) s += data[off + (idx[t] as number)] as number;
-      z[b * K + k] = rootN * (s / n - (means[k] as number));
+    // Each series' sum over the resampled periods in period order, as one sum per series would be.
+    sums.fill(0);
+    for (let t = 0; t < n; t++) {
+      const row = (idx[t] as number) * K;
+      for (let k = 0; k < K; k++) sums[k] = (sums[k] as number) + (data[row + k] as number);
     }
+    for (let k = 0; k < K; k++) z[b * K + k] = rootN * ((sums[k] as number) / n - (means[k] as number));
   }
 
   // Reality Check.
