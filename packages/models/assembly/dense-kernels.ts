@@ -1272,20 +1272,50 @@ export function trainEpochMseLanes(
 // An epoch's shuffle: Fisher-Yates over order[0..n) in place, drawing from mulberry32 whose
 // 32-bit state is given and returned (src/nn/seeded-random.ts: the same generator, the same
 // draws j = floor(u (i + 1)) with u = uint32 / 2^32 in float64, so the same permutation).
+// Draw k (k = 0..n-2, swapping row i = n-1-k) comes from the state state + (k+1)·0x6d2b79f5
+// alone, so the draws are made first, four at a time, into order[n..2n-1) (the caller's
+// scratch), and the swaps, which depend on each other, after.
+
+const MULBERRY: u32 = 0x6d2b79f5;
+
+@inline function mulberryU32(s: u32): u32 {
+  let t: u32 = (s ^ (s >>> 15)) * (1 | s);
+  t = (t + (t ^ (t >>> 7)) * (61 | t)) ^ t;
+  return t ^ (t >>> 14);
+}
 
 export function shuffleMulberry(order: usize, n: i32, state: u32): u32 {
-  let s = state;
-  for (let i = n - 1; i > 0; i--) {
-    s += 0x6d2b79f5;
-    let t: u32 = (s ^ (s >>> 15)) * (1 | s);
-    t = (t + (t ^ (t >>> 7)) * (61 | t)) ^ t;
-    const u = <f64>(t ^ (t >>> 14)) * 2.3283064365386963e-10; // / 2^32, exactly
-    const j = <i32>Math.floor(u * <f64>(i + 1));
-    const pi = order + (<usize>i << 2);
-    const pj = order + (<usize>j << 2);
+  const m = n > 1 ? n - 1 : 0;
+  const draws = order + (<usize>n << 2);
+  const twoPow32 = f64x2.splat(2.3283064365386963e-10); // 1 / 2^32, exactly
+  let s = i32x4.add(i32x4.splat(<i32>state), i32x4(<i32>MULBERRY, <i32>(MULBERRY * 2), <i32>(MULBERRY * 3), <i32>(MULBERRY * 4)));
+  const step = i32x4.splat(<i32>(MULBERRY * 4));
+  // i + 1 = n - k for draw k: lanes (n-k, n-k-1) and (n-k-2, n-k-3), exact in float64.
+  let rowsLo = f64x2(<f64>n, <f64>(n - 1));
+  let rowsHi = f64x2(<f64>(n - 2), <f64>(n - 3));
+  const four = f64x2.splat(4);
+  let k = 0;
+  for (; k + 4 <= m; k += 4) {
+    let t = i32x4.mul(v128.xor(s, i32x4.shr_u(s, 15)), v128.or(s, i32x4.splat(1)));
+    t = v128.xor(i32x4.add(t, i32x4.mul(v128.xor(t, i32x4.shr_u(t, 7)), v128.or(t, i32x4.splat(61)))), t);
+    const w = v128.xor(t, i32x4.shr_u(t, 14));
+    const lo = f64x2.floor(f64x2.mul(f64x2.mul(f64x2.convert_low_i32x4_u(w), twoPow32), rowsLo));
+    const hi = f64x2.floor(f64x2.mul(f64x2.mul(f64x2.convert_low_i32x4_u(v128.shuffle<i32>(w, w, 2, 3, 0, 1)), twoPow32), rowsHi));
+    v128.store(draws + (<usize>k << 2), v128.shuffle<i32>(i32x4.trunc_sat_f64x2_u_zero(lo), i32x4.trunc_sat_f64x2_u_zero(hi), 0, 1, 4, 5));
+    s = i32x4.add(s, step);
+    rowsLo = f64x2.sub(rowsLo, four);
+    rowsHi = f64x2.sub(rowsHi, four);
+  }
+  for (; k < m; k++) {
+    const u = <f64>mulberryU32(state + <u32>(k + 1) * MULBERRY) * 2.3283064365386963e-10;
+    store<i32>(draws + (<usize>k << 2), <i32>Math.floor(u * <f64>(n - k)));
+  }
+  for (k = 0; k < m; k++) {
+    const pi = order + (<usize>(n - 1 - k) << 2);
+    const pj = order + (<usize>load<i32>(draws + (<usize>k << 2)) << 2);
     const v = load<i32>(pi);
     store<i32>(pi, load<i32>(pj));
     store<i32>(pj, v);
   }
-  return s;
+  return state + <u32>m * MULBERRY;
 }

@@ -2,7 +2,7 @@ import { shuffleOnKernels } from './simd/kernels';
 import { shuffleInPlace, STREAM, streamState, uniform } from './seeded-random';
 
 describe('the epoch shuffle in the kernels (shuffleMulberry)', () => {
-  it.each([0, 1, 2, 3, 31, 32, 33, 600, 5000])("gives shuffleInPlace with uniform(seed, stream)'s permutations, epoch after epoch (%p rows)", (n) => {
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 31, 32, 33, 600, 5000])("gives shuffleInPlace with uniform(seed, stream)'s permutations, epoch after epoch (%p rows)", (n) => {
     for (const seed of [0, 1, 42, 2 ** 31 - 1, 2 ** 32 - 1, 123_456_789]) {
       const draw = uniform(seed, STREAM.shuffle);
       let state = streamState(seed, STREAM.shuffle);

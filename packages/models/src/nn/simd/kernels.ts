@@ -204,7 +204,8 @@ export function kernelsFor(owner: object, lengths: readonly number[]): { kernels
  */
 export function shuffleOnKernels(order: Int32Array, state: number): number {
   const s = slot('shuffle');
-  ensureMemory(s, s.base + order.length * 4);
+  // The order, then as much again: the kernel's scratch for its draws.
+  ensureMemory(s, s.base + order.length * 8);
   const scratch = new Int32Array(s.kernels.memory.buffer, s.base, order.length);
   scratch.set(order);
   const next = s.kernels.shuffleMulberry(s.base, order.length, state);
