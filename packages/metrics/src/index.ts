@@ -23,5 +23,5 @@ export { /** @public */ clarkWest } from './stats/clarkWest';
 export { ledoitWolfBootstrap, ledoitWolfSharpeDiff } from './stats/ledoitWolf';
 export { directionMetrics, type DirectionMetrics } from './directionMetrics';
 export { rollingBeta, rollingVolatility, trailingMeanSd, trailingSma } from './rolling';
-export { benchmarkDifferences, multipleTesting } from './stats/multipleTesting';
-export { pbo } from './stats/pbo';
+export { benchmarkDifferences, type MultipleTestingResult, multipleTesting } from './stats/multipleTesting';
+export { type PboInput, type PboResult, pbo } from './stats/pbo';

@@ -2,7 +2,7 @@ import { isUniverse, type ProgressReporter, SharedWork, type StrategyPlugin, Use
 import { universeSummary } from '../universe';
 import { periodLabel, strategyParams, streamSeed } from '@backtest/core/internal';
 import { firstRowAtOrAfter, type YieldSeries } from '@backtest/engine';
-import { benchmarkDifferences, multipleTesting, pbo } from '@backtest/metrics';
+import { benchmarkDifferences, type MultipleTestingResult, multipleTesting, type PboInput, type PboResult, pbo } from '@backtest/metrics';
 import type { CompareResultDoc, CompareSummaryDoc, MultipleTestingDoc, SeedsSummary } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
 import {
@@ -181,8 +181,14 @@ export async function runCompare(
       const { headline } = summarizeSeedRuns(own, configResults(prepared, results, job.config), []);
       testsOf.push(bootstraps.tests(sharpeDiffInput(headline, config.label, settings.seed, options)));
     }
+    // The joint tests need every run and no bootstrap: the PBO on the worker thread after the
+    // last bootstraps, the multiple testing here meanwhile.
+    const tried = triedRuns(prepared, results, []);
+    const input = pboInput(tried);
+    const pboLater = input ? bootstraps.pbo(input) : undefined;
+    const mt = multipleTests(tried, settings.seed, options);
     const tests = await Promise.all(testsOf.map((t) => t()));
-    return assembleCompare(prepared, results, tests);
+    return assembleCompare(prepared, results, tests, jointTests(tried, mt, await pboLater?.()));
   } finally {
     await bootstraps.close();
   }
@@ -200,19 +206,14 @@ function configResults(p: PreparedCompare, results: readonly CompareJobResult[],
  * already computed), and the joint tests over every run tried. Results from any process give
  * the same document.
  */
-export function assembleCompare(p: PreparedCompare, jobResults: readonly CompareJobResult[], tests?: readonly SharpeDiffTests[]): CompareOutcome {
+export function assembleCompare(p: PreparedCompare, jobResults: readonly CompareJobResult[], tests?: readonly SharpeDiffTests[], joint?: JointTests): CompareOutcome {
   const { settings, options, configs, series, data, first } = p;
   const warnings = [...p.warnings];
   const runs: ConfigurationRun[] = [];
   const seedsOf: (SeedsSummary | undefined)[] = [];
-  /** Every run tried (each seed of a stochastic configuration), for the joint tests. */
-  const tried: { label: string; run: ConfigurationRun }[] = [];
-  configs.forEach((c, i) => {
-    warnings.push(...p.specs[i]!.warnings);
-    const { headline, seeds, runs: all } = summarizeSeedRuns(p.specs[i]!.specs, configResults(p, jobResults, i), warnings);
+  const tried = triedRuns(p, jobResults, warnings, (headline, seeds) => {
     runs.push(headline);
     seedsOf.push(seeds);
-    for (const t of all) tried.push({ label: seeds ? `${c.label} seed ${t.seed}` : c.label, run: t.run });
   });
   const testsOf = runs.map((r, i) => {
     const own = p.specs[i]!.specs.length === 1 ? jobResults[p.specs[i]!.firstJob]?.tests : undefined;
@@ -246,7 +247,8 @@ export function assembleCompare(p: PreparedCompare, jobResults: readonly Compare
     if (r.walk.output.model?.backend !== undefined) backend = r.walk.output.model.backend;
     verdicts.push({ configuration: label, ...verdict(label, sig, r.metrics.sharpe, r.benchmarkMetrics.sharpe) });
   });
-  const multiple = jointTests(tried, settings.seed, options);
+  const input = pboInput(tried);
+  const multiple = joint ?? jointTests(tried, multipleTests(tried, settings.seed, options), input ? pbo(input) : undefined);
   const summary: CompareSummary = {
     command: 'compare',
     dataset: datasetName(settings, data),
@@ -297,15 +299,29 @@ function sharpeDiffInput(r: Pick<ConfigurationRun, 'walk'>, label: string, seed:
 const PBO_BLOCKS = 16;
 
 /**
- * The joint answer: is the best of every run tried better than buy-and-hold, and which are? One
- * shared bootstrap (seeded from the run's seed and the stream's name) for all of them.
+ * Every run tried (each seed of a stochastic configuration), for the joint tests, in the
+ * configurations' order; each configuration's headline and seeds go to `each`, and the warnings
+ * of its runs to `warnings`.
  */
-function jointTests(
-  tried: readonly { label: string; run: ConfigurationRun }[],
-  seed: number,
-  options: CompareOptions,
-): { doc: MultipleTestingDoc; verdict: { beats: boolean; text: string } } {
-  const mt = multipleTesting({
+function triedRuns(
+  p: PreparedCompare,
+  jobResults: readonly CompareJobResult[],
+  warnings: string[],
+  each?: (headline: ConfigurationRun, seeds: SeedsSummary | undefined) => void,
+): { label: string; run: ConfigurationRun }[] {
+  const tried: { label: string; run: ConfigurationRun }[] = [];
+  p.configs.forEach((c, i) => {
+    warnings.push(...p.specs[i]!.warnings);
+    const { headline, seeds, runs: all } = summarizeSeedRuns(p.specs[i]!.specs, configResults(p, jobResults, i), warnings);
+    each?.(headline, seeds);
+    for (const t of all) tried.push({ label: seeds ? `${c.label} seed ${t.seed}` : c.label, run: t.run });
+  });
+  return tried;
+}
+
+/** Reality Check, SPA and StepM of every run tried: one shared bootstrap, seeded from the run's seed and the stream's name. */
+function multipleTests(tried: readonly { run: ConfigurationRun }[], seed: number, options: CompareOptions): MultipleTestingResult {
+  return multipleTesting({
     differences: benchmarkDifferences(
       tried.map((t) => t.run.walk.strategyReturns),
       tried[0]!.run.walk.benchmarkReturns,
@@ -314,12 +330,27 @@ function jointTests(
     seed: streamSeed(seed, 'multiple-testing'),
     ...(options.blockLength !== undefined ? { blockLength: options.blockLength } : {}),
   });
-  const rejected = mt.stepM.rejected.map((k) => tried[k]!.label);
-  // The probability that the best run in sample is below the median out of sample (CSCV), on
-  // the excess returns' Sharpe ratio: for two or more runs over at least one period a block.
+}
+
+/**
+ * The probability that the best run in sample is below the median out of sample (CSCV), on the
+ * excess returns' Sharpe ratio: its input, for two or more runs over at least one period a block.
+ */
+function pboInput(tried: readonly { run: ConfigurationRun }[]): PboInput | undefined {
   const cash = tried[0]!.run.walk.cashReturns;
   const excess = tried.map((t) => Float64Array.from(t.run.walk.strategyReturns, (r, i) => r - cash[i]!));
-  const p = tried.length >= 2 && excess[0]!.length >= PBO_BLOCKS ? pbo({ returns: excess, blocks: PBO_BLOCKS }) : undefined;
+  return tried.length >= 2 && excess[0]!.length >= PBO_BLOCKS ? { returns: excess, blocks: PBO_BLOCKS } : undefined;
+}
+
+/** The joint answer, its document and its verdict. */
+interface JointTests {
+  readonly doc: MultipleTestingDoc;
+  readonly verdict: { readonly beats: boolean; readonly text: string };
+}
+
+/** The joint answer: is the best of every run tried better than buy-and-hold (`mt`), which are, and how overfit is choosing it (`p`)? */
+function jointTests(tried: readonly { label: string; run: ConfigurationRun }[], mt: MultipleTestingResult, p: PboResult | undefined): JointTests {
+  const rejected = mt.stepM.rejected.map((k) => tried[k]!.label);
   const doc: MultipleTestingDoc = {
     statistic: 'the mean per-period return difference against buy-and-hold',
     trials: tried.map((t) => t.label),
