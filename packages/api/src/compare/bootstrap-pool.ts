@@ -1,15 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '@backtest/core/internal';
-import { type PboInput, type PboResult, pbo } from '@backtest/metrics';
-import { type SharpeDiffInput, type SharpeDiffTests, sharpeDiffTests } from './significance';
-
-/** A task of the pool's worker: a configuration's bootstraps, or the compare's PBO. */
-export type BootstrapTask = { readonly tests: SharpeDiffInput } | { readonly pbo: PboInput };
-
-/** What the worker computes for a task (bootstrap-worker.ts), and this thread without one. */
-export function runTask(task: BootstrapTask): SharpeDiffTests | PboResult {
-  return 'tests' in task ? sharpeDiffTests(task.tests) : pbo(task.pbo);
-}
+import type { PboInput, PboResult } from '@backtest/metrics';
+import { type BootstrapTask, runTask } from './bootstrap-task';
+import type { SharpeDiffInput, SharpeDiffTests } from './significance';
 
 /**
  * Where a compare's resampling tests run. With more than one thread, on one worker thread, so

@@ -4,7 +4,7 @@
  * result back, or the error.
  */
 import { parentPort } from 'node:worker_threads';
-import { type BootstrapTask, runTask } from './bootstrap-pool';
+import { type BootstrapTask, runTask } from './bootstrap-task';
 
 const port = parentPort;
 if (!port) throw new Error('bootstrap-worker.js must be started as a worker thread by BootstrapPool');
