@@ -155,9 +155,6 @@ export function pbo(input: PboInput): PboResult {
   const logits = new Float64Array(splits);
   const winnerIs = new Float64Array(splits);
   const winnerOos = new Float64Array(splits);
-  const inTrain = new Uint8Array(s);
-  const trainBlocks = new Int32Array(half);
-  const testBlocks = new Int32Array(half);
 
   // Default metric: per-block means and centred sums of squares, config-major (k * s + b).
   let blockMean: Float64Array | undefined;
@@ -217,18 +214,20 @@ export function pbo(input: PboInput): PboResult {
   };
   const evaluate = metric === undefined ? sharpeOfBlocks : customOfBlocks;
 
+  // Every set of half the blocks is one split's training set and another's test set: each
+  // configuration's metric of each set is computed once, on the same blocks in the same
+  // (ascending) order as either split would, and read twice. The test set of split c is set
+  // splits - 1 - c: sets in lexicographic order are ordered by their first block where they
+  // differ, which complementing gives to the other set, so complementing reverses the order.
+  const metricOf = new Float64Array(splits * n);
+  for (let c = 0; c < splits; c++) for (let k = 0; k < n; k++) metricOf[c * n + k] = evaluate(k, sets[c]!);
+
   let overfit = 0;
   for (let c = 0; c < splits; c++) {
-    const set = sets[c]!;
-    inTrain.fill(0);
-    for (let j = 0; j < half; j++) {
-      trainBlocks[j] = set[j]!;
-      inTrain[set[j]!] = 1;
-    }
-    for (let b = 0, p = 0; b < s; b++) if (inTrain[b] === 0) testBlocks[p++] = b;
+    const complement = splits - 1 - c;
     for (let k = 0; k < n; k++) {
-      isMetric[k] = evaluate(k, trainBlocks);
-      oosMetric[k] = evaluate(k, testBlocks);
+      isMetric[k] = metricOf[c * n + k]!;
+      oosMetric[k] = metricOf[complement * n + k]!;
     }
     const best = argmax(isMetric);
     const w = averageRank(oosMetric, best) / (n + 1);
