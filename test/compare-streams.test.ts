@@ -47,3 +47,24 @@ it("reports Ledoit and Wolf's studentised bootstrap beside the percentile one, r
   expect(sig.studentised.pValue).toBe(again.pValue);
   expect(sig.studentised.interval).toEqual(again.interval);
 }, 120_000);
+
+it('gives each point of an nn-sma grid the walk it has compared alone: the points share their samples, not their results', () => {
+  type Results = { results: Record<string, Record<string, unknown>> };
+  const compare = (extra: string[]): Results['results'] => {
+    const r = backtest(['compare', ...extra, '--from', '1985-01', '--to', '2005-12', '--json', '--no-save']);
+    if (r.code !== 0) throw new Error(r.stderr);
+    return (JSON.parse(r.stdout) as Results).results;
+  };
+  // ols-sma and the grid's points have the same features and schedule: one walk's samples for all three.
+  const together = compare(['--strategies', 'ols-sma', '--grid', 'nn-sma:hidden=5|20;epochs=20']);
+  for (const hidden of [5, 20]) {
+    const label = `nn-sma[hidden=${hidden} epochs=20]`;
+    // Alone beside a rule (sma), which shares nothing with it.
+    const alone = compare(['--strategies', 'sma', '--grid', `nn-sma:hidden=${hidden};epochs=20`]);
+    const { significance: a, ...walkTogether } = together[label]!;
+    const { significance: b, ...walkAlone } = alone[label]!;
+    expect(walkTogether).toEqual(walkAlone);
+    expect((a as Record<string, unknown>).sharpeDiffPValue).toEqual((b as Record<string, unknown>).sharpeDiffPValue);
+  }
+  expect(together['nn-sma[hidden=5 epochs=20]']!.sharpe).not.toEqual(together['nn-sma[hidden=20 epochs=20]']!.sharpe);
+}, 120_000);
