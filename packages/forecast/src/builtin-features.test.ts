@@ -108,3 +108,34 @@ describe('prefixFeatures (one build for every view of a walk)', () => {
     for (const other of [later, changed, closes]) expect(bits(of(other).data)).toEqual(bits(set.build(other).data));
   });
 });
+
+describe('buildLast (a forecast row of the built-in features alone)', () => {
+  const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float64Array.from(a).buffer));
+
+  it("is build's last row, its features, center and scale bit for bit, for every length (NaN in the warm-up)", () => {
+    for (const set of [composeFeatures(builtInFeatures, 6), closeAndSmaFeatures(10), composeFeatures([builtInFeatures[3]!, builtInFeatures[5]!], 4)]) {
+      expect(set.buildLast).toBeDefined();
+      const cols = set.names.length;
+      for (const [from, to] of [
+        [0, 1],
+        [0, 5],
+        [0, set.warmup + 1],
+        [3, 44],
+        [20, 80],
+        [79, 80],
+      ] as const) {
+        const part = closes.slice(from, to);
+        const rows = set.build(part);
+        const t = part.length - 1;
+        const last = set.buildLast!(part);
+        expect(bits(last.data)).toEqual(bits(rows.data.subarray(t * cols, (t + 1) * cols)));
+        expect(bits([last.center, last.scale])).toEqual(bits([rows.center[t]!, rows.scale[t]!]));
+      }
+    }
+  });
+
+  it('is missing when a feature does not say how it is scaled (a plugin without raw)', () => {
+    const plugin: FeatureBuilder = { id: 'flat', description: 'a constant', warmup: () => 0, build: (c) => new Float64Array(c.length) };
+    expect(composeFeatures([smaFeature, plugin], 6).buildLast).toBeUndefined();
+  });
+});

@@ -13,9 +13,8 @@ export const smaFeature: FeatureBuilder = {
   id: 'sma',
   description: 'N-period simple moving average of close',
   warmup: (w) => 2 * w - 2,
-  build(closes, w) {
-    return trailingZScore(trailingSma(closes, w), w);
-  },
+  raw: trailingSma,
+  build: (closes, w) => trailingZScore(trailingSma(closes, w), w),
   indicator: (closes, w, frequency) => ({ name: `${periods(w, frequency)} SMA`, pane: 'price', values: trailingSma(closes, w) }),
 };
 
@@ -33,9 +32,8 @@ export const emaFeature: FeatureBuilder = {
   unboundedMemory: true,
   description: 'N-period exponential moving average of close',
   warmup: (w) => 2 * w - 2,
-  build(closes, w) {
-    return trailingZScore(trailingEma(closes, w), w);
-  },
+  raw: trailingEma,
+  build: (closes, w) => trailingZScore(trailingEma(closes, w), w),
   indicator: (closes, w, frequency) => ({ name: `${periods(w, frequency)} EMA`, pane: 'price', values: trailingEma(closes, w) }),
 };
 
@@ -45,9 +43,8 @@ export const rsiFeature: FeatureBuilder = {
   unboundedMemory: true,
   description: "Wilder's N-period relative strength index",
   warmup: (w) => 2 * w - 1,
-  build(closes, w) {
-    return trailingZScore(wilderRsi(closes, w), w);
-  },
+  raw: wilderRsi,
+  build: (closes, w) => trailingZScore(wilderRsi(closes, w), w),
   indicator: (closes, w, frequency) => ({ name: `${periods(w, frequency)} RSI`, pane: 'own', values: wilderRsi(closes, w) }),
 };
 
@@ -56,12 +53,15 @@ export const momentumFeature: FeatureBuilder = {
   id: 'momentum',
   description: 'N-period momentum, close / close N periods earlier - 1',
   warmup: (w) => 2 * w - 1,
-  build(closes, w) {
-    const raw = new Float64Array(closes.length).fill(NaN);
-    for (let t = w; t < closes.length; t++) raw[t] = closes[t]! / closes[t - w]! - 1;
-    return trailingZScore(raw, w);
-  },
+  raw: momentum,
+  build: (closes, w) => trailingZScore(momentum(closes, w), w),
 };
+
+function momentum(closes: Float64Array, w: number): Float64Array {
+  const raw = new Float64Array(closes.length).fill(NaN);
+  for (let t = w; t < closes.length; t++) raw[t] = closes[t]! / closes[t - w]! - 1;
+  return raw;
+}
 
 const MACD_FAST = 12;
 const MACD_SLOW = 26;
@@ -75,46 +75,53 @@ export const macdFeature: FeatureBuilder = {
   unboundedMemory: true,
   description: 'MACD line (EMA 12 - EMA 26) as a fraction of close',
   warmup: (w) => MACD_SLOW - 1 + w - 1,
-  build(closes, w) {
-    const n = closes.length;
-    const out =
-      n >= MACD_SLOW
-        ? MACD.calculate({
-            fastPeriod: MACD_FAST,
-            slowPeriod: MACD_SLOW,
-            signalPeriod: 9,
-            values: Array.from(closes),
-            SimpleMAOscillator: false,
-            SimpleMASignal: false,
-          })
-        : [];
-    const line = alignTail(
-      out.map((o) => o.MACD ?? NaN),
-      n,
-    );
-    for (let t = 0; t < n; t++) line[t] = line[t]! / closes[t]!;
-    return trailingZScore(line, w);
-  },
+  raw: macdLine,
+  build: (closes, w) => trailingZScore(macdLine(closes), w),
 };
+
+/** The MACD line over close, NaN before it is defined. */
+function macdLine(closes: Float64Array): Float64Array {
+  const n = closes.length;
+  const out =
+    n >= MACD_SLOW
+      ? MACD.calculate({
+          fastPeriod: MACD_FAST,
+          slowPeriod: MACD_SLOW,
+          signalPeriod: 9,
+          values: Array.from(closes),
+          SimpleMAOscillator: false,
+          SimpleMASignal: false,
+        })
+      : [];
+  const line = alignTail(
+    out.map((o) => o.MACD ?? NaN),
+    n,
+  );
+  for (let t = 0; t < n; t++) line[t] = line[t]! / closes[t]!;
+  return line;
+}
 
 /** Realised volatility: sample deviation of the last N one-period returns. */
 export const volatilityFeature: FeatureBuilder = {
   id: 'volatility',
   description: 'sample deviation of the last N one-period returns',
   warmup: (w) => 2 * w - 1,
-  build(closes, w) {
-    const n = closes.length;
-    const vol = new Float64Array(n).fill(NaN);
-    for (let t = w; t < n; t++) {
-      let s = 0;
-      for (let j = t - w + 1; j <= t; j++) s += closes[j]! / closes[j - 1]! - 1;
-      const m = s / w;
-      let ss = 0;
-      for (let j = t - w + 1; j <= t; j++) ss += (closes[j]! / closes[j - 1]! - 1 - m) ** 2;
-      vol[t] = Math.sqrt(ss / (w - 1));
-    }
-    return trailingZScore(vol, w);
-  },
+  raw: volatility,
+  build: (closes, w) => trailingZScore(volatility(closes, w), w),
 };
+
+function volatility(closes: Float64Array, w: number): Float64Array {
+  const n = closes.length;
+  const vol = new Float64Array(n).fill(NaN);
+  for (let t = w; t < n; t++) {
+    let s = 0;
+    for (let j = t - w + 1; j <= t; j++) s += closes[j]! / closes[j - 1]! - 1;
+    const m = s / w;
+    let ss = 0;
+    for (let j = t - w + 1; j <= t; j++) ss += (closes[j]! / closes[j - 1]! - 1 - m) ** 2;
+    vol[t] = Math.sqrt(ss / (w - 1));
+  }
+  return vol;
+}
 
 export const builtInFeatures: readonly FeatureBuilder[] = [smaFeature, emaFeature, rsiFeature, momentumFeature, macdFeature, volatilityFeature];

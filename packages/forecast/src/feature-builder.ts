@@ -27,6 +27,11 @@ export interface FeatureBuilder {
   /** The scaled feature of every row; `window` is the strategy's SMA and scaling length. */
   build(closes: Float64Array, window: number): Float64Array;
   /**
+   * The unscaled column when `build` is its trailing z-score, `trailingZScore(raw(closes, w), w)`
+   * (every built-in feature): a forecast then scales its last row alone (FeatureSet.buildLast).
+   */
+  raw?(closes: Float64Array, window: number): Float64Array;
+  /**
    * The unscaled indicator behind the feature, for the report to draw (a strategy using the
    * feature declares it: `Strategy.indicators`), when it has a meaning a reader can see: an SMA
    * on the price pane, an RSI on its own. Row t from closes[0..t] only, like `build`.
@@ -49,6 +54,13 @@ export function trailingZScore(raw: Float64Array, window: number): Float64Array 
   const out = new Float64Array(raw.length);
   for (let t = 0; t < raw.length; t++) out[t] = (raw[t]! - mean[t]!) / sd[t]!;
   return out;
+}
+
+/** `trailingZScore(raw, window)` at the last row alone: the same number. */
+export function lastZScore(raw: Float64Array, window: number): number {
+  const t = raw.length - 1;
+  const { mean, sd } = trailingMeanSd(raw, window, t);
+  return (raw[t]! - mean[t]!) / sd[t]!;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { builtInFeatures, smaFeature } from './builtin-features';
-import type { FeatureBuilder } from './feature-builder';
+import { type FeatureBuilder, lastZScore } from './feature-builder';
 import { trailingMeanSd } from '@backtest/metrics';
 
 /**
@@ -43,6 +43,12 @@ export interface FeatureSet {
    */
   readonly causal?: boolean;
   build(closes: Float64Array): FeatureRows;
+  /**
+   * The last row of `build(closes)` alone (its features, center and scale), the same numbers,
+   * for a forecast that needs no other: present when every feature says how it is scaled
+   * (`FeatureBuilder.raw`, every built-in one).
+   */
+  buildLast?(closes: Float64Array): { readonly data: Float64Array; readonly center: number; readonly scale: number };
 }
 
 /**
@@ -97,6 +103,18 @@ export function composeFeatures(builders: readonly FeatureBuilder[], window: num
       }
       return { names, data, center: mean, scale: sd, firstComplete: warmup };
     },
+    ...(builders.every((b) => b.raw)
+      ? {
+          // build's last row, each column scaled at that row only: its features are the trailing
+          // z-scores of their raw columns (FeatureBuilder.raw), and close's the one above.
+          buildLast(closes: Float64Array) {
+            const t = closes.length - 1;
+            const { mean, sd } = trailingMeanSd(closes, window, t);
+            const data = Float64Array.of((closes[t]! - mean[t]!) / sd[t]!, ...builders.map((b) => lastZScore(b.raw!(closes, window), window)));
+            return { data, center: mean[t]!, scale: sd[t]! };
+          },
+        }
+      : {}),
   };
 }
 

@@ -191,9 +191,16 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
   function decisionSample(view: MarketView, features: (closes: Float64Array) => FeatureRows): DecisionSample | undefined {
     const history = (o.features.historyRows ?? 4 * o.features.warmup + 4) + steps - 1;
     const closes = view.closes(Math.min(view.length, history));
-    const rows = features(closes);
     const last = closes.length - 1;
     const x = new Float64Array(steps * cols);
+    // The last `history` rows of a later view are no prefix of the walk's rows (`features`
+    // would build them all): a row model takes their last row alone, where it can.
+    if (steps === 1 && closes.length < view.length && o.features.buildLast) {
+      const row = o.features.buildLast(closes);
+      if (!sampleAt(row.data, 0, x, 0) || !Number.isFinite(row.scale) || row.scale === 0) return undefined;
+      return { x, center: row.center, scale: row.scale, names: o.features.names };
+    }
+    const rows = features(closes);
     if (!sampleAt(rows.data, last, x, 0) || !Number.isFinite(rows.scale[last]!) || rows.scale[last] === 0) return undefined;
     return { x, center: rows.center[last]!, scale: rows.scale[last]!, names: rows.names };
   }

@@ -30,13 +30,17 @@ export function trailingSma(values: Float64Array, window: number): Float64Array 
   return out;
 }
 
-/** Trailing mean and sample standard deviation (divisor n-1) over the last `n` values ending at each row, NaN during the warm-up. */
-export function trailingMeanSd(values: Float64Array, n: number): { mean: Float64Array; sd: Float64Array } {
+/**
+ * Trailing mean and sample standard deviation (divisor n-1) over the last `n` values ending at
+ * each row, NaN during the warm-up; from row `from` on only (NaN before it), when only the last
+ * rows are wanted: the same numbers there.
+ */
+export function trailingMeanSd(values: Float64Array, n: number, from = 0): { mean: Float64Array; sd: Float64Array } {
   if (!Number.isInteger(n) || n < 2) throw new RangeError(`trailing window must be an integer >= 2, got ${n}`);
   const len = values.length;
   const mean = new Float64Array(len).fill(NaN);
   const sd = new Float64Array(len).fill(NaN);
-  for (let i = n - 1; i < len; i++) {
+  for (let i = Math.max(n - 1, from); i < len; i++) {
     let s = 0;
     for (let j = i - n + 1; j <= i; j++) s += values[j]!;
     const m = s / n;
