@@ -8,15 +8,19 @@ import { alignTail, type FeatureBuilder, periods, trailingZScore } from './featu
  * is the indicator's first defined row plus `window - 1` rows of scaling.
  */
 
+/** A feature that is the trailing `window`-row z-score of its raw column: `build` is that, by construction (FeatureSet.buildLast relies on it). */
+function zScored(feature: Omit<FeatureBuilder, 'build' | 'raw'> & Required<Pick<FeatureBuilder, 'raw'>>): FeatureBuilder {
+  return { ...feature, build: (closes, w) => trailingZScore(feature.raw(closes, w), w) };
+}
+
 /** N-period simple moving average of close (the study's second input). */
-export const smaFeature: FeatureBuilder = {
+export const smaFeature = zScored({
   id: 'sma',
   description: 'N-period simple moving average of close',
   warmup: (w) => 2 * w - 2,
   raw: trailingSma,
-  build: (closes, w) => trailingZScore(trailingSma(closes, w), w),
   indicator: (closes, w, frequency) => ({ name: `${periods(w, frequency)} SMA`, pane: 'price', values: trailingSma(closes, w) }),
-};
+});
 
 function trailingEma(closes: Float64Array, w: number): Float64Array {
   return alignTail(closes.length >= w ? EMA.calculate({ period: w, values: Array.from(closes) }) : [], closes.length);
@@ -27,35 +31,32 @@ function wilderRsi(closes: Float64Array, w: number): Float64Array {
 }
 
 /** N-period exponential moving average of close, seeded (as usual) by the first N-period SMA. */
-export const emaFeature: FeatureBuilder = {
+export const emaFeature = zScored({
   id: 'ema',
   unboundedMemory: true,
   description: 'N-period exponential moving average of close',
   warmup: (w) => 2 * w - 2,
   raw: trailingEma,
-  build: (closes, w) => trailingZScore(trailingEma(closes, w), w),
   indicator: (closes, w, frequency) => ({ name: `${periods(w, frequency)} EMA`, pane: 'price', values: trailingEma(closes, w) }),
-};
+});
 
 /** Wilder's N-period relative strength index (0..100). */
-export const rsiFeature: FeatureBuilder = {
+export const rsiFeature = zScored({
   id: 'rsi',
   unboundedMemory: true,
   description: "Wilder's N-period relative strength index",
   warmup: (w) => 2 * w - 1,
   raw: wilderRsi,
-  build: (closes, w) => trailingZScore(wilderRsi(closes, w), w),
   indicator: (closes, w, frequency) => ({ name: `${periods(w, frequency)} RSI`, pane: 'own', values: wilderRsi(closes, w) }),
-};
+});
 
 /** N-period momentum: close[t] / close[t-N] - 1. */
-export const momentumFeature: FeatureBuilder = {
+export const momentumFeature = zScored({
   id: 'momentum',
   description: 'N-period momentum, close / close N periods earlier - 1',
   warmup: (w) => 2 * w - 1,
   raw: momentum,
-  build: (closes, w) => trailingZScore(momentum(closes, w), w),
-};
+});
 
 function momentum(closes: Float64Array, w: number): Float64Array {
   const raw = new Float64Array(closes.length).fill(NaN);
@@ -70,14 +71,13 @@ const MACD_SLOW = 26;
  * MACD line (12- minus 26-period EMA of close) as a fraction of close, so that it means the
  * same at any price level. Its periods are the conventional ones, not the window.
  */
-export const macdFeature: FeatureBuilder = {
+export const macdFeature = zScored({
   id: 'macd',
   unboundedMemory: true,
   description: 'MACD line (EMA 12 - EMA 26) as a fraction of close',
   warmup: (w) => MACD_SLOW - 1 + w - 1,
   raw: macdLine,
-  build: (closes, w) => trailingZScore(macdLine(closes), w),
-};
+});
 
 /** The MACD line over close, NaN before it is defined. */
 function macdLine(closes: Float64Array): Float64Array {
@@ -102,13 +102,12 @@ function macdLine(closes: Float64Array): Float64Array {
 }
 
 /** Realised volatility: sample deviation of the last N one-period returns. */
-export const volatilityFeature: FeatureBuilder = {
+export const volatilityFeature = zScored({
   id: 'volatility',
   description: 'sample deviation of the last N one-period returns',
   warmup: (w) => 2 * w - 1,
   raw: volatility,
-  build: (closes, w) => trailingZScore(volatility(closes, w), w),
-};
+});
 
 function volatility(closes: Float64Array, w: number): Float64Array {
   const n = closes.length;

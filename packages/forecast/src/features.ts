@@ -125,6 +125,11 @@ function isPrefixOf(prefix: Float64Array, closes: Float64Array): boolean {
   return true;
 }
 
+/** The same values, bit for bit (`isPrefixOf` of equal lengths). */
+export function sameValues(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && isPrefixOf(a, b);
+}
+
 /**
  * The features of every prefix of one close series, built once. Row t of a causal set's build
  * comes from rows <= t only, so the features of a prefix are the first rows of the whole

@@ -13,7 +13,7 @@ import type {
   TrainingRecord,
 } from '@backtest/core';
 import { UserError } from '@backtest/core';
-import { type FeatureRows, type FeatureSet, prefixFeatures } from './features';
+import { type FeatureRows, type FeatureSet, prefixFeatures, sameValues } from './features';
 import { fitSeed, type ForecastTarget, type ModelPlugin, type ModelSettings, type Samples } from './model-plugin';
 import { type ModelJob, type ModelJobResult, runModelJobs } from './model-pool';
 import { type TrainingWindow, trainingRows } from './schedule';
@@ -133,8 +133,8 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
   }
   const forecasts: ForecastRecord[] = [];
   const training: TrainingRecord[] = [];
-  /** Each fit's decision row and first and last training rows, as row indices (named in `finish`). */
-  const fitRows: { decision: number; from: number; to: number; rows: number }[] = [];
+  /** Each fit's decision row and first and last training rows, as row indices (named in `finish`): the walk's, from `prepare`. */
+  let fitRows: WalkSamples['fitRows'] = [];
   const keepModels = o.context.saveModels === true;
   const savedModels: SavedModel[] = [];
   let unsaved = 0;
@@ -191,26 +191,29 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
   function decisionSample(view: MarketView, features: (closes: Float64Array) => FeatureRows): DecisionSample | undefined {
     const history = (o.features.historyRows ?? 4 * o.features.warmup + 4) + steps - 1;
     const closes = view.closes(Math.min(view.length, history));
-    const last = closes.length - 1;
-    const x = new Float64Array(steps * cols);
     // The last `history` rows of a later view are no prefix of the walk's rows (`features`
     // would build them all): a row model takes their last row alone, where it can.
     if (steps === 1 && closes.length < view.length && o.features.buildLast) {
       const row = o.features.buildLast(closes);
-      if (!sampleAt(row.data, 0, x, 0) || !Number.isFinite(row.scale) || row.scale === 0) return undefined;
-      return { x, center: row.center, scale: row.scale, names: o.features.names };
+      return sampleOf(row.data, 0, row.center, row.scale, o.features.names);
     }
     const rows = features(closes);
-    if (!sampleAt(rows.data, last, x, 0) || !Number.isFinite(rows.scale[last]!) || rows.scale[last] === 0) return undefined;
-    return { x, center: rows.center[last]!, scale: rows.scale[last]!, names: rows.names };
+    const last = closes.length - 1;
+    return sampleOf(rows.data, last, rows.center[last]!, rows.scale[last]!, rows.names);
+  }
+
+  /** The decision sample ending at feature row s, or undefined when a feature or the scaling is not finite (or the scale 0). */
+  function sampleOf(data: Float64Array, s: number, center: number, scale: number, names: readonly string[]): DecisionSample | undefined {
+    const x = new Float64Array(steps * cols);
+    return sampleAt(data, s, x, 0) && Number.isFinite(scale) && scale !== 0 ? { x, center, scale, names } : undefined;
   }
 
   function record(history: ModelJobResult['history'], fit: number): void {
     history.loss.forEach((loss, i) => training.push({ fit, epoch: i + 1, loss, ...(history.valLoss ? { valLoss: history.valLoss[i]! } : {}) }));
   }
 
-  /** Decision samples by row, kept from `prepare` for `decide` (the features it reports). */
-  const samples = new Map<number, DecisionSample>();
+  /** Decision samples by row, kept from `prepare` for `decide` (the features it reports): the walk's. */
+  let samples: ReadonlyMap<number, DecisionSample> = new Map();
   /** The rows of the views `prepare` was given. */
   const prepared = new Set<number>();
   /** Each decision's forecast, by row (`scoreAt`). */
@@ -287,7 +290,7 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
    * alone. Every fit's samples are built before the first fit (so fits can run on any thread):
    * a walk whose samples would not fit in memory is refused here, naming what makes it big.
    */
-  function buildWalkSamples(views: readonly MarketView[]): WalkSamples {
+  function buildWalkSamples(views: readonly MarketView[], closes: Float64Array): WalkSamples {
     let values = 0;
     views.forEach((view, k) => {
       if (k % o.refit === 0) values += Math.min(view.index, o.window.kind === 'rolling' ? o.window.rows : view.index) * steps * cols;
@@ -301,8 +304,8 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
     const fits: { fit: number; x: Samples; y: Float64Array; rows: number[]; data: number[] }[] = [];
     const rows: WalkSamples['fitRows'][number][] = [];
     const decisions = new Map<number, DecisionSample>();
-    // Every view of a walk shows a prefix of the last one's rows: their features are built once.
-    const features = prefixFeatures(o.features, views.at(-1)?.closes() ?? new Float64Array(0));
+    // Every view of a walk shows a prefix of the last one's rows (`closes`): their features are built once.
+    const features = prefixFeatures(o.features, closes);
     let size = 0;
     views.forEach((view, k) => {
       if (k % o.refit === 0) {
@@ -330,14 +333,13 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
    * of them), compared bit for bit before a stored walk is used.
    */
   function walkSamples(views: readonly MarketView[]): WalkSamples {
+    const closes = views.at(-1)?.closes() ?? new Float64Array(0);
     const shared = o.context.shared;
-    const last = views.at(-1);
-    if (!shared || o.features.key === undefined || !last) return buildWalkSamples(views);
+    if (!shared || o.features.key === undefined || views.length === 0) return buildWalkSamples(views, closes);
     const key = JSON.stringify(['forecast-samples', o.features.key, steps, target, o.window, o.minTrain, o.refit, views.map((v) => v.index)]);
-    const closes = last.closes();
     const stored = shared.get(key) as { closes: Float64Array; walk: WalkSamples } | undefined;
-    if (stored && stored.closes.length === closes.length && stored.closes.every((c, i) => Object.is(c, closes[i]))) return stored.walk;
-    const walk = buildWalkSamples(views);
+    if (stored && sameValues(stored.closes, closes)) return stored.walk;
+    const walk = buildWalkSamples(views, closes);
     shared.set(key, { closes, walk }, walk.size + closes.length);
     return walk;
   }
@@ -349,8 +351,7 @@ export function createForecastStrategy(o: ForecastStrategyOptions): ForecastStra
     async prepare(views) {
       for (const view of views) prepared.add(view.index);
       const walk = walkSamples(views);
-      fitRows.push(...walk.fitRows);
-      for (const [row, sample] of walk.samples) samples.set(row, sample);
+      ({ fitRows, samples } = walk);
       const jobs = walk.fits;
       const modelOf = (p: ParamValues<ParamSpecs>): ModelJob['model'] => ({
         id: plugin.id,
