@@ -223,14 +223,16 @@ export function planLength(layers: number): number {
 
 /**
  * Adam's bias corrections 1 - beta^step of the `c1.length` batches after `stepsTaken` steps,
- * in float64 rounded to float32 (as the batch-by-batch update's call rounds them).
+ * in float64 rounded to float32 (as the batch-by-batch update's call rounds them); the steps
+ * taken after them.
  */
-export function adamCorrections(opt: { readonly beta1: number; readonly beta2: number }, stepsTaken: number, c1: Float32Array, c2: Float32Array, batches = c1.length): void {
-  for (let b = 0; b < batches; b++) {
+export function adamCorrections(opt: { readonly beta1: number; readonly beta2: number }, stepsTaken: number, c1: Float32Array, c2: Float32Array): number {
+  for (let b = 0; b < c1.length; b++) {
     const step = stepsTaken + 1 + b;
     c1[b] = 1 - opt.beta1 ** step;
     c2[b] = 1 - opt.beta2 ** step;
   }
+  return stepsTaken + c1.length;
 }
 
 /** Adam's moments of a fit in the kernels' memory, and the steps taken. */

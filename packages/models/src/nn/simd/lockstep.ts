@@ -153,8 +153,7 @@ export class LockstepGroup {
       this.#orders[j]!.set(order);
       if (opt.name !== 'adam') return;
       // The bias corrections of the lane's batches, as SimdRunner's.
-      adamCorrections(opt, this.#steps[j]!, this.#c1[j]!, this.#c2[j]!);
-      this.#steps[j]! += this.#c1[j]!.length;
+      this.#steps[j] = adamCorrections(opt, this.#steps[j]!, this.#c1[j]!, this.#c2[j]!);
     });
     // Lanes without a fit stay inactive.
     for (let j = orders.length; j < LANES; j++) this.#lanes[j * LANE_INTS + 6] = 0;

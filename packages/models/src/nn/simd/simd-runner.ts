@@ -170,11 +170,9 @@ export class SimdRunner implements EpochRunner<Float32Array> {
     fused.order.set(order);
     const opt = this.#optimizer;
     const moments = this.#moments;
-    const batches = Math.ceil(this.#train.rows / this.#batchSize);
     if (opt.name === 'adam' && moments) {
-      // The bias corrections the batch-by-batch update computes.
-      adamCorrections(opt, moments.step, fused.c1, fused.c2, batches);
-      moments.step += batches;
+      // The bias corrections the batch-by-batch update computes (c1 holds one per batch).
+      moments.step = adamCorrections(opt, moments.step, fused.c1, fused.c2);
     }
     const adam = opt.name === 'adam' ? opt : undefined;
     const sum = this.#k.trainEpochMse(
