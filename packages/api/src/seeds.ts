@@ -122,7 +122,7 @@ export async function runOverSeeds(
   o.warnings.push(...warnings);
   const done: { run: ConfigurationRun; warnings: string[] }[] = [];
   // The seeds' walks differ in their models only: what else they compute is shared.
-  const shared = specs.length > 1 ? (o.shared ?? new SharedWork()) : o.shared;
+  const shared = o.shared ?? (specs.length > 1 ? new SharedWork() : undefined);
   for (const spec of specs) {
     const own: string[] = [];
     done.push({ run: await runSeedSpec(plugin, raw, series, spec, { ...o, warnings: own, ...(shared ? { shared } : {}) }), warnings: own });

@@ -3,7 +3,7 @@ import { universeSummary } from '../universe';
 import { periodLabel, strategyParams, streamSeed } from '@backtest/core/internal';
 import { firstRowAtOrAfter, type YieldSeries } from '@backtest/engine';
 import { benchmarkDifferences, type MultipleTestingResult, multipleTesting, type PboInput, type PboResult, pbo } from '@backtest/metrics';
-import type { CompareResultDoc, CompareSummaryDoc, MultipleTestingDoc, SeedsSummary } from '@backtest/report';
+import { type CompareResultDoc, type CompareSummaryDoc, type MultipleTestingDoc, type SeedsSummary, trialLabel } from '@backtest/report';
 import type { StrategyRegistry } from '../registry';
 import {
   CONVENTIONS,
@@ -47,6 +47,8 @@ export interface CompareOutcome {
   configurations: Configuration[];
   /** Every run tried, by trial label (each seed of a stochastic configuration), as the joint tests saw them. */
   trials: { label: string; returns: Float64Array }[];
+  /** The PBO's logits, one per split, when it was computed: the report's histogram draws them. */
+  pboLogits?: Float64Array;
 }
 
 /**
@@ -69,7 +71,6 @@ export interface PreparedCompare {
   readonly testStart: string;
   /** The columns the market was loaded with (a job loads the same). */
   readonly columns: readonly string[];
-  /** Per configuration: its walks and the warnings that say what it ignored. */
   /** Each configuration's runs (seeds), their warnings, and the index of its first job (a configuration's jobs are contiguous). */
   readonly specs: readonly { readonly specs: readonly SeedRunSpec[]; readonly warnings: readonly string[]; readonly firstJob: number }[];
   readonly jobs: readonly CompareJob[];
@@ -126,11 +127,12 @@ export function prepareCompare(settings: RunSettings, options: CompareOptions, r
   }
   const testStart = periodLabel(series.dates[first]!, series.frequency);
   // With --seeds, each stochastic configuration walks under every seed (and its ensemble).
-  const specs = configs.map((c, i) => ({ ...seedRunSpecs(plugins[i]!, c.params, settings, c.label), firstJob: 0 }));
   const jobs: CompareJob[] = [];
-  specs.forEach((s, config) => {
-    s.firstJob = jobs.length;
+  const specs = configs.map((c, config) => {
+    const s = seedRunSpecs(plugins[config]!, c.params, settings, c.label);
+    const firstJob = jobs.length;
     for (const spec of s.specs) jobs.push({ index: jobs.length, config, spec });
+    return { ...s, firstJob };
   });
   return { settings, options, configs, plugins, data, series, cash, warnings, first, testStart, columns, specs, jobs, shared: new SharedWork() };
 }
@@ -247,8 +249,7 @@ export function assembleCompare(p: PreparedCompare, jobResults: readonly Compare
     if (r.walk.output.model?.backend !== undefined) backend = r.walk.output.model.backend;
     verdicts.push({ configuration: label, ...verdict(label, sig, r.metrics.sharpe, r.benchmarkMetrics.sharpe) });
   });
-  const input = pboInput(tried);
-  const multiple = joint ?? jointTests(tried, multipleTests(tried, settings.seed, options), input ? pbo(input) : undefined);
+  const multiple = joint ?? jointTestsHere(tried, settings.seed, options);
   const summary: CompareSummary = {
     command: 'compare',
     dataset: datasetName(settings, data),
@@ -277,8 +278,15 @@ export function assembleCompare(p: PreparedCompare, jobResults: readonly Compare
     },
     warnings,
   };
-  const trialReturns = tried.map((t) => ({ label: multiple.doc.trials[tried.indexOf(t)]!, returns: t.run.walk.strategyReturns }));
-  return { summary, data: { path: data.path, sha256: data.sha256 }, runs, configurations: [...configs], trials: trialReturns };
+  const trialReturns = tried.map((t, i) => ({ label: multiple.doc.trials[i]!, returns: t.run.walk.strategyReturns }));
+  return {
+    summary,
+    data: { path: data.path, sha256: data.sha256 },
+    runs,
+    configurations: [...configs],
+    trials: trialReturns,
+    ...(multiple.pboLogits ? { pboLogits: multiple.pboLogits } : {}),
+  };
 }
 
 /** A configuration's run against the benchmark, as its bootstraps take it. */
@@ -314,7 +322,7 @@ function triedRuns(
     warnings.push(...p.specs[i]!.warnings);
     const { headline, seeds, runs: all } = summarizeSeedRuns(p.specs[i]!.specs, configResults(p, jobResults, i), warnings);
     each?.(headline, seeds);
-    for (const t of all) tried.push({ label: seeds ? `${c.label} seed ${t.seed}` : c.label, run: t.run });
+    for (const t of all) tried.push({ label: trialLabel(c.label, seeds ? t.seed : undefined), run: t.run });
   });
   return tried;
 }
@@ -342,10 +350,17 @@ function pboInput(tried: readonly { run: ConfigurationRun }[]): PboInput | undef
   return tried.length >= 2 && excess[0]!.length >= PBO_BLOCKS ? { returns: excess, blocks: PBO_BLOCKS } : undefined;
 }
 
-/** The joint answer, its document and its verdict. */
+/** The joint tests, all in this thread (a compare without its bootstrap thread: a merge of shards, a queue sweep). */
+function jointTestsHere(tried: readonly { label: string; run: ConfigurationRun }[], seed: number, options: CompareOptions): JointTests {
+  const input = pboInput(tried);
+  return jointTests(tried, multipleTests(tried, seed, options), input ? pbo(input) : undefined);
+}
+
+/** The joint answer, its document and its verdict, and the PBO's logits (which the document does not keep). */
 interface JointTests {
   readonly doc: MultipleTestingDoc;
   readonly verdict: { readonly beats: boolean; readonly text: string };
+  readonly pboLogits?: Float64Array;
 }
 
 /** The joint answer: is the best of every run tried better than buy-and-hold (`mt`), which are, and how overfit is choosing it (`p`)? */
@@ -372,5 +387,5 @@ function jointTests(tried: readonly { label: string; run: ConfigurationRun }[], 
       ? `Taken together, ${what} beats buy-and-hold on mean return (SPA p = ${f(mt.spa.pValue)}, Reality Check p = ${f(mt.realityCheck.pValue)}); StepM at 5%: ${which}.`
       : `Taken together, ${what} does not beat buy-and-hold on mean return at the 5% level (SPA p = ${f(mt.spa.pValue)}, Reality Check p = ${f(mt.realityCheck.pValue)}); StepM at 5%: ${which}.`) +
     overfit;
-  return { doc, verdict: { beats, text } };
+  return { doc, verdict: { beats, text }, ...(p ? { pboLogits: p.logits } : {}) };
 }

@@ -226,25 +226,17 @@ interface PboHistogram {
 }
 
 /**
- * PBO as compare computes it (Bailey et al.'s CSCV on the excess returns of every run tried,
- * in multipleTesting.trials' order, over summary's block count), from the record's own series:
- * the summary keeps only the share of logits at or below 0, the histogram needs them all.
+ * The histogram of the PBO's logits: the compare's own (`record.pboLogits`), or for a folder's
+ * record PBO as compare computes it (Bailey et al.'s CSCV on the excess returns of every run
+ * tried, in multipleTesting.trials' order, over summary's block count) from its own series: the
+ * summary keeps only the share of logits at or below 0, the histogram needs them all.
  * Undefined without PBO in the summary or when a trial's series is missing.
  */
 export function pboHistogram(record: CompareRecord): PboHistogram | undefined {
   const mt = record.summary.multipleTesting;
   if (!mt?.pbo) return undefined;
-  const p = record.periods;
-  const series = mt.trials.map((t) => p.trials?.[t] ?? p.configurations[t]);
-  if (series.some((r) => r === undefined)) return undefined;
-  const cash = p.cashReturns;
-  let result: ReturnType<typeof pbo>;
-  try {
-    result = pbo({ returns: series.map((r) => Float64Array.from(r!, (v, i) => v - cash[i]!)), blocks: mt.pbo.blocks });
-  } catch {
-    return undefined;
-  }
-  const logits = result.logits;
+  const logits = record.pboLogits ?? folderLogits(record, mt.trials, mt.pbo.blocks);
+  if (!logits) return undefined;
   let lo = 0;
   let hi = 0;
   for (const v of logits) {
@@ -262,7 +254,24 @@ export function pboHistogram(record: CompareRecord): PboHistogram | undefined {
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const bins = [...counts].sort((a, b) => a[0] - b[0]).map(([k, count]) => ({ lo: chartNumber(k * width)!, hi: chartNumber((k + 1) * width)!, count, overfit: k < 0 }));
-  return { value: result.value, blocks: result.blocks, splits: result.splits, bins };
+  // PBO is the share of logits at or below 0 (pbo()'s own count).
+  let overfit = 0;
+  for (const v of logits) if (v <= 0) overfit++;
+  return { value: overfit / logits.length, blocks: mt.pbo.blocks, splits: logits.length, bins };
+}
+
+/** PBO's logits recomputed from a folder's series, as the compare computed them; undefined when a trial's series is missing or they do not allow it. */
+function folderLogits(record: CompareRecord, trials: readonly string[], blocks: number): Float64Array | undefined {
+  const p = record.periods;
+  const series = trials.map((t) => p.trials?.[t] ?? p.configurations[t]);
+  if (series.some((r) => r === undefined)) return undefined;
+  const cash = p.cashReturns;
+  try {
+    return pbo({ returns: series.map((r) => Float64Array.from(r!, (v, i) => v - cash[i]!)), blocks }).logits;
+  } catch {
+    // A folder whose summary and series disagree (a block count its rows cannot have): no histogram.
+    return undefined;
+  }
 }
 
 const OVERFIT = 'at or below 0: the in-sample best is at or below the median out of sample';

@@ -37,9 +37,14 @@ export interface CompareSummaryDoc extends Omit<RunSummary, 'strategy' | 'result
   jointVerdict?: { beats: boolean; text: string };
 }
 
+/** A trial's label in the joint tests: the configuration's, and for each seed of a stochastic one `<label> seed <N>`. */
+export function trialLabel(label: string, seed?: number): string {
+  return seed === undefined ? label : `${label} seed ${seed}`;
+}
+
 export interface MultipleTestingDoc {
   statistic: string;
-  /** The trials tested together: configuration labels (with `seed N` for each seed of a stochastic one). */
+  /** The trials tested together: configuration labels (`trialLabel`: with `seed N` for each seed of a stochastic one). */
   trials: string[];
   realityCheck: { pValue: number };
   spa: { pValue: number };
@@ -68,6 +73,8 @@ export type CompareRecord = Pick<RunRecord, 'config' | 'data' | 'version' | 'cre
     /** With --seeds: every run tried (each seed of a stochastic configuration), by trial label, as the joint tests saw them. */
     readonly trials?: Readonly<Record<string, Values>>;
   };
+  /** The PBO's logits as the compare computed them (in memory only: a folder's record recomputes them from its series). */
+  readonly pboLogits?: Float64Array;
 };
 
 /** What `compareRecordFrom` reads of a compare (the CLI's `CompareOutcome` has this shape). */
@@ -85,6 +92,8 @@ export interface CompareParts {
   }[];
   /** Every run tried (`CompareOutcome.trials`); kept in the folder when they are more than the configurations. */
   readonly trials?: readonly { readonly label: string; readonly returns: Values }[];
+  /** The PBO's logits (`CompareOutcome.pboLogits`). */
+  readonly pboLogits?: Float64Array;
 }
 
 export function compareRecordFrom(
@@ -112,5 +121,6 @@ export function compareRecordFrom(
       configurations: Object.fromEntries(summary.configurations.map((label, i) => [label, runs[i]!.walk.strategyReturns])),
       ...(outcome.trials && outcome.trials.length > runs.length ? { trials: Object.fromEntries(outcome.trials.map((t) => [t.label, t.returns])) } : {}),
     },
+    ...(outcome.pboLogits ? { pboLogits: outcome.pboLogits } : {}),
   };
 }

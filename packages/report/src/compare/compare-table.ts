@@ -1,6 +1,6 @@
 import { type Html, html, joinHtml } from '../html/html';
 import { best, type Better, METRIC_ROWS, num, pct } from '../terminal-table';
-import type { CompareSummaryDoc } from './compare-record';
+import { type CompareSummaryDoc, trialLabel } from './compare-record';
 import { labelParts, shortLabels } from './short-labels';
 
 /** One row of the compare table: where its number is in a column's result, and how it reads. */
@@ -80,7 +80,7 @@ export function stepMOf(s: CompareSummaryDoc, label: string): { rejected: number
   const mt = s.multipleTesting;
   if (!mt) return undefined;
   const seeds = s.results[label]?.seeds;
-  const runs = seeds ? seeds.runs.map((r) => `${label} seed ${r.seed}`) : [label];
+  const runs = seeds ? seeds.runs.map((r) => trialLabel(label, r.seed)) : [label];
   const rejected = new Set(mt.stepM.rejected);
   return { rejected: runs.filter((t) => rejected.has(t)).length, of: runs.length };
 }
@@ -108,12 +108,17 @@ export function summaryColumns(s: CompareSummaryDoc): SummaryColumn[] {
   const perf = 'Performance';
   const diff = 'Sharpe difference vs buy-and-hold';
   const defl = 'P(Sharpe > 0)';
+  // A metric of the run: formatted and ranked as the metrics table's row of it.
+  const metric = (path: string, head: string, title: string): SummaryColumn => {
+    const row = METRIC_ROWS.find((r) => r.key === path)!;
+    return { head, title, path, format: row.format, better: row.better, benchmark: true, group: perf };
+  };
   const cols: SummaryColumn[] = [
-    { head: 'Sharpe', title: 'Sharpe ratio, annualised, over the cash return', path: 'sharpe', format: num(3), better: 'higher', benchmark: true, group: perf },
-    { head: 'CAGR', title: 'Compound annual growth rate', path: 'cagr', format: pct, better: 'higher', benchmark: true, group: perf },
-    { head: 'Vol.', title: 'Volatility, annualised', path: 'volatility', format: pct, better: 'lower', benchmark: true, group: perf },
-    { head: 'Max DD', title: 'Maximum drawdown', path: 'maxDrawdown', format: pct, better: 'closer-to-zero', benchmark: true, group: perf },
-    { head: 'Calmar', title: 'Calmar ratio: CAGR over the maximum drawdown', path: 'calmar', format: num(3), better: 'higher', benchmark: true, group: perf },
+    metric('sharpe', 'Sharpe', 'Sharpe ratio, annualised, over the cash return'),
+    metric('cagr', 'CAGR', 'Compound annual growth rate'),
+    metric('volatility', 'Vol.', 'Volatility, annualised'),
+    metric('maxDrawdown', 'Max DD', 'Maximum drawdown'),
+    metric('calmar', 'Calmar', 'Calmar ratio: CAGR over the maximum drawdown'),
     { head: 'Diff.', title: 'Sharpe ratio minus buy-and-hold’s', path: 'significance.sharpeDiff', format: signed(3), better: 'none', benchmark: false, group: diff },
     {
       head: '95% low',
@@ -257,8 +262,7 @@ export function compareTable(s: CompareSummaryDoc, benchmarkName: string): Html 
   const first = 3;
   const top = html`<tr class="groups"><th scope="col" rowspan="2" class="num" data-col="0" data-sort="number" data-first="ascending" title="Order they ran in">#</th>${sortHead('Configuration', 'Sort by name', 1, 'text', html` rowspan="2"`)}${sortHead('Beats B&H', 'The configuration’s own verdict: beats buy-and-hold on Sharpe after deflation over the trials', 2, 'number', html` rowspan="2"`)}${groups.map((g) => html`<th scope="colgroup" colspan="${String(g.span)}">${g.name}</th>`)}${joint ? sortHead('StepM', seeds ? 'How many of its seeds Romano-Wolf’s StepM finds better than buy-and-hold (familywise 5%, over every run tried)' : 'Romano-Wolf’s StepM finds it better than buy-and-hold (familywise 5%, over every run tried)', first + cols.length, 'number', html` rowspan="2"`) : ''}</tr>`;
   const second = html`<tr class="columns">${cols.map((c, i) => sortHead(c.head, c.title, first + i, 'number'))}</tr>`;
-  const values = cols.map((c) => [...s.configurations.map((l) => valueAt(s.results[l], c.path)), valueAt(s.benchmark, c.path)]);
-  const marks = cols.map((c, i) => (c.benchmark ? bestOf(values[i]!, c.better) : -1));
+  const marks = bestMarks(s, cols);
   const n = s.configurations.length;
   const benchRow = html`<tr class="benchmark"><td class="num"></td><th scope="row" class="label">${benchmarkName}</th><td class="none">—</td>${cols.map((c, i) =>
     c.benchmark ? cell(benchmarkName, true, s.benchmark, c.path, c.format, marks[i] === n) : NONE,
@@ -283,6 +287,11 @@ ${second}
 ${benchRow}</thead><tbody>${joinHtml(rows, '\n')}</tbody></table>`;
 }
 
+/** For each column, the row (a configuration's position, or n for buy-and-hold) of its best value; -1 where buy-and-hold has none. */
+function bestMarks(s: CompareSummaryDoc, cols: readonly { readonly path: string; readonly better: Better; readonly benchmark: boolean }[]): number[] {
+  return cols.map((c) => (c.benchmark ? bestOf([...s.configurations.map((l) => valueAt(s.results[l], c.path)), valueAt(s.benchmark, c.path)], c.better) : -1));
+}
+
 /**
  * Every number of summary.json's results, one row per configuration and a column per row of
  * compareRows (metrics, forecast quality, significance), buy-and-hold pinned first; wider than
@@ -293,7 +302,7 @@ export function allMetricsTable(s: CompareSummaryDoc, benchmarkName: string): Ht
   const short = shortLabels(s.configurations, 'row').headings;
   const head = html`<tr>${sortHead('Configuration', 'Sort by name', 0, 'text')}${rows.map((r, i) => sortHead(r.label, `results.${r.path} in summary.json`, i + 1, 'number'))}</tr>`;
   const n = s.configurations.length;
-  const marks = rows.map((r) => (r.benchmark ? bestOf([...s.configurations.map((l) => valueAt(s.results[l], r.path)), valueAt(s.benchmark, r.path)], r.better) : -1));
+  const marks = bestMarks(s, rows);
   const bench = html`<tr class="benchmark"><th scope="row" class="label">${benchmarkName}</th>${rows.map((r, i) =>
     r.benchmark ? cell(benchmarkName, true, s.benchmark, r.path, r.format, marks[i] === n) : NONE,
   )}</tr>`;

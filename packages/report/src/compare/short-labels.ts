@@ -13,7 +13,11 @@ export function labelParts(label: string): { id: string; params: string[] } {
 export function shortLabels(labels: readonly string[], unit = 'column'): { headings: string[]; common: string[]; shared: { id: string; params: string[] }[] } {
   const split = labels.map(labelParts);
   const byId = new Map<string, string[][]>();
-  for (const p of split) byId.set(p.id, [...(byId.get(p.id) ?? []), p.params]);
+  for (const p of split) {
+    const all = byId.get(p.id);
+    if (all) all.push(p.params);
+    else byId.set(p.id, [p.params]);
+  }
   const shared = new Map<string, Set<string>>();
   for (const [id, all] of byId) {
     // Said once only when every configuration of the strategy (two or more) sets it alike.
