@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { backtest } from './helpers';
+import { backtest, chartJson } from './helpers';
+import { RUN_CHARTS } from '../packages/report/src/__fixtures__/record';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'big-input-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -42,15 +43,6 @@ function writeWalk(): void {
 
 beforeAll(writeWalk);
 
-/** The two JSON documents of a report page: the chart specs and their datasets. */
-function chartJson(page: string): { specs: Record<string, unknown>; data: Record<string, Record<string, unknown>[]> } {
-  const read = (id: string) => {
-    const start = page.indexOf(`<script id="${id}" type="application/json">`);
-    return JSON.parse(page.slice(page.indexOf('>', start) + 1, page.indexOf('</script>', start)));
-  };
-  return { specs: read('chart-specs'), data: read('chart-data') };
-}
-
 describe('a daily run of 100,000 rows', () => {
   const out = path.join(tmp, 'run');
 
@@ -78,7 +70,7 @@ describe('a daily run of 100,000 rows', () => {
     const page = readFileSync(reportFile, 'utf8');
     const bytes = statSync(reportFile).size;
     const { specs, data } = chartJson(page);
-    expect(Object.keys(specs)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'rolling-volatility', 'rolling-beta', 'heatmap', 'returns-distribution']);
+    expect(Object.keys(specs)).toEqual(RUN_CHARTS);
     const sizes = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.length]));
     for (const id of ['equity__0', 'drawdown__0', 'rolling-sharpe__0', 'price__1']) {
       expect({ id, some: sizes[id]! > 500, thinned: sizes[id]! <= 3_000 }).toEqual({ id, some: true, thinned: true });

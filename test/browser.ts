@@ -39,3 +39,26 @@ export async function openOffline(browser: Browser, file: string, viewport = { w
   await page.waitForSelector('body[data-charts-rendered]', { timeout: 60_000 });
   return { page, errors, blocked };
 }
+
+/**
+ * The marks drawn in each chart of a page, by kind: data marks only (role-mark), not the legends'
+ * symbols; StepM's rings apart from the points, and the seeds chart's layers by name.
+ */
+export function chartMarks(page: Page) {
+  return page.$$eval('[data-chart]', (boxes) =>
+    boxes.map((b) => ({
+      id: b.getAttribute('data-chart')!,
+      rendered: b.getAttribute('data-rendered') === 'true',
+      marks: b.querySelectorAll('svg .role-mark path, svg .role-mark rect, svg .role-mark line').length,
+      points: b.querySelectorAll('svg .mark-symbol.role-mark:not(.stepm_marks) path').length,
+      rings: b.querySelectorAll('svg .mark-symbol.role-mark.stepm_marks path').length,
+      rules: b.querySelectorAll('svg .mark-rule.role-mark line').length,
+      rects: b.querySelectorAll('svg .mark-rect.role-mark path').length,
+      lines: b.querySelectorAll('svg .mark-line.role-mark path').length,
+      seedPoints: b.querySelectorAll('svg .seed_marks path').length,
+      medians: b.querySelectorAll('svg .median_marks path').length,
+      ranges: b.querySelectorAll('svg .range_marks line').length,
+      benchmark: b.querySelectorAll('svg .benchmark_marks line').length,
+    })),
+  );
+}

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { shortLabels, summaryColumns, valueAt } from '@backtest/report';
-import { launchChromium, openOffline } from './browser';
+import { chartMarks, launchChromium, openOffline } from './browser';
 import { backtest, runsDir } from './helpers';
 
 let browser: Browser;
@@ -49,27 +49,9 @@ function compare(args: string[], name: string): { dir: string; summary: Summary 
   return { dir, summary: JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary };
 }
 
-/** Marks drawn in each chart, by kind; data marks only (role-mark), not the legends' symbols. */
-function marks(page: Page) {
-  return page.$$eval('[data-chart]', (boxes) =>
-    Object.fromEntries(
-      boxes.map((b) => [
-        b.getAttribute('data-chart')!,
-        {
-          rendered: b.getAttribute('data-rendered') === 'true',
-          points: b.querySelectorAll('svg .mark-symbol.role-mark:not(.stepm_marks) path').length,
-          rings: b.querySelectorAll('svg .mark-symbol.role-mark.stepm_marks path').length,
-          rules: b.querySelectorAll('svg .mark-rule.role-mark line').length,
-          rects: b.querySelectorAll('svg .mark-rect.role-mark path').length,
-          lines: b.querySelectorAll('svg .mark-line.role-mark path').length,
-          seedPoints: b.querySelectorAll('svg .seed_marks path').length,
-          medians: b.querySelectorAll('svg .median_marks path').length,
-          ranges: b.querySelectorAll('svg .range_marks line').length,
-          benchmark: b.querySelectorAll('svg .benchmark_marks line').length,
-        },
-      ]),
-    ),
-  );
+/** Marks drawn in each chart, by kind (chartMarks), by chart id. */
+async function marks(page: Page) {
+  return Object.fromEntries((await chartMarks(page)).map((c) => [c.id, c]));
 }
 
 /** The numeric cells of the results table: each one's number must be summary.json's, its text its column's format of it. */

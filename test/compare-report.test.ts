@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, openOffline } from './browser';
+import { chartMarks, launchChromium, openOffline } from './browser';
 import { compareRows, summaryColumns, valueAt } from '@backtest/report';
 import { backtest, runsDir } from './helpers';
 
@@ -47,19 +47,7 @@ function sharpe(returns: number[], cash: number[], periodsPerYear: number): numb
 
 async function openReport(file: string, screenshot: string) {
   const { page, errors, blocked } = await openOffline(browser, file);
-  const charts = await page.$$eval('[data-chart]', (boxes) =>
-    boxes.map((b) => ({
-      id: b.getAttribute('data-chart')!,
-      rendered: b.getAttribute('data-rendered') === 'true',
-      marks: b.querySelectorAll('svg .role-mark path, svg .role-mark rect, svg .role-mark line').length,
-      // Data marks only (role-mark), not the legend's symbols; StepM's rings apart.
-      points: b.querySelectorAll('svg .mark-symbol.role-mark:not(.stepm_marks) path').length,
-      rings: b.querySelectorAll('svg .mark-symbol.role-mark.stepm_marks path').length,
-      rules: b.querySelectorAll('svg .mark-rule.role-mark line').length,
-      ticks: b.querySelectorAll('svg .mark-rect.role-mark path').length,
-      lines: b.querySelectorAll('svg .mark-line.role-mark path').length,
-    })),
-  );
+  const charts = await chartMarks(page);
   const cells = await page.$$eval('table.compare td[data-metric]', (tds) =>
     tds.map((td) => ({
       table: td.closest('table')!.id,
@@ -131,11 +119,11 @@ describe('backtest compare: run folder and report', () => {
     // One point per configuration, an interval and its two end ticks each, and the zero line; a ring for each StepM finds better.
     expect(diff!.points).toBe(CONFIGS.length);
     expect(diff!.rules).toBe(CONFIGS.length + 1);
-    expect(diff!.ticks).toBe(2 * CONFIGS.length);
+    expect(diff!.rects).toBe(2 * CONFIGS.length);
     expect(diff!.rings).toBe(CONFIGS.filter((c) => mt.stepM.rejected.includes(c)).length);
     // PBO's histogram: a bar per bin, every split counted, and the share at or below 0 is summary.json's PBO.
     const bins = Object.entries(page.data).find(([k, v]) => k.startsWith('pbo__') && v[0] && 'count' in v[0])![1] as { lo: number; hi: number; count: number; overfit: boolean }[];
-    expect(overfit!.ticks).toBe(bins.length);
+    expect(overfit!.rects).toBe(bins.length);
     const splits = bins.reduce((n, b) => n + b.count, 0);
     expect(splits).toBe(mt.pbo.splits);
     expect(bins.filter((b) => b.hi <= 0).reduce((n, b) => n + b.count, 0) / splits).toBeCloseTo(mt.pbo.value, 12);

@@ -145,3 +145,20 @@ export function monthEndRows(dataset: string, options: { embedded?: boolean } = 
   const file = path.join(embedded, extract.file);
   return { file, rows: lastOfEachMonth(file) };
 }
+
+/** A CSV without quoted cells (the run folders' files have none): header and rows. */
+export function readCsv(file: string): { header: string[]; rows: string[][] } {
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+  return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
+}
+
+/** The two JSON documents of a report page: the chart specs and their datasets. */
+export function chartJson(page: string): { specs: Record<string, unknown>; data: Record<string, Record<string, unknown>[]> } {
+  const read = (id: string) => {
+    const start = page.indexOf(`<script id="${id}" type="application/json">`);
+    return JSON.parse(page.slice(page.indexOf('>', start) + 1, page.indexOf('</script>', start)));
+  };
+  return { specs: read('chart-specs'), data: read('chart-data') };
+}

@@ -30,6 +30,16 @@ export function monthEndCloses(dataset: string, range: { from?: string; to?: str
  * return per period, which Sharpe and Sortino measure the excess over (0 unless configured).
  * NaN where a ratio is undefined (a zero denominator), which the command prints as null.
  */
+/** Historical 95%: numpy's default quantile of x (linear between the order statistics around (n-1)*0.05), and the mean of the values at or below it. */
+export function plainVarEs(x: readonly number[]): { q: number; es: number } {
+  const s = [...x].sort((a, b) => a - b);
+  const h = (s.length - 1) * 0.05;
+  const lo = Math.floor(h);
+  const q = s[lo]! + (h - lo) * (s[Math.ceil(h)]! - s[lo]!);
+  const tail = s.filter((v) => v <= q);
+  return { q, es: tail.reduce((a, v) => a + v, 0) / tail.length };
+}
+
 export function plainMetrics(r: number[], b: number[], w: readonly (number | readonly number[])[], options: { cash?: number } = {}): Plain {
   const n = r.length;
   const cash = options.cash ?? 0;
@@ -87,11 +97,7 @@ export function plainMetrics(r: number[], b: number[], w: readonly (number | rea
     prev = x;
   }
   const nonZero = r.filter((v) => v !== 0).length;
-  // Historical 95%: numpy's default quantile (linear between the order statistics around (n-1)*0.05), and the mean at or below it.
-  const sorted = [...r].sort((x, y) => x - y);
-  const h = (n - 1) * 0.05;
-  const valueAtRisk95 = sorted[Math.floor(h)]! + (h - Math.floor(h)) * (sorted[Math.ceil(h)]! - sorted[Math.floor(h)]!);
-  const tail = sorted.filter((v) => v <= valueAtRisk95);
+  const { q: valueAtRisk95, es: expectedShortfall95 } = plainVarEs(r);
   return {
     totalReturn: g - 1,
     cagr,
@@ -112,6 +118,6 @@ export function plainMetrics(r: number[], b: number[], w: readonly (number | rea
     alpha: (mr - beta * mb) * 12,
     informationRatio: ratio(mean(active), sd(active)) * Math.sqrt(12),
     valueAtRisk95,
-    expectedShortfall95: mean(tail),
+    expectedShortfall95,
   };
 }

@@ -12,7 +12,9 @@ import { launchChromium, openOffline } from './browser';
 import { silentProgress } from '@backtest/core';
 import { loadStrategyRegistry, type RunSettings, resolveSettings, runJob } from '@backtest/api';
 import { METRIC_ROWS, runRecordFrom, writeRunFolder } from '@backtest/report';
-import { itWithRealData, root } from './helpers';
+import { chartJson, itWithRealData, readCsv, root } from './helpers';
+import { plainVarEs } from './plain-metrics';
+import { RUN_CHARTS, SHORT_RUN_CHARTS, UNIVERSE_CHARTS } from '../packages/report/src/__fixtures__/record';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'report-browser-'));
 let browser: Browser;
@@ -94,12 +96,6 @@ async function openReport(file: string, screenshot: string): Promise<OpenedRepor
 
 // ---- Independent recomputation from the folder's CSV files, in plain code. ----
 
-/** A CSV file as a header and rows of strings (the run's files have no quoted fields with commas in numbers). */
-function readCsv(file: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(file, 'utf8').trim().split('\n');
-  return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
-}
-
 interface Folder {
   labels: string[];
   strategy: number[];
@@ -147,16 +143,6 @@ function plainDrawdowns(labels: string[], r: number[]) {
   });
   if (cur) out.push({ start: cur.start, trough: cur.trough, recovery: 'not recovered', depth: cur.depth, periods: r.length - cur.peak });
   return out.sort((a, b) => a.depth - b.depth).slice(0, 5);
-}
-
-/** numpy.quantile(x, 0.05) (linear interpolation) and the mean of the returns at or below it. */
-function plainVarEs(x: number[]) {
-  const s = [...x].sort((a, b) => a - b);
-  const h = (s.length - 1) * 0.05;
-  const lo = Math.floor(h);
-  const q = lo + 1 < s.length ? s[lo]! + (h - lo) * (s[lo + 1]! - s[lo]!) : s[lo]!;
-  const tail = s.filter((v) => v <= q);
-  return { q, es: tail.reduce((a, b) => a + b, 0) / tail.length };
 }
 
 /** Calendar groups of the periods by label prefix (4: years, 7: months), compounded. */
@@ -238,8 +224,7 @@ function expectTearsheetMatchesFolder(r: OpenedReport, dir: string, o: { trades:
 
 /** One chart's detached datasets, as the page holds them. */
 function chartData(page: string, id: string): Record<string, unknown>[][] {
-  const start = page.indexOf('<script id="chart-data" type="application/json">');
-  const data = JSON.parse(page.slice(page.indexOf('>', start) + 1, page.indexOf('</script>', start))) as Record<string, Record<string, unknown>[]>;
+  const { data } = chartJson(page);
   return Object.keys(data)
     .filter((k) => k.startsWith(`${id}__`))
     .map((k) => data[k]!);
@@ -295,7 +280,7 @@ describe('HTML report in a browser', () => {
     expect(record.periods.labels.length).toBeGreaterThan(600);
     expect(r.consoleErrors).toEqual([]);
     expect(r.blocked).toEqual([]);
-    expect(r.charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'rolling-volatility', 'rolling-beta', 'heatmap', 'returns-distribution']);
+    expect(r.charts.map((c) => c.id)).toEqual(RUN_CHARTS);
     // The SMA the strategy declared, named in the legend.
     expect(r.priceText).toContain('sp500 with its 10-month SMA');
     expect(r.priceText).toContain('10-month SMA');
@@ -344,9 +329,8 @@ describe('HTML report in a browser', () => {
     });
     expect(rolled).toBeGreaterThan(1200);
     // The growth chart's log axis: round ticks, 1 among them.
-    const specsAt = r.html.indexOf('<script id="chart-specs"');
-    const specs = JSON.parse(r.html.slice(r.html.indexOf('>', specsAt) + 1, r.html.indexOf('</script>', specsAt)));
-    const y = specs.equity.layer[0].encoding.y as { scale: { domain: [number, number] }; axis: { values: number[] } };
+    const specs = chartJson(r.html).specs as { equity: { layer: { encoding: { y: unknown } }[] } };
+    const y = specs.equity.layer[0]!.encoding.y as { scale: { domain: [number, number] }; axis: { values: number[] } };
     const [lo, hi] = y.scale.domain;
     // Every 1-2-5 value in the domain (few decades here, so all of them), and the domain holds the start value 1.
     const round = [-2, -1, 0, 1, 2, 3, 4].flatMap((e) => [1, 2, 5].map((m) => Number((m * 10 ** e).toPrecision(1)))).filter((v) => v >= lo / 1.0001 && v <= hi * 1.0001);
@@ -366,18 +350,7 @@ describe('HTML report in a browser', () => {
     expect(r.consoleErrors).toEqual([]);
     expect(r.blocked).toEqual([]);
     const ids = r.charts.map((c) => c.id);
-    expect(ids).toEqual([
-      'equity',
-      'drawdown',
-      'price',
-      'rolling-sharpe',
-      'rolling-volatility',
-      'rolling-beta',
-      'heatmap',
-      'returns-distribution',
-      'forecast-level',
-      'forecast-return',
-    ]);
+    expect(ids).toEqual([...RUN_CHARTS, 'forecast-level', 'forecast-return']);
     drawnAll(r);
     expect(r.cells.some((c) => c.metric === 'forecast.rmse')).toBe(true);
     expectTableMatchesSummary(r.cells, path.join(dir, 'summary.json'));
@@ -406,18 +379,7 @@ describe('HTML report in a browser', () => {
     const r = await openReport(path.join(dir, 'report.html'), path.join(out, 'report-universe.png'));
     expect(r.consoleErrors).toEqual([]);
     expect(r.blocked).toEqual([]);
-    expect(r.charts.map((c) => c.id)).toEqual([
-      'equity',
-      'drawdown',
-      'weights',
-      'contribution',
-      'correlation',
-      'rolling-sharpe',
-      'rolling-volatility',
-      'rolling-beta',
-      'heatmap',
-      'returns-distribution',
-    ]);
+    expect(r.charts.map((c) => c.id)).toEqual(UNIVERSE_CHARTS);
     drawnAll(r);
     expect(expectTableMatchesSummary(r.cells, path.join(dir, 'summary.json'))).toBe(METRIC_ROWS.length * 2);
     expectTearsheetMatchesFolder(r, dir, { trades: false });
@@ -430,7 +392,7 @@ describe('HTML report in a browser', () => {
     expect(record.periods.labels.length).toBeLessThan(36);
     const r = await openReport(path.join(dir, 'report.html'), path.join(out, 'report-short.png'));
     expect(r.consoleErrors).toEqual([]);
-    expect(r.charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-volatility', 'heatmap', 'returns-distribution']);
+    expect(r.charts.map((c) => c.id)).toEqual(SHORT_RUN_CHARTS);
     drawnAll(r);
     expect(r.text).toContain('Not drawn: rolling 36-month Sharpe ratio and beta (36 periods)');
     expectTableMatchesSummary(r.cells, path.join(dir, 'summary.json'));
@@ -445,7 +407,7 @@ describe('HTML report in a browser', () => {
     const r = await openReport(path.join(dir, 'report.html'), path.join(out, 'report-daily.png'));
     expect(r.consoleErrors).toEqual([]);
     expect(r.blocked).toEqual([]);
-    expect(r.charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'rolling-volatility', 'rolling-beta', 'heatmap', 'returns-distribution']);
+    expect(r.charts.map((c) => c.id)).toEqual(RUN_CHARTS);
     drawnAll(r);
     expectTableMatchesSummary(r.cells, path.join(dir, 'summary.json'));
     expectTearsheetMatchesFolder(r, dir, { trades: true });

@@ -124,22 +124,6 @@ const ATTRIBUTES = new Set([
   'data-joint',
   'data-asset',
   'open',
-  // The run page's tables: the next position, the worst drawdowns, the years, the trades.
-  'data-as-of',
-  'data-weight',
-  'data-start',
-  'data-trough',
-  'data-recovery',
-  'data-depth',
-  'data-periods',
-  'data-year',
-  'data-strategy-return',
-  'data-benchmark-return',
-  'data-partial',
-  'data-trades',
-  'data-entry',
-  'data-exit',
-  'data-return',
 ]);
 
 /**

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { silentProgress } from '@backtest/core';
 import { loadStrategyRegistry, resolveSettings, runJob } from '@backtest/api';
-import { backtest, type CliResult, itWithRealData, monthEndRows, root, sharedDataFile } from './helpers';
+import { backtest, type CliResult, itWithRealData, monthEndRows, readCsv, root, sharedDataFile } from './helpers';
 import { monthEndCloses, plainMetrics } from './plain-metrics';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'universe-cli-'));
@@ -349,14 +349,6 @@ describe('--benchmark ndx on the universe sp500,ndx', () => {
 
 const ROTATION_ASSETS = ['sp500', 'ndx', 'gold', 'dax'];
 const ROTATION = ['--strategy', 'forecast', '--param', 'model=ols', '--param', 'allocation=rotation', '--param', 'top=1', '--universe', ROTATION_ASSETS.join(',')];
-
-/** A CSV without quoted cells (these files have none): header and rows. */
-function readCsv(file: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '');
-  return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
-}
 
 /** The asset with the highest implied return (forecast / close - 1) among `scores`, ties to the earlier in `assets`; undefined for none. */
 function best(scores: Map<string, number>, assets: readonly string[]): string | undefined {

@@ -3,6 +3,26 @@ import type { RunRecord } from '../run-record';
 import type { RunSummary } from '../summary';
 
 /** A deterministic pseudo-random walk, so fixtures never change between runs. */
+/** The charts of a run report (one series, a rule strategy, 36 periods or more), in page order: a forecast's own come after them. */
+export const RUN_CHARTS = ['equity', 'drawdown', 'price', 'rolling-sharpe', 'rolling-volatility', 'rolling-beta', 'heatmap', 'returns-distribution'];
+
+/** A run of fewer periods than the rolling Sharpe's and beta's windows: the charts it still draws. */
+export const SHORT_RUN_CHARTS = ['equity', 'drawdown', 'price', 'rolling-volatility', 'heatmap', 'returns-distribution'];
+
+/** The charts of a universe's run report: weights, contributions and correlations instead of the price. */
+export const UNIVERSE_CHARTS = [
+  'equity',
+  'drawdown',
+  'weights',
+  'contribution',
+  'correlation',
+  'rolling-sharpe',
+  'rolling-volatility',
+  'rolling-beta',
+  'heatmap',
+  'returns-distribution',
+];
+
 export function walk(n: number, seed: number): number[] {
   let s = seed;
   const next = () => {

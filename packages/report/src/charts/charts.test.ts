@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { TrainingRecord } from '@backtest/core';
-import { fixtureRecord } from '../__fixtures__/record';
+import { fixtureRecord, RUN_CHARTS, SHORT_RUN_CHARTS, UNIVERSE_CHARTS } from '../__fixtures__/record';
 import { universeRecord } from '../__fixtures__/universe-record';
 import { detachData } from '../html/detach-data';
 import { reportCharts } from '../html/report-charts';
@@ -42,19 +42,7 @@ interface AnySpec {
 describe('chart specs', () => {
   it('every chart of a forecast run compiles with Vega-Lite and draws marks without warnings', () => {
     const charts = reportCharts(fixtureRecord({ rows: 72, forecast: true }));
-    expect(charts.map((c) => c.id)).toEqual([
-      'equity',
-      'drawdown',
-      'price',
-      'rolling-sharpe',
-      'rolling-volatility',
-      'rolling-beta',
-      'heatmap',
-      'returns-distribution',
-      'forecast-level',
-      'forecast-return',
-      'training',
-    ]);
+    expect(charts.map((c) => c.id)).toEqual([...RUN_CHARTS, 'forecast-level', 'forecast-return', 'training']);
     const out = render(Object.fromEntries(charts.map((c) => [c.id, c.spec])));
     for (const c of charts) {
       const r = out[c.id]!;
@@ -76,23 +64,14 @@ describe('chart specs', () => {
     const rec = fixtureRecord({ rows: 72, forecast: true });
     const direction = { ...rec, forecasts: rec.forecasts!.map((f, i) => ({ ...f, forecast: Number.NaN, probability: 0.4 + 0.01 * (i % 20) })) };
     const charts = reportCharts(direction);
-    expect(charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-sharpe', 'rolling-volatility', 'rolling-beta', 'heatmap', 'returns-distribution', 'training']);
+    expect(charts.map((c) => c.id)).toEqual([...RUN_CHARTS, 'training']);
     expect(JSON.stringify(charts.find((c) => c.id === 'training')!.spec)).toContain('Loss (binary cross-entropy)');
     expect(JSON.stringify(reportCharts(rec).find((c) => c.id === 'training')!.spec)).toContain('Loss (MSE of the scaled target)');
   });
 
   it('a rule strategy gets no forecast or training charts; a short run no rolling Sharpe', () => {
-    expect(reportCharts(fixtureRecord({ rows: 72 })).map((c) => c.id)).toEqual([
-      'equity',
-      'drawdown',
-      'price',
-      'rolling-sharpe',
-      'rolling-volatility',
-      'rolling-beta',
-      'heatmap',
-      'returns-distribution',
-    ]);
-    expect(reportCharts(fixtureRecord({ rows: 30 })).map((c) => c.id)).toEqual(['equity', 'drawdown', 'price', 'rolling-volatility', 'heatmap', 'returns-distribution']);
+    expect(reportCharts(fixtureRecord({ rows: 72 })).map((c) => c.id)).toEqual(RUN_CHARTS);
+    expect(reportCharts(fixtureRecord({ rows: 30 })).map((c) => c.id)).toEqual(SHORT_RUN_CHARTS);
   });
 
   it('the equity chart plots the compounded returns, and its log axis has round 1-2-5 ticks', () => {
@@ -345,20 +324,7 @@ describe('the charts of a universe', () => {
 
   it('replace the price chart with weights, contributions and correlations; forecasts are drawn as returns only', () => {
     const charts = reportCharts(rec);
-    expect(charts.map((c) => c.id)).toEqual([
-      'equity',
-      'drawdown',
-      'weights',
-      'contribution',
-      'correlation',
-      'rolling-sharpe',
-      'rolling-volatility',
-      'rolling-beta',
-      'heatmap',
-      'returns-distribution',
-      'forecast-return',
-      'training',
-    ]);
+    expect(charts.map((c) => c.id)).toEqual([...UNIVERSE_CHARTS, 'forecast-return', 'training']);
     const out = render(Object.fromEntries(charts.map((c) => [c.id, c.spec])));
     for (const c of charts) {
       const r = out[c.id]!;

@@ -1,4 +1,4 @@
-import { fixtureRecord } from '../__fixtures__/record';
+import { fixtureRecord, UNIVERSE_CHARTS } from '../__fixtures__/record';
 import { universeRecord } from '../__fixtures__/universe-record';
 import { epochChart } from '../charts';
 import { chartNumber } from '../charts/theme';
@@ -114,18 +114,7 @@ describe('buildReport of a universe', () => {
 
   it('draws no price chart, and the weights, contributions and correlations with the record’s numbers', () => {
     const { specs } = chartJson(page);
-    expect(Object.keys(specs)).toEqual([
-      'equity',
-      'drawdown',
-      'weights',
-      'contribution',
-      'correlation',
-      'rolling-sharpe',
-      'rolling-volatility',
-      'rolling-beta',
-      'heatmap',
-      'returns-distribution',
-    ]);
+    expect(Object.keys(specs)).toEqual(UNIVERSE_CHARTS);
     expect(page.includes('id="chart-price"')).toBe(false);
 
     const [weights] = chartData(page, 'weights');
